@@ -1,0 +1,15 @@
+"""The list and order of the explainer scenes, in one place.
+
+Plain standard library on purpose: the Makefile reads it with any python3
+(``python3 mathviz/catalog.py``) before the virtual environment exists.
+"""
+
+from __future__ import annotations
+
+__all__ = ["SCENES"]
+
+#: Registered scene names, in the order a learner should watch them.
+SCENES: tuple[str, ...] = ("derivative", "determinant", "eigen", "gradient_descent", "relu")
+
+if __name__ == "__main__":
+    print(" ".join(SCENES))

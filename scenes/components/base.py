@@ -16,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from manim import DOWN, FadeIn, FadeOut, Scene, config
+from manim import DOWN, FadeIn, FadeOut, Mobject, Scene, ThreeDScene, config
 
 from mathviz import registry
 from mathviz.story import Story
 from scenes.components import style
 
-__all__ = ["Caption", "ExplainerScene"]
+__all__ = ["Caption", "ExplainerScene", "ExplainerThreeDScene"]
 
 
 @dataclass
@@ -78,9 +78,13 @@ class ExplainerScene(Scene):
         line.move_to([0, -config.frame_height / 2 + band_height / 2, 0])
         return line
 
+    def overlay(self, *mobjects: Mobject) -> None:
+        """Pin mobjects to the screen (readouts, captions). A no-op in 2D; 3D scenes fix them in frame."""
+
     def _show_caption(self, content: str) -> None:
         new = self.caption_line(content)
         new.caption = True  # marks it for the frame-quality checks
+        self.overlay(new)
         if self._caption_mob is None:
             self.play(FadeIn(new, shift=0.1 * DOWN), run_time=self.caption_fade)
         else:
@@ -92,7 +96,15 @@ class ExplainerScene(Scene):
         if self.captions:
             self.captions[-1].end = end
         # Manim's own .srt beside the movie, in English; mathviz writes both languages itself.
-        for caption in self.captions:
+        # Under dry_run there is no movie and Manim cannot name an .srt file.
+        for caption in [] if config.dry_run else self.captions:
             duration = max(caption.end - caption.start, 0.1)
             self.add_subcaption(caption.en, duration=duration, offset=caption.start - end)
         super().tear_down()
+
+
+class ExplainerThreeDScene(ExplainerScene, ThreeDScene):
+    """An explainer with a 3D camera; overlays (captions, readouts) stay fixed in the frame."""
+
+    def overlay(self, *mobjects: Mobject) -> None:
+        self.add_fixed_in_frame_mobjects(*mobjects)

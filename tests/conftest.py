@@ -49,3 +49,38 @@ def build_scene(tmp_path: Path) -> Callable[..., Any]:
         return construct_scene(name, overrides, media_dir=tmp_path / "media", **kwargs)
 
     return build
+
+
+TINY_RENDER = {"pixel_width": 256, "pixel_height": 144, "frame_rate": 5}
+
+
+def render_tiny(name: str, overrides: Mapping[str, str] | None, *, media_dir: Path) -> Path:
+    """Really render scene ``name`` at 256x144, 5 fps and return the mp4's path (for PyAV checks)."""
+    from manim import tempconfig
+
+    from mathviz import registry
+
+    spec = registry.get(name)
+    story = spec.build_story(overrides)
+    cfg = {
+        "disable_caching": True,
+        "media_dir": str(media_dir),
+        "verbosity": "ERROR",
+        "progress_bar": "none",
+        "output_file": name,
+        **TINY_RENDER,
+    }
+    with tempconfig(cfg):
+        scene = spec.scene_class()(story=story)
+        scene.render()
+        return Path(scene.renderer.file_writer.movie_file_path)
+
+
+@pytest.fixture
+def tiny_render(tmp_path: Path) -> Callable[..., Path]:
+    """``tiny_render("derivative", {"x0": "0.5"})`` -> path of a real 256x144 5 fps mp4."""
+
+    def render(name: str, overrides: Mapping[str, str] | None = None) -> Path:
+        return render_tiny(name, overrides, media_dir=tmp_path / "media")
+
+    return render

@@ -496,7 +496,8 @@ def parse_literal(text: str, *, what: str = "value", max_length: int = 2000, max
         if items > max_items:
             raise ExpressionError(f"{what} has too many entries (limit {max_items})")
         _validate(node, (), what=what)
-        value = float(_compile(node, ())({}))
+        with np.errstate(all="ignore"):
+            value = float(_compile(node, ())({}))
         if not math.isfinite(value):
             raise ExpressionError(f"{what}: entry {ast.unparse(node)!r} is not a finite number")
         return value

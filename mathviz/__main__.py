@@ -1,0 +1,5 @@
+"""``python -m mathviz``: the same command as ``mathviz``."""
+
+from mathviz.cli import main
+
+main()

@@ -47,6 +47,7 @@ __all__ = [
     "CAPTION_SIZE",
     "SMALL_SIZE",
     "MIN_TEXT_PIXELS_480P",
+    "TYPST_SCALE",
     "CAPTION_ZONE_TOP",
     "CONTENT_TOP",
     "SAFE_MARGIN",
@@ -78,9 +79,15 @@ READOUT_SIZE = 28
 CAPTION_SIZE = 26
 SMALL_SIZE = 22
 
-#: Smallest acceptable height, in pixels at 480p, of any single line of text.
-#: 8 px is about the x-height below which digits like 3/8 and 1/7 blur on a phone.
-MIN_TEXT_PIXELS_480P = 8.0
+#: Smallest acceptable glyph height, in pixels at 480p, of any text on screen, measured as the
+#: 75th percentile of its glyphs' heights (so capitals and digits, not dots and commas, decide).
+#: Below about 9 px digits such as 3/8/6 and letters such as e/c run together in a 480p video
+#: scaled into a blog column or watched on a phone. SMALL_SIZE Pango text measures about 13.7 px.
+MIN_TEXT_PIXELS_480P = 9.0
+
+#: Typst draws a given font_size about 0.72 times as tall as Pango does; math() scales by this
+#: so a formula and the text beside it have the same cap height.
+TYPST_SCALE = 1.36
 
 #: The bottom band of the frame belongs to the caption line; content stays above it.
 CAPTION_ZONE_TOP = -3.35
@@ -97,7 +104,7 @@ def text(content: str, size: float = LABEL_SIZE, color: Any = WHITE, **kwargs: A
 
 def math(source: str, size: float = LABEL_SIZE, color: Any = WHITE, **kwargs: Any) -> MathTypst:
     """A formula typeset by Typst (math mode), e.g. ``math("frac(f(x_0+h) - f(x_0), h)")``."""
-    return MathTypst(source, font_size=size, color=color, **kwargs)
+    return MathTypst(source, font_size=size * TYPST_SCALE, color=color, **kwargs)
 
 
 def number(value: float, decimals: int = 3, size: float = READOUT_SIZE, color: Any = WHITE, **kwargs: Any) -> DecimalNumber:

@@ -1,4 +1,4 @@
-"""The ``mathviz`` command: list the explainers, print their numbers, render them.
+"""The ``mathviz`` command: list the explainers, print their numbers, check their frames, render them.
 
 Every bad input ends the same way: exit status 2 and one line on stderr that
 starts with ``error:`` and names the parameter and the problem. No traceback,
@@ -159,6 +159,27 @@ def render(scene: str, pairs: tuple[str, ...], quality: str, out_dir: Path | Non
         raise error from None
     for path in result.files:
         click.echo(str(path))
+
+
+@cli.command()
+@click.argument("scene")
+@click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
+def check(scene: str, pairs: tuple[str, ...]) -> None:
+    """Check SCENE's frames before a long render: off-screen, overlapping, illegible text, wrong numbers.
+
+    Builds the scene without rendering pixels and inspects every section end and
+    points inside each animation. Exit status 0 when clean, 1 when it found problems.
+    """
+    spec, overrides, _ = _story_or_fail(scene, pairs)
+    from scenes.components.quality import check_scene
+
+    checker = check_scene(spec.name, overrides)
+    for finding in checker.findings:
+        click.echo(str(finding))
+    if checker.findings:
+        click.echo(f"{spec.name}: {len(checker.findings)} problem(s) in {checker.frames_checked} frames checked", err=True)
+        sys.exit(1)
+    click.echo(f"{spec.name}: ok ({checker.frames_checked} frames checked)")
 
 
 def main() -> None:

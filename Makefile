@@ -4,25 +4,35 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
+.SECONDEXPANSION:
 
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
-# The list and order of scenes lives in mathviz/catalog.py (stdlib only, readable before .venv exists).
-SCENES := $(shell python3 mathviz/catalog.py 2>/dev/null || $(PYTHON) mathviz/catalog.py)
-# Every render depends on the numeric core, the shared scene components and its own scene module.
-CORE := $(wildcard mathviz/*.py) $(wildcard scenes/components/*.py)
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 HQ := media/1080p60
 LQ := media/480p15
-NPROC := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help setup test render preview bench clean distclean
+# One render per file in renders/: renders/<scene>.toml or renders/<scene>--<variant>.toml.
+# The file holds that render's parameters, so editing it re-renders only its own outputs.
+RENDERS := $(patsubst renders/%.toml,%,$(wildcard renders/*.toml))
+scene_of = $(firstword $(subst --, ,$(1)))
+
+# DEPS_<scene>: the scene module and every repository module it (and its story) imports.
+# Generated from import statements by tools/deps.py with any python3; Make re-reads it when sources change.
+SOURCES := $(wildcard mathviz/*.py scenes/*.py scenes/components/*.py)
+-include build/deps.mk
+build/deps.mk: $(SOURCES) tools/deps.py
+	@mkdir -p $(@D)
+	@python3 tools/deps.py > $@.tmp && mv $@.tmp $@
+
+.PHONY: help setup test render preview check bench clean distclean
 
 help: ## Show this help
-	@echo "mathviz: make <target>"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
-	@echo "Scenes: $(SCENES)"
+	@echo "mathviz: make <target>   (add -j$(NPROC) to render in parallel)"
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
+	@echo "Renders (renders/*.toml): $(RENDERS)"
 
 $(STAMP): pyproject.toml constraints.txt tools/bootstrap.sh
 	@PYTHON=$(PYTHON) bash tools/bootstrap.sh
@@ -32,21 +42,24 @@ setup: $(STAMP) ## Install system libraries and the .venv (done automatically by
 test: $(STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
 	$(VENV)/bin/pytest -n $(NPROC) -q
 
-render: $(SCENES:%=$(HQ)/%.mp4) ## Render every scene at 1080p60 into media/1080p60/
+render: $(RENDERS:%=$(HQ)/%.mp4) ## Render every file in renders/ at 1080p60 into media/1080p60/
 
-preview: $(SCENES:%=$(LQ)/%.mp4) ## Render every scene at 480p15 into media/480p15/
+preview: $(RENDERS:%=$(LQ)/%.mp4) ## Render every file in renders/ at 480p15 into media/480p15/
 
-$(HQ)/%.mp4: scenes/%.py $(CORE) $(STAMP)
-	$(PY) -m mathviz render $* -q h --out $(HQ)
+check: $(STAMP) ## Run the frame-quality guard on every file in renders/
+	@for r in $(RENDERS); do $(PY) -m mathviz check $(call scene_of,$$r) --params renders/$$r.toml || exit 1; done
 
-$(LQ)/%.mp4: scenes/%.py $(CORE) $(STAMP)
-	$(PY) -m mathviz render $* -q l --out $(LQ)
+$(HQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $(STAMP)
+	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q h --out $(HQ) --progress
+
+$(LQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $(STAMP)
+	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q l --out $(LQ) --progress
 
 bench: $(STAMP) ## Benchmark render speed per scene (video seconds per wall second, frames/s)
 	$(PY) tools/bench.py
 
 clean: ## Remove rendered media (keeps .venv)
-	rm -rf $(HQ) $(LQ) media/.render-*
+	rm -rf $(HQ) $(LQ) media/.render-* build
 
 distclean: clean ## Also remove the virtual environment
 	rm -rf $(VENV)

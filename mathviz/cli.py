@@ -7,9 +7,13 @@ no partial output file.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import sys
 import textwrap
+import threading
+import tomllib
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -34,6 +38,12 @@ class BadInput(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
+
+
+class RenderFailed(BadInput):
+    """A valid request that failed while rendering (a missing font, a Manim error): exit status 1."""
+
+    exit_code = EXIT_RENDER_FAILED
 
 
 class _Group(click.Group):
@@ -76,19 +86,69 @@ def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
-def _story_or_fail(scene: str, pairs: Sequence[str]):
+def _read_params_file(path: Path | None) -> tuple[str | None, dict[str, str]]:
+    """The scene named in a TOML render file (``renders/*.toml``) and its parameters as text."""
+    if path is None:
+        return None, {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput(f"--params: cannot read {path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"--params: {path} is not valid TOML ({' '.join(str(exc).split())})") from None
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        raise BadInput(f"--params: [params] in {path} must be a table")
+    overrides = {}
+    for key, value in params.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, list)):
+            raise BadInput(f"{key}: unsupported value {value!r} in {path}")
+        overrides[key] = value if isinstance(value, str) else json.dumps(value)
+    scene = data.get("scene")
+    return (str(scene) if scene is not None else None), overrides
+
+
+def _with_time_limit(seconds: int, what: str, compute):
+    """Run ``compute()``; give up with a clear error after ``seconds`` (user input must never hang us)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        return compute()
+
+    def expire(signum, frame):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        return compute()
+    except TimeoutError:
+        raise BadInput(f"{what}: computing the numbers took longer than {seconds} s; simplify the parameters") from None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+#: Seconds allowed for validating parameters and computing a story.
+STORY_TIME_LIMIT = 60
+
+
+def _story_or_fail(scene: str, pairs: Sequence[str], params_file: Path | None = None):
     try:
         spec = registry.get(scene)
     except registry.UnknownSceneError as exc:
         raise BadInput(str(exc)) from None
-    overrides = _parse_sets(pairs)
+    file_scene, overrides = _read_params_file(params_file)
+    if file_scene is not None and file_scene != spec.name:
+        raise BadInput(f"--params: {params_file} is for scene {file_scene!r}, not {spec.name!r}")
+    overrides.update(_parse_sets(pairs))
     try:
-        return spec, overrides, spec.build_story(overrides)
+        story = _with_time_limit(STORY_TIME_LIMIT, spec.name, lambda: spec.build_story(overrides))
     except ParameterError as exc:
         raise BadInput(str(exc)) from None
+    return spec, overrides, story
 
 
 _SET_HELP = "Set a parameter, e.g. --set x0=0.5 or --set matrix='[[1,2],[3,1]]'. Repeatable."
+_PARAMS_HELP = "Read parameters from a TOML file's [params] table (see renders/); --set wins over it."
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,16 +177,20 @@ def list_scenes(names: bool) -> None:
 @cli.command()
 @click.argument("scene")
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
 @click.option("--compact", is_flag=True, help="One line of JSON instead of indented.")
-def numbers(scene: str, pairs: tuple[str, ...], compact: bool) -> None:
+def numbers(scene: str, pairs: tuple[str, ...], params_file: Path | None, compact: bool) -> None:
     """Print SCENE's story as JSON: exactly the numbers the video shows."""
-    _, _, story = _story_or_fail(scene, pairs)
+    _, _, story = _story_or_fail(scene, pairs, params_file)
     click.echo(story.to_json(indent=None if compact else 2))
 
 
 @cli.command()
 @click.argument("scene")
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
+@click.option("--name", "output_name", default=None, metavar="NAME",
+              help="Base name of the files written [default: the scene name].")
 @click.option("-q", "--quality", type=click.Choice(["l", "m", "h", "p", "k"]), default="h", show_default=True,
               help="l=480p15, m=720p30, h=1080p60, p=1440p60, k=2160p60.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -134,29 +198,32 @@ def numbers(scene: str, pairs: tuple[str, ...], compact: bool) -> None:
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the caption line drawn in the video (sidecar captions come in both).")
 @click.option("--progress/--no-progress", default=None, help="Show Manim's progress bar [default: on a terminal].")
-def render(scene: str, pairs: tuple[str, ...], quality: str, out_dir: Path | None, lang: str,
-           progress: bool | None) -> None:
+def render(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_name: str | None, quality: str,
+           out_dir: Path | None, lang: str, progress: bool | None) -> None:
     """Render SCENE and print the path of each file written, one per line."""
-    from mathviz.render import quality_label, render_scene
+    from mathviz.render import MissingDependency, quality_label, render_scene
 
-    spec, overrides, _ = _story_or_fail(scene, pairs)
+    spec, overrides, _ = _story_or_fail(scene, pairs, params_file)
+    if output_name is not None and (not output_name or not all(c.isalnum() or c in "-_." for c in output_name)
+                                    or output_name.startswith(".")):
+        raise BadInput(f"--name: use letters, digits, '-', '_' and '.', got {output_name[:40]!r}")
     out = out_dir if out_dir is not None else Path("media") / quality_label(quality)
     if progress is None:
         progress = sys.stderr.isatty()
     try:
-        result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress)
+        result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress,
+                              output_name=output_name)
     except ParameterError as exc:  # pragma: no cover - validated above; kept for safety
         raise BadInput(str(exc)) from None
     except (KeyboardInterrupt, click.Abort):
         raise
+    except MissingDependency as exc:
+        raise RenderFailed(str(exc)) from None
     except Exception as exc:
         if os.environ.get("MATHVIZ_DEBUG"):
             raise
         message = " ".join(str(exc).split()) or type(exc).__name__
-        error = click.ClickException(f"render of {scene} failed: {type(exc).__name__}: {message[:300]}")
-        error.exit_code = EXIT_RENDER_FAILED
-        error.show = lambda file=None: click.echo(f"error: {error.format_message()}", err=True)  # type: ignore[method-assign]
-        raise error from None
+        raise RenderFailed(f"render of {scene} failed: {type(exc).__name__}: {message[:300]}") from None
     for path in result.files:
         click.echo(str(path))
 
@@ -164,13 +231,14 @@ def render(scene: str, pairs: tuple[str, ...], quality: str, out_dir: Path | Non
 @cli.command()
 @click.argument("scene")
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
-def check(scene: str, pairs: tuple[str, ...]) -> None:
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
+def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
     """Check SCENE's frames before a long render: off-screen, overlapping, illegible text, wrong numbers.
 
     Builds the scene without rendering pixels and inspects every section end and
     points inside each animation. Exit status 0 when clean, 1 when it found problems.
     """
-    spec, overrides, _ = _story_or_fail(scene, pairs)
+    spec, overrides, _ = _story_or_fail(scene, pairs, params_file)
     from scenes.components.quality import check_scene
 
     checker = check_scene(spec.name, overrides)

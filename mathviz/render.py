@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -27,7 +29,34 @@ from typing import Mapping
 from mathviz import registry
 from mathviz.captions import LANGUAGES, cues_from, to_srt, to_vtt
 
-__all__ = ["QUALITIES", "RenderResult", "render_scene", "quality_label", "atomic_write_text"]
+__all__ = [
+    "QUALITIES",
+    "RenderResult",
+    "render_scene",
+    "quality_label",
+    "atomic_write_text",
+    "remove_stale_work_dirs",
+    "check_fonts",
+    "MissingDependency",
+]
+
+#: Fonts the scenes draw with, and the Debian package that provides each.
+REQUIRED_FONTS = {"en": ("DejaVu Sans", "fonts-dejavu-core"), "zh": ("Noto Sans CJK SC", "fonts-noto-cjk")}
+
+
+class MissingDependency(RuntimeError):
+    """Something the machine lacks; the message says what to install."""
+
+
+def check_fonts(lang: str = "en") -> None:
+    """Raise MissingDependency naming the package to install when a font the scenes need is missing."""
+    import manimpango
+
+    available = set(manimpango.list_fonts())
+    for needed in {"en", lang}:
+        font, package = REQUIRED_FONTS[needed]
+        if font not in available:
+            raise MissingDependency(f"font {font!r} is not installed; run: sudo apt-get install -y {package}")
 
 #: Command-line quality flag -> (label used in paths, Manim quality name).
 QUALITIES: dict[str, tuple[str, str]] = {
@@ -72,6 +101,67 @@ def atomic_write_text(path: Path, text: str) -> Path:
     return path
 
 
+_WORK_PREFIX = ".render-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_work_dirs(out: Path) -> list[Path]:
+    """Delete work directories left by renders that were killed (their process no longer exists)."""
+    removed = []
+    for work in out.glob(f"{_WORK_PREFIX}*"):
+        match = re.search(r"\.pid(\d+)-", work.name)
+        if work.is_dir() and match and not _pid_alive(int(match.group(1))):
+            shutil.rmtree(work, ignore_errors=True)
+            removed.append(work)
+    for tmp in out.glob(".*.tmp"):  # atomic_write_text leftovers
+        tmp.unlink(missing_ok=True)
+    return removed
+
+
+class _Progress:
+    """One line per tenth of the video (or an updating line on a terminal): scene, quality, percent, elapsed."""
+
+    def __init__(self, name: str, label: str, total: float, stream=None) -> None:
+        self.name, self.label, self.total = name, label, max(total, 1e-9)
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.started = time.perf_counter()
+        self.last_decile = -1
+
+    def update(self, done: float, final: bool = False) -> None:
+        percent = min(100.0, 100.0 * done / self.total)
+        decile = int(percent // 10)
+        if not final and not self.tty and decile == self.last_decile:
+            return
+        self.last_decile = decile
+        line = f"mathviz: {self.name} {self.label} {percent:5.1f}% {time.perf_counter() - self.started:7.1f} s"
+        if self.tty:
+            self.stream.write("\r" + line + ("\n" if final else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _planned_duration(scene_cls: type, story: object, lang: str, work: Path) -> float:
+    """The video's length, from a dry run (no pixels) of the same scene."""
+    from manim import tempconfig
+
+    with tempconfig({"dry_run": True, "disable_caching": True, "media_dir": str(work / "dry"), "quality": "low_quality",
+                     "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False}):
+        scene = scene_cls(story=story, lang=lang)
+        scene.render()
+        return float(scene.renderer.time)
+
+
 def render_scene(
     name: str,
     overrides: Mapping[str, str] | None = None,
@@ -80,14 +170,17 @@ def render_scene(
     out_dir: Path | str = Path("media"),
     lang: str = "en",
     progress: bool = False,
+    output_name: str | None = None,
     extra_config: Mapping[str, object] | None = None,
 ) -> RenderResult:
     """Render scene ``name`` with ``overrides`` into ``out_dir``.
 
-    Writes ``<name>.mp4``, ``<name>.json`` (parameters and the story's
-    numbers) and captions ``<name>.<lang>.srt`` / ``.vtt`` for every caption
-    language. Raises :class:`~mathviz.params.ParameterError` for bad input
-    before anything is written.
+    Writes ``<output_name>.mp4`` (default: the scene's name), ``.json``
+    (parameters and the story's numbers) and captions ``.<lang>.srt`` /
+    ``.vtt`` for every caption language. Raises
+    :class:`~mathviz.params.ParameterError` for bad input before anything is
+    written. With ``progress``, prints scene, quality, percent and elapsed
+    time to stderr as it goes.
     """
     spec = registry.get(name)
     overrides = dict(overrides or {})
@@ -95,38 +188,54 @@ def render_scene(
     if quality not in QUALITIES:
         raise ValueError(f"unknown quality {quality!r} (known: {', '.join(QUALITIES)})")
     label, manim_quality = QUALITIES[quality]
+    stem = output_name or name
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_work_dirs(out)
 
     from manim import tempconfig  # imported here: mathviz never imports manim at import time
 
+    check_fonts(lang)
     scene_cls = spec.scene_class()
     started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(dir=out, prefix=f".render-{name}-"))
+    work = Path(tempfile.mkdtemp(dir=out, prefix=f"{_WORK_PREFIX}{stem}.pid{os.getpid()}-"))
     try:
+        meter = None
+        if progress:
+            meter = _Progress(stem, label, _planned_duration(scene_cls, story, lang, work))
         cfg: dict[str, object] = {
             "media_dir": str(work),
             "quality": manim_quality,
             "disable_caching": True,
-            "output_file": name,
+            "output_file": stem,
             "verbosity": "WARNING",
-            "progress_bar": "display" if progress else "none",
+            "progress_bar": "none",
             "write_to_movie": True,
         }
         cfg.update(extra_config or {})
         with tempconfig(cfg):
             scene = scene_cls(story=story, lang=lang)
+            if meter is not None:
+                play = scene.play
+
+                def play_and_report(*args, **kwargs):
+                    play(*args, **kwargs)
+                    meter.update(float(scene.renderer.time))
+
+                scene.play = play_and_report  # type: ignore[method-assign]
             scene.render()
+            if meter is not None:
+                meter.update(float(scene.renderer.time), final=True)
             movie = Path(scene.renderer.file_writer.movie_file_path)
             fps = float(scene.renderer.camera.frame_rate)
             duration = float(scene.renderer.time)
         captions = tuple(scene.captions)
 
-        staged: list[tuple[Path, Path]] = [(movie, out / f"{name}.mp4")]
+        staged: list[tuple[Path, Path]] = [(movie, out / f"{stem}.mp4")]
         for caption_lang in LANGUAGES:
             cues = cues_from(captions, caption_lang)
             for ext, fmt in (("srt", to_srt), ("vtt", to_vtt)):
-                tmp = work / f"{name}.{caption_lang}.{ext}"
+                tmp = work / f"{stem}.{caption_lang}.{ext}"
                 tmp.write_text(fmt(cues), encoding="utf-8")
                 staged.append((tmp, out / tmp.name))
         numbers = {
@@ -139,7 +248,7 @@ def render_scene(
             ],
             "story": story.to_dict(),
         }
-        tmp_json = work / f"{name}.json"
+        tmp_json = work / f"{stem}.json"
         tmp_json.write_text(json.dumps(numbers, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
         staged.append((tmp_json, out / tmp_json.name))
 
@@ -154,7 +263,7 @@ def render_scene(
     return RenderResult(
         scene=name,
         quality=label,
-        video=out / f"{name}.mp4",
+        video=out / f"{stem}.mp4",
         files=files,
         frames=int(round(duration * fps)),
         duration=duration,

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Print Make variables with each scene's source dependencies: ``DEPS_<scene> := files...``.
+
+A render depends on its scene module, everything that module imports from this
+repository (the numeric module, expression parser, style, components), and the
+topic module the registry names for its story. Found by reading import
+statements with :mod:`ast`, so it runs on any python3 before ``.venv`` exists.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("mathviz", "scenes")
+
+
+def module_file(name: str) -> Path | None:
+    path = ROOT.joinpath(*name.split("."))
+    if path.with_suffix(".py").is_file():
+        return path.with_suffix(".py")
+    if (path / "__init__.py").is_file():
+        return path / "__init__.py"
+    return None
+
+
+def imports_of(path: Path) -> set[str]:
+    names: set[str] = set()
+    # The registry names every scene's story module; each scene depends only on its own (added below).
+    scan_strings = path != ROOT / "mathviz" / "registry.py"
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif scan_strings and isinstance(node, ast.Constant) and isinstance(node.value, str) and ":" in node.value:
+            # "module:attribute" strings, as the registry uses to name story functions lazily
+            module = node.value.split(":")[0]
+            if module.split(".")[0] in PACKAGES and module.replace(".", "").replace("_", "").isalnum():
+                names.add(module)
+    return {n for n in names if n.split(".")[0] in PACKAGES}
+
+
+def closure(start: Path, only: set[str] | None = None) -> set[Path]:
+    seen: set[Path] = set()
+    todo = [start]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in imports_of(path):
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):  # package __init__ files run too
+                found = module_file(".".join(parts[:i]))
+                if found and found not in seen:
+                    todo.append(found)
+    return seen
+
+
+def story_modules() -> dict[str, str]:
+    """Scene name -> story module, read from the registry's SceneSpec(...) calls."""
+    tree = ast.parse((ROOT / "mathviz" / "registry.py").read_text(encoding="utf-8"))
+    result = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "SceneSpec" and len(node.args) >= 4:
+            name, story = node.args[0], node.args[3]
+            if isinstance(name, ast.Constant) and isinstance(story, ast.Constant):
+                result[name.value] = story.value.split(":")[0]
+    return result
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT / "mathviz"))
+    from catalog import SCENES  # noqa: E402  (stdlib-only module)
+
+    stories = story_modules()
+    for scene in SCENES:
+        files: set[Path] = set()
+        scene_file = ROOT / "scenes" / f"{scene}.py"
+        if scene_file.is_file():
+            files |= closure(scene_file)
+        story_file = module_file(stories.get(scene, ""))
+        if story_file:
+            files |= closure(story_file)
+        # The render pipeline itself shapes every output.
+        for core in ("render", "captions", "cli"):
+            files |= closure(ROOT / "mathviz" / f"{core}.py")
+        rel = sorted(str(f.relative_to(ROOT)) for f in files)
+        print(f"DEPS_{scene} := {' '.join(rel)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -27,7 +27,16 @@ build/deps.mk: $(SOURCES) tools/deps.py
 	@mkdir -p $(@D)
 	@python3 tools/deps.py > $@.tmp && mv $@.tmp $@
 
-.PHONY: help setup test render preview check bench clean distclean
+# Web formats made from each 1080p60 render's MP4 by mathviz/publish.py (PyAV, no system ffmpeg):
+# a VP9 WebM, a few looping seconds as GIF, and the key frame as a poster PNG.
+WEB := $(foreach ext,webm gif poster.png,$(RENDERS:%=$(HQ)/%.$(ext)))
+# Lecture slides, one per render: a self-contained reveal.js HTML file and a PDF of each beat's last frame.
+SLIDES_DIR := media/slides
+SLIDES := $(RENDERS:%=$(SLIDES_DIR)/%.html) $(RENDERS:%=$(SLIDES_DIR)/%.pdf)
+# reveal.js from npm (package-lock.json), inlined into every slides file so it plays with no network.
+REVEAL := node_modules/reveal.js/dist/reveal.js
+
+.PHONY: help setup test render preview check bench clean distclean gallery slides
 
 help: ## Show this help
 	@echo "mathviz: make <target>   (add -j$(NPROC) to render in parallel)"
@@ -42,7 +51,11 @@ setup: $(STAMP) ## Install system libraries and the .venv (done automatically by
 test: $(STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
 	$(VENV)/bin/pytest -n $(NPROC) -q
 
-render: $(RENDERS:%=$(HQ)/%.mp4) ## Render every file in renders/ at 1080p60 into media/1080p60/
+render: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) ## Render every file in renders/ at 1080p60 into media/1080p60/ (MP4, WebM, GIF, poster, captions)
+
+gallery: media/index.html ## Write media/index.html: every render with captions, numbers and an embed snippet
+
+slides: $(SLIDES) ## Lecture slides in media/slides/: one beat per key press, one offline HTML file (and PDF) per render
 
 preview: $(RENDERS:%=$(LQ)/%.mp4) ## Render every file in renders/ at 480p15 into media/480p15/
 
@@ -55,11 +68,35 @@ $(HQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $(STAMP)
 $(LQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $(STAMP)
 	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q l --out $(LQ) --progress
 
+$(HQ)/%.webm: $(HQ)/%.mp4 mathviz/publish.py
+	$(PY) -m mathviz publish $< --format webm
+
+$(HQ)/%.gif: $(HQ)/%.mp4 mathviz/publish.py
+	$(PY) -m mathviz publish $< --format gif
+
+$(HQ)/%.poster.png: $(HQ)/%.mp4 mathviz/publish.py
+	$(PY) -m mathviz publish $< --format poster
+
+# The gallery links each render's slides when they exist; with `make gallery slides` they are made first.
+media/index.html: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) mathviz/gallery.py $(wildcard $(SLIDES_DIR)/*) \
+		$(if $(filter slides,$(MAKECMDGOALS)),$(SLIDES))
+	$(PY) -m mathviz gallery --media media --videos $(notdir $(HQ)) $(RENDERS)
+
+$(SLIDES_DIR)/%.html: $(HQ)/%.mp4 mathviz/slides.py $(REVEAL)
+	$(PY) -m mathviz slides $< --out $(SLIDES_DIR) --format html
+
+$(SLIDES_DIR)/%.pdf: $(HQ)/%.mp4 mathviz/slides.py
+	$(PY) -m mathviz slides $< --out $(SLIDES_DIR) --format pdf
+
+$(REVEAL): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 bench: $(STAMP) ## Benchmark render speed per scene (video seconds per wall second, frames/s)
 	$(PY) tools/bench.py
 
 clean: ## Remove rendered media (keeps .venv)
-	rm -rf $(HQ) $(LQ) media/.render-* build
+	rm -rf $(HQ) $(LQ) media/.render-* build media/index.html $(SLIDES_DIR)
 
-distclean: clean ## Also remove the virtual environment
-	rm -rf $(VENV)
+distclean: clean ## Also remove the virtual environment and node_modules
+	rm -rf $(VENV) node_modules

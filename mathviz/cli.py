@@ -149,6 +149,9 @@ def _story_or_fail(scene: str, pairs: Sequence[str], params_file: Path | None = 
 
 _SET_HELP = "Set a parameter, e.g. --set x0=0.5 or --set matrix='[[1,2],[3,1]]'. Repeatable."
 _PARAMS_HELP = "Read parameters from a TOML file's [params] table (see renders/); --set wins over it."
+_FORMAT_HELP = ("Also write these formats beside the MP4, comma-separated: mp4 (H.264, +faststart), webm (VP9), "
+                "gif or webp (a few looping seconds at 480 px), poster (key frame PNG); 'default' = mp4,webm,gif,poster; "
+                "'all'. Repeatable. [default: mp4]")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -198,11 +201,13 @@ def numbers(scene: str, pairs: tuple[str, ...], params_file: Path | None, compac
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the caption line drawn in the video (sidecar captions come in both).")
 @click.option("--progress/--no-progress", default=None, help="Show Manim's progress bar [default: on a terminal].")
+@click.option("--format", "formats", multiple=True, metavar="LIST", help=_FORMAT_HELP)
 def render(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_name: str | None, quality: str,
-           out_dir: Path | None, lang: str, progress: bool | None) -> None:
+           out_dir: Path | None, lang: str, progress: bool | None, formats: tuple[str, ...]) -> None:
     """Render SCENE and print the path of each file written, one per line."""
     from mathviz.render import MissingDependency, quality_label, render_scene
 
+    extra_formats = [f for f in _formats_or_fail(formats or ("mp4",)) if f != "mp4"]
     spec, overrides, _ = _story_or_fail(scene, pairs, params_file)
     if output_name is not None and (not output_name or not all(c.isalnum() or c in "-_." for c in output_name)
                                     or output_name.startswith(".")):
@@ -225,6 +230,105 @@ def render(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise RenderFailed(f"render of {scene} failed: {type(exc).__name__}: {message[:300]}") from None
     for path in result.files:
+        click.echo(str(path))
+    if extra_formats:
+        _publish_or_fail(result.video, extra_formats)
+
+
+def _formats_or_fail(texts: Sequence[str]) -> tuple[str, ...]:
+    from mathviz.publish import parse_formats
+
+    try:
+        return parse_formats(texts)
+    except ValueError as exc:
+        raise BadInput(f"--format: {exc}") from None
+
+
+def _existing_video(video: Path) -> Path:
+    if video.suffix != ".mp4":
+        raise BadInput(f"{video}: expected a rendered .mp4 (see make render)")
+    for path in (video, video.with_suffix(".json")):
+        if not path.is_file():
+            raise BadInput(f"{path}: no such file; render it first (make render)")
+    return video
+
+
+def _publish_or_fail(video: Path, formats: Sequence[str]) -> None:
+    from mathviz.publish import publish
+
+    def report(result) -> None:
+        click.echo(str(result.path))
+        if result.frames > 1:
+            click.echo(f"mathviz: {result.path.name}: {result.frames} frames in {result.seconds:.1f} s "
+                       f"({result.frames_per_second:.0f} frames/s)", err=True)
+
+    try:
+        publish(video, formats, report=report)
+    except (KeyboardInterrupt, click.Abort):
+        raise
+    except Exception as exc:
+        if os.environ.get("MATHVIZ_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise RenderFailed(f"encoding {video.name} failed: {type(exc).__name__}: {message[:300]}") from None
+
+
+@cli.command()
+@click.argument("video", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "formats", multiple=True, metavar="LIST", required=True,
+              help="Formats to write beside VIDEO, comma-separated: mp4, webm, gif, webp, poster, default, all.")
+def publish(video: Path, formats: tuple[str, ...]) -> None:
+    """Write web formats of a rendered VIDEO (.mp4 with its .json) beside it; print each path."""
+    chosen = _formats_or_fail(formats)
+    _publish_or_fail(_existing_video(video), chosen)
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.option("--media", "media", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+              show_default=True, help="Folder the page is written to (as index.html).")
+@click.option("--videos", "video_dir", default="1080p60", show_default=True, metavar="DIR",
+              help="Folder inside --media holding the renders.")
+def gallery(names: tuple[str, ...], media: Path, video_dir: str) -> None:
+    """Write MEDIA/index.html: every render (or only NAMES) with video, captions, numbers and an embed snippet."""
+    from mathviz.gallery import write_gallery
+
+    if "/" in video_dir or video_dir.startswith(".") or not video_dir:
+        raise BadInput(f"--videos: a folder name inside {media}, got {video_dir[:40]!r}")
+    try:
+        page = write_gallery(media, video_dir, list(names) or None)
+    except FileNotFoundError as exc:
+        raise BadInput(str(exc)) from None
+    click.echo(str(page))
+
+
+@cli.command()
+@click.argument("video", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("media/slides"),
+              show_default=True, help="Output directory.")
+@click.option("--format", "formats", default="html", show_default=True, metavar="LIST",
+              help="Comma-separated: html (one self-contained file that plays offline), pdf (last frame of each beat), pptx.")
+def slides(video: Path, out_dir: Path, formats: str) -> None:
+    """Build lecture slides from a rendered VIDEO: one slide per beat, the next beat on a key press."""
+    from mathviz.slides import SLIDE_FORMATS, RevealMissing, build_slides
+
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in SLIDE_FORMATS]
+    if bad or not chosen:
+        raise BadInput(f"--format: unknown slides format {(bad or [formats])[0]!r} (known: {', '.join(SLIDE_FORMATS)})")
+    _existing_video(video)
+    try:
+        written = build_slides(video, out_dir, chosen)
+    except RevealMissing as exc:
+        raise RenderFailed(str(exc)) from None
+    except (KeyboardInterrupt, click.Abort):
+        raise
+    except Exception as exc:
+        if os.environ.get("MATHVIZ_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise RenderFailed(f"slides for {video.name} failed: {type(exc).__name__}: {message[:300]}") from None
+    for path in written:
         click.echo(str(path))
 
 

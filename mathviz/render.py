@@ -230,8 +230,14 @@ def render_scene(
             fps = float(scene.renderer.camera.frame_rate)
             duration = float(scene.renderer.time)
         captions = tuple(scene.captions)
+        key_beat = getattr(scene, "key_beat", None)
 
-        staged: list[tuple[Path, Path]] = [(movie, out / f"{stem}.mp4")]
+        # Move the MP4's index to the front (+faststart) so browsers can play it while it downloads.
+        from mathviz.publish import faststart_mp4
+
+        streaming = work / f"{stem}.faststart.mp4"
+        faststart_mp4(movie, streaming)
+        staged: list[tuple[Path, Path]] = [(streaming, out / f"{stem}.mp4")]
         for caption_lang in LANGUAGES:
             cues = cues_from(captions, caption_lang)
             for ext, fmt in (("srt", to_srt), ("vtt", to_vtt)):
@@ -243,6 +249,7 @@ def render_scene(
             "quality": label,
             "params": {p.name: overrides.get(p.name, p.default) for p in spec.parameters()},
             "duration": duration,
+            "key_beat": key_beat,
             "captions": [
                 {"name": c.name, "start": c.start, "end": c.end, "en": c.en, "zh": c.zh} for c in captions
             ],

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Set up everything `make render` and `make test` need, once:
 #   1. the system libraries Manim builds against (Cairo, Pango, pkg-config) and fonts,
-#   2. a virtual environment in .venv with mathviz installed (pinned by constraints.txt).
+#   2. a virtual environment in .venv with mathviz installed (pinned by constraints.txt),
+#   3. reveal.js from npm into node_modules/ (pinned by package-lock.json), so `make slides` works offline.
+# Chromium is for the browser tests of the gallery and slides; Noto CJK for the Chinese caption line.
 # Called by the Makefile through the .venv/.stamp target, so a second run does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core)
+APT_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core fonts-noto-cjk chromium)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
@@ -40,5 +43,10 @@ echo "bootstrap: installing mathviz and pinned dependencies into .venv"
 # pip warns about local find-links folders that some machines configure; only real messages matter.
 .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev]" 2>&1 \
     | { grep -v "^WARNING: Location .* is ignored" || true; }
+if [ ! -f node_modules/reveal.js/dist/reveal.js ]; then
+    echo "bootstrap: installing reveal.js (package-lock.json) into node_modules"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    touch node_modules/reveal.js/dist/reveal.js  # npm keeps the tarball's 1985 dates; Make compares with the lock
+fi
 touch .venv/.stamp
 echo "bootstrap: done"

@@ -46,6 +46,8 @@ class ExplainerScene(Scene):
     scene_name: ClassVar[str] = ""
     #: Seconds the caption cross-fade takes at each beat.
     caption_fade: ClassVar[float] = 0.35
+    #: The beat whose last frame is the scene's key frame (poster, GIF loop); None: the last beat.
+    key_beat: ClassVar[str | None] = None
 
     def __init__(self, story: Story | None = None, lang: str = "en", **kwargs: Any) -> None:
         if story is None:
@@ -70,7 +72,7 @@ class ExplainerScene(Scene):
 
     def caption_line(self, content: str):
         """The caption mobject for ``content``, fitted into the bottom band of the frame."""
-        line = style.text(content, size=style.CAPTION_SIZE, color=style.SECONDARY_COLOR)
+        line = style.text(content, size=style.CAPTION_SIZE, color=style.SECONDARY_COLOR, font=style.font_for(self.lang))
         max_width = config.frame_width - 2 * (style.SAFE_MARGIN + 0.35)
         if line.width > max_width:
             line.scale_to_fit_width(max_width)

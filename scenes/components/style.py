@@ -30,6 +30,8 @@ from manim import (
 
 __all__ = [
     "FONT",
+    "CJK_FONT",
+    "font_for",
     "FUNCTION_COLOR",
     "DERIVATIVE_COLOR",
     "GRADIENT_COLOR",
@@ -58,6 +60,8 @@ __all__ = [
 ]
 
 FONT = "DejaVu Sans"
+#: Font for Chinese text (the zh caption line); Debian's fonts-noto-cjk, installed by tools/bootstrap.sh.
+CJK_FONT = "Noto Sans CJK SC"
 
 FUNCTION_COLOR = BLUE
 DERIVATIVE_COLOR = RED
@@ -97,9 +101,15 @@ CONTENT_TOP = 3.85
 SAFE_MARGIN = 0.15
 
 
+def font_for(lang: str) -> str:
+    """The font for text in language ``lang`` (``"en"`` or ``"zh"``)."""
+    return CJK_FONT if lang == "zh" else FONT
+
+
 def text(content: str, size: float = LABEL_SIZE, color: Any = WHITE, **kwargs: Any) -> Text:
-    """Plain text through Pango in the house font."""
-    return Text(content, font=FONT, font_size=size, color=color, **kwargs)
+    """Plain text through Pango in the house font (or ``font=...``, e.g. ``font_for("zh")``)."""
+    font = kwargs.pop("font", FONT)
+    return Text(content, font=font, font_size=size, color=color, **kwargs)
 
 
 def math(source: str, size: float = LABEL_SIZE, color: Any = WHITE, **kwargs: Any) -> MathTypst:

@@ -56,6 +56,7 @@ __all__ = [
     "FAN_SIZE",
     "FAN_CLEARANCE",
     "STANDARD_RADIUS",
+    "MIN_VIEW_RADIUS",
     "FIT_MARGIN",
     "FanVector",
     "Ellipse",
@@ -81,8 +82,10 @@ ZERO_TOL = 1e-9
 FAN_SIZE = 12
 #: Fan vectors closer than this (radians) to an eigen direction give way to it, so arrows never overlap.
 FAN_CLEARANCE = math.pi / 24
-#: Radius (plane units) around the origin the picture shows without zooming out.
-STANDARD_RADIUS = 4.0
+#: Radius (plane units) around the origin the standard view shows; a larger view is "zoomed out".
+STANDARD_RADIUS = 4.5
+#: The smallest view radius: small pictures are shown larger, but the unit circle never fills the view.
+MIN_VIEW_RADIUS = 2.5
 #: Room left around the largest shape, as a factor of its size.
 FIT_MARGIN = 1.1
 
@@ -155,10 +158,13 @@ class Fit:
     """How much of the plane the scene shows.
 
     ``radius`` (plane units) holds every shape the scene draws with
-    ``FIT_MARGIN`` to spare; ``zoom = min(1, STANDARD_RADIUS / radius)``
-    and ``zoomed_out`` is ``zoom < 1``. ``view_radius = STANDARD_RADIUS / zoom``
-    is the half-width of the plane on screen and ``grid_step`` a 1-2-5 step
-    giving two to five grid lines on each side of the origin.
+    ``FIT_MARGIN`` to spare. The plane on screen shows ``[-view_radius,
+    view_radius]^2`` with ``view_radius = max(radius, MIN_VIEW_RADIUS)``;
+    ``zoom = STANDARD_RADIUS / view_radius`` is the magnification against the
+    standard view and ``zoomed_out`` (``view_radius > STANDARD_RADIUS``) says
+    that the picture had to shrink to fit, which the scene captions.
+    ``grid_step`` is a 1-2-5 step (at least 1) giving at most five grid
+    lines on each side of the origin.
     """
 
     radius: float
@@ -416,16 +422,15 @@ def _nice_step(size: float) -> float:
 
 
 def _fit(ellipse: Ellipse, basis: Basis) -> Fit:
-    """Zoom so that the ellipse and the basis pictures (square [-1, 1]^2 in P, I and M) all fit."""
+    """Zoom so that the unit circle, the ellipse and the basis pictures (square [-1, 1]^2 in P, I and M) all fit."""
     corners = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]]).T
     extents = [1.0, ellipse.semi_axes[0], math.sqrt(2.0)]
     for m in (basis.P, basis.M):
         extents.append(float(np.max(np.linalg.norm(np.array(m) @ corners, axis=0))))
     radius = FIT_MARGIN * max(extents)
-    zoom = min(1.0, STANDARD_RADIUS / radius)
-    view = STANDARD_RADIUS / zoom
-    return Fit(radius=radius, zoom=zoom, zoomed_out=zoom < 1.0, view_radius=view,
-               grid_step=_nice_step(view / 5.0))
+    view = max(radius, MIN_VIEW_RADIUS)
+    return Fit(radius=radius, zoom=STANDARD_RADIUS / view, zoomed_out=view > STANDARD_RADIUS, view_radius=view,
+               grid_step=max(1.0, _nice_step(view / 5.0)))
 
 
 def eigen_story(matrix: np.ndarray) -> EigenStory:

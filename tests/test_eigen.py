@@ -17,6 +17,7 @@ from mathviz.eigen import (
     FAN_SIZE,
     KINDS,
     PARAMS,
+    MIN_VIEW_RADIUS,
     STANDARD_RADIUS,
     classify,
     eigen_story,
@@ -105,9 +106,16 @@ def check_story(a: np.ndarray) -> None:
     for pre, axis, s in zip(story.ellipse.preimages, story.ellipse.axes, story.ellipse.semi_axes):
         assert np.allclose(a @ np.array(pre), s * np.array(axis), atol=1e-9 * norm)
 
-    # Everything drawn fits in the view.
-    assert story.fit.view_radius >= max(1.0, story.ellipse.semi_axes[0])
-    assert story.fit.view_radius >= STANDARD_RADIUS
+    # Everything drawn fits in the view: the unit circle, the ellipse, the basis square in P and in M.
+    fit = story.fit
+    corners = np.array([[1, 1], [1, -1], [-1, 1], [-1, -1]]).T
+    reach = max(1.0, story.ellipse.semi_axes[0], *(np.linalg.norm(np.array(m) @ corners, axis=0).max()
+                                                   for m in (story.basis.P, story.basis.M)))
+    assert reach <= fit.radius <= fit.view_radius
+    assert fit.view_radius >= MIN_VIEW_RADIUS
+    assert fit.zoomed_out == (fit.view_radius > STANDARD_RADIUS)
+    assert fit.zoom == pytest.approx(STANDARD_RADIUS / fit.view_radius)
+    assert 1 <= fit.grid_step and fit.view_radius / fit.grid_step <= 5 + 1e-9
 
 
 # -- one case per kind, answers worked by hand ------------------------------------------------------
@@ -223,10 +231,14 @@ def test_fixed_cases_have_every_property(rows) -> None:
 
 def test_large_entries_zoom_out_to_fit() -> None:
     story = story_of([[6, 2], [1, 5]])
+    # sigma_1 = 7.07 and the eigenbasis square D [-1, 1]^2 reaches |(7, 4)| = 8.06 > STANDARD_RADIUS
     assert story.fit.zoomed_out
-    assert story.fit.view_radius >= story.ellipse.semi_axes[0]
-    assert story.fit.view_radius == pytest.approx(STANDARD_RADIUS / story.fit.zoom)
+    assert story.fit.zoom < 1
+    assert story.fit.view_radius >= math.hypot(7, 4)
     assert not story_of([[3, 1], [0, 2]]).fit.zoomed_out
+    # a small picture is shown larger, but never so large that the unit circle fills the view
+    small = story_of([[0.5, 0], [0, 0.25]]).fit
+    assert small.view_radius == MIN_VIEW_RADIUS and small.zoom > 1 and not small.zoomed_out
 
 
 # -- the classification at its edges ----------------------------------------------------------------

@@ -1,0 +1,580 @@
+"""Eigenvectors are the directions a matrix only stretches: the ``eigen`` explainer (storyboard 3).
+
+Beats: a fan of unit vectors with their spans; A applied (each arrow slides
+from ``v`` to ``A v``): the eigenvectors stay on their span and stretch by
+lambda with a live ``|A v| / |v|`` readout while the others are knocked off;
+the unit circle has become an ellipse whose semi-axes are the singular
+values; the change to the simplest basis (``P^-1``) and ``A`` there (``M``):
+a pure stretch ``D`` when A is diagonalizable, a shear when it is defective,
+a turn and a scaling when its eigenvalues are complex.
+
+Every number comes from :func:`mathviz.eigen.eigen_story`. The plane is a
+still frame of reference (never transformed); tests read arrows and curves
+back through ``self.plane.p2c``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+from manim import (
+    BLUE_B,
+    DOWN,
+    GREEN,
+    PINK,
+    LEFT,
+    RIGHT,
+    UP,
+    UL,
+    GREY_B,
+    Arc,
+    ApplyMatrix,
+    Arrow,
+    Circle,
+    Create,
+    DashedLine,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Line,
+    NumberPlane,
+    ValueTracker,
+    VGroup,
+    config,
+    linear,
+)
+
+from mathviz.eigen import EigenStory
+from scenes.components import style
+from scenes.components.base import ExplainerScene
+from scenes.components.readout import Readout
+
+__all__ = ["EigenStretch", "fmt", "typst_matrix"]
+
+#: Colours of the eigen directions (first, second) and of the other fan vectors.
+EIGEN_COLORS = (style.HIGHLIGHT_COLOR, GREEN)
+FAN_COLOR = BLUE_B
+#: The knocked-off vector singled out with its angle.
+SHOWCASE_COLOR = style.SECONDARY_COLOR
+ELLIPSE_COLOR = style.ACCENT_COLOR
+AXIS_COLORS = (style.SECANT_COLOR, PINK)
+#: The plane's square on screen: its side and how far it sits from the frame's left edge.
+PLANE_SIDE = 7.0
+PLANE_LEFT_GAP = 0.25
+#: Gap between the plane and the text panel on its right.
+PANEL_GAP = 0.45
+ARROW_WIDTH = 4.0
+TIP_LENGTH = 0.2
+#: Subscript digits for captions, which are plain text.
+SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+
+
+def fmt(value: float) -> str:
+    """A story number as printed: whole numbers bare, else three significant digits; never ``-0``."""
+    value = float(value) + 0.0
+    if abs(value - round(value)) < 5e-4 * max(1.0, abs(value)) or abs(value) >= 1000:
+        return str(int(round(value))) if round(value) != 0 else "0"
+    text = f"{value:.3g}"
+    return "0" if float(text) == 0 else text
+
+
+def typst_matrix(rows: Sequence[Sequence[float]]) -> str:
+    """Typst source ``mat(a, b; c, d)`` of a story matrix."""
+    return "mat(" + "; ".join(", ".join(fmt(x) for x in row) for row in rows) + ")"
+
+
+def degrees(angle: float) -> str:
+    value = math.degrees(angle)
+    return f"{value:.0f}°" if abs(value - round(value)) < 0.05 else f"{value:.1f}°"
+
+
+class EigenStretch(ExplainerScene):
+    """A fan of vectors through A: eigenvectors stay on their span; the ellipse; the simplest basis."""
+
+    scene_name = "eigen"
+
+    def construct(self) -> None:
+        story: EigenStory = self.story
+        self.layout()
+        self.plane = self.build_plane()
+        self.showcase = self.showcase_index()
+        self.spans = self.build_spans()
+        self.fan_arrows = VGroup(*(self.fan_arrow(i, 0.0) for i in range(len(story.fan))))
+        self.circle = self.build_unit_circle()
+        self.panel_top = self.build_matrix_panel()
+
+        self.beat_fan()
+        self.beat_apply()
+        self.beat_ellipse()
+        self.beat_change_of_basis()
+        self.beat_simplest_form()
+        self.wait(2.0)
+
+    # -- layout and builders ------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        """Where the plane and the text panel go: a square at the left, the panel to its right."""
+        frame_w = config.frame_width
+        top = style.CONTENT_TOP - 0.1
+        bottom = style.CAPTION_ZONE_TOP + 0.1
+        self.plane_side = min(PLANE_SIDE, top - bottom)
+        self.plane_center = np.array([-frame_w / 2 + PLANE_LEFT_GAP + self.plane_side / 2, (top + bottom) / 2, 0.0])
+        self.panel_left = self.plane_center[0] + self.plane_side / 2 + PANEL_GAP
+        self.panel_right = frame_w / 2 - style.SAFE_MARGIN - 0.2
+        self.panel_top_y = top
+
+    def build_plane(self) -> NumberPlane:
+        """A faint still plane showing ``[-R, R]^2`` (``R`` = the story's view radius) with equal units."""
+        fit = self.story.fit
+        radius, step = fit.view_radius, fit.grid_step
+        plane = NumberPlane(
+            x_range=[-radius, radius, step],
+            y_range=[-radius, radius, step],
+            x_length=self.plane_side,
+            y_length=self.plane_side,
+            background_line_style={"stroke_color": GREY_B, "stroke_width": 1, "stroke_opacity": 0.25},
+            axis_config={"stroke_color": GREY_B, "stroke_width": 1.5, "stroke_opacity": 0.6},
+        )
+        plane.shift(self.plane_center - plane.c2p(0, 0))
+        plane.unit = self.plane_side / (2 * radius)  # scene units per plane unit
+        return plane
+
+    def to_scene(self, xy: Sequence[float]) -> np.ndarray:
+        return np.asarray(self.plane.c2p(float(xy[0]), float(xy[1])), dtype=float)
+
+    def span_line(self, direction: Sequence[float], color: Any, opacity: float, width: float = 2.0) -> Line:
+        """The line through the origin along ``direction``, clipped to the plane's square."""
+        d = np.asarray(direction, dtype=float)
+        reach = self.story.fit.view_radius / max(abs(d[0]), abs(d[1]))
+        line = Line(self.to_scene(-reach * d), self.to_scene(reach * d), color=color, stroke_width=width)
+        return line.set_stroke(opacity=opacity)
+
+    def build_spans(self) -> VGroup:
+        """One faint line per distinct fan direction (``v`` and ``-v`` share a span); eigen spans in colour."""
+        spans = VGroup()
+        seen: list[float] = []
+        # the showcase first, so its span wins over the opposite fan vector's
+        order = sorted(range(len(self.story.fan)), key=lambda i: i != self.showcase)
+        for index in order:
+            f = self.story.fan[index]
+            angle = f.angle % math.pi
+            if any(abs((angle - s + math.pi / 2) % math.pi - math.pi / 2) < 1e-9 for s in seen):
+                continue
+            seen.append(angle)
+            bright = f.eigen_index is not None or index == self.showcase
+            line = self.span_line(f.vector, self.fan_color(index), 0.6 if bright else 0.4)
+            line.eigen_index = f.eigen_index
+            line.fan_index = index
+            spans.add(line)
+        return spans
+
+    def showcase_index(self) -> int | None:
+        """The fan vector knocked furthest off its span (the first of equals), or None if every vector is eigen."""
+        fan = self.story.fan
+        others = [i for i, f in enumerate(fan) if not f.eigen]
+        if not others:
+            return None
+        return max(others, key=lambda i: (fan[i].knock_off_angle, -i))
+
+    def fan_color(self, index: int) -> Any:
+        f = self.story.fan[index]
+        if f.eigen_index is not None:
+            return EIGEN_COLORS[f.eigen_index]
+        if f.eigen:
+            return EIGEN_COLORS[0]
+        return SHOWCASE_COLOR if index == self.showcase else FAN_COLOR
+
+    def arrow_between(self, start_xy: Sequence[float], end_xy: Sequence[float], color: Any,
+                      width: float = ARROW_WIDTH) -> Arrow:
+        """An arrow in plane coordinates; a zero vector is a zero-length, invisible arrow at the origin."""
+        start, end = self.to_scene(start_xy), self.to_scene(end_xy)
+        if np.linalg.norm(end - start) < 1e-9:
+            return Arrow(start, start, buff=0, color=color).set_opacity(0)
+        return Arrow(start, end, buff=0, color=color, stroke_width=width, tip_length=TIP_LENGTH,
+                     max_tip_length_to_length_ratio=0.4, max_stroke_width_to_length_ratio=10)
+
+    def fan_arrow(self, index: int, t: float) -> Arrow:
+        """Fan vector ``index`` part way through the map: ``(1 - t) v + t A v`` (``t = 1``: the story's image)."""
+        f = self.story.fan[index]
+        tip = (1 - t) * np.array(f.vector) + t * np.array(f.image)
+        arrow = self.arrow_between((0, 0), tip, self.fan_color(index), ARROW_WIDTH + (1.5 if f.eigen_index is not None else 0))
+        arrow.fan_index = index
+        arrow.set_z_index(2)  # above the spans and the ellipse's semi-axes
+        return arrow
+
+    def build_unit_circle(self) -> Circle:
+        circle = Circle(radius=self.plane.unit, color=ELLIPSE_COLOR, stroke_width=3, num_components=17)
+        circle.move_to(self.to_scene((0, 0)))
+        return circle
+
+    def panel_column(self, *rows: Any, top: float, buff: float = 0.28) -> VGroup:
+        """Rows stacked left-aligned at the panel's left edge, their top at ``top``; shrunk only if too wide."""
+        column = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+        width = self.panel_right - self.panel_left
+        if column.width > width:
+            column.scale_to_fit_width(width)
+        column.next_to([self.panel_left, top, 0], DOWN, buff=0, aligned_edge=LEFT)
+        column.align_to([self.panel_left, 0, 0], LEFT)
+        return column
+
+    def eigenvalue_rows(self) -> list[Any]:
+        """``lambda = ...`` lines in the eigen colours, with what happens along each direction."""
+        story = self.story
+        if story.kind == "complex":
+            (a, b), _ = story.eigenvalues
+            return [
+                style.math(f"lambda = {fmt(a)} plus.minus {fmt(b)} i", color=style.HIGHLIGHT_COLOR),
+                style.math(f"theta = {degrees(story.rotation_angle)}, quad r = {fmt(story.scale)}"),
+                style.text("no real eigenvector", size=style.SMALL_SIZE, color=style.MUTED_COLOR),
+            ]
+        if story.kind == "repeated-scalar":
+            value = fmt(story.stretch[0])
+            return [
+                style.math(f"lambda_1 = lambda_2 = {value}", color=EIGEN_COLORS[0]),
+                style.text("every vector is an eigenvector", size=style.SMALL_SIZE, color=style.MUTED_COLOR),
+            ]
+        rows: list[Any] = []
+        if story.kind == "defective":
+            rows.append(style.math(f"lambda_1 = lambda_2 = {fmt(story.stretch[0])}", color=EIGEN_COLORS[0]))
+            rows.append(style.text("one eigen direction only", size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+            return rows
+        for i, (value, note) in enumerate(zip(story.stretch, story.notes)):
+            line = VGroup(style.math(f"lambda_{i + 1} = {fmt(value)}", color=EIGEN_COLORS[i]),
+                          style.text(note, size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+            line.arrange(RIGHT, buff=0.25)
+            rows.append(line)
+        return rows
+
+    def build_matrix_panel(self) -> VGroup:
+        return self.panel_column(style.math(f"A = {typst_matrix(self.story.matrix)}"), top=self.panel_top_y)
+
+    def ratio_readouts(self) -> VGroup:
+        """Live ``|A v_i| / |v_i|`` readouts, one per eigen direction drawn (one for a scalar matrix)."""
+        story = self.story
+        count = 1 if story.kind == "repeated-scalar" else len(story.eigenvectors)
+        readouts = VGroup()
+        for i in range(count):
+            label = "|A v| slash |v|" if story.kind == "repeated-scalar" else f"|A v_{i + 1}| slash |v_{i + 1}|"
+            readout = Readout(label, 1.0, story_field=None, color=EIGEN_COLORS[i])
+            readout.eigen_index = i
+            readouts.add(readout)
+        return readouts
+
+    def zoom_note(self) -> Any | None:
+        """A line at the panel's foot saying the view was zoomed out, and the grid step, when it was."""
+        fit = self.story.fit
+        if not fit.zoomed_out:
+            return None
+        note = style.text(f"view zoomed out {fmt(1 / fit.zoom)}x to fit; grid step {fmt(fit.grid_step)}",
+                          size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        width = self.panel_right - self.panel_left
+        if note.width > width:
+            note.scale_to_fit_width(width)
+        return note.move_to([self.panel_left, style.CAPTION_ZONE_TOP + 0.2, 0], aligned_edge=DOWN + LEFT)
+
+    # -- beats --------------------------------------------------------------------------------------
+
+    def beat_fan(self) -> None:
+        story = self.story
+        zoom = story.fit.zoomed_out
+        self.beat(
+            "fan",
+            en=(f"Unit vectors, each on its span; view zoomed out {fmt(1 / story.fit.zoom)}x." if zoom
+                else "Unit vectors around a circle, each on its span (a line)."),
+            zh=(f"一圈单位向量及其张成直线；画面缩小 {fmt(1 / story.fit.zoom)} 倍以容纳全图。" if zoom
+                else "单位圆上的一圈向量，各自落在自己的张成直线上。"),
+        )
+        self.play(FadeIn(self.plane), FadeIn(self.panel_top), run_time=0.8)
+        note = self.zoom_note()
+        if note is not None:
+            self.play(FadeIn(note), run_time=0.4)
+        self.play(Create(self.spans, lag_ratio=0.05), Create(self.circle), run_time=1.2)
+        self.play(*(GrowArrow(a) for a in self.fan_arrows), run_time=1.2)
+        self.wait(1.5)
+
+    def apply_caption(self) -> tuple[str, str]:
+        story = self.story
+        kind = story.kind
+        if kind == "complex":
+            return ("Apply A: no direction survives, every vector is turned.",
+                    "施加 A：没有方向能留下，每个向量都被转离直线。")
+        if kind == "repeated-scalar":
+            value = fmt(story.stretch[0])
+            return (f"Apply A = {value}I: every vector is an eigenvector, λ = {value}.",
+                    f"施加 A = {value}I：每个向量都是特征向量，λ = {value}。")
+        if kind == "defective":
+            return ("Apply A, a shear: only one direction stays on its span.",
+                    "施加剪切 A：只有一个方向留在自己的直线上。")
+        for i, value in enumerate(story.stretch):
+            sub = str(i + 1).translate(SUBSCRIPT)
+            if value == 0.0:
+                return (f"Apply A: λ{sub} = 0 squashes its eigenvector to the origin.",
+                        f"施加 A：λ{sub} = 0 把这条特征方向压缩到原点。")
+        for i, value in enumerate(story.stretch):
+            sub = str(i + 1).translate(SUBSCRIPT)
+            if value < 0:
+                return (f"Apply A: λ{sub} = {fmt(value)} flips its eigenvector along its line.",
+                        f"施加 A：λ{sub} = {fmt(value)} 让特征向量沿原直线翻转。")
+        return ("Apply A: eigenvectors stay on their span, the rest don't.",
+                "施加 A：特征向量留在自己的直线上，其余向量都被推离。")
+
+    def beat_apply(self) -> None:
+        story = self.story
+        en, zh = self.apply_caption()
+        self.beat("apply", en=en, zh=zh)
+        rows = self.eigenvalue_rows()
+        self.readouts = self.ratio_readouts()
+        self.panel_eigen = self.panel_column(*rows, top=self.panel_top.get_bottom()[1] - 0.3)
+        self.panel_readouts = self.panel_column(*self.readouts, top=self.panel_eigen.get_bottom()[1] - 0.35) \
+            if len(self.readouts) else VGroup()
+        self.play(FadeIn(self.panel_eigen), FadeIn(self.panel_readouts), run_time=0.6)
+
+        progress = ValueTracker(0.0)
+
+        def follow(arrow: Arrow) -> None:
+            arrow.become(self.fan_arrow(arrow.fan_index, progress.get_value()))
+
+        def ratio(readout: Readout) -> None:
+            # the interpolated eigen arrow (1 - t) v + t lambda v, from the story's lambda
+            t = progress.get_value()
+            readout.set_value(abs((1 - t) + t * story.stretch[readout.eigen_index]))
+
+        for arrow in self.fan_arrows:
+            arrow.add_updater(follow)
+        for readout in self.readouts:
+            readout.add_updater(ratio)
+        origin = self.to_scene((0, 0))
+        self.play(progress.animate.set_value(1.0),
+                  ApplyMatrix(np.array(story.matrix), self.circle, about_point=origin),
+                  run_time=3.5, rate_func=linear)
+        for mob in [*self.fan_arrows, *self.readouts]:
+            mob.clear_updaters()
+        for arrow in self.fan_arrows:
+            arrow.become(self.fan_arrow(arrow.fan_index, 1.0))
+        for readout in self.readouts:
+            readout.story_field = f"length_ratio.{readout.eigen_index}"
+            readout.set_value(story.length_ratio[readout.eigen_index])
+        if self.showcase is not None:
+            self.knock_off_arc = self.build_knock_off_arc(self.showcase)
+            angle = degrees(story.fan[self.showcase].knock_off_angle)
+            self.panel_knock = self.panel_column(
+                style.text(f"white: knocked off its span by {angle}", size=style.SMALL_SIZE, color=SHOWCASE_COLOR),
+                top=self.panel_bottom() - 0.3)
+            self.play(Create(self.knock_off_arc), FadeIn(self.panel_knock), run_time=0.8)
+        self.wait(2.0)
+
+    def panel_bottom(self) -> float:
+        """The lowest y of the text panel's rows shown so far."""
+        rows = [m for m in (self.panel_top, getattr(self, "panel_eigen", None), getattr(self, "panel_readouts", None),
+                            getattr(self, "panel_knock", None)) if m is not None and len(m)]
+        return min(m.get_bottom()[1] for m in rows)
+
+    def build_knock_off_arc(self, index: int) -> Arc:
+        """An arc at the origin from the span of fan vector ``index`` to its image ``A v``."""
+        f = self.story.fan[index]
+        v, image = np.array(f.vector), np.array(f.image)
+        on_span = v if v @ image >= 0 else -v  # the end of the span nearer to A v
+        start = math.atan2(on_span[1], on_span[0])
+        turn = (math.atan2(image[1], image[0]) - start + math.pi) % (2 * math.pi) - math.pi
+        radius = 0.8 * min(math.hypot(*image), 1.5) * self.plane.unit
+        arc = Arc(radius=radius, start_angle=start, angle=turn, arc_center=self.to_scene((0, 0)),
+                  color=SHOWCASE_COLOR, stroke_width=3)
+        arc.fan_index = index
+        return arc
+
+    def ellipse_caption(self) -> tuple[str, str]:
+        story = self.story
+        shape = story.ellipse.shape
+        if shape == "circle":
+            r = fmt(story.ellipse.semi_axes[0])
+            return (f"The unit circle stays a circle, radius σ = {r}.", f"单位圆仍是圆，半径 σ = {r}。")
+        if shape == "segment":
+            return ("det A = 0: the unit circle collapses to a segment.", "det A = 0：单位圆被压成一条线段。")
+        if shape == "point":
+            return ("A = 0: the unit circle collapses to a point.", "A = 0：单位圆被压成一个点。")
+        return ("The unit circle becomes an ellipse: semi-axes σ₁, σ₂.",
+                "单位圆变成椭圆，半轴长为奇异值 σ₁、σ₂。")
+
+    def build_semi_axes(self) -> VGroup:
+        """Segments from the origin to ``sigma_i u_i`` (the ellipse's semi-axes) in their colours."""
+        ellipse = self.story.ellipse
+        group = VGroup()
+        for i, (sigma, axis) in enumerate(zip(ellipse.semi_axes, ellipse.axes)):
+            end = sigma * np.array(axis)
+            # dashed and on top: the arrows along the same direction show through the gaps
+            line = DashedLine(self.to_scene((0, 0)), self.to_scene(end), color=AXIS_COLORS[i], stroke_width=5,
+                              dash_length=0.12)
+            line.set_z_index(3)
+            line.axis_index = i
+            group.add(line)
+        return group
+
+    def beat_ellipse(self) -> None:
+        story = self.story
+        en, zh = self.ellipse_caption()
+        self.beat("ellipse", en=en, zh=zh)
+        self.semi_axes = self.build_semi_axes()
+        s1, s2 = story.ellipse.semi_axes
+        rows = [style.math(f"sigma_1 = {fmt(s1)}", color=AXIS_COLORS[0]),
+                style.math(f"sigma_2 = {fmt(s2)}", color=AXIS_COLORS[1])]
+        sigma_row = VGroup(*rows).arrange(RIGHT, buff=0.5)
+        self.panel_sigma = self.panel_column(sigma_row, top=self.panel_bottom() - 0.35)
+        eigen_spans = [s for s in self.spans if s.eigen_index is not None]
+        others = [a for a in self.fan_arrows if not story.fan[a.fan_index].eigen and a.fan_index != self.showcase]
+        self.play(self.circle.animate.set_stroke(width=5),
+                  *(s.animate.set_stroke(width=5, opacity=0.9) for s in eigen_spans),
+                  *(a.animate.set_opacity(0.45) for a in others),
+                  Create(self.semi_axes), FadeIn(self.panel_sigma), run_time=1.5)
+        self.wait(2.5)
+
+    def basis_captions(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        story = self.story
+        form = story.basis.form
+        if story.kind == "repeated-scalar":
+            value = fmt(story.stretch[0])
+            return ((f"A = {value}I is already diagonal: any basis is an eigenbasis.",
+                     f"A = {value}I 本身就是对角阵：任何基都是特征基。"),
+                    (f"It stretches every direction by the same λ = {value}.",
+                     f"它把每个方向都拉伸相同的 λ = {value} 倍。"))
+        if form == "diagonal":
+            d = ", ".join(fmt(x) for x in story.stretch)
+            return (("Change basis with P⁻¹: the eigenvectors become the axes.",
+                     "用 P⁻¹ 换基：特征向量变成坐标轴。"),
+                    (f"In the eigenbasis A is D = diag({d}): a pure stretch.",
+                     f"在特征基下 A 就是 D = diag({d})：纯拉伸。"))
+        if form == "shear":
+            return (("Best basis: the eigenvector and a perpendicular one.",
+                     "最好的基：特征向量加一个与之垂直的向量。"),
+                    ("There A is still a shear: no basis makes it a pure stretch.",
+                     "在这组基下 A 仍是剪切：无法化为纯拉伸。"))
+        turn, r = degrees(story.rotation_angle), fmt(story.scale)
+        return (("Change basis with P⁻¹ to where A is a turn and a scaling.",
+                 "用 P⁻¹ 换基：在新坐标里 A 是旋转加缩放。"),
+                (f"There A turns by {turn} and scales by {r}: no direction survives.",
+                 f"在新坐标中 A 旋转 {turn} 并缩放 {r} 倍：没有方向保持不变。"))
+
+    def build_basis_patch(self) -> VGroup:
+        """The square ``[-1, 1]^2`` of basis coordinates with its grid lines and its unit circle.
+
+        Each piece keeps its points in basis coordinates (``patch.segments``,
+        ``patch.circle.base``); :meth:`draw_patch` draws them at ``M c`` for
+        the matrix ``M`` of the moment, so a collapsing ``M`` never breaks them.
+        """
+        patch = VGroup()
+        ticks = np.linspace(-1.0, 1.0, 5)
+        segments = []
+        for k, c in enumerate(ticks):
+            for ends in (((c, -1.0), (c, 1.0)), ((-1.0, c), (1.0, c))):
+                edge = k in (0, len(ticks) - 1)
+                line = Line(color=style.SECONDARY_COLOR, stroke_width=2.5 if edge else 1.5)
+                line.set_stroke(opacity=0.9 if edge else 0.6)
+                patch.add(line)
+                segments.append(ends)
+        patch.segments = np.array(segments, dtype=float)
+        circle = Circle(radius=1.0, color=ELLIPSE_COLOR, stroke_width=4, num_components=17)
+        circle.base = np.array(circle.points[:, :2])  # a unit circle at the origin, in plane units
+        patch.add(circle)
+        patch.circle = circle
+        return patch
+
+    def to_scene_many(self, xy: np.ndarray) -> np.ndarray:
+        """Plane coordinates (N x 2) to scene points (N x 3) through the plane's affine map."""
+        origin = self.to_scene((0, 0))
+        ex, ey = self.to_scene((1, 0)) - origin, self.to_scene((0, 1)) - origin
+        return origin + xy[:, [0]] * ex + xy[:, [1]] * ey
+
+    def draw_patch(self, patch: VGroup, matrix_now: np.ndarray) -> VGroup:
+        """Draw every piece of ``patch`` at ``matrix_now @ c`` (in place)."""
+        lines = [m for m in patch if m is not patch.circle]
+        for line, ends in zip(lines, patch.segments):
+            line.set_points_as_corners(self.to_scene_many(ends @ matrix_now.T))
+        patch.circle.points = self.to_scene_many(patch.circle.base @ matrix_now.T)
+        patch.matrix_now = matrix_now
+        return patch
+
+    def basis_colors(self) -> tuple[Any, Any]:
+        form = self.story.basis.form
+        if form == "diagonal":
+            return EIGEN_COLORS
+        if form == "shear":
+            return EIGEN_COLORS[0], FAN_COLOR  # the eigenvector and a perpendicular that is not one
+        return AXIS_COLORS  # neither column of a rotation basis is an eigenvector
+
+    def basis_arrows(self, matrix_now: np.ndarray) -> VGroup:
+        """The basis vectors as they are drawn now: the columns of ``matrix_now``."""
+        colors = self.basis_colors()
+        return VGroup(*(self.arrow_between((0, 0), matrix_now[:, i], colors[i], ARROW_WIDTH + 1.5) for i in range(2)))
+
+    def beat_change_of_basis(self) -> None:
+        story = self.story
+        (en, zh), self._simplest_caption = self.basis_captions()
+        self.beat("change-of-basis", en=en, zh=zh)
+        p = np.array(story.basis.P)
+        self.patch = self.draw_patch(self.build_basis_patch(), p)
+        self.basis_vectors = self.basis_arrows(p)
+        leaving = [self.fan_arrows, self.circle, self.semi_axes, self.spans, self.panel_readouts, self.panel_sigma]
+        if self.showcase is not None:
+            leaving += [self.knock_off_arc, self.panel_knock]
+        self.play(*(FadeOut(m) for m in leaving), run_time=0.8)
+        if story.kind == "repeated-scalar":
+            rows = [style.math(f"A = {fmt(story.stretch[0])} I")]
+        else:
+            diagonal = story.basis.form == "diagonal"
+            columns = "mat(v_1, v_2) = " if diagonal else ""
+            rows = [style.math("A = P D P^(-1)" if diagonal else "A = P M P^(-1)"),
+                    style.math(f"P = {columns}{typst_matrix(story.basis.P)}")]
+        self.panel_basis = self.panel_column(*rows, top=self.panel_eigen.get_bottom()[1] - 0.35)
+        self.play(Create(self.patch), *(GrowArrow(a) for a in self.basis_vectors), FadeIn(self.panel_basis),
+                  run_time=1.2)
+        # the arrows were added one by one; the group's updater needs the group itself in the scene
+        self.remove(*self.basis_vectors)
+        self.add(self.basis_vectors)
+        self.wait(0.8)
+        if not np.allclose(p, np.eye(2)):
+            self.move_basis_picture(lambda t: (1 - t) * p + t * np.eye(2))
+        self.wait(1.5)
+
+    def move_basis_picture(self, path: Any, run_time: float = 2.5) -> None:
+        """Redraw the patch and the basis arrows at ``path(t)`` as ``t`` runs from 0 to 1."""
+        progress = ValueTracker(0.0)
+
+        def follow(group: VGroup) -> None:
+            now = path(progress.get_value())
+            self.draw_patch(self.patch, now)
+            group.become(self.basis_arrows(now))
+
+        self.basis_vectors.add_updater(follow)
+        self.play(progress.animate.set_value(1.0), run_time=run_time, rate_func=linear)
+        self.basis_vectors.clear_updaters()
+        follow_end = path(1.0)
+        self.draw_patch(self.patch, follow_end)
+        self.basis_vectors.become(self.basis_arrows(follow_end))
+
+    def simplest_path(self) -> Any:
+        """From I to the simplest form M: turning at a steady rate for a rotation, else in a straight line."""
+        story = self.story
+        m = np.array(story.basis.M)
+        if story.basis.form == "rotation-scale":
+            theta, r = story.rotation_angle, story.scale
+
+            def turn(t: float) -> np.ndarray:
+                if t >= 1.0:
+                    return m  # the story's matrix itself at the end
+                c, s = math.cos(t * theta), math.sin(t * theta)
+                return r**t * np.array([[c, -s], [s, c]])
+
+            return turn
+        return lambda t: m if t >= 1.0 else (1 - t) * np.eye(2) + t * m
+
+    def beat_simplest_form(self) -> None:
+        story = self.story
+        en, zh = self._simplest_caption
+        self.beat("simplest-form", en=en, zh=zh)
+        name = "D" if story.basis.form == "diagonal" else "M"
+        self.panel_form = self.panel_column(style.math(f"{name} = {typst_matrix(story.basis.M)}"),
+                                            top=self.panel_basis.get_bottom()[1] - 0.3)
+        self.play(FadeIn(self.panel_form), run_time=0.6)
+        self.move_basis_picture(self.simplest_path())
+        self.wait(1.5)

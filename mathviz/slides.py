@@ -177,9 +177,11 @@ def reveal_dir() -> Path:
 
 def _inline_reveal(page: str, reveal: Path) -> str:
     """Replace every placeholder ``<link>``/``<script src>`` with the file's content from ``reveal``."""
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, Comment
 
     soup = BeautifulSoup(page, "html.parser")
+    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
+        comment.extract()  # the template's commented-out <link>/<script> examples
     for tag, attr in (("link", "href"), ("script", "src")):
         for item in soup.find_all(tag):
             ref = item.get(attr) or ""

@@ -1,0 +1,142 @@
+"""Drawing a linear map: a fixed coordinate plane and things pushed through a matrix.
+
+A :func:`coordinate_plane` is the still frame of reference (faint, never
+transformed): tests read drawn geometry back through its ``p2c``. On top of
+it :func:`grid_lines`, :func:`vector_arrow` and polygons are drawn at
+``M @ point`` for the current matrix ``M`` and are updated in place each frame
+(``set_points_as_corners``), so a collapsing matrix (a square squashed to a
+segment or a point) never breaks them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+from manim import BLUE, BLUE_D, GREEN, GREY_B, ORANGE, Arrow, Line, NumberPlane, VGroup, VMobject
+
+__all__ = [
+    "I_HAT_COLOR",
+    "J_HAT_COLOR",
+    "K_HAT_COLOR",
+    "GRID_COLOR",
+    "nice_step",
+    "coordinate_plane",
+    "to_scene",
+    "from_scene",
+    "grid_lines",
+    "update_grid_lines",
+    "vector_arrow",
+    "set_polyline",
+]
+
+#: The basis vectors' colours (the usual green, red, blue for x, y, z; red is also the
+#: colour of a negative area, so j-hat is orange here to keep the two apart).
+I_HAT_COLOR = GREEN
+J_HAT_COLOR = ORANGE
+K_HAT_COLOR = BLUE
+GRID_COLOR = BLUE_D
+#: Shortest arrow drawn, in scene units; shorter vectors (a collapse to the origin) are hidden.
+MIN_ARROW_LENGTH = 0.02
+
+
+def nice_step(span: float, max_lines: int) -> float:
+    """The smallest of 1, 2, 5 x 10^k that cuts ``span`` into at most ``max_lines`` intervals."""
+    raw = span / max(max_lines, 1)
+    exponent = np.floor(np.log10(raw)) if raw > 0 else 0.0
+    for mantissa in (1.0, 2.0, 5.0, 10.0):
+        step = mantissa * 10.0**exponent
+        if step >= raw - 1e-12:
+            return float(step)
+    return float(10.0 ** (exponent + 1))
+
+
+def coordinate_plane(half_extents: Sequence[float], center: Sequence[float], width: float, height: float,
+                     *, max_lines: int = 14, opacity: float = 0.3) -> NumberPlane:
+    """A faint, still plane showing ``[-hx, hx] x [-hy, hy]`` with equal x and y units, origin at ``center``.
+
+    The scale is the largest that fits ``width x height`` scene units; grid lines
+    are a "nice" step apart so a zoomed-out view stays uncluttered.
+    """
+    hx, hy = float(half_extents[0]), float(half_extents[1])
+    unit = min(width / (2 * hx), height / (2 * hy))
+    step = nice_step(2 * max(hx, hy), max_lines)
+    plane = NumberPlane(
+        x_range=[-hx, hx, step],
+        y_range=[-hy, hy, step],
+        x_length=2 * hx * unit,
+        y_length=2 * hy * unit,
+        background_line_style={"stroke_color": GREY_B, "stroke_width": 1, "stroke_opacity": opacity},
+        axis_config={"stroke_color": GREY_B, "stroke_width": 1.5, "stroke_opacity": min(1.0, 2 * opacity)},
+    )
+    plane.shift(np.array([center[0], center[1], 0.0]) - plane.c2p(0, 0))
+    plane.unit = unit  # scene units per plane unit
+    return plane
+
+
+def to_scene(plane: Any, points: np.ndarray) -> np.ndarray:
+    """Plane coordinates (N x 2 or N x 3) to scene points (N x 3), through the plane's own affine map."""
+    p = np.atleast_2d(np.asarray(points, dtype=float))
+    origin = np.asarray(plane.c2p(*np.zeros(p.shape[1])), dtype=float)
+    basis = [np.asarray(plane.c2p(*np.eye(p.shape[1])[k]), dtype=float) - origin for k in range(p.shape[1])]
+    return origin + sum(p[:, [k]] * basis[k] for k in range(p.shape[1]))
+
+
+def from_scene(plane: Any, points: np.ndarray) -> np.ndarray:
+    """Scene points (N x 3) back to plane coordinates, one ``plane.p2c`` per point."""
+    return np.array([plane.p2c(np.asarray(p, dtype=float)) for p in np.atleast_2d(points)], dtype=float)
+
+
+def _grid_segments(extent: float, step: float) -> np.ndarray:
+    ticks = np.arange(-extent, extent + step / 2, step)
+    vertical = [((x, -extent), (x, extent)) for x in ticks]
+    horizontal = [((-extent, y), (extent, y)) for y in ticks]
+    return np.array(vertical + horizontal, dtype=float)
+
+
+def grid_lines(plane: Any, matrix_: np.ndarray, extent: float, step: float, *, color: Any = GRID_COLOR,
+               stroke_width: float = 2.0, axis_color: Any = GREY_B) -> VGroup:
+    """The square grid ``[-extent, extent]^2`` (lines ``step`` apart) pushed through ``matrix_``.
+
+    The two lines through the origin are drawn brighter so the image of the axes stands out.
+    """
+    segments = _grid_segments(extent, step)
+    group = VGroup()
+    for (a, b) in segments:
+        through_origin = abs(a[0]) < 1e-9 and abs(b[0]) < 1e-9 or abs(a[1]) < 1e-9 and abs(b[1]) < 1e-9
+        line = Line(stroke_width=stroke_width * (1.4 if through_origin else 1.0),
+                    color=axis_color if through_origin else color)
+        group.add(line)
+    group.segments = segments
+    update_grid_lines(group, plane, matrix_)
+    return group
+
+
+def update_grid_lines(group: VGroup, plane: Any, matrix_: np.ndarray) -> VGroup:
+    """Move each line of a :func:`grid_lines` group to its image under ``matrix_`` (in place)."""
+    ends = to_scene(plane, group.segments.reshape(-1, 2) @ np.asarray(matrix_, dtype=float).T).reshape(-1, 2, 3)
+    for line, (a, b) in zip(group.submobjects, ends):
+        line.set_points_as_corners([a, b])
+    return group
+
+
+def vector_arrow(start: np.ndarray, end: np.ndarray, color: Any, *, stroke_width: float = 6.0,
+                 tip_length: float = 0.22) -> Arrow:
+    """An arrow from ``start`` to ``end`` (scene points); invisible when shorter than MIN_ARROW_LENGTH."""
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    length = float(np.linalg.norm(end - start))
+    if length < MIN_ARROW_LENGTH:
+        arrow = Arrow(start, start + np.array([MIN_ARROW_LENGTH, 0, 0]), buff=0, color=color, stroke_width=stroke_width)
+        return arrow.set_opacity(0)
+    return Arrow(start, end, buff=0, color=color, stroke_width=stroke_width, tip_length=tip_length,
+                 max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=12)
+
+
+def set_polyline(mob: VMobject, points: np.ndarray, *, closed: bool) -> VMobject:
+    """Redraw ``mob`` through ``points`` with straight segments (closed polygons repeat the first point)."""
+    pts = np.asarray(points, dtype=float)
+    if closed:
+        pts = np.concatenate([pts, pts[:1]])
+    mob.set_points_as_corners(pts)
+    return mob
+

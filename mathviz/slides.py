@@ -204,13 +204,22 @@ def _inline_reveal(page: str, reveal: Path) -> str:
     return str(soup)
 
 
+def _notes_text(caption: str) -> str:
+    """A caption as speaker notes: the template inserts notes as raw HTML and reveal.js reads them as
+    Markdown, so ``<``/``&`` become entities and ``*``, ``_``, ``[`` etc. are backslash-escaped (``x**2``
+    stays ``x**2``, not bold)."""
+    escaped = html.escape(caption, quote=False)
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|~" else c for c in escaped)
+
+
 def _presentation(clips: list[tuple[Beat, Path]], numbers: dict):
     from manim_slides.config import PresentationConfig, SlideConfig
 
     with av.open(str(clips[0][1])) as container:
         ctx = container.streams.video[0].codec_context
         resolution = (ctx.width, ctx.height)
-    slides = [SlideConfig(file=path, rev_file=path, notes=f"{beat.en}\n\n{beat.zh}") for beat, path in clips]
+    slides = [SlideConfig(file=path, rev_file=path, notes=f"{_notes_text(beat.en)}\n\n{_notes_text(beat.zh)}")
+              for beat, path in clips]
     return PresentationConfig(slides=slides, resolution=resolution, background_color="black")
 
 

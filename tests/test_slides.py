@@ -126,6 +126,9 @@ def test_slides_advance_one_beat_per_key_press_offline(slides: Path, published: 
     with serve(slides) as base, guarded_page(chromium, viewport={"width": 960, "height": 540}) as (page, guard):
         page.goto(f"{base}/{published.name}.html")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
+        # Speaker notes (S) are the beat's captions in both languages, exactly as written (Markdown-escaped).
+        notes = page.evaluate("() => [...document.querySelectorAll('aside.notes')].map(a => a.textContent)")
+        assert [" ".join(n.split()) for n in notes] == [" ".join(f"{b.en} {b.zh}".split()) for b in beats]
         seen = []
         for k, beat in enumerate(beats):
             if k:

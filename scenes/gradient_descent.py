@@ -1,0 +1,798 @@
+"""Gradient descent on a loss surface (storyboard 4): the scene draws :func:`mathviz.optim.descent_story`.
+
+Beats: the surface in 3D beside its contour map; the gradient and the first
+step at the start; the ball rolling down the iterates with live readouts;
+three learning rates against the computed stability bound; momentum against
+plain descent in a ravine; two starts ending in two minima of a non-convex
+surface.
+
+Speed: a surface is one :class:`~scenes.components.surface.MeshSurface`,
+drawn by :class:`~scenes.components.surface.MeshCamera` in one vectorised
+pass (~20 ms a frame at 1080p instead of ~220 ms for Manim's ``Surface``);
+the camera moves once, briefly; the middle beats are 2D contour maps; and
+readouts rebuild their digits only when the iterate they show changes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from manim import (
+    BLACK,
+    DEGREES,
+    DOWN,
+    LEFT,
+    OUT,
+    RIGHT,
+    UP,
+    WHITE,
+    Arrow,
+    Create,
+    Cross,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Line,
+    Mobject,
+    Rectangle,
+    ThreeDAxes,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    config,
+    linear,
+)
+
+from mathviz.optim import DescentRun, DescentStory, SurfaceView
+from scenes.components import style
+from scenes.components.base import ExplainerThreeDScene
+from scenes.components.readout import Readout
+from scenes.components.surface import MeshCamera, MeshSurface, height_color, height_fractions, typst_formula
+
+__all__ = ["LossSurfaceDescent", "ContourMap", "Trajectory", "run_status", "drop_svg_sources"]
+
+#: Where the 3D view goes on screen: x from, x to, y from, y to (scene units).
+VIEW3D_REGION = (-6.95, 1.75, -3.3, 3.05)
+#: The right-hand column: contour map centre and side, and the top of the block above it.
+MAP_CENTER = (4.75, -0.95)
+MAP_SIZE = 3.7
+#: Camera angles of the 3D view. At 45 degrees of elevation the floor of a bowl stays visible
+#: over its front rim; the opening move turns theta from THETA_SWEEP to THETA.
+PHI = 45 * DEGREES
+THETA = -62 * DEGREES
+THETA_SWEEP = -95 * DEGREES
+#: Faces per side of a surface mesh: smooth at 1080p, and 32 x 32 still draws in ~20 ms.
+MESH_RESOLUTION = 32
+#: Scene units of the 3D box: the longer side of the w window, and the loss height.
+BOX_SIDE = 5.0
+BOX_HEIGHT = 2.6
+PATH_COLOR = style.HIGHLIGHT_COLOR
+SECOND_PATH_COLOR = WHITE
+STEP_COLOR = style.HIGHLIGHT_COLOR
+WARNING_COLOR = style.NEGATIVE_COLOR
+GOOD_COLOR = style.TANGENT_COLOR
+
+
+def run_status(run: DescentRun) -> tuple[str, str]:
+    """How a run ended, in English and Chinese ("diverged after 29 steps")."""
+    if run.diverged:
+        return f"diverged after {run.diverged_at} steps", f"{run.diverged_at} 步后发散"
+    if run.left_window_at is not None:
+        return f"left the window after {run.left_window_at} steps", f"{run.left_window_at} 步后离开窗口"
+    if run.converged:
+        return f"converged after {run.steps_taken} steps", f"{run.steps_taken} 步后收敛"
+    return f"still moving after {run.steps_taken} steps", f"{run.steps_taken} 步后仍未收敛"
+
+
+def fmt(value: float | None, digits: int = 3) -> str:
+    """A story number as text (scientific when fixed decimals would hide it; a dash when not finite)."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    if value != 0 and (abs(value) >= 1e5 or abs(value) < 10 ** (-digits)):
+        return f"{value:.{max(digits - 1, 1)}e}"
+    return f"{value:.{digits}f}"
+
+
+def fixed(value: float, digits: int = 2) -> str:
+    """A coordinate with fixed decimals; -0.00 prints as 0.00."""
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def drop_svg_sources(mobject: Mobject) -> None:
+    """Forget the parsed SVG paths glyphs were built from (read only while a glyph is built).
+
+    Every fade deep-copies its mobject, and with the path a line of text costs
+    ~200 ms to copy instead of ~6 ms.
+    """
+    for mob in mobject.get_family():
+        if getattr(mob, "path_obj", None) is not None:
+            mob.path_obj = None
+
+
+def level_readout(readout: Readout) -> Readout:
+    """Centre the number on the label's '=' (a Typst label with parentheses hangs below the digits)."""
+    glyphs = [m for m in readout.label.family_members_with_points()]
+    equals = max(glyphs, key=lambda m: m.get_right()[0])
+    readout.number.set_y(equals.get_center()[1])
+    return readout
+
+
+class Trajectory:
+    """The drawable part of a run: iterates inside the window, then the point where it leaves.
+
+    ``keyframes[j]`` is the j-th drawn point in w coordinates with loss
+    ``losses[j]``; when the run leaves the window the last keyframe is the
+    exit point on the window's edge, so the ball never leaves the picture.
+    Progress ``t`` runs from 0 to :attr:`length`; :meth:`iterate_at` is the
+    iterate whose numbers the readouts show at ``t``.
+    """
+
+    def __init__(self, run: DescentRun) -> None:
+        self.run = run
+        last = run.steps_taken if run.left_window_at is None else run.left_window_at - 1
+        self.last_inside = last
+        points = [run.path[k, :2] for k in range(last + 1)]
+        losses = [run.path[k, 2] for k in range(last + 1)]
+        if run.exit_point is not None:
+            points.append(np.array(run.exit_point[:2]))
+            losses.append(run.exit_point[2])
+        self.keyframes = np.array(points, dtype=float)
+        self.losses = np.array(losses, dtype=float)
+
+    @property
+    def length(self) -> int:
+        return len(self.keyframes) - 1
+
+    def w_at(self, t: float) -> np.ndarray:
+        if self.length == 0:
+            return self.keyframes[0].copy()
+        t = min(max(t, 0.0), self.length)
+        j = min(int(math.floor(t)), self.length - 1)
+        f = t - j
+        return (1 - f) * self.keyframes[j] + f * self.keyframes[j + 1]
+
+    def keyframe_at(self, t: float) -> int | None:
+        """The keyframe index when ``t`` sits on one, else None."""
+        r = round(t)
+        return int(r) if abs(t - r) < 1e-9 and 0 <= r <= self.length else None
+
+    def iterate_at(self, t: float) -> int:
+        return max(min(int(math.floor(t + 1e-9)), self.last_inside), 0)
+
+    def polyline(self, t: float) -> tuple[np.ndarray, list[float | None]]:
+        """The path drawn up to progress ``t``: points in w and their story losses (None between keyframes)."""
+        t = min(max(t, 0.0), self.length)
+        j = int(math.floor(t + 1e-9))
+        pts = list(self.keyframes[: j + 1])
+        losses: list[float | None] = list(self.losses[: j + 1])
+        if t - j > 1e-9:
+            pts.append(self.w_at(t))
+            losses.append(None)
+        if len(pts) == 1:
+            pts.append(pts[0])
+            losses.append(losses[0])
+        return np.array(pts), losses
+
+
+class ContourMap(VGroup):
+    """A top view of a surface: framed window, end ticks, axis names and the story's level curves.
+
+    ``axes`` maps (w1, w2) to the screen and is not drawn; ``lines`` holds one
+    VMobject per level-curve piece, each with its ``level``.
+    """
+
+    def __init__(self, view: SurfaceView, *, center: Sequence[float], size: float) -> None:
+        (a, b), (c, d) = view.window
+        scale = size / max(b - a, d - c)
+        axes = style.make_axes([a, b, b - a], [c, d, d - c], (b - a) * scale, (d - c) * scale, numbers=False)
+        axes.move_to([center[0], center[1], 0.0])
+        # Held in a closure, not an attribute: fades deep-copy mobjects, and copying the axes
+        # with every fade costs more than drawing the map.
+        self._axes = lambda: axes
+        self.window = view.window
+        border = Rectangle(width=(b - a) * scale, height=(d - c) * scale, stroke_color=style.MUTED_COLOR,
+                           stroke_width=2).move_to(axes.c2p((a + b) / 2, (c + d) / 2))
+        _, _, grid = view.surface.grid()
+        fractions = height_fractions(np.array(view.levels), grid) if view.levels else []
+        self.lines = VGroup()
+        for level, pieces, fraction in zip(view.levels, view.contours, fractions):
+            for piece in pieces:
+                line = VMobject(stroke_color=height_color(float(fraction)), stroke_width=2.5)
+                line.set_points_as_corners(self.to_scene(piece))
+                line.level = level
+                self.lines.add(line)
+        small = style.SMALL_SIZE
+        self.ticks = VGroup(
+            style.text(f"{a:g}", size=small).next_to(axes.c2p(a, c), DOWN, buff=0.1),
+            style.text(f"{b:g}", size=small).next_to(axes.c2p(b, c), DOWN, buff=0.1),
+            style.text(f"{c:g}", size=small).next_to(axes.c2p(a, c), LEFT, buff=0.1),
+            style.text(f"{d:g}", size=small).next_to(axes.c2p(a, d), LEFT, buff=0.1),
+        )
+        self.names = VGroup(
+            style.math("w_1").next_to(axes.c2p((a + b) / 2, c), DOWN, buff=0.1),
+            style.math("w_2").next_to(axes.c2p(a, (c + d) / 2), LEFT, buff=0.12),
+        )
+        super().__init__(self.lines, border, self.ticks, self.names)
+
+    @property
+    def axes(self) -> Any:
+        return self._axes()
+
+    def top_center(self) -> np.ndarray:
+        (a, b), (_, d) = self.window
+        return np.asarray(self.axes.c2p((a + b) / 2, d))
+
+    def to_scene(self, w: np.ndarray) -> np.ndarray:
+        w = np.atleast_2d(np.asarray(w, dtype=float))
+        return np.array([self.axes.c2p(p[0], p[1]) for p in w])
+
+    def point(self, w: Sequence[float]) -> np.ndarray:
+        return np.asarray(self.axes.c2p(w[0], w[1]))
+
+    def curve(self, pieces: Sequence[np.ndarray], **style_kwargs: Any) -> VGroup:
+        """Polylines through ``pieces`` (arrays of [w1, w2])."""
+        group = VGroup()
+        for piece in pieces:
+            line = VMobject(**style_kwargs)
+            line.set_points_as_corners(self.to_scene(piece))
+            group.add(line)
+        return group
+
+
+@dataclass
+class Rider:
+    """One run animated by :meth:`LossSurfaceDescent.race`: where it is drawn and what it updates."""
+
+    trajectory: Trajectory
+    panel: ContourMap
+    color: Any
+    #: The mobject showing this run's numbers and how to show iterate k on it.
+    readouts: tuple[Mobject, Callable[[int], None]] | None = None
+    axes3d: ThreeDAxes | None = None
+    ball: Dot | None = None
+    surface: Any = None
+    drawn: dict[str, Mobject] = field(default_factory=dict)
+
+
+class LossSurfaceDescent(ExplainerThreeDScene):
+    """Gradient descent: surface, gradient, descent, learning rates, momentum, two minima."""
+
+    scene_name = "gradient_descent"
+    story: DescentStory
+
+    def __init__(self, story: DescentStory | None = None, lang: str = "en", **kwargs: Any) -> None:
+        kwargs.setdefault("camera_class", MeshCamera)
+        super().__init__(story=story, lang=lang, **kwargs)
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def play(self, *animations: Any, **kwargs: Any) -> None:
+        for item in [*self.mobjects, *animations]:
+            mob = getattr(item, "mobject", item)
+            if isinstance(mob, Mobject):
+                drop_svg_sources(mob)
+        super().play(*animations, **kwargs)
+
+    @property
+    def mesh_camera(self) -> MeshCamera:
+        return self.renderer.camera
+
+    def say(self, en: str, zh: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def add_3d(self, *mobjects: Mobject) -> None:
+        self.mesh_camera.add_3d(*mobjects)
+
+    def billboard(self, mobject: Mobject, anchor: Callable[[], np.ndarray] | np.ndarray) -> Mobject:
+        """Keep ``mobject`` facing the screen at the projection of ``anchor`` (a point or a function)."""
+        if callable(anchor):
+            func = anchor
+        else:
+            point = np.array(anchor, dtype=float)
+            mobject.move_to(point)
+            func = lambda: point  # noqa: E731 - a fixed anchor
+        self.mesh_camera.add_fixed_orientation_mobjects(mobject, center_func=func)
+        return mobject
+
+    def project(self, point: Sequence[float]) -> np.ndarray:
+        """Where the world ``point`` appears on screen now."""
+        cam = self.mesh_camera
+        cam.reset_rotation_matrix()  # updaters run before the frame's own reset
+        x, y, _ = cam.project_point(np.asarray(point, dtype=float))
+        return np.array([x, y, 0.0])
+
+    def pin(self, mobject: Mobject, point: Sequence[float]) -> Mobject:
+        """A screen-space label at the projection of the world ``point``; :meth:`follow_camera` keeps it there.
+
+        Labels stay flat on the screen (text in 3D is never foreshortened) and
+        are measured as drawn by the frame-quality guard.
+        """
+        mobject.world_anchor = np.asarray(point, dtype=float)
+        mobject.move_to(self.project(mobject.world_anchor))
+        return mobject
+
+    def follow_camera(self, *labels: Mobject, on: bool = True) -> None:
+        """Re-place pinned labels every frame while the camera moves (and stop afterwards)."""
+        for label in labels:
+            if on:
+                label.add_updater(lambda m: m.move_to(self.project(m.world_anchor)))
+            else:
+                label.clear_updaters()
+
+    def clear_all(self, run_time: float = 0.8) -> None:
+        """Fade out everything but the caption."""
+        leaving = [m for m in self.mobjects if m is not self._caption_mob]
+        if leaving:
+            self.play(*[FadeOut(m) for m in leaving], run_time=run_time)
+            self.remove(*leaving)
+
+    def right_block(self, group: Mobject, below: float = style.CONTENT_TOP, above: float | None = None) -> Mobject:
+        """Place a text block in the right column between ``above`` (default: the map) and ``below``."""
+        floor = (MAP_CENTER[1] + MAP_SIZE / 2 + 0.55) if above is None else above
+        right = config.frame_width / 2 - style.SAFE_MARGIN - 0.1
+        if group.height > below - floor:
+            group.scale_to_fit_height(below - floor)
+        if group.width > right - 1.6:
+            group.scale_to_fit_width(right - 1.6)
+        group.move_to([right - group.width / 2, (below + floor) / 2, 0])
+        return group
+
+    # -- 3D view ----------------------------------------------------------------------------------
+
+    def build_axes3d(self, view: SurfaceView) -> ThreeDAxes:
+        """3D axes (not drawn) mapping (w1, w2, loss) into a box centred on the world origin."""
+        (a, b), (c, d) = view.window
+        lo, hi = view.loss_range
+        if not hi > lo:  # a flat surface still needs a box
+            lo, hi = lo - 1.0, hi + 1.0
+        unit = BOX_SIDE / max(b - a, d - c)
+        axes = ThreeDAxes(x_range=[a, b, b - a], y_range=[c, d, d - c], z_range=[lo, hi, hi - lo],
+                          x_length=(b - a) * unit, y_length=(d - c) * unit, z_length=BOX_HEIGHT,
+                          axis_config={"include_ticks": False, "include_tip": False})
+        axes.shift(-np.asarray(axes.c2p((a + b) / 2, (c + d) / 2, (lo + hi) / 2)))
+        axes.z_bounds = (lo, hi)
+        return axes
+
+    @staticmethod
+    def point3d(axes: ThreeDAxes, w: Sequence[float], loss: float | None, surface: Callable | None = None) -> np.ndarray:
+        """Scene point of (w1, w2, loss), the loss clamped into the box so the ball stays in view.
+
+        ``loss`` None evaluates ``surface`` (between iterates the ball rolls on the surface).
+        """
+        if loss is None:
+            loss = float(surface(w[0], w[1]))
+        lo, hi = axes.z_bounds
+        loss = min(max(loss, lo), hi) if math.isfinite(loss) else hi
+        return np.asarray(axes.c2p(w[0], w[1], loss))
+
+    def build_surface(self, view: SurfaceView, axes: ThreeDAxes) -> MeshSurface:
+        (a, b), (c, d) = view.window
+        x = np.linspace(a, b, MESH_RESOLUTION + 1)
+        y = np.linspace(c, d, MESH_RESOLUTION + 1)
+        xx, yy = np.meshgrid(x, y)
+        lo, hi = axes.z_bounds
+        heights = np.clip(view.surface(xx, yy), lo, hi)
+        _, _, reference = view.surface.grid()
+        mesh = MeshSurface(axes, x, y, heights, color_reference=reference)
+        self.add_3d(mesh)
+        return mesh
+
+    def build_box(self, view: SurfaceView, axes: ThreeDAxes) -> VGroup:
+        """Floor edges and the loss axis of the 3D box, with billboarded labels w1, w2, loss."""
+        (a, b), (c, d) = view.window
+        lo, hi = axes.z_bounds
+        edge = dict(stroke_color=style.MUTED_COLOR, stroke_width=2)
+        lines = VGroup(
+            Line(axes.c2p(a, d, lo), axes.c2p(b, d, lo), **edge).set_stroke(opacity=0.45),
+            Line(axes.c2p(a, c, lo), axes.c2p(a, d, lo), **edge).set_stroke(opacity=0.45),
+            Line(axes.c2p(a, c, lo), axes.c2p(b, c, lo), **edge),
+            Line(axes.c2p(b, c, lo), axes.c2p(b, d, lo), **edge),
+            Line(axes.c2p(a, c, lo), axes.c2p(a, c, hi), **edge),
+        )
+        self.add_3d(lines)
+        unit = float(np.linalg.norm(axes.c2p(b, c, lo) - axes.c2p(a, c, lo))) / (b - a)
+        pad = 0.42 / unit
+        small = style.SMALL_SIZE
+        labels = VGroup(
+            self.pin(style.math("w_1"), axes.c2p((a + b) / 2, c - pad, lo)),
+            self.pin(style.math("w_2"), axes.c2p(b + pad, (c + d) / 2, lo)),
+            self.pin(style.math('"loss"'), axes.c2p(a, c, hi) + 0.62 * OUT),
+            self.pin(style.text(f"{a:g}", size=small), axes.c2p(a + 0.1 * pad, c - 0.55 * pad, lo)),
+            self.pin(style.text(f"{b:g}", size=small), axes.c2p(b, c - 0.55 * pad, lo)),
+            self.pin(style.text(f"{d:g}", size=small), axes.c2p(b + 0.55 * pad, d, lo)),
+            self.pin(style.text(fmt(lo, 2), size=small), axes.c2p(a - 0.9 * pad, c, lo) + 0.25 * OUT),
+            self.pin(style.text(fmt(hi, 2), size=small), axes.c2p(a - 1.0 * pad, c, hi) - 0.1 * OUT),
+        )
+        box = VGroup(lines, labels)
+        box.lines, box.labels = lines, labels
+        return box
+
+    def fit_camera(self, axes: ThreeDAxes, thetas: Sequence[float], region: Sequence[float] = VIEW3D_REGION) -> None:
+        """Zoom and shift the projected box, at every theta the camera will pass, into ``region``."""
+        cam = self.mesh_camera
+        (a, b), (c, d) = axes.x_range[:2], axes.y_range[:2]
+        lo, hi = axes.z_bounds
+        corners = np.array([axes.c2p(x, y, z) for x in (a, b) for y in (c, d) for z in (lo, hi)])
+        cam.screen_offset = np.zeros(2)
+        cam.set_zoom(1.0)
+        cam.set_phi(PHI)
+        boxes = []
+        for theta in thetas:
+            cam.set_theta(theta)
+            cam.reset_rotation_matrix()
+            boxes.append(cam.project_points(corners)[:, :2])
+        pts = np.vstack(boxes)
+        low, high = pts.min(axis=0), pts.max(axis=0)
+        x0, x1, y0, y1 = region
+        # Margins for the billboarded labels around the box.
+        zoom = min((x1 - x0 - 1.5) / (high[0] - low[0]), (y1 - y0 - 1.0) / (high[1] - low[1]))
+        cam.set_zoom(zoom)
+        cam.screen_offset = np.array([(x0 + x1) / 2 + 0.25, (y0 + y1) / 2]) - (low + high) / 2 * zoom
+        cam.set_theta(thetas[-1])
+        cam.reset_rotation_matrix()
+
+    def build_title(self, formula: str) -> Mobject:
+        title = style.math(f"L(w_1, w_2) = {formula}")
+        if title.width > 8.2:
+            title.scale_to_fit_width(8.2)
+        return title.to_edge(UP, buff=0.3).to_edge(LEFT, buff=style.SAFE_MARGIN + 0.25)
+
+    def build_ball(self, axes: ThreeDAxes, w: Sequence[float], loss: float, color: Any = WHITE) -> Dot:
+        """The ball: a disc that always faces the camera, drawn above the surface."""
+        ball = Dot(radius=0.11, color=color).set_stroke(BLACK, width=2)
+        ball.move_to(self.point3d(axes, w, loss))
+        self.billboard(ball, ball.get_center)
+        return ball
+
+    # -- animating runs -------------------------------------------------------------------------------
+
+    def race(self, riders: Sequence[Rider], duration: float) -> None:
+        """Animate runs together: paths on their maps (and in 3D), dots, balls and readouts.
+
+        Each path, dot and ball is placed from the rider's :class:`Trajectory`
+        at the shared progress ``t`` (one unit per step); readouts change only
+        when the iterate they show changes.
+        """
+        progress = ValueTracker(0.0)
+        self.race_progress = progress
+        longest = max(r.trajectory.length for r in riders) or 1
+        moving: list[Mobject] = []
+        for rider in riders:
+            tr, panel = rider.trajectory, rider.panel
+            start = panel.point(tr.keyframes[0])
+            path = VMobject(stroke_color=rider.color, stroke_width=4)
+            path.set_stroke(BLACK, width=7, background=True)
+            path.set_points_as_corners([start, start])
+            dot = Dot(start, radius=0.07, color=rider.color).set_stroke(BLACK, width=2)
+
+            def follow(mob: VMobject, tr: Trajectory = tr, panel: ContourMap = panel) -> None:
+                mob.set_points_as_corners(panel.to_scene(tr.polyline(progress.get_value())[0]))
+
+            def ride(mob: Dot, tr: Trajectory = tr, panel: ContourMap = panel) -> None:
+                mob.move_to(panel.point(tr.w_at(progress.get_value())))
+
+            path.add_updater(follow)
+            dot.add_updater(ride)
+            rider.drawn.update(path=path, dot=dot)
+            moving += [path, dot]
+            if rider.axes3d is not None:
+                path3d = VMobject(stroke_color=rider.color, stroke_width=4)
+                first = self.point3d(rider.axes3d, tr.keyframes[0], tr.losses[0])
+                path3d.set_points_as_corners([first, first])
+                self.add_3d(path3d)
+
+                def trace(mob: VMobject, rider: Rider = rider) -> None:
+                    ws, losses = rider.trajectory.polyline(progress.get_value())
+                    mob.set_points_as_corners([self.point3d(rider.axes3d, w, loss, rider.surface)
+                                               for w, loss in zip(ws, losses)])
+
+                path3d.add_updater(trace)
+                rider.drawn["path3d"] = path3d
+                moving.insert(0, path3d)
+            if rider.ball is not None:
+                def roll(mob: Dot, rider: Rider = rider) -> None:
+                    t = progress.get_value()
+                    k = rider.trajectory.keyframe_at(t)
+                    loss = rider.trajectory.losses[k] if k is not None else None
+                    mob.move_to(self.point3d(rider.axes3d, rider.trajectory.w_at(t), loss, rider.surface))
+
+                rider.ball.add_updater(roll)
+                moving.append(rider.ball)
+            if rider.readouts is not None:
+                shown = [0]
+
+                def count(mob: Mobject, rider: Rider = rider, shown: list[int] = shown) -> None:
+                    k = rider.trajectory.iterate_at(progress.get_value())
+                    if k != shown[0]:  # new digits cost ~40 ms: only when the iterate changes
+                        shown[0] = k
+                        rider.readouts[1](k)
+
+                # The updater sits on the readout itself: a mobject with an updater is redrawn each
+                # frame, one without is painted once into the static background.
+                rider.readouts[0].add_updater(count)
+                moving.append(rider.readouts[0])
+        # Paths first, so balls and dots are drawn over them.
+        self.add(*[m for m in moving if m not in (r.ball for r in riders)])
+        self.bring_to_front(*[r.ball for r in riders if r.ball is not None], *[r.drawn["dot"] for r in riders])
+        self.play(progress.animate.set_value(longest), run_time=duration, rate_func=linear)
+        for mob in moving:
+            mob.clear_updaters()
+
+    # -- beats --------------------------------------------------------------------------------------
+
+    def construct(self) -> None:
+        self.main = Trajectory(self.story.run)
+        self.beat_surface()
+        self.beat_gradient()
+        self.beat_descent()
+        self.beat_learning_rates()
+        self.beat_momentum()
+        self.beat_two_minima()
+        self.wait(1.5)
+
+    def beat_surface(self) -> None:
+        s = self.story
+        view = s.view
+        self.beat("surface", en="The loss surface: height and colour are the loss L(w1, w2)",
+                  zh="损失曲面：高度和颜色表示损失 L(w1, w2)")
+        self.axes = self.build_axes3d(view)
+        self.fit_camera(self.axes, np.linspace(THETA_SWEEP, THETA, 5))
+        self.mesh_camera.set_theta(THETA_SWEEP)
+        self.mesh_camera.reset_rotation_matrix()
+        self.surface = self.build_surface(view, self.axes)
+        self.box = self.build_box(view, self.axes)
+        self.title = self.build_title(typst_formula(view.surface.loss))
+        self.map = ContourMap(view, center=MAP_CENTER, size=MAP_SIZE)
+        self.map_axes = self.map.axes
+        self.contour_lines = self.map.lines
+        self.map_title = style.text(self.say("top view: level curves", "俯视图：等高线"), size=style.SMALL_SIZE,
+                                    color=style.MUTED_COLOR).next_to(self.map.top_center(), UP, buff=0.12)
+        self.play(FadeIn(self.surface), FadeIn(self.box), FadeIn(self.title), run_time=1.2)
+        # The one camera move: a short turn that shows the surface is a surface.
+        self.follow_camera(*self.box.labels)
+        self.move_camera(theta=THETA, run_time=2.0)
+        self.follow_camera(*self.box.labels, on=False)
+        self.play(FadeIn(self.map), FadeIn(self.map_title), run_time=1.0)
+
+    def beat_gradient(self) -> None:
+        s = self.story
+        self.beat("gradient", en="At the start w0 the gradient points uphill; the step goes against it",
+                  zh="起点 w0 处梯度指向上坡，一步沿它的反方向走")
+        w0 = np.array(s.start)
+        z0 = s.start_loss
+        # The gradient lives in the (w1, w2) plane: drawn flat at the start's height.
+        g = np.array(s.gradient_at_start) * s.gradient_arrow_scale
+        step_end = self.main.keyframes[1] if self.main.length >= 1 else w0
+        base = np.asarray(self.axes.c2p(w0[0], w0[1], z0))
+        arrow = dict(buff=0, stroke_width=5, max_tip_length_to_length_ratio=0.3)
+        self.gradient_arrow3d = Arrow(base, np.asarray(self.axes.c2p(w0[0] + g[0], w0[1] + g[1], z0)),
+                                      color=style.GRADIENT_COLOR, **arrow)
+        self.step_arrow3d = Arrow(base, np.asarray(self.axes.c2p(step_end[0], step_end[1], z0)), color=STEP_COLOR,
+                                  **arrow)
+        self.add_3d(self.gradient_arrow3d, self.step_arrow3d)
+        self.ball = self.build_ball(self.axes, w0, z0)
+
+        start = self.map.point(w0)
+        self.map_dot = Dot(start, radius=0.08, color=WHITE).set_stroke(BLACK, width=2)
+        level = self.map.curve(s.start_contour, stroke_color=WHITE, stroke_width=2.5)
+        # The level curve through w0, dashed: the gradient crosses it at a right angle.
+        self.level_through_start = VGroup(*[
+            DashedVMobject(piece, num_dashes=max(int(piece.get_arc_length() / 0.12), 2)) for piece in level
+        ])
+        self.gradient_arrow_map = Arrow(start, self.map.point(w0 + g), color=style.GRADIENT_COLOR, **arrow)
+        self.step_arrow_map = Arrow(start, self.map.point(step_end), color=STEP_COLOR, **arrow)
+        for mob in (self.gradient_arrow_map, self.step_arrow_map):
+            mob.set_stroke(BLACK, width=8, background=True)
+
+        lines = [
+            style.math(f"nabla L(w_0) = ({fmt(s.gradient_at_start[0])}, {fmt(s.gradient_at_start[1])})",
+                       size=style.READOUT_SIZE, color=style.GRADIENT_COLOR),
+            style.math(f"-eta nabla L(w_0) = ({fmt(s.step_at_start[0])}, {fmt(s.step_at_start[1])})",
+                       size=style.READOUT_SIZE, color=STEP_COLOR),
+            style.math(f"eta = {fmt(s.learning_rate)}", size=style.READOUT_SIZE),
+        ]
+        if s.gradient_arrow_scale != 1:
+            lines.append(style.text(self.say(f"red arrow: ∇L × {s.gradient_arrow_scale:g} to fit",
+                                             f"红色箭头：∇L × {s.gradient_arrow_scale:g}（缩短显示）"),
+                                    size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+        info = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        self.gradient_info = self.right_block(info, above=self.map_title.get_top()[1] + 0.1)
+        self.play(FadeIn(self.ball), FadeIn(self.map_dot), Create(self.level_through_start), run_time=0.8)
+        self.play(GrowArrow(self.gradient_arrow3d), GrowArrow(self.gradient_arrow_map), FadeIn(info[0]),
+                  *[FadeIn(m) for m in info[2:]], run_time=1.0)
+        self.play(GrowArrow(self.step_arrow3d), GrowArrow(self.step_arrow_map), FadeIn(info[1]), run_time=1.0)
+        self.wait(1.0)
+
+    def beat_descent(self) -> None:
+        s = self.story
+        run = s.run
+        status_en, status_zh = run_status(run)
+        self.beat("descent", en=f"Step after step, w ← w − η∇L(w): {status_en}",
+                  zh=f"一步一步 w ← w − η∇L(w)：{status_zh}")
+        last = self.main.last_inside
+        readouts = VGroup(
+            Readout("k", 0, story_field="steps_taken" if last == run.steps_taken else None, decimals=0),
+            Readout("L(w_k)", float(run.path[0, 2]), story_field=f"path.{last}.2", decimals=4),
+            Readout("|nabla L(w_k)|", float(run.grad_norms[0]), story_field=f"grad_norms.{last}", decimals=4),
+        )
+        for r in readouts:
+            level_readout(r)
+        bad = run.diverged or run.left_window_at is not None
+        status = VGroup(style.text(self.say(status_en, status_zh), size=style.LABEL_SIZE,
+                                   color=WARNING_COLOR if bad else GOOD_COLOR))
+        block = VGroup(*readouts, status)
+        if run.diverged and run.left_window_at is not None and run.left_window_at < run.diverged_at:
+            # The picture stops at the window's edge; say where, so the step count is not a mystery.
+            where = style.text(self.say(f"(left the plotted window at step {run.left_window_at})",
+                                        f"（第 {run.left_window_at} 步离开绘图窗口）"),
+                               size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+            status.add(where)
+            where.next_to(status[0], DOWN, aligned_edge=LEFT, buff=0.1)
+        block.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        self.right_block(block, above=self.map_title.get_top()[1] + 0.1)
+        self.readouts, self.status = readouts, status
+
+        def show(k: int) -> None:
+            readouts[0].set_value(k)
+            readouts[1].set_value(float(run.path[k, 2]))
+            readouts[2].set_value(float(run.grad_norms[k]))
+
+        self.play(FadeOut(self.gradient_info), FadeOut(self.gradient_arrow3d), FadeOut(self.step_arrow3d),
+                  FadeOut(self.gradient_arrow_map), FadeOut(self.step_arrow_map), run_time=0.5)
+        self.play(FadeIn(readouts), run_time=0.4)
+        self.remove(self.map_dot)
+        rider = Rider(self.main, self.map, PATH_COLOR, readouts=(readouts, show), axes3d=self.axes, ball=self.ball,
+                      surface=s.view.surface)
+        self.race([rider], duration=min(max(0.4 * self.main.length, 2.5), 8.0))
+        self.main_rider = rider
+        self.path3d, self.path_map = rider.drawn["path3d"], rider.drawn["path"]
+        marks: list[Any] = [FadeIn(status)]
+        if run.exit_point is not None:
+            self.exit_marks = VGroup(
+                Cross(scale_factor=0.15, stroke_color=WARNING_COLOR).move_to(self.map.point(run.exit_point[:2])),
+                self.billboard(Cross(scale_factor=0.15, stroke_color=WARNING_COLOR),
+                               self.point3d(self.axes, run.exit_point[:2], run.exit_point[2])),
+            )
+            marks.append(FadeIn(self.exit_marks))
+        self.play(*marks, run_time=0.6)
+        self.wait(1.5)
+
+    def panel_header(self, source: str) -> Mobject:
+        header = style.math(source)
+        if header.width > 13.4:
+            header.scale_to_fit_width(13.4)
+        return header.move_to([0, 3.45, 0])
+
+    def beat_learning_rates(self) -> None:
+        s = self.story
+        view = s.regimes_view
+        bound = s.regimes_stability_bound
+        self.beat("learning rate", en="Learning rate: too small crawls, too large overshoots and diverges",
+                  zh="学习率：太小走得慢，太大来回越冲越远直至发散")
+        self.clear_all()
+        header = self.panel_header(
+            f"L = {typst_formula(view.surface.loss)}, quad lambda_max = {fmt(view.hessian_eigenvalues[1])}, quad "
+            f"\"stability bound\" 2 / lambda_max = {fmt(bound)}")
+        names = {"too small": "太小", "good": "合适", "too large": "太大"}
+        panels, riders, tops = [], [], VGroup()
+        for regime, x in zip(s.regimes, (-4.45, 0.1, 4.65)):
+            panel = ContourMap(view, center=(x, -0.55), size=3.4)
+            over = regime.fraction_of_bound > 1
+            readout = level_readout(Readout("L", float(regime.run.path[0, 2]), story_field=None, decimals=4,
+                                            size=style.SMALL_SIZE))
+            top = VGroup(
+                style.text(self.say(regime.label, names.get(regime.label, regime.label)),
+                           color=WARNING_COLOR if over else WHITE),
+                style.math(f"eta = {fmt(regime.learning_rate)} = {fmt(regime.fraction_of_bound, 3)} dot 2 / lambda_max",
+                           size=style.SMALL_SIZE),
+                readout,
+            ).arrange(DOWN, buff=0.12)
+            top.next_to(panel.top_center(), UP, buff=0.15)
+            panels.append(panel)
+            tops.add(top)
+            riders.append(Rider(Trajectory(regime.run), panel, PATH_COLOR,
+                                readouts=(readout, lambda k, r=readout, run=regime.run: r.set_value(float(run.path[k, 2])))))
+        self.regime_panels = panels
+        self.play(FadeIn(header), *[FadeIn(p) for p in panels], FadeIn(tops), run_time=1.0)
+        self.race(riders, duration=5.0)
+        self.regime_riders = riders
+        ends = []
+        for regime, panel in zip(s.regimes, panels):
+            en, zh = run_status(regime.run)
+            text = style.text(self.say(en, zh), size=style.SMALL_SIZE,
+                              color=WARNING_COLOR if regime.run.diverged else WHITE)
+            ends.append(FadeIn(text.next_to(panel.ticks, DOWN, buff=0.08)))
+            if regime.run.exit_point is not None:
+                ends.append(FadeIn(Cross(scale_factor=0.12, stroke_color=WARNING_COLOR)
+                                   .move_to(panel.point(regime.run.exit_point[:2]))))
+        self.play(*ends, run_time=0.6)
+        self.wait(1.5)
+
+    def beat_momentum(self) -> None:
+        s = self.story
+        view = s.ravine_view
+        self.beat("momentum", en="In a narrow ravine, momentum beats plain gradient descent",
+                  zh="在狭窄的山谷里，动量法胜过普通梯度下降")
+        self.clear_all()
+        header = self.panel_header(f"L = {typst_formula(view.surface.loss)}, quad eta = {fmt(s.ravine_learning_rate)}, "
+                                   f"quad {s.steps} \"steps each\"")
+        runs = (s.ravine_gd, s.ravine_momentum_run)
+        labels = (self.say("gradient descent", "梯度下降"),
+                  self.say(f"momentum β = {s.ravine_momentum:g}", f"动量 β = {s.ravine_momentum:g}"))
+        panels, riders, tops = [], [], VGroup()
+        for x, run, label, color in zip((-3.3, 3.7), runs, labels, (PATH_COLOR, SECOND_PATH_COLOR)):
+            panel = ContourMap(view, center=(x, -0.6), size=3.6)
+            readout = level_readout(Readout("L", float(run.path[0, 2]), story_field=None, decimals=4))
+            en, zh = run_status(run)
+            end = style.text(self.say(en, zh), size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+            top = VGroup(style.text(label, color=color), readout, end).arrange(DOWN, buff=0.12)
+            top.next_to(panel.top_center(), UP, buff=0.15)
+            end.set_opacity(0)
+            panels.append(panel)
+            tops.add(top)
+            riders.append(Rider(Trajectory(run), panel, color,
+                                readouts=(readout, lambda k, r=readout, run=run: r.set_value(float(run.path[k, 2])))))
+        self.ravine_panels = panels
+        self.play(FadeIn(header), *[FadeIn(p) for p in panels], FadeIn(tops), run_time=1.0)
+        self.race(riders, duration=6.0)
+        self.ravine_riders = riders
+        self.play(*[top[2].animate.set_opacity(1) for top in tops], run_time=0.6)
+        self.wait(1.5)
+
+    def beat_two_minima(self) -> None:
+        s = self.story
+        view = s.two_minima_view
+        runs = s.two_minima_runs
+        self.beat("two minima", en="A non-convex surface: two starts roll into two different minima",
+                  zh="非凸曲面：两个起点滚进两个不同的极小值")
+        self.clear_all()
+        self.axes2 = self.build_axes3d(view)
+        self.fit_camera(self.axes2, [THETA])
+        surface = self.build_surface(view, self.axes2)
+        box = self.build_box(view, self.axes2)
+        title = self.build_title(typst_formula(view.surface.loss))
+        panel = ContourMap(view, center=MAP_CENTER, size=MAP_SIZE)
+        self.two_map = panel
+        minima = VGroup(*[Cross(scale_factor=0.09, stroke_color=WHITE, stroke_width=4).move_to(panel.point(m[:2]))
+                          for m in view.minima])
+        for saddle in view.saddles:
+            mark = Dot(panel.point(saddle[:2]), radius=0.05, color=style.MUTED_COLOR)
+            name = style.text(self.say("saddle", "鞍点"), size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+            minima.add(mark, name.next_to(mark, UP, buff=0.08))
+        colors = (PATH_COLOR, SECOND_PATH_COLOR)
+        trajectories = [Trajectory(r) for r in runs]
+        balls = [self.build_ball(self.axes2, tr.keyframes[0], tr.losses[0], color)
+                 for tr, color in zip(trajectories, colors)]
+        lowest = min(m[2] for m in view.minima) if view.minima else None
+        lines = VGroup(style.text(self.say(f"gradient descent, η = {s.two_minima_learning_rate:g}",
+                                           f"梯度下降，η = {s.two_minima_learning_rate:g}"), size=style.SMALL_SIZE))
+        for run, color in zip(runs, colors):
+            start, end = run.path[0], run.path[-1]
+            kind = ("", "")
+            if lowest is not None and run.converged:
+                is_global = math.isclose(float(end[2]), lowest, rel_tol=1e-3, abs_tol=1e-3)
+                kind = (" (global min)", "（全局极小）") if is_global else (" (local min)", "（局部极小）")
+            lines.add(style.text(
+                f"({fixed(start[0])}, {fixed(start[1])}) → ({fixed(end[0])}, {fixed(end[1])})",
+                size=style.SMALL_SIZE, color=color))
+            lines.add(style.text(self.say(f"L = {fmt(end[2])}{kind[0]}", f"L = {fmt(end[2])}{kind[1]}"),
+                                 size=style.SMALL_SIZE, color=color))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        for line in lines[2::2]:
+            line.shift(0.35 * RIGHT)
+        self.right_block(lines, above=panel.top_center()[1] + 0.2)
+        self.two_minima_lines = lines
+        self.two_balls = balls
+        self.play(FadeIn(surface), FadeIn(box), FadeIn(title), FadeIn(panel), FadeIn(minima), FadeIn(lines[0]),
+                  *[FadeIn(b) for b in balls], run_time=1.2)
+        riders = [Rider(tr, panel, color, axes3d=self.axes2, ball=ball, surface=view.surface)
+                  for tr, color, ball in zip(trajectories, colors, balls)]
+        self.race(riders, duration=5.0)
+        self.two_riders = riders
+        self.play(FadeIn(lines[1:]), run_time=0.8)

@@ -257,7 +257,17 @@ class Rider:
     axes3d: ThreeDAxes | None = None
     ball: Dot | None = None
     surface: Any = None
+    #: What :meth:`LossSurfaceDescent.race` drew ("path", "dot", "path3d") and the shared progress tracker.
     drawn: dict[str, Mobject] = field(default_factory=dict)
+    progress: ValueTracker | None = None
+    #: The placement functions (kept after the race so tests can replay any progress).
+    placers: dict[str, Callable[[Mobject], None]] = field(default_factory=dict)
+
+    def replay(self, t: float) -> None:
+        """Put everything this rider drew where it is at progress ``t``."""
+        self.progress.set_value(t)
+        for name, place in self.placers.items():
+            place(self.ball if name == "ball" else self.drawn[name])
 
 
 class LossSurfaceDescent(ExplainerThreeDScene):
@@ -479,7 +489,9 @@ class LossSurfaceDescent(ExplainerThreeDScene):
 
             path.add_updater(follow)
             dot.add_updater(ride)
+            rider.progress = progress
             rider.drawn.update(path=path, dot=dot)
+            rider.placers.update(path=follow, dot=ride)
             moving += [path, dot]
             if rider.axes3d is not None:
                 path3d = VMobject(stroke_color=rider.color, stroke_width=4)
@@ -494,6 +506,7 @@ class LossSurfaceDescent(ExplainerThreeDScene):
 
                 path3d.add_updater(trace)
                 rider.drawn["path3d"] = path3d
+                rider.placers["path3d"] = trace
                 moving.insert(0, path3d)
             if rider.ball is not None:
                 def roll(mob: Dot, rider: Rider = rider) -> None:
@@ -503,6 +516,7 @@ class LossSurfaceDescent(ExplainerThreeDScene):
                     mob.move_to(self.point3d(rider.axes3d, rider.trajectory.w_at(t), loss, rider.surface))
 
                 rider.ball.add_updater(roll)
+                rider.placers["ball"] = roll
                 moving.append(rider.ball)
             if rider.readouts is not None:
                 shown = [0]

@@ -361,6 +361,10 @@ class LossSurfaceDescent(ExplainerThreeDScene):
         lo, hi = view.loss_range
         if not hi > lo:  # a flat surface still needs a box
             lo, hi = lo - 1.0, hi + 1.0
+        # The range is measured on a grid; the true extremes between grid points differ by O(h^2).
+        # A 2 % margin keeps every point of the surface inside the box without clamping.
+        margin = 0.02 * (hi - lo)
+        lo, hi = lo - margin, hi + margin
         unit = BOX_SIDE / max(b - a, d - c)
         axes = ThreeDAxes(x_range=[a, b, b - a], y_range=[c, d, d - c], z_range=[lo, hi, hi - lo],
                           x_length=(b - a) * unit, y_length=(d - c) * unit, z_length=BOX_HEIGHT,
@@ -416,8 +420,10 @@ class LossSurfaceDescent(ExplainerThreeDScene):
             self.pin(style.text(f"{a:g}", size=small), axes.c2p(a + 0.1 * pad, c - 0.55 * pad, lo)),
             self.pin(style.text(f"{b:g}", size=small), axes.c2p(b, c - 0.55 * pad, lo)),
             self.pin(style.text(f"{d:g}", size=small), axes.c2p(b + 0.55 * pad, d, lo)),
-            self.pin(style.text(fmt(lo, 2), size=small), axes.c2p(a - 0.9 * pad, c, lo) + 0.25 * OUT),
-            self.pin(style.text(fmt(hi, 2), size=small), axes.c2p(a - 1.0 * pad, c, hi) - 0.1 * OUT),
+            self.pin(style.text(fmt(view.loss_range[0], 2), size=small),
+                     axes.c2p(a - 0.9 * pad, c, view.loss_range[0]) + 0.25 * OUT),
+            self.pin(style.text(fmt(view.loss_range[1], 2), size=small),
+                     axes.c2p(a - 1.0 * pad, c, view.loss_range[1]) - 0.1 * OUT),
         )
         box = VGroup(lines, labels)
         box.lines, box.labels = lines, labels

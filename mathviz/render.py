@@ -207,7 +207,9 @@ def render_scene(
             "media_dir": str(work),
             "quality": manim_quality,
             "disable_caching": True,
-            "output_file": stem,
+            # Absolute, inside the work dir: Manim writes its own .srt next to a relative
+            # output_file, which would land in the current directory.
+            "output_file": str(work / stem),
             "verbosity": "WARNING",
             "progress_bar": "none",
             "write_to_movie": True,

@@ -67,7 +67,7 @@ def render_tiny(name: str, overrides: Mapping[str, str] | None, *, media_dir: Pa
         "media_dir": str(media_dir),
         "verbosity": "ERROR",
         "progress_bar": "none",
-        "output_file": name,
+        "output_file": str(media_dir / name),  # absolute: Manim puts its .srt beside it, not in the cwd
         **TINY_RENDER,
     }
     with tempconfig(cfg):

@@ -165,6 +165,11 @@ class Fit:
     that the picture had to shrink to fit, which the scene captions.
     ``grid_step`` is a 1-2-5 step (at least 1) giving at most five grid
     lines on each side of the origin.
+
+    Before ``A`` acts only the unit circle is drawn, so the scene starts at
+    ``start_view_radius = min(view_radius, STANDARD_RADIUS)`` (grid step
+    ``start_grid_step``) and zooms out to ``view_radius`` when it must,
+    rather than showing a unit circle too small to see.
     """
 
     radius: float
@@ -172,6 +177,8 @@ class Fit:
     zoomed_out: bool
     view_radius: float
     grid_step: float
+    start_view_radius: float
+    start_grid_step: float
 
 
 @dataclass(frozen=True)
@@ -429,8 +436,14 @@ def _fit(ellipse: Ellipse, basis: Basis) -> Fit:
         extents.append(float(np.max(np.linalg.norm(np.array(m) @ corners, axis=0))))
     radius = FIT_MARGIN * max(extents)
     view = max(radius, MIN_VIEW_RADIUS)
+    start = min(view, STANDARD_RADIUS)
     return Fit(radius=radius, zoom=STANDARD_RADIUS / view, zoomed_out=view > STANDARD_RADIUS, view_radius=view,
-               grid_step=max(1.0, _nice_step(view / 5.0)))
+               grid_step=_grid_step(view), start_view_radius=start, start_grid_step=_grid_step(start))
+
+
+def _grid_step(view: float) -> float:
+    # at most five grid lines a side, never closer than one unit (the unit circle's radius)
+    return max(1.0, _nice_step(view / 5.0))
 
 
 def eigen_story(matrix: np.ndarray) -> EigenStory:

@@ -98,7 +98,8 @@ class EigenStretch(ExplainerScene):
     def construct(self) -> None:
         story: EigenStory = self.story
         self.layout()
-        self.plane = self.build_plane()
+        fit = story.fit
+        self.plane = self.build_plane(fit.start_view_radius, fit.start_grid_step)
         self.showcase = self.showcase_index()
         self.spans = self.build_spans()
         self.fan_arrows = VGroup(*(self.fan_arrow(i, 0.0) for i in range(len(story.fan))))
@@ -106,6 +107,8 @@ class EigenStretch(ExplainerScene):
         self.panel_top = self.build_matrix_panel()
 
         self.beat_fan()
+        if fit.zoomed_out:
+            self.beat_zoom()
         self.beat_apply()
         self.beat_ellipse()
         self.beat_change_of_basis()
@@ -125,10 +128,8 @@ class EigenStretch(ExplainerScene):
         self.panel_right = frame_w / 2 - style.SAFE_MARGIN - 0.2
         self.panel_top_y = top
 
-    def build_plane(self) -> NumberPlane:
-        """A faint still plane showing ``[-R, R]^2`` (``R`` = the story's view radius) with equal units."""
-        fit = self.story.fit
-        radius, step = fit.view_radius, fit.grid_step
+    def build_plane(self, radius: float, step: float) -> NumberPlane:
+        """A faint still plane showing ``[-radius, radius]^2`` with equal units, behind everything."""
         plane = NumberPlane(
             x_range=[-radius, radius, step],
             y_range=[-radius, radius, step],
@@ -139,6 +140,8 @@ class EigenStretch(ExplainerScene):
         )
         plane.shift(self.plane_center - plane.c2p(0, 0))
         plane.unit = self.plane_side / (2 * radius)  # scene units per plane unit
+        plane.view_radius = radius
+        plane.set_z_index(-1)
         return plane
 
     def to_scene(self, xy: Sequence[float]) -> np.ndarray:
@@ -147,7 +150,7 @@ class EigenStretch(ExplainerScene):
     def span_line(self, direction: Sequence[float], color: Any, opacity: float, width: float = 2.0) -> Line:
         """The line through the origin along ``direction``, clipped to the plane's square."""
         d = np.asarray(direction, dtype=float)
-        reach = self.story.fit.view_radius / max(abs(d[0]), abs(d[1]))
+        reach = self.plane.view_radius / max(abs(d[0]), abs(d[1]))
         line = Line(self.to_scene(-reach * d), self.to_scene(reach * d), color=color, stroke_width=width)
         return line.set_stroke(opacity=opacity)
 
@@ -200,9 +203,40 @@ class EigenStretch(ExplainerScene):
         f = self.story.fan[index]
         tip = (1 - t) * np.array(f.vector) + t * np.array(f.image)
         arrow = self.arrow_between((0, 0), tip, self.fan_color(index), ARROW_WIDTH + (1.5 if f.eigen_index is not None else 0))
+        if self.is_mirror(index) and tip @ tip > 0:
+            arrow.set_opacity(0.5)  # -v is dimmer than v, so a flip (negative lambda) shows
         arrow.fan_index = index
         arrow.set_z_index(2)  # above the spans and the ellipse's semi-axes
         return arrow
+
+    def is_mirror(self, index: int) -> bool:
+        """Whether fan vector ``index`` is minus an eigenvector (the dimmer of the pair)."""
+        f = self.story.fan[index]
+        return f.eigen_index is not None and np.dot(f.vector, self.story.eigenvectors[f.eigen_index]) < 0
+
+    def build_eigen_labels(self) -> VGroup:
+        """``v_i`` beside the tip of each (bright) eigen arrow; they follow the arrows through the map."""
+        labels = VGroup()
+        for arrow in self.fan_arrows:
+            f = self.story.fan[arrow.fan_index]
+            if f.eigen_index is None or self.is_mirror(arrow.fan_index):
+                continue
+            label = style.math(f"v_{f.eigen_index + 1}", color=EIGEN_COLORS[f.eigen_index])
+            label.arrow = arrow
+            self.place_label(label)
+            labels.add(label)
+        return labels
+
+    @staticmethod
+    def place_label(label: Any) -> None:
+        """Just past the arrow's tip along its direction; hidden while the arrow is too short to carry it."""
+        start, end = label.arrow.get_start(), label.arrow.get_end()
+        length = float(np.linalg.norm(end - start))
+        if length < 0.3:
+            label.set_fill(opacity=0)
+            return
+        label.set_fill(opacity=1)
+        label.move_to(end + (end - start) / length * (0.12 + 0.5 * max(label.width, label.height)))
 
     def build_unit_circle(self) -> Circle:
         circle = Circle(radius=self.plane.unit, color=ELLIPSE_COLOR, stroke_width=3, num_components=17)
@@ -210,11 +244,12 @@ class EigenStretch(ExplainerScene):
         return circle
 
     def panel_column(self, *rows: Any, top: float, buff: float = 0.28) -> VGroup:
-        """Rows stacked left-aligned at the panel's left edge, their top at ``top``; shrunk only if too wide."""
-        column = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+        """Rows stacked left-aligned at the panel's left edge, their top at ``top``; a row too wide is shrunk alone."""
         width = self.panel_right - self.panel_left
-        if column.width > width:
-            column.scale_to_fit_width(width)
+        for row in rows:
+            if row.width > width:
+                row.scale_to_fit_width(width)
+        column = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
         column.next_to([self.panel_left, top, 0], DOWN, buff=0, aligned_edge=LEFT)
         column.align_to([self.panel_left, 0, 0], LEFT)
         return column
@@ -263,36 +298,54 @@ class EigenStretch(ExplainerScene):
         return readouts
 
     def zoom_note(self) -> Any | None:
-        """A line at the panel's foot saying the view was zoomed out, and the grid step, when it was."""
+        """A line under the matrix A saying the view was zoomed out, and the grid step, when it was."""
         fit = self.story.fit
         if not fit.zoomed_out:
             return None
-        note = style.text(f"view zoomed out {fmt(1 / fit.zoom)}x to fit; grid step {fmt(fit.grid_step)}",
-                          size=style.SMALL_SIZE, color=style.MUTED_COLOR)
-        width = self.panel_right - self.panel_left
-        if note.width > width:
-            note.scale_to_fit_width(width)
-        return note.move_to([self.panel_left, style.CAPTION_ZONE_TOP + 0.2, 0], aligned_edge=DOWN + LEFT)
+        factor = fmt(fit.view_radius / fit.start_view_radius)
+        note = style.text(f"view zoomed out {factor}x, grid step {fmt(fit.grid_step)}", size=style.SMALL_SIZE,
+                          color=style.MUTED_COLOR)
+        return self.panel_column(note, top=self.panel_top.get_bottom()[1] - 0.2)
 
     # -- beats --------------------------------------------------------------------------------------
 
     def beat_fan(self) -> None:
-        story = self.story
-        zoom = story.fit.zoomed_out
-        self.beat(
-            "fan",
-            en=(f"Unit vectors, each on its span; view zoomed out {fmt(1 / story.fit.zoom)}x." if zoom
-                else "Unit vectors around a circle, each on its span (a line)."),
-            zh=(f"一圈单位向量及其张成直线；画面缩小 {fmt(1 / story.fit.zoom)} 倍以容纳全图。" if zoom
-                else "单位圆上的一圈向量，各自落在自己的张成直线上。"),
-        )
+        self.beat("fan", en="Unit vectors around a circle, each on its span (a line).",
+                  zh="单位圆上的一圈向量，各自落在自己的张成直线上。")
         self.play(FadeIn(self.plane), FadeIn(self.panel_top), run_time=0.8)
-        note = self.zoom_note()
-        if note is not None:
-            self.play(FadeIn(note), run_time=0.4)
         self.play(Create(self.spans, lag_ratio=0.05), Create(self.circle), run_time=1.2)
         self.play(*(GrowArrow(a) for a in self.fan_arrows), run_time=1.2)
+        self.eigen_labels = self.build_eigen_labels()
+        if len(self.eigen_labels):
+            self.play(FadeIn(self.eigen_labels), run_time=0.5)
         self.wait(1.5)
+
+    def beat_zoom(self) -> None:
+        """Zoom out from the standard view to the story's view before A acts, so its image fits."""
+        fit = self.story.fit
+        factor = fmt(fit.view_radius / fit.start_view_radius)
+        self.beat("zoom", en=f"A's image won't fit this view: zoom out {factor}x first.",
+                  zh=f"A 的像超出画面：先把视野缩小 {factor} 倍。")
+        old_plane, old_spans = self.plane, self.spans
+        shrink = fit.start_view_radius / fit.view_radius
+        self.plane = self.build_plane(fit.view_radius, fit.grid_step)
+        if len(self.eigen_labels):
+            self.play(FadeOut(self.eigen_labels), run_time=0.3)
+        self.play(*(m.animate.scale(shrink, about_point=self.plane_center)
+                    for m in (old_spans, self.circle, self.fan_arrows)),
+                  old_plane.animate.scale(shrink, about_point=self.plane_center).set_opacity(0),
+                  FadeIn(self.plane), run_time=1.5)
+        self.remove(old_plane)
+        # redrawn on the new plane: full-length spans, arrows with tips of the usual size
+        self.spans = self.build_spans()
+        for arrow in self.fan_arrows:
+            arrow.become(self.fan_arrow(arrow.fan_index, 0.0))
+        for label in self.eigen_labels:
+            self.place_label(label)
+        self.zoom_label = self.zoom_note()
+        self.play(FadeOut(old_spans), Create(self.spans), FadeIn(self.zoom_label),
+                  *([FadeIn(self.eigen_labels)] if len(self.eigen_labels) else []), run_time=1.0)
+        self.wait(1.0)
 
     def apply_caption(self) -> tuple[str, str]:
         story = self.story
@@ -326,7 +379,7 @@ class EigenStretch(ExplainerScene):
         self.beat("apply", en=en, zh=zh)
         rows = self.eigenvalue_rows()
         self.readouts = self.ratio_readouts()
-        self.panel_eigen = self.panel_column(*rows, top=self.panel_top.get_bottom()[1] - 0.3)
+        self.panel_eigen = self.panel_column(*rows, top=self.panel_bottom() - 0.3)
         self.panel_readouts = self.panel_column(*self.readouts, top=self.panel_eigen.get_bottom()[1] - 0.35) \
             if len(self.readouts) else VGroup()
         self.play(FadeIn(self.panel_eigen), FadeIn(self.panel_readouts), run_time=0.6)
@@ -345,14 +398,18 @@ class EigenStretch(ExplainerScene):
             arrow.add_updater(follow)
         for readout in self.readouts:
             readout.add_updater(ratio)
+        for label in self.eigen_labels:
+            label.add_updater(self.place_label)
         origin = self.to_scene((0, 0))
         self.play(progress.animate.set_value(1.0),
                   ApplyMatrix(np.array(story.matrix), self.circle, about_point=origin),
                   run_time=3.5, rate_func=linear)
-        for mob in [*self.fan_arrows, *self.readouts]:
+        for mob in [*self.fan_arrows, *self.readouts, *self.eigen_labels]:
             mob.clear_updaters()
         for arrow in self.fan_arrows:
             arrow.become(self.fan_arrow(arrow.fan_index, 1.0))
+        for label in self.eigen_labels:
+            self.place_label(label)
         for readout in self.readouts:
             readout.story_field = f"length_ratio.{readout.eigen_index}"
             readout.set_value(story.length_ratio[readout.eigen_index])
@@ -367,8 +424,9 @@ class EigenStretch(ExplainerScene):
 
     def panel_bottom(self) -> float:
         """The lowest y of the text panel's rows shown so far."""
-        rows = [m for m in (self.panel_top, getattr(self, "panel_eigen", None), getattr(self, "panel_readouts", None),
-                            getattr(self, "panel_knock", None)) if m is not None and len(m)]
+        rows = [m for m in (self.panel_top, getattr(self, "zoom_label", None), getattr(self, "panel_eigen", None),
+                            getattr(self, "panel_readouts", None), getattr(self, "panel_knock", None))
+                if m is not None and len(m)]
         return min(m.get_bottom()[1] for m in rows)
 
     def build_knock_off_arc(self, index: int) -> Arc:
@@ -378,7 +436,7 @@ class EigenStretch(ExplainerScene):
         on_span = v if v @ image >= 0 else -v  # the end of the span nearer to A v
         start = math.atan2(on_span[1], on_span[0])
         turn = (math.atan2(image[1], image[0]) - start + math.pi) % (2 * math.pi) - math.pi
-        radius = 0.8 * min(math.hypot(*image), 1.5) * self.plane.unit
+        radius = 0.55 * min(math.hypot(*image) * self.plane.unit, 1.3)  # scene units, inside the eigen labels
         arc = Arc(radius=radius, start_angle=start, angle=turn, arc_center=self.to_scene((0, 0)),
                   color=SHOWCASE_COLOR, stroke_width=3)
         arc.fan_index = index
@@ -514,7 +572,8 @@ class EigenStretch(ExplainerScene):
         p = np.array(story.basis.P)
         self.patch = self.draw_patch(self.build_basis_patch(), p)
         self.basis_vectors = self.basis_arrows(p)
-        leaving = [self.fan_arrows, self.circle, self.semi_axes, self.spans, self.panel_readouts, self.panel_sigma]
+        leaving = [self.fan_arrows, self.eigen_labels, self.circle, self.semi_axes, self.spans, self.panel_readouts,
+                   self.panel_sigma]
         if self.showcase is not None:
             leaving += [self.knock_off_arc, self.panel_knock]
         self.play(*(FadeOut(m) for m in leaving), run_time=0.8)
@@ -573,8 +632,12 @@ class EigenStretch(ExplainerScene):
         en, zh = self._simplest_caption
         self.beat("simplest-form", en=en, zh=zh)
         name = "D" if story.basis.form == "diagonal" else "M"
-        self.panel_form = self.panel_column(style.math(f"{name} = {typst_matrix(story.basis.M)}"),
-                                            top=self.panel_basis.get_bottom()[1] - 0.3)
+        rows = [style.math(f"{name} = {typst_matrix(story.basis.M)}")]
+        if story.basis.form == "rotation-scale":
+            # the turn is exact in the plane only when A itself is a scaled rotation
+            note = "A itself is this turn and scaling" if story.rotation_exact else "a true turn only in the basis P"
+            rows.append(style.text(note, size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+        self.panel_form = self.panel_column(*rows, top=self.panel_basis.get_bottom()[1] - 0.3, buff=0.2)
         self.play(FadeIn(self.panel_form), run_time=0.6)
         self.move_basis_picture(self.simplest_path())
         self.wait(1.5)

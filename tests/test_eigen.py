@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from mathviz import registry
 from mathviz.eigen import (
     DEFECTIVE_TOL,
+    FIT_MARGIN,
     FAN_CLEARANCE,
     FAN_SIZE,
     KINDS,
@@ -116,6 +117,10 @@ def check_story(a: np.ndarray) -> None:
     assert fit.zoomed_out == (fit.view_radius > STANDARD_RADIUS)
     assert fit.zoom == pytest.approx(STANDARD_RADIUS / fit.view_radius)
     assert 1 <= fit.grid_step and fit.view_radius / fit.grid_step <= 5 + 1e-9
+    # the view before A acts: the standard one, or the final one if that is smaller
+    assert fit.start_view_radius == min(fit.view_radius, STANDARD_RADIUS)
+    assert fit.start_view_radius >= FIT_MARGIN  # the unit circle fits
+    assert 1 <= fit.start_grid_step <= fit.grid_step
 
 
 # -- one case per kind, answers worked by hand ------------------------------------------------------

@@ -26,8 +26,8 @@ CASES = {
     "complex": "[[0, -1], [1, 0]]",
     "zero-eigenvalue": "[[1, 2], [2, 4]]",
     "negative-eigenvalue": "[[-1, 0], [0, 2]]",
-    "large-entries": "[[6, 2], [1, 5]]",
-    "complex-skewed": "[[1, -2], [3, 1]]",
+    # large entries (zoom out 19x first), and complex without being a rotation of the plane
+    "large-skewed-complex": "[[40, -30], [25, 60]]",
 }
 ANGLE_TOL = 1e-6
 
@@ -71,9 +71,10 @@ def test_frames_pass_the_quality_guard(built) -> None:
 def test_one_caption_per_beat_in_both_languages(built) -> None:
     scene, _ = built
     story = scene.story
-    assert [c.name for c in scene.captions] == ["fan", "apply", "ellipse", "change-of-basis", "simplest-form"]
+    zoom = ["zoom"] if story.fit.zoomed_out else []
+    assert [c.name for c in scene.captions] == ["fan", *zoom, "apply", "ellipse", "change-of-basis", "simplest-form"]
     assert all(c.en and c.zh and c.end > c.start for c in scene.captions)
-    apply = scene.captions[1].en
+    apply = scene.captions[1 + len(zoom)].en
     if story.kind == "complex":
         assert "no direction survives" in apply
     if story.zero_eigenvalue:
@@ -82,7 +83,12 @@ def test_one_caption_per_beat_in_both_languages(built) -> None:
         assert "flips" in apply
     if story.kind == "repeated-scalar":
         assert "every vector is an eigenvector" in apply
-    assert ("zoomed out" in scene.captions[0].en) == story.fit.zoomed_out
+    if zoom:
+        # the view grew by the story's factor, and the caption says by how much
+        factor = story.fit.view_radius / story.fit.start_view_radius
+        assert f"zoom out {factor:.3g}x" in scene.captions[1].en
+        assert scene.plane.view_radius == story.fit.view_radius
+        assert "zoomedout" in scene.zoom_label[0].text  # Text.text drops the spaces
     assert 25 <= scene.renderer.time <= 60
 
 

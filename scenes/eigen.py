@@ -1,12 +1,14 @@
 """Eigenvectors are the directions a matrix only stretches: the ``eigen`` explainer (storyboard 3).
 
-Beats: a fan of unit vectors with their spans; A applied (each arrow slides
-from ``v`` to ``A v``): the eigenvectors stay on their span and stretch by
-lambda with a live ``|A v| / |v|`` readout while the others are knocked off;
-the unit circle has become an ellipse whose semi-axes are the singular
-values; the change to the simplest basis (``P^-1``) and ``A`` there (``M``):
-a pure stretch ``D`` when A is diagonalizable, a shear when it is defective,
-a turn and a scaling when its eigenvalues are complex.
+Beats: a fan of unit vectors with their spans; (when A's image is too big
+for the standard view) a zoom out by the story's factor; A applied (each
+arrow slides from ``v`` to ``A v``): the eigenvectors stay on their span and
+stretch by lambda with a live ``|A v| / |v|`` readout while the others are
+knocked off (the furthest one with its angle); the unit circle has become an
+ellipse whose semi-axes are the singular values; the change to the simplest
+basis (``P^-1``) and ``A`` there (``M``): a pure stretch ``D`` when A is
+diagonalizable, a shear when it is defective, a turn and a scaling when its
+eigenvalues are complex.
 
 Every number comes from :func:`mathviz.eigen.eigen_story`. The plane is a
 still frame of reference (never transformed); tests read arrows and curves
@@ -23,14 +25,12 @@ from manim import (
     BLUE_B,
     DOWN,
     GREEN,
-    PINK,
-    LEFT,
-    RIGHT,
-    UP,
-    UL,
     GREY_B,
-    Arc,
+    LEFT,
+    PINK,
+    RIGHT,
     ApplyMatrix,
+    Arc,
     Arrow,
     Circle,
     Create,

@@ -22,16 +22,13 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    UR,
     Circle,
     Code,
     Create,
-    DashedLine,
     Dot,
     FadeIn,
     FadeOut,
     Indicate,
-    LaggedStart,
     Line,
     Polygon,
     Rectangle,
@@ -41,7 +38,6 @@ from manim import (
     TransformFromCopy,
     Transform,
     VGroup,
-    Write,
     config,
 )
 
@@ -179,18 +175,21 @@ class ReluBackprop(ExplainerScene):
         )
         self.grad_axes.next_to(self.grad_label, DOWN, buff=0.15).align_to(self.relu_axes, LEFT)
         ax = self.grad_axes
-        left = Line(ax.c2p(-extent, 0), ax.c2p(0, 0), color=BACKWARD_COLOR, stroke_width=5)
-        right = Line(ax.c2p(0, 1), ax.c2p(extent, 1), color=BACKWARD_COLOR, stroke_width=5)
+        # The two levels are what mathviz.nn.relu_grad returns on either side of the corner.
+        below, above = (float(nn.relu_grad(np.array([side]))[0]) for side in (-extent, extent))
+        left = Line(ax.c2p(-extent, below), ax.c2p(0, below), color=BACKWARD_COLOR, stroke_width=5)
+        right = Line(ax.c2p(0, above), ax.c2p(extent, above), color=BACKWARD_COLOR, stroke_width=5)
         self.grad_pieces = VGroup(left, right)
         self.grad_levels = VGroup(*(
-            style.text(text, size=style.SMALL_SIZE, color=BACKWARD_COLOR).next_to(ax.c2p(extent, level), RIGHT, buff=0.15)
-            for text, level in (("1", 1), ("0", 0))
+            style.text(format_value(level), size=style.SMALL_SIZE, color=BACKWARD_COLOR)
+            .next_to(ax.c2p(extent, level), RIGHT, buff=0.15)
+            for level in (above, below)
         ))
         self.closed_dot = Dot(ax.c2p(0, at_zero), radius=0.09, color=BACKWARD_COLOR)
         self.open_dots = VGroup(*(
             Dot(ax.c2p(0, end), radius=0.09, fill_color="#000000", fill_opacity=1,
                 stroke_color=BACKWARD_COLOR, stroke_width=3)
-            for end in (0.0, 1.0) if end != at_zero
+            for end in (below, above) if end != at_zero
         ))
         return VGroup(ax, self.grad_pieces, self.grad_levels, self.open_dots, self.closed_dot, self.grad_label)
 
@@ -255,7 +254,8 @@ class ReluBackprop(ExplainerScene):
         ]
         self.row_labels = VGroup()
         for source, color, row, note in labels:
-            label = style.math(source, size=style.SMALL_SIZE + 2, color=color)
+            # a lone lower-case x has no tall glyph: it gets the label size to stay legible
+            label = style.math(source, size=style.LABEL_SIZE if source == "x" else style.SMALL_SIZE + 2, color=color)
             if note is not None:
                 label = VGroup(label, style.text(note, size=style.SMALL_SIZE, color=style.MUTED_COLOR))
                 label.arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
@@ -298,7 +298,7 @@ class ReluBackprop(ExplainerScene):
         mid = style.CONTENT_TOP - 0.62 - radius - 1.5 * spacing
         header_sources = ["x", "z = W_1 x + b_1", 'h = op("relu")(z)', "y = w_2 dot h + b_2", "L = (y - t)^2 \\/ 2"]
         # A lone lower-case x has no tall glyph: it gets the label size to stay legible.
-        self.network_headers = VGroup(*(style.math(src, size=style.LABEL_SIZE if src == "x" else style.SMALL_SIZE)
+        self.network_headers = VGroup(*(style.math(src, size=style.LABEL_SIZE if src == "x" else style.SMALL_SIZE + 2)
                                         for src in header_sources))
         # Columns far enough apart for the edges and for each header to sit centred over its column.
         columns_x = [-config.frame_width / 2 + style.SAFE_MARGIN + 0.2 + radius]
@@ -365,11 +365,18 @@ class ReluBackprop(ExplainerScene):
     def build_dead_note(self) -> VGroup:
         """Why the dead unit gets nothing, right of the output, below the loss node."""
         k = self.story.dead_unit
-        note = VGroup(
+        lines = [
             style.text(f"Unit {k + 1} is dead: z < 0 for every input", size=style.SMALL_SIZE),
             style.text("with |x| <= 1, so relu passes no gradient", size=style.SMALL_SIZE),
             style.text("and its weights get exactly 0.", size=style.SMALL_SIZE),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        ]
+        # Units that are merely off for this input are grey too; say why.
+        others = [i + 1 for i in self.story.inactive_units if i != k]
+        if others:
+            names = ", ".join(map(str, others))
+            lines.append(style.text(f"Unit{'s' if len(others) > 1 else ''} {names}: z < 0 for this input only.",
+                                    size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+        note = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         note.next_to(self.loss_node, DOWN, buff=0.3)
         note.shift((self.y_node.get_right()[0] + 0.35 - note.get_left()[0]) * RIGHT)
         self.dead_note = note

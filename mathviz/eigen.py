@@ -193,6 +193,16 @@ class EigenStory(Story):
     ``stretch[i]`` is the signed factor ``lambda`` along ``eigenvectors[i]``
     and ``length_ratio[i] = |A v_i| / |v_i| = |lambda|``. ``notes[i]`` says
     in words what happens along that direction.
+
+    For complex eigenvalues ``lambda = a +/- b i = r e^(+/- i theta)``:
+    ``scale = r = sqrt(det A)`` and ``rotation_angle`` is ``theta`` signed by
+    the turning direction in the plane. Every such real 2x2 matrix is
+    *similar* to the scaled rotation ``M = r R(theta)`` (``A = P M P^-1``,
+    ``basis``), but it turns the plane rigidly only when ``P`` is a scaled
+    rotation itself, that is when ``A = M``: ``rotation_exact`` says so.
+    Otherwise points go round ellipses and the "rotation by theta" holds in
+    the skewed coordinates of ``P`` only. ``rotation_angle``, ``scale`` and
+    ``rotation_exact`` are None for real eigenvalues.
     """
 
     matrix: Matrix

@@ -156,23 +156,38 @@ def _finite_on(f: Expression, a: float, b: float, samples: int = 200) -> bool:
     return bool(np.all(np.isfinite(f(np.linspace(a, b, samples)))))
 
 
+def _neighbourhood(f: Expression, x0: float, side: int) -> float:
+    """The largest reach r <= 1e-2 max(1, |x0|) with f finite on a fine geometric probe of (x0, x0 + side r].
+
+    0.0 when f is not finite arbitrarily close to x0 on that side (a domain edge or a pole at x0).
+    """
+    scale = max(1.0, abs(x0))
+    reach = 1e-2 * scale
+    # shrink past a nearby pole or domain edge (1/x at x0 = 0.01), but not to nothing
+    while reach > 1e-7 * scale:
+        if np.all(np.isfinite(f(x0 + side * np.geomspace(1e-12 * scale, reach, 80)))):
+            return reach
+        reach /= 4
+    return 0.0
+
+
 def one_sided_derivative(f: Expression, x0: float, side: int) -> float | None:
     """The one-sided derivative ``lim_{h -> 0+} (f(x0 + side h) - f(x0)) / (side h)``, or None.
 
     Estimated by one-sided difference quotients with Richardson extrapolation
     (:func:`scipy.differentiate.derivative`), independent of the symbolic
-    derivative. None when f is undefined or not finite on that side next to
+    derivative, with steps inside the one-sided neighbourhood where f is
+    finite. None when f is undefined or not finite on that side next to
     ``x0`` or when the quotients do not settle (they grow without bound at a
     vertical tangent, or oscillate).
     """
-    scale = max(1.0, abs(x0))
-    # f must exist on a whole one-sided neighbourhood, not just at a few points.
-    probe = x0 + side * scale * np.geomspace(1e-10, 1e-2, 60)
-    if not np.all(np.isfinite(f(probe))):
+    reach = _neighbourhood(f, x0, side)
+    if reach == 0.0:
         return None
     f0 = float(f(x0))
     result = richardson_derivative(
-        f, x0, step_direction=side, initial_step=1e-2 * scale,
+        # the one-sided stencil reaches out to a few initial steps
+        f, x0, step_direction=side, initial_step=reach / 8,
         tolerances={"atol": 1e-13 * max(1.0, abs(f0)), "rtol": 1e-10},
     )
     value, error = float(result.df), float(result.error)
@@ -401,7 +416,7 @@ def _check_point(function: Expression, x0: float) -> float:
 def _one_sided_or_raise(function: Expression, x0: float) -> tuple[float, float]:
     sides = {}
     for side, name in ((-1, "left"), (1, "right")):
-        probe = x0 + side * max(1.0, abs(x0)) * np.geomspace(1e-10, 1e-2, 60)
+        probe = x0 + side * max(1.0, abs(x0)) * np.geomspace(1e-12, 1e-7, 40)
         values = function(probe)
         if np.any(np.isnan(values)):
             raise ParameterError(
@@ -511,8 +526,9 @@ def derivative_story(function: Expression, x0: float) -> DerivativeStory:
     slide_lo, slide_hi = (through_p[0, 0], through_p[-1, 0]) if through_p is not None else (x_lo, x_hi)
     inset = 0.04 * (x_hi - x_lo)
     slide_xs = np.linspace(min(x0, slide_lo + inset), max(x0, slide_hi - inset), SLIDE_SAMPLES)
-    # the slide stops exactly on each flat tangent, so the scene can pause there
-    slide_xs = np.unique(np.concatenate([slide_xs, [p["x"] for p in on_range if slide_xs[0] <= p["x"] <= slide_xs[-1]]]))
+    # the slide starts exactly at x0 and stops exactly on each flat tangent, so the scene can pause there
+    stops = [x0] + [p["x"] for p in on_range if slide_xs[0] <= p["x"] <= slide_xs[-1]]
+    slide_xs = np.unique(np.concatenate([slide_xs, stops]))
     slide = []
     for x, y, s in zip(slide_xs, function(slide_xs), df(slide_xs)):
         # at a kink of f the symbolic slope is a convention (sign(0) = 0): draw no tangent there

@@ -1,0 +1,748 @@
+"""The derivative is the slope of the tangent (storyboard 1), drawn from :mod:`mathviz.calculus`.
+
+Beats: the graph of f with P = (x0, f(x0)); a second point Q and the secant
+with its run h, its rise and the difference quotient; h shrinking on a log
+scale while the secant turns into the tangent and a log-log inset shows the
+forward error ~h and the central error ~h^2; the tangent sliding along the
+curve while a second axes traces f' and marks the flat tangents. At a corner
+(``abs(x)`` at 0) the third beat shrinks h from both sides and says that the
+derivative does not exist.
+
+Every number on screen is read from the story; the scene only places and
+moves mobjects. Animated quantities step through the story's own samples
+(secants for a geometric sequence of h, the slide's x samples), so each
+readout shows exactly the story's value for what is drawn at that moment.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    Line,
+    ReplacementTransform,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    config,
+    linear,
+)
+
+from mathviz.calculus import DerivativeStory
+from scenes.components import style
+from scenes.components.base import ExplainerScene
+from scenes.components.readout import Readout
+from scenes.components.typst_expr import to_typst
+
+__all__ = ["TangentSlope", "SecantGroup", "clip_segment", "nice_ticks"]
+
+RUN_COLOR = style.POSITIVE_COLOR
+RISE_COLOR = style.ACCENT_COLOR
+CENTRAL_COLOR = style.HIGHLIGHT_COLOR
+LEFT_SECANT_COLOR = style.DERIVATIVE_COLOR
+POINT_COLOR = style.SECONDARY_COLOR
+
+
+def nice_ticks(lo: float, hi: float, target: int = 5) -> tuple[np.ndarray, int]:
+    """Tick values at multiples of a 1-2-2.5-5 step inside [lo, hi], and the decimals they need."""
+    raw = (hi - lo) / target
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * 0.999)
+    ticks = np.arange(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1) * step
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if round(step / magnitude, 3) == 2.5 else 0)
+    return ticks, decimals
+
+
+def clip_segment(a: np.ndarray, b: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of segment ab inside the box [lower, upper] (x and y only; Liang-Barsky), or None."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    d = b - a
+    t0, t1 = 0.0, 1.0
+    for k in (0, 1):
+        if abs(d[k]) < 1e-12:
+            if a[k] < lower[k] - 1e-9 or a[k] > upper[k] + 1e-9:
+                return None
+            continue
+        ta, tb = (lower[k] - a[k]) / d[k], (upper[k] - a[k]) / d[k]
+        t0, t1 = max(t0, min(ta, tb)), min(t1, max(ta, tb))
+        if t0 > t1:
+            return None
+    return a + t0 * d, a + t1 * d
+
+
+def overlaps(a: Any, b: Any, margin: float = 0.06) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b`` (grown by ``margin``) intersect."""
+    return bool(
+        abs(a.get_center()[0] - b.get_center()[0]) < (a.width + b.width) / 2 + margin
+        and abs(a.get_center()[1] - b.get_center()[1]) < (a.height + b.height) / 2 + margin
+    )
+
+
+def replace_parts(group: VGroup, new: VGroup) -> VGroup:
+    """Give ``group`` the parts of ``new`` (whose number of parts may differ, unlike with ``become``)."""
+    group.remove(*group.submobjects)
+    group.add(*new.submobjects)
+    return group
+
+
+class SecantGroup(VGroup):
+    """The secant through P and Q with Q's dot, the run h and the rise; ``.h`` is its run."""
+
+    def __init__(self, color: Any = style.SECANT_COLOR) -> None:
+        self.line = Line(LEFT, RIGHT, color=color, stroke_width=4)
+        self.q_dot = Dot(color=color, radius=0.07)
+        self.run = Line(LEFT, RIGHT, color=RUN_COLOR, stroke_width=3)
+        self.rise = Line(DOWN, UP, color=RISE_COLOR, stroke_width=3)
+        self.run_label = style.math("h", size=style.LABEL_SIZE, color=RUN_COLOR)
+        self.h = float("nan")
+        super().__init__(self.run, self.rise, self.line, self.q_dot, self.run_label)
+
+
+class TangentSlope(ExplainerScene):
+    """Secant slopes converge to the tangent slope; the slope of f traced as f'."""
+
+    scene_name = "derivative"
+    story: DerivativeStory
+
+    #: Axes boxes (left, bottom, right, top) in scene units: the graph alone, then f above f'.
+    FULL_REGION = (-6.0, -2.55, 1.15, 3.45)
+    TOP_REGION = (-6.0, 0.8, 1.15, 3.35)
+    BOTTOM_REGION = (-6.0, -2.85, 1.15, -0.6)
+    #: Vertical gap between rows of the panel.
+    ROW_GAP = 0.25
+    #: Left edge of the panel of formulas and readouts right of the graph.
+    PANEL_LEFT = 1.85
+    #: Half-length, in scene units, of a drawn tangent line.
+    TANGENT_HALF_LENGTH = 1.6
+    #: Seconds for h to shrink from its largest to its smallest value.
+    SHRINK_TIME = 7.0
+    #: Seconds for the tangent's sweep along the whole curve.
+    SWEEP_TIME = 8.0
+
+    # -- the story's numbers ---------------------------------------------------------------------
+
+    def field(self, path: str) -> Any:
+        """The story value at ``path`` (``"secants.3.slope"``): what a readout bound to it shows."""
+        value: Any = self.story
+        for part in path.split("."):
+            if isinstance(value, (tuple, list)):
+                value = value[int(part)]
+            elif isinstance(value, dict):
+                value = value[part]
+            else:
+                value = getattr(value, part)
+        return value
+
+    def bind(self, readout: Readout, path: str) -> Readout:
+        """Point ``readout`` at the story field ``path`` and show its value."""
+        if readout.story_field != path or not hasattr(readout, "_bound"):
+            # rebuilding a DecimalNumber's glyphs is slow: only when the field changes
+            readout.story_field = path
+            readout.set_value(float(self.field(path)))
+            readout._bound = True
+        return readout
+
+    # -- builders --------------------------------------------------------------------------------
+
+    def build_axes(self, region: Sequence[float] | None = None, y_range: Sequence[float] | None = None,
+                   y_label: str = "f(x)", pieces: Sequence[np.ndarray] | None = None) -> Axes:
+        """Axes over the story's x range and ``y_range`` filling ``region``, with ticks at round numbers.
+
+        Tick numbers that the curve ``pieces`` (default: the graph of f) would run through are left out.
+        """
+        left, bottom, right, top = region or self.FULL_REGION
+        x_lo, x_hi = self.story.x_range
+        y_lo, y_hi = y_range or self.story.y_range
+        axes = style.make_axes(
+            [x_lo, x_hi, x_hi - x_lo], [y_lo, y_hi, y_hi - y_lo], right - left, top - bottom,
+            numbers=False, axis_config={"include_ticks": False},
+        )
+        axes.shift(np.array([left, bottom, 0.0]) - axes.c2p(x_lo, y_lo))
+        # where each axis crosses the other: 0 when in range, else the nearer end (Manim's rule)
+        crossing = [min(max(0.0, lo), hi) for lo, hi in ((x_lo, x_hi), (y_lo, y_hi))]
+        tick_labels: list[Any] = []
+        curve_points = self.curve_points(axes, pieces)
+        # about one y tick per scene unit of height, between 3 and 6 of them
+        target = max(3, min(6, round(top - bottom)))
+        for axis, (lo, hi), other in ((axes.x_axis, (x_lo, x_hi), 0), (axes.y_axis, (y_lo, y_hi), 1)):
+            ticks, decimals = nice_ticks(lo, hi, target=6 if axis is axes.x_axis else target)
+            for value in ticks:
+                axis.add(axis.get_tick(value))
+                if abs(value - crossing[0 if axis is axes.x_axis else 1]) < 1e-9 and lo < value < hi:
+                    continue  # the other axis runs through this tick's label
+                number = axis.get_number_mobject(value, num_decimal_places=decimals)
+                lower, upper = number.get_corner(DOWN + LEFT) - 0.05, number.get_corner(UP + RIGHT) + 0.05
+                if np.any(np.all((curve_points >= lower[:2]) & (curve_points <= upper[:2]), axis=1)):
+                    continue  # the curve runs through this number
+                axis.add(number)
+                tick_labels.append(number)
+        label_x = style.math("x", size=style.LABEL_SIZE)
+        label_y = style.math(y_label, size=style.LABEL_SIZE)
+        # outside the plotted window, where no curve or marker can run into them
+        label_x.next_to(axes.c2p(x_hi, crossing[1]), RIGHT, buff=0.12)
+        label_y.next_to(axes.c2p(crossing[0], y_hi), UP, buff=0.1)
+        axes.add(label_x, label_y)
+        axes.axis_titles = VGroup(label_x, label_y)
+        axes.tick_labels = VGroup(*tick_labels)
+        # where Manim keeps tick numbers: the frame-quality guard knows them as axis labels there
+        axes.x_axis.numbers = VGroup(*[m for m in tick_labels if m in axes.x_axis.submobjects])
+        axes.y_axis.numbers = VGroup(*[m for m in tick_labels if m in axes.y_axis.submobjects])
+        return axes
+
+    def fitted_axes(self, *specs: tuple[Sequence[float], dict]) -> list[Axes]:
+        """Build axes for each (region, keyword arguments), all moved right together if long
+        tick numbers (10200) would leave the frame, so stacked axes keep a common x scale."""
+        built = [self.build_axes(region, **kwargs) for region, kwargs in specs]
+        limit = -config.frame_width / 2 + style.SAFE_MARGIN + 0.05
+        overflow = max(limit - min(m.get_left()[0] for m in axes.tick_labels) if len(axes.tick_labels) else 0.0
+                       for axes in built)
+        if overflow <= 0:
+            return built
+        return [self.build_axes((region[0] + overflow, *region[1:]), **kwargs) for region, kwargs in specs]
+
+    def window(self, axes: Axes, y_range: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Scene-space corners (lower-left, upper-right) of the plotted window of ``axes``."""
+        x_lo, x_hi = self.story.x_range
+        y_lo, y_hi = y_range or self.story.y_range
+        return axes.c2p(x_lo, y_lo), axes.c2p(x_hi, y_hi)
+
+    @staticmethod
+    def build_curve(axes: Axes, pieces: Sequence[np.ndarray], color: Any, upto: float | None = None) -> VGroup:
+        """The story's curve pieces as polylines on ``axes`` (only x <= ``upto`` if given)."""
+        curve = VGroup()
+        for piece in pieces:
+            points = piece if upto is None else piece[piece[:, 0] <= upto]
+            if len(points) < 2:
+                continue
+            line = VMobject(color=color, stroke_width=4)
+            line.set_points_as_corners(axes.c2p(points[:, 0], points[:, 1]).T)
+            line.is_curve = True  # text must not be drawn over it (frame-quality guard)
+            curve.add(line)
+        return curve
+
+    def curve_points(self, axes: Axes, pieces: Sequence[np.ndarray] | None = None) -> np.ndarray:
+        """Scene points (n, 2) of the story's curve ``pieces`` (default: the graph of f) drawn on ``axes``."""
+        pieces = self.story.graph_pieces if pieces is None else pieces
+        return np.concatenate([axes.c2p(p[:, 0], p[:, 1]).T[:, :2] for p in pieces] or [np.zeros((0, 2))])
+
+    def place_clear(self, label: Any, anchor: Any, curves: np.ndarray, axes: Axes) -> Any:
+        """Put ``label`` next to ``anchor`` on the side (of eight) farthest from the curves and the axes lines."""
+        lower, upper = self.window(axes)
+        lines = []
+        for axis in (axes.x_axis, axes.y_axis):
+            start, end = axis.get_start(), axis.get_end()
+            lines.append((start + np.linspace(0, 1, 200)[:, None] * (end - start))[:, :2])
+        lines = np.concatenate(lines)
+
+        def distance(points: np.ndarray) -> float:
+            low, high = label.get_corner(DOWN + LEFT)[:2], label.get_corner(UP + RIGHT)[:2]
+            gaps = np.maximum(np.maximum(low - points, points - high), 0.0)
+            return float(np.min(np.hypot(gaps[:, 0], gaps[:, 1]))) if len(points) else 10.0
+
+        texts = [m for m in (*axes.tick_labels, *axes.axis_titles)]
+
+        def box_gap(other: Any) -> float:
+            gaps = np.maximum(
+                np.maximum(other.get_corner(DOWN + LEFT) - label.get_corner(UP + RIGHT),
+                           label.get_corner(DOWN + LEFT) - other.get_corner(UP + RIGHT)), 0.0)[:2]
+            return float(np.hypot(*gaps))
+
+        def clearance(direction: np.ndarray) -> float:
+            label.next_to(anchor, direction, buff=0.1)
+            centre = label.get_center()
+            inside = lower[0] <= centre[0] <= upper[0] and lower[1] <= centre[1] <= upper[1]
+            text_gap = min([box_gap(t) for t in texts] or [10.0])
+            # crossing a curve or a number is worse than touching an axis line
+            return min(distance(curves), text_gap, 2 * distance(lines) + 0.05) - (0 if inside else 10)
+
+        directions = (UP + LEFT, UP + RIGHT, DOWN + RIGHT, DOWN + LEFT, UP, DOWN, LEFT, RIGHT)
+        label.next_to(anchor, max(directions, key=clearance), buff=0.1)
+        return label
+
+    def build_point(self, axes: Axes, x: float, y: float, name: str, color: Any = POINT_COLOR) -> VGroup:
+        """A dot at (x, y) on ``axes`` named ``name``, the name where it is clear of the graph and the axes."""
+        dot = Dot(axes.c2p(x, y), color=color, radius=0.08)
+        label = style.math(name, size=style.LABEL_SIZE, color=color)
+        self.place_clear(label, dot, self.curve_points(axes), axes)
+        group = VGroup(dot, label)
+        group.dot, group.label = dot, label
+        return group
+
+    def build_secant(self, h: float, color: Any = style.SECANT_COLOR) -> SecantGroup:
+        """The secant through P and Q = (x0 + h, f(x0 + h)) for the story's run ``h``, on ``self.axes``."""
+        group = SecantGroup(color=color)
+        self.place_secant(group, h)
+        return group
+
+    def place_secant(self, group: SecantGroup, h: float) -> SecantGroup:
+        """Move ``group`` onto the story's secant with run ``h`` (used every frame while h shrinks)."""
+        record = self.story.secant(h)
+        axes = self.axes
+        p = axes.c2p(self.story.x0, self.story.value)
+        q = axes.c2p(record["x"], record["value"])
+        corner = axes.c2p(record["x"], self.story.value)
+        direction = (q - p) / np.linalg.norm(q - p)
+        middle = (p + q) / 2
+        half = np.linalg.norm(q - p) / 2 + self.TANGENT_HALF_LENGTH
+        clipped = clip_segment(middle - half * direction, middle + half * direction, *self.window(axes))
+        start, end = clipped if clipped is not None else (p, q)
+        group.line.put_start_and_end_on(start, end)
+        group.q_dot.move_to(q)
+        # Manim cannot give a zero-length line a direction: nudge only a degenerate one
+        group.run.put_start_and_end_on(p, corner if np.linalg.norm(corner - p) > 1e-9 else corner + 1e-6 * RIGHT)
+        group.rise.put_start_and_end_on(corner, q if np.linalg.norm(q - corner) > 1e-9 else q + 1e-6 * UP)
+        # the run's label sits on the side away from the triangle
+        group.run_label.next_to(group.run, DOWN if record["rise"] >= 0 else UP, buff=0.1)
+        group.h = float(h)
+        return group
+
+    def build_tangent(self, x: float, y: float, slope: float, axes: Axes | None = None,
+                      y_range: Sequence[float] | None = None) -> Line:
+        """The tangent line at (x, y) with ``slope`` in graph units, a fixed length on screen, clipped to the window."""
+        axes = axes or self.axes
+        point = axes.c2p(x, y)
+        direction = axes.c2p(x + 1.0, y + slope) - point
+        direction = direction / np.linalg.norm(direction)
+        half = self.TANGENT_HALF_LENGTH
+        clipped = clip_segment(point - half * direction, point + half * direction, *self.window(axes, y_range))
+        start, end = clipped if clipped is not None else (point, point + 1e-3 * RIGHT)
+        return Line(start, end, color=style.TANGENT_COLOR, stroke_width=4)
+
+    def build_formula(self) -> Any:
+        """The difference quotient with its numerator in the rise's colour and h in the run's."""
+        rise, run = RISE_COLOR.to_hex(), RUN_COLOR.to_hex()
+        return (
+            f'frac(#text(fill: rgb("{rise}"))[$f(x_0 + h) - f(x_0)$], #text(fill: rgb("{run}"))[$h$])'
+        )
+
+    def build_error_inset(self, width: float = 2.3, height: float = 1.75) -> Axes:
+        """Log-log axes of |error| against h for the story's forward (and central) quotients."""
+        story = self.story
+        log_h = np.log10(np.abs([r["h"] for r in story.secants]))
+        errors = [r["error"] for r in story.secants]
+        if story.central_order is not None:
+            errors += [r["error"] for r in story.central]
+        log_e = np.log10([e for e in errors if e is not None and e > 0])
+        x_lo, x_hi = float(log_h.min()) - 0.1, float(log_h.max()) + 0.1
+        y_lo, y_hi = math.floor(float(log_e.min())), math.ceil(float(log_e.max()))
+        # coordinates counted from the lower-left corner, so Manim puts both axes on the edges
+        inset = style.make_axes([0, x_hi - x_lo, 1], [0, y_hi - y_lo, 1], width, height, numbers=False,
+                                axis_config={"include_ticks": False})
+        inset.log_ranges = ((x_lo, x_hi), (y_lo, y_hi))
+        # a tick per decade; labels from the top/right end down, skipping any that would touch
+        last_x = math.inf
+        for k in range(math.floor(x_hi), math.ceil(x_lo) - 1, -1):
+            inset.x_axis.add(inset.x_axis.get_tick(k - x_lo))
+            label = style.math(f"10^({k})", size=style.LABEL_SIZE)
+            label.next_to(self.inset_point(inset, k, y_lo), DOWN, buff=0.1)
+            if label.get_right()[0] < last_x - 0.15:
+                inset.x_axis.add(label)
+                last_x = label.get_left()[0]
+        last_y = math.inf
+        for k in range(y_hi, y_lo - 1, -1):
+            inset.y_axis.add(inset.y_axis.get_tick(k - y_lo, size=0.05))
+            label = style.math(f"10^({k})", size=style.LABEL_SIZE)
+            label.next_to(self.inset_point(inset, x_lo, k), LEFT, buff=0.1)
+            if label.get_top()[1] < last_y - 0.12:
+                inset.y_axis.add(label)
+                last_y = label.get_bottom()[1]
+        h_label = style.math("h", size=style.SMALL_SIZE).next_to(self.inset_point(inset, x_hi, y_lo), RIGHT, buff=0.1)
+        error_label = style.math('abs("error")', size=style.SMALL_SIZE)
+        error_label.next_to(self.inset_point(inset, x_lo, y_hi), UP + RIGHT, buff=0.08)
+        inset.add(h_label, error_label)
+        return inset
+
+    @staticmethod
+    def inset_point(inset: Axes, log_h: float, log_error: float) -> np.ndarray:
+        """Scene point of (log10 h, log10 |error|) on the error inset."""
+        (x_lo, _), (y_lo, _) = inset.log_ranges
+        return inset.c2p(log_h - x_lo, log_error - y_lo)
+
+    def build_error_trace(self, inset: Axes, records: Sequence[dict], upto: int, color: Any) -> VGroup:
+        """Polyline of log10 |error| against log10 h for ``records[:upto + 1]``, with a dot on the last."""
+        (x_lo, x_hi), (y_lo, y_hi) = inset.log_ranges
+        points = [
+            self.inset_point(inset, math.log10(abs(r["h"])), math.log10(r["error"]))
+            for r in records[: upto + 1]
+            if r["error"] is not None and r["error"] > 0 and y_lo <= math.log10(r["error"]) <= y_hi
+        ]
+        trace = VGroup()
+        if len(points) >= 2:
+            line = VMobject(color=color, stroke_width=3)
+            line.set_points_as_corners(points)
+            line.is_curve = True
+            trace.add(line)
+        if points:
+            trace.add(Dot(points[-1], color=color, radius=0.05))
+        return trace
+
+    # -- beats -----------------------------------------------------------------------------------
+
+    def construct(self) -> None:
+        self.beat_graph()
+        self.beat_secant()
+        if self.story.differentiable:
+            self.beat_shrink()
+        else:
+            self.beat_corner()
+        self.beat_slide()
+
+    def panel_place(self, mobject: Any, top: float, values: Sequence[float] = ()) -> Any:
+        """Put ``mobject`` in the right panel with its top edge at height ``top``, fitted to the panel.
+
+        For a readout, ``values`` are all the values it will show: it is fitted while showing the
+        widest of them, so a longer number later (-9990.010 after -666.222) stays inside the frame.
+        """
+        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.05 - self.PANEL_LEFT
+        shown = mobject.value if isinstance(mobject, Readout) else None
+        if values and shown is not None:
+            mobject.set_value(max(values, key=lambda v: len(f"{v:.{mobject.number.num_decimal_places}f}")))
+        if mobject.width > width:
+            mobject.scale_to_fit_width(width)
+        mobject.next_to(np.array([self.PANEL_LEFT, top, 0.0]), DOWN + RIGHT, buff=0)
+        if values and shown is not None:
+            mobject.set_value(shown)
+        return mobject
+
+    def below(self, mobject: Any) -> float:
+        """The top of the next panel row under ``mobject``."""
+        return float(mobject.get_bottom()[1]) - self.ROW_GAP
+
+    @staticmethod
+    def readout(label: str, value: float, field: str, **kwargs: Any) -> Readout:
+        """A :class:`Readout` whose number sits on the axis of its ``=`` sign (not the label's bottom)."""
+        readout = Readout(label, value, story_field=field, **kwargs)
+        equals = readout.label.family_members_with_points()[-1]
+        readout.number.set_y(equals.get_center()[1])
+        return readout
+
+    def beat_graph(self) -> None:
+        story = self.story
+        self.beat("graph", en="The graph of f and a point P on it",
+                  zh="函数 f 的图像和图像上的一点 P")
+        (self.axes,) = self.fitted_axes((self.FULL_REGION, {}))
+        self.graph = self.build_curve(self.axes, story.graph_pieces, style.FUNCTION_COLOR)
+        title = style.math(f"f(x) = {to_typst(story.function)}", size=style.TITLE_SIZE, color=style.FUNCTION_COLOR)
+        self.title = self.panel_place(title, 3.75)
+        self.point_p = self.build_point(self.axes, story.x0, story.value, "P")
+        self.x0_readout = self.bind(self.readout("x_0", story.x0, "x0"), "x0")
+        self.value_readout = self.bind(self.readout("f(x_0)", story.value, "value"), "value")
+        self.panel_place(VGroup(self.x0_readout, self.value_readout).arrange(RIGHT, buff=0.5), self.below(self.title))
+        # faded, not drawn stroke by stroke: half-drawn numbers are unreadable
+        self.play(FadeIn(self.axes), run_time=1.0)
+        self.play(Create(self.graph), FadeIn(self.title), run_time=1.8)
+        self.play(FadeIn(self.point_p, scale=1.5), FadeIn(self.x0_readout), FadeIn(self.value_readout), run_time=0.8)
+        self.wait(0.8)
+
+    def beat_secant(self) -> None:
+        story = self.story
+        self.beat("secant", en="A second point Q: the secant's slope is rise over run h",
+                  zh="第二个点 Q：割线的斜率 = 高度差 ÷ 步长 h")
+        first = story.secants[0]
+        self.secant_group = self.build_secant(first["h"])
+        self.secant = self.secant_group.line
+        q_label = style.math("Q", size=style.LABEL_SIZE, color=style.SECANT_COLOR)
+        line = self.secant_group.line
+        along = np.linspace(0, 1, 100)[:, None]
+        curves = np.concatenate([
+            self.curve_points(self.axes), self.point_p.label.get_center()[None, :2],
+            (line.get_start() + along * (line.get_end() - line.get_start()))[:, :2],
+            (self.secant_group.rise.get_start() + along * (self.secant_group.rise.get_end()
+                                                           - self.secant_group.rise.get_start()))[:, :2],
+        ])
+        self.q_label = self.place_clear(q_label, self.secant_group.q_dot, curves, self.axes)
+        self.quotient_readout = self.bind(
+            self.readout(self.build_formula(), first["slope"], "secants.0.slope", color=style.SECANT_COLOR),
+            "secants.0.slope",
+        )
+        self.h_readout = self.bind(self.readout("h", first["h"], "secants.0.h", color=RUN_COLOR), "secants.0.h")
+        self.rise_readout = self.bind(
+            self.readout("f(x_0 + h) - f(x_0)", first["rise"], "secants.0.rise", color=RISE_COLOR), "secants.0.rise"
+        )
+        self.panel_place(self.quotient_readout, self.below(self.x0_readout), [r["slope"] for r in story.secants])
+        self.panel_place(self.h_readout, self.below(self.quotient_readout))
+        self.panel_place(self.rise_readout, self.below(self.h_readout))
+        group = self.secant_group
+        self.play(FadeIn(group.q_dot, scale=1.5), FadeIn(q_label), run_time=0.6)
+        self.play(Create(group.run), Create(group.rise), FadeIn(group.run_label), FadeIn(self.h_readout),
+                  FadeIn(self.rise_readout), run_time=1.0)
+        self.play(Create(group.line), FadeIn(self.quotient_readout), run_time=1.2)
+        self.wait(1.6)
+
+    def _shrink(self, group: SecantGroup, records: Sequence[dict], name: str, readouts: dict[str, Readout],
+                traces: Sequence[tuple[VGroup, Axes, Sequence[dict], Any]] = ()) -> None:
+        """Step ``group`` through ``records`` (largest h first), keeping readouts and traces on the story."""
+        index = ValueTracker(0)
+        last = len(records) - 1
+
+        def current() -> int:
+            return int(min(last, max(0, round(index.get_value()))))
+
+        def follow(mob: SecantGroup) -> None:
+            i = current()
+            self.place_secant(mob, records[i]["h"])
+            for key, readout in readouts.items():
+                self.bind(readout, f"{name}.{i}.{key}")
+            for trace, inset, trace_records, color in traces:
+                replace_parts(trace, self.build_error_trace(inset, trace_records, i, color))
+
+        group.add_updater(follow)
+        self.play(index.animate.set_value(last), run_time=self.SHRINK_TIME, rate_func=linear)
+        group.remove_updater(follow)
+        follow(group)
+
+    def beat_shrink(self) -> None:
+        story = self.story
+        self.beat("shrink", en="Shrink h: the secant turns into the tangent, its slope tends to f'(x0)",
+                  zh="缩小 h：割线变成切线，斜率趋近 f'(x0)")
+        self.derivative_readout = self.bind(
+            self.readout("f'(x_0)", story.derivative, "derivative", color=style.TANGENT_COLOR), "derivative"
+        )
+        self.error_readout = self.bind(
+            self.readout('"error"', story.secants[0]["error"], "secants.0.error", decimals=4), "secants.0.error"
+        )
+        # the error shares the row of h if it fits; f'(x0) takes the place of the rise
+        self.panel_place(self.derivative_readout, self.below(self.h_readout))
+        self.error_readout.next_to(self.h_readout, RIGHT, buff=0.6)
+        if self.error_readout.get_right()[0] > config.frame_width / 2 - style.SAFE_MARGIN - 0.05:
+            self.panel_place(self.error_readout, self.below(self.derivative_readout))
+        rows_bottom = min(self.error_readout.get_bottom()[1], self.derivative_readout.get_bottom()[1])
+        extra: list[Any] = []
+        traces = []
+        if story.forward_order is not None:
+            inset = self.build_error_inset()
+            # the inset sits on the caption band's edge, left-aligned with the panel, below the readouts
+            floor = np.array([self.PANEL_LEFT, style.CAPTION_ZONE_TOP + 0.12, 0.0])
+            inset.next_to(floor, UP + RIGHT, buff=0)
+            excess = inset.get_top()[1] - (rows_bottom - self.ROW_GAP)
+            if excess > 0:
+                inset = self.build_error_inset(height=max(0.8, 1.75 - excess))
+                inset.next_to(floor, UP + RIGHT, buff=0)
+            legend = VGroup(style.text("forward", size=style.SMALL_SIZE, color=style.SECANT_COLOR),
+                            style.text(f"slope {story.forward_order:.2f}", size=style.SMALL_SIZE,
+                                       color=style.SECANT_COLOR))
+            if story.central_order is not None:
+                legend.add(style.text("central", size=style.SMALL_SIZE, color=CENTRAL_COLOR),
+                           style.text(f"slope {story.central_order:.2f}", size=style.SMALL_SIZE, color=CENTRAL_COLOR))
+            legend.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+            for gap in range(2, len(legend), 2):
+                legend[gap].shift(0.12 * DOWN)
+                legend[gap + 1].shift(0.12 * DOWN)
+            legend.next_to(inset, RIGHT, buff=0.2)
+            self.inset = inset
+            forward = self.build_error_trace(inset, story.secants, 0, style.SECANT_COLOR)
+            traces.append((forward, inset, story.secants, style.SECANT_COLOR))
+            self.forward_trace = forward
+            if story.central_order is not None:
+                central = self.build_error_trace(inset, story.central, 0, CENTRAL_COLOR)
+                traces.append((central, inset, story.central, CENTRAL_COLOR))
+                self.central_trace = central
+            extra = [inset, legend] + [t[0] for t in traces]
+            self.inset_group = VGroup(*extra)
+        self.play(FadeOut(self.secant_group.run_label), FadeOut(self.rise_readout), FadeOut(self.q_label),
+                  run_time=0.4)
+        self.play(FadeIn(self.derivative_readout), FadeIn(self.error_readout), *[FadeIn(m) for m in extra],
+                  run_time=0.6)
+        self.remove(self.rise_readout, self.q_label)
+        self.secant_group.remove(self.secant_group.run_label)
+        self._shrink(self.secant_group, story.secants, "secants",
+                     {"slope": self.quotient_readout, "h": self.h_readout, "error": self.error_readout}, traces)
+        self.tangent = self.build_tangent(story.x0, story.value, story.derivative)
+        self.play(Create(self.tangent), Indicate(self.derivative_readout, color=style.TANGENT_COLOR), run_time=1.2)
+        self.wait(1.5)
+
+    def beat_corner(self) -> None:
+        story = self.story
+        self.beat("corner", en="Shrink h from each side: the slopes disagree, so f'(x0) does not exist",
+                  zh="从两侧缩小 h：左右斜率不同，所以 f'(x0) 不存在")
+        self.play(FadeOut(self.secant_group.run_label), FadeOut(self.rise_readout), FadeOut(self.q_label), run_time=0.6)
+        self.remove(self.rise_readout, self.q_label)
+        self.secant_group.remove(self.secant_group.run_label)
+        self._shrink(self.secant_group, story.secants, "secants", {"slope": self.quotient_readout, "h": self.h_readout})
+        sides = {1: ("right_derivative", "f'_+(x_0)"), -1: ("left_derivative", "f'_-(x_0)")}
+        own_field, own_label = sides[story.secant_direction]
+        other_field, other_label = sides[-story.secant_direction]
+        own = self.bind(self.readout(own_label, self.field(own_field), own_field, color=style.SECANT_COLOR), own_field)
+        self.one_sided = [own]
+        own.next_to(self.h_readout, RIGHT, buff=0.6)
+        self.play(FadeIn(own), run_time=0.6)
+        last: Any = self.h_readout
+        if story.opposite_secants:
+            other_group = self.build_secant(story.opposite_secants[0]["h"], color=LEFT_SECANT_COLOR)
+            other_group.remove(other_group.run_label, other_group.run, other_group.rise)
+            self.other_secant = other_group
+            other_quotient = self.bind(
+                self.readout(self.build_formula(), story.opposite_secants[0]["slope"], "opposite_secants.0.slope",
+                             color=LEFT_SECANT_COLOR), "opposite_secants.0.slope")
+            self.other_quotient = other_quotient
+            self.panel_place(other_quotient, self.below(self.h_readout),
+                             [r["slope"] for r in story.opposite_secants])
+            self.play(Create(other_group.line), FadeIn(other_group.q_dot), FadeIn(other_quotient), run_time=0.8)
+            other_h = self.bind(self.readout("h", story.opposite_secants[0]["h"], "opposite_secants.0.h",
+                                             color=RUN_COLOR), "opposite_secants.0.h")
+            self.panel_place(other_h, self.below(other_quotient))
+            self.play(FadeIn(other_h), run_time=0.3)
+            self._shrink(other_group, story.opposite_secants, "opposite_secants",
+                         {"slope": other_quotient, "h": other_h})
+            other = self.bind(self.readout(other_label, self.field(other_field), other_field, color=LEFT_SECANT_COLOR),
+                              other_field)
+            other.next_to(other_h, RIGHT, buff=0.6).align_to(own, LEFT)
+            self.one_sided.append(other)
+            self.play(FadeIn(other), run_time=0.6)
+            last = other
+        verdict = VGroup(
+            style.text("left slope ≠ right slope:", size=style.LABEL_SIZE, color=style.HIGHLIGHT_COLOR),
+            style.text("f′(x₀) does not exist", size=style.LABEL_SIZE, color=style.HIGHLIGHT_COLOR),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        self.verdict = self.panel_place(verdict, self.below(last) - 0.1)
+        self.play(FadeIn(self.verdict), run_time=0.8)
+        self.wait(1.5)
+
+    def beat_slide(self) -> None:
+        story = self.story
+        self.beat("slide", en="Slide the tangent: the height of f' is the slope of f, and f' = 0 at a max or min",
+                  zh="滑动切线：f' 的高度就是 f 的斜率；极大、极小处 f' = 0")
+        old = [m for m in self.mobjects if m is not self._caption_mob]
+        top_axes, self.derivative_axes = self.fitted_axes(
+            (self.TOP_REGION, {}),
+            (self.BOTTOM_REGION, {"y_range": story.derivative_range, "y_label": "f'(x)", "pieces": story.derivative_pieces}),
+        )
+        top_graph = self.build_curve(top_axes, story.graph_pieces, style.FUNCTION_COLOR)
+        top_p = self.build_point(top_axes, story.x0, story.value, "P")
+        fading = [m for m in old if m not in (self.graph, self.point_p, self.title)] + [self.point_p.label]
+        # old and new numbers never share the screen, and the moving graph crosses no text
+        self.play(*[FadeOut(m) for m in fading], run_time=0.6)
+        self.play(ReplacementTransform(VGroup(self.graph, self.point_p.dot), VGroup(top_graph, top_p.dot)),
+                  run_time=0.9)
+        self.remove(self.point_p)
+        self.axes, self.graph, self.point_p = top_axes, top_graph, top_p
+        self.play(FadeIn(top_axes), FadeIn(self.derivative_axes), FadeIn(top_p.label), run_time=0.8)
+        self.add(top_p)
+
+        slide = story.slide
+        usable = [i for i, r in enumerate(slide) if r["slope"] is not None]
+        start = min(usable, key=lambda i: abs(slide[i]["x"] - story.x0))
+        index = ValueTracker(start)
+
+        def current() -> int:
+            wanted = round(index.get_value())
+            return min(usable, key=lambda i: abs(i - wanted))
+
+        d_range = story.derivative_range
+        self.x_readout = self.bind(self.readout("x", slide[start]["x"], f"slide.{start}.x"), f"slide.{start}.x")
+        self.slope_readout = self.bind(
+            self.readout("f'(x)", slide[start]["slope"], f"slide.{start}.slope", color=style.TANGENT_COLOR),
+            f"slide.{start}.slope",
+        )
+        self.panel_place(VGroup(self.x_readout, self.slope_readout).arrange(RIGHT, buff=0.5), self.below(self.title))
+        note = style.text("slope of the green tangent\n= height of the red curve", size=style.SMALL_SIZE,
+                          color=style.MUTED_COLOR)
+        self.panel_place(note, self.below(self.x_readout) - 0.1)
+        panel = [note]
+        kinds = {p["kind"] for p in story.critical_points}
+        if kinds:
+            rules = VGroup(style.text("where the tangent is flat, f′ = 0:", size=style.SMALL_SIZE,
+                                      color=style.HIGHLIGHT_COLOR))
+            for kind, rule in (("max", "max:  f'' < 0"), ("min", "min:  f'' > 0"), ("inflection", "flat:  f'' = 0")):
+                if kind in kinds:
+                    rules.add(style.math(f'"{rule.split(":")[0]}:" {rule.split(":")[1]}', size=style.LABEL_SIZE,
+                                         color=style.HIGHLIGHT_COLOR))
+            rules.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            self.panel_place(rules, self.below(note) - 0.15)
+            panel.append(rules)
+        self.slide_panel = VGroup(*panel)
+
+        def tangent_now() -> VGroup:
+            r = slide[current()]
+            tangent = self.build_tangent(r["x"], r["y"], r["slope"])
+            dot = Dot(self.axes.c2p(r["x"], r["y"]), color=style.TANGENT_COLOR, radius=0.07)
+            low = self.derivative_axes.c2p(r["x"], min(max(r["slope"], d_range[0]), d_range[1]))
+            inside = d_range[0] <= r["slope"] <= d_range[1]
+            low_dot = Dot(low, color=style.DERIVATIVE_COLOR, radius=0.07)
+            if not inside:
+                low_dot.set_opacity(0.0)
+            link = Line(dot.get_center(), low, color=style.MUTED_COLOR, stroke_width=1.5)
+            group = VGroup(link, tangent, dot, low_dot)
+            group.tangent = tangent
+            return group
+
+        def trace_now() -> VGroup:
+            return self.build_curve(self.derivative_axes, story.derivative_pieces, style.DERIVATIVE_COLOR,
+                                    upto=slide[current()]["x"])
+
+        self.slider = tangent_now()
+        self.tangent = self.slider.tangent
+        self.derivative_trace = VGroup()
+        self.play(FadeIn(self.slider), FadeIn(self.x_readout), FadeIn(self.slope_readout), FadeIn(self.slide_panel),
+                  run_time=0.8)
+
+        def follow(mob: VGroup) -> None:
+            mob.become(tangent_now())
+            i = current()
+            self.bind(self.x_readout, f"slide.{i}.x")
+            self.bind(self.slope_readout, f"slide.{i}.slope")
+
+        def grow(mob: VGroup) -> None:
+            replace_parts(mob, trace_now())
+
+        self.slider.add_updater(follow)
+        # back to the left end first, then the sweep traces f' from left to right
+        self.play(index.animate.set_value(usable[0]), run_time=1.2)
+        self.add(self.derivative_trace)
+        self.derivative_trace.add_updater(grow)
+        stops = [i for i, r in enumerate(slide) for p in story.critical_points if r["x"] == p["x"]] + [usable[-1]]
+        self.markers = VGroup()
+        seconds_per_sample = self.SWEEP_TIME / max(1, usable[-1] - usable[0])
+        for stop in stops:
+            distance = stop - index.get_value()
+            if distance > 0:
+                self.play(index.animate.set_value(stop), run_time=max(0.3, distance * seconds_per_sample),
+                          rate_func=linear)
+            point = next((p for p in story.critical_points if p["x"] == slide[stop]["x"]), None)
+            if point is not None:
+                marker = self.build_marker(point)
+                self.markers.add(marker)
+                self.play(FadeIn(marker), run_time=0.5)
+        self.slider.remove_updater(follow)
+        self.derivative_trace.remove_updater(grow)
+        follow(self.slider)
+        self.tangent = self.slider.tangent
+        self.wait(1.5)
+
+    def build_marker(self, point: dict) -> VGroup:
+        """A flat tangent: dots on f and on f' = 0, labelled max/min/flat with the sign of f''."""
+        kind = point["kind"]
+        top = Dot(self.axes.c2p(point["x"], point["y"]), color=style.HIGHLIGHT_COLOR, radius=0.08)
+        low = Dot(self.derivative_axes.c2p(point["x"], 0.0), color=style.HIGHLIGHT_COLOR, radius=0.08)
+        label = style.text({"max": "max", "min": "min"}.get(kind, "flat"), size=style.SMALL_SIZE,
+                           color=style.HIGHLIGHT_COLOR)
+        marker = VGroup(top, low, label)
+        marker.label = label
+        # the label goes on the open side of the turning point, else the other side; if both
+        # would leave the window or run into the curve or other text, it is left out (the dots stay)
+        lower, upper = self.window(self.axes)
+        taken = [m.label for m in self.markers if m.label in m.submobjects]
+        taken += [self.point_p.label, *self.axes.tick_labels, *self.axes.axis_titles]
+        curve = self.curve_points(self.axes)
+        for side in ((DOWN, UP) if kind == "min" else (UP, DOWN)):
+            label.next_to(top, side, buff=0.1)
+            outside = (label.get_left()[0] < lower[0] or label.get_right()[0] > upper[0] + 0.3
+                       or label.get_top()[1] > upper[1] + 0.3 or label.get_bottom()[1] < lower[1] - 0.3)
+            low_corner, high_corner = label.get_corner(DOWN + LEFT)[:2], label.get_corner(UP + RIGHT)[:2]
+            on_curve = np.any(np.all((curve >= low_corner) & (curve <= high_corner), axis=1))
+            if not (outside or on_curve or any(overlaps(label, other) for other in taken)):
+                return marker
+        marker.remove(label)
+        return marker

@@ -6,12 +6,13 @@ shows: ``det A``, the image of the unit square (cube) and its signed area
 straight path ``M(t) = (1 - t) I + t A`` from the identity to ``A`` with the
 ``t`` where ``M(t)`` is singular (the square collapses, and the plane flips
 when the sign changes), a second shape whose area scales by the same factor,
-and how far the view must zoom out so the whole transformed picture stays in
-the frame.
+det(BA) = det B det A for a mirror B applied after A, and how far the view
+must zoom out so the whole transformed picture stays in the frame.
 
-The scene draws the path by calling :func:`interpolant` and measures what it
-drew with :func:`shoelace_area` / :func:`parallelepiped_volume`, so the live
-readout and the story share one implementation of each formula.
+The scene draws the path by calling :func:`interpolant` (and :func:`two_step`)
+and measures what it drew with :func:`shoelace_area` /
+:func:`parallelepiped_volume`, so the live readout and the story share one
+implementation of each formula.
 """
 
 from __future__ import annotations
@@ -32,11 +33,15 @@ __all__ = [
     "BASE_VIEW_2D",
     "BASE_RADIUS_3D",
     "MAX_FIT",
+    "MIN_ENTRY",
     "CUBE_FACES",
     "Keyframe",
     "SingularPoint",
     "Shape",
+    "Product",
     "DeterminantStory",
+    "mirror",
+    "two_step",
     "determinant_story",
     "interpolant",
     "snapped_det",
@@ -69,6 +74,9 @@ BASE_VIEW_2D = (4.5, 3.5)
 BASE_RADIUS_3D = 1.8
 #: Beyond this zoom-out the unit square at the start would be a few pixels wide.
 MAX_FIT = 12.0
+#: A nonzero A whose entries are all smaller than this maps the picture to a dot far below
+#: a pixel (and near 1e-308 its determinant underflows); the zero matrix is fine.
+MIN_ENTRY = 1e-6
 #: Evenly spaced keyframes of the path from I to A (the singular points are added).
 PATH_STEPS = 10
 
@@ -124,6 +132,18 @@ def interpolant(matrix_: np.ndarray, t: float) -> np.ndarray:
     """``M(t) = (1 - t) I + t A``: the straight path from the identity (t = 0) to A (t = 1)."""
     a = np.asarray(matrix_, dtype=float)
     return (1.0 - t) * np.eye(a.shape[0]) + t * a
+
+
+def mirror(n: int) -> np.ndarray:
+    """``diag(1, ..., 1, -1)``: the reflection that flips the last axis (det = -1)."""
+    b = np.eye(n)
+    b[-1, -1] = -1.0
+    return b
+
+
+def two_step(a: np.ndarray, b: np.ndarray, t: float, s: float) -> np.ndarray:
+    """``((1 - s) I + s B) ((1 - t) I + t A)``: A applied up to t, then B up to s (B A at t = s = 1)."""
+    return interpolant(b, s) @ interpolant(a, t)
 
 
 def unit_vertices(n: int) -> np.ndarray:
@@ -208,10 +228,9 @@ def _singular_times(matrix_: np.ndarray, det_a: float) -> tuple[list[tuple[float
     ``det M(t)`` itself.
     """
     a = np.asarray(matrix_, dtype=float)
-    scale = max(1.0, float(np.linalg.norm(a, 2)))
-    # Rounding splits a repeated eigenvalue of a defective matrix by about sqrt(eps);
+    # Rounding splits a repeated eigenvalue of a defective matrix by about sqrt(eps) ||A||;
     # eigenvalues closer than this are one eigenvalue of higher multiplicity.
-    tol = 1e-6 * scale
+    tol = 1e-6 * float(np.linalg.norm(a, 2))
     lam = np.linalg.eigvals(a)
     real = np.sort(lam[np.abs(lam.imag) <= tol].real)
     clusters: list[list[float]] = []
@@ -222,29 +241,31 @@ def _singular_times(matrix_: np.ndarray, det_a: float) -> tuple[list[tuple[float
             clusters.append([float(value)])
 
     def det_at(t: float) -> float:
-        return float(np.linalg.det(interpolant(a, t)))
+        # numpy warns "divide by zero" for an exactly singular M(t) (and returns 0); near a root that is expected
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.linalg.det(interpolant(a, t)))
 
     found: list[tuple[float, bool]] = []
     for cluster in clusters:
         value = float(np.mean(cluster))
-        if value > tol or (det_a == 0.0 and abs(value) <= tol):
-            continue  # positive: no root on the path; zero: the end point, added below
-        value = min(value, 0.0)
+        if value >= 0.0:
+            continue  # no root on the path; a zero eigenvalue is the end point, added below
+        # a tiny negative eigenvalue puts the root at 1 - |lambda|, which may round to 1.0
         t = 1.0 / (1.0 - value)
         reverses = len(cluster) % 2 == 1
-        if reverses:
+        if reverses and t < 1.0:
             lo, hi = max(t - 1e-6, 0.0), min(t + 1e-6, 1.0)
             if det_at(lo) * det_at(hi) < 0:
                 t = brentq(det_at, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps)
         found.append((t, reverses))
     found.sort()
-    flip = next((t for t, reverses in found if reverses and t < 1.0), None)
+    flip = next((t for t, reverses in found if reverses), None)
     if det_a < 0.0 and flip is None:
         # det M(0) = 1 > 0 > det A, so a sign change exists; only rounding could have hidden it.
         flip = brentq(det_at, 0.0, 1.0, xtol=1e-15)
         found = sorted(found + [(flip, True)])
     if det_a == 0.0:
-        found.append((1.0, False))
+        found = [(t, reverses) for t, reverses in found if t < 1.0] + [(1.0, False)]
     return found, flip
 
 
@@ -254,6 +275,36 @@ def _rank_at_root(matrix_: np.ndarray, scale: float) -> int:
     # scale = max(1, sigma_max(A)) bounds the path's size (M(1/2) = 0 for A = -I: rank 0).
     sigma = np.linalg.svd(matrix_, compute_uv=False)
     return int(np.sum(sigma > np.sqrt(np.finfo(float).eps) * scale))
+
+
+def _keyframes(matrix_at, singular_ts: list[float]) -> tuple[Keyframe, ...]:
+    """Evenly spaced keyframes plus the singular times (where det is exactly 0)."""
+    ts = sorted(set(k / PATH_STEPS for k in range(PATH_STEPS + 1)) | set(singular_ts))
+    return tuple(
+        # det is 0 at its roots; LU would give rounding noise of either sign there.
+        Keyframe(t=float(t), matrix=matrix_at(t), det=0.0 if t in singular_ts else snapped_det(matrix_at(t)))
+        for t in ts
+    )
+
+
+def _product(a: np.ndarray, det_a: float, outline: np.ndarray, area_before: float) -> Product:
+    b = mirror(len(a))
+    ba = b @ a
+    det_b = snapped_det(b)
+    # ((1 - s) I + s B) A is singular where (1 - s) I + s B is, or everywhere when A is.
+    roots, _ = _singular_times(b, det_b)
+    image = unit_vertices(len(a)) @ ba.T
+    return Product(
+        b=b,
+        det_b=det_b,
+        matrix=ba,
+        det=snapped_det(ba),
+        det_b_times_det_a=det_b * det_a + 0.0,  # no -0.0 in the JSON
+        image_vertices=image,
+        image_measure=shoelace_area(image),
+        path=_keyframes(lambda s: two_step(a, b, 1.0, s), [] if det_a == 0.0 else [s for s, _ in roots]),
+        shape_ratio=shoelace_area(outline @ ba.T) / area_before,
+    )
 
 
 def blob_outline(n_points: int = _BLOB_POINTS) -> np.ndarray:
@@ -300,6 +351,31 @@ class Shape:
 
 
 @dataclass(frozen=True)
+class Product:
+    """det(BA) = det B det A, told as a second transform B applied after A (2x2 only).
+
+    B is the mirror :func:`mirror` (det B = -1), so the second step flips the
+    plane whatever A is, and the area readout goes from det A through 0 to -det A.
+    """
+
+    b: np.ndarray
+    det_b: float
+    #: B A, the two steps in one matrix.
+    matrix: np.ndarray
+    #: det(BA) (snapped like det A).
+    det: float
+    #: det B * det A, which det(BA) equals.
+    det_b_times_det_a: float
+    image_vertices: np.ndarray
+    #: Signed area of the unit square after both steps (shoelace of image_vertices).
+    image_measure: float
+    #: Keyframes ``{t: s, matrix: ((1 - s) I + s B) A, det}`` of the second step.
+    path: tuple[Keyframe, ...]
+    #: The blob's area after both steps over its area before.
+    shape_ratio: float
+
+
+@dataclass(frozen=True)
 class DeterminantStory(Story):
     """Everything the ``determinant`` scene shows; see :func:`determinant_story`."""
 
@@ -318,10 +394,13 @@ class DeterminantStory(Story):
     path: tuple[Keyframe, ...]
     #: Every t in (0, 1] where M(t) is singular (the square/cube collapses), in order.
     singular: tuple[SingularPoint, ...]
-    #: The first t in (0, 1) where det M(t) changes sign; null when it never does.
+    #: The first t in (0, 1] where det M(t) changes sign; null when it never does (1.0 only when
+    #: det A < 0 is so small that 1 - t rounds to 0).
     flip_t: float | None
     #: The blob (2x2 only; null for 3x3).
     shape: Shape | None
+    #: det(BA) = det B det A with B a mirror (2x2 only; null for 3x3).
+    product: Product | None
     #: Half-extent of the grid drawn on the plane (null for 3x3: no grid is drawn in space).
     grid_extent: float | None
     grid_step: float | None
@@ -351,9 +430,11 @@ def determinant_story(matrix: np.ndarray) -> DeterminantStory:
         area/volume of ``A`` applied to the unit square/cube, measured from
         the image's corners (it equals ``det A``); ``path`` holds
         ``{t, M(t), det M(t)}`` for ``M(t) = (1 - t) I + t A``, including the
-        ``singular_ts`` where ``det M(t) = 0``; ``flip_t`` is where the sign
-        first changes (it exists whenever ``det A < 0``, since
-        ``det M(0) = 1``).
+        ``singular`` points where ``det M(t) = 0``; ``flip_t`` is where the
+        sign first changes (it exists whenever ``det A < 0``, since
+        ``det M(0) = 1``). For 2x2, ``shape`` is a blob whose area scales by
+        ``det A`` too and ``product`` shows ``det(BA) = det B det A`` with B a
+        mirror; ``fit`` is how far the view zooms out to keep it all in frame.
 
     Raises
     ------
@@ -367,6 +448,13 @@ def determinant_story(matrix: np.ndarray) -> DeterminantStory:
     if not np.all(np.isfinite(a)):
         raise ParameterError("matrix", "entries must be finite numbers")
     n = a.shape[0]
+    largest = float(np.abs(a).max())
+    if 0.0 < largest < MIN_ENTRY:
+        raise ParameterError(
+            "matrix",
+            f"all entries are below {MIN_ENTRY:g} in size, so A squashes the picture to a dot far smaller than a "
+            f"pixel; multiply A by a number c (det scales by c^{n})",
+        )
 
     det = snapped_det(a)
     tol = singular_tolerance(a)
@@ -384,18 +472,10 @@ def determinant_story(matrix: np.ndarray) -> DeterminantStory:
         SingularPoint(t, reverses, rank if t == 1.0 and det == 0.0 else _rank_at_root(interpolant(a, t), path_scale))
         for t, reverses in roots
     )
-    ts = sorted(set(k / PATH_STEPS for k in range(PATH_STEPS + 1)) | set(singular_ts))
-    path = tuple(
-        Keyframe(
-            t=float(t),
-            matrix=interpolant(a, t),
-            # det M(t) is 0 at its roots; LU would give rounding noise of either sign there.
-            det=0.0 if t in singular_ts else snapped_det(interpolant(a, t)),
-        )
-        for t in ts
-    )
+    path = _keyframes(lambda t: interpolant(a, t), singular_ts)
 
     shape: Shape | None = None
+    product: Product | None = None
     if n == 2:
         outline = blob_outline()
         moved = outline @ a.T
@@ -403,8 +483,10 @@ def determinant_story(matrix: np.ndarray) -> DeterminantStory:
         shape = Shape("blob", outline, moved, before, after, after / before)
         # M(t) p lies on the segment from p to A p, so the corners of the grid window
         # and their images bound everything drawn at every t (grid, square, blob).
+        product = _product(a, det, outline, before)
         window = GRID_EXTENT * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], dtype=float)
-        drawn = np.concatenate([window, window @ a.T, outline, moved])
+        # ((1 - s) I + s B) A p also moves on a segment, from A p to B A p.
+        drawn = np.concatenate([window, window @ a.T, window @ product.matrix.T, outline, moved])
         reach = np.abs(drawn).max(axis=0)
         fit = max(1.0, float(np.max(reach / np.array(BASE_VIEW_2D))))
         view = tuple(float(v * fit) for v in BASE_VIEW_2D)
@@ -444,6 +526,7 @@ def determinant_story(matrix: np.ndarray) -> DeterminantStory:
         singular=singular,
         flip_t=flip_t,
         shape=shape,
+        product=product,
         grid_extent=grid_extent,
         grid_step=grid_step,
         fit=fit,

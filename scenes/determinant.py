@@ -7,7 +7,10 @@ signed-area readout is measured from the drawn square at every frame (its
 corners read back through the still plane's coordinates), the blob's area
 ratio likewise; both end at det A. Where M(t) is singular the square is flat
 (area 0) and, past a sign change, the orientation arrow turns clockwise and
-the square turns red: the plane is flipped. det A = 0 ends on a line.
+the square turns red: the plane is flipped. det A = 0 ends on a line. Then
+the mirror B is applied after A and the same live readout shows
+det(BA) = det B det A. A large A is drawn zoomed out (story.fit), and a
+panel line says so.
 
 3x3: the same story in space: the unit cube (6 faces) becomes a
 parallelepiped whose live volume (triple product of the drawn corners) ends
@@ -31,6 +34,7 @@ from manim import (
     UP,
     Create,
     FadeIn,
+    FadeOut,
     GrowArrow,
     Indicate,
     Line,
@@ -40,7 +44,6 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
-    YELLOW,
     smooth,
 )
 
@@ -108,6 +111,8 @@ class AreaScaling(ExplainerThreeDScene):
 
     def construct(self) -> None:
         self.t = ValueTracker(0.0)
+        #: The second step (2x2): the mirror B applied after A, from s = 0 to 1.
+        self.s = ValueTracker(0.0)
         if self.story.dim == 2:
             self.construct_plane()
         else:
@@ -115,9 +120,15 @@ class AreaScaling(ExplainerThreeDScene):
 
     # -- shared ---------------------------------------------------------------------------------------
 
-    def matrix_at(self, t: float) -> np.ndarray:
-        """M(t) = (1 - t) I + t A, from the story's own formula."""
-        return linalg.interpolant(self.story.matrix, t)
+    def matrix_at(self, t: float, s: float = 0.0) -> np.ndarray:
+        """M(t) = (1 - t) I + t A, then (2x2) the mirror B up to s: the story's own formulas."""
+        if s == 0.0:
+            return linalg.interpolant(self.story.matrix, t)
+        return linalg.two_step(self.story.matrix, self.story.product.b, t, s)
+
+    def drawn_matrix(self) -> np.ndarray:
+        """The matrix everything is drawn with at this frame."""
+        return self.matrix_at(self.t.get_value(), self.s.get_value())
 
     def matrix_label(self) -> VMobject:
         rows = "; ".join(", ".join(format_entry(v) for v in row) for row in self.story.matrix)
@@ -143,8 +154,8 @@ class AreaScaling(ExplainerThreeDScene):
         self.matrix_tex = self.matrix_label()
         self.path_formula = style.math("M(t) = (1 - t) I + t A", size=style.READOUT_SIZE)
         self.t_readout = Readout("t", 0.0, story_field="path.0.t", decimals=2)
-        self.measure_readout = Readout(measure_label, 1.0, story_field="path.0.det", decimals=self.decimals,
-                                       color=style.POSITIVE_COLOR)
+        self.measure_readout = Readout(measure_label, 1.0, story_field="path.0.det", decimals=self.decimals)
+        self.measure_readout.number.set_color(style.POSITIVE_COLOR)  # the number takes the sign's colour
         self.orientation_label = self.orientation_words()
         rows: list[VMobject] = [self.matrix_tex, self.path_formula, self.t_readout, self.measure_readout]
         if self.story.shape is not None:
@@ -155,6 +166,11 @@ class AreaScaling(ExplainerThreeDScene):
         self.det_readout = Readout("det A", self.story.det, story_field="det", decimals=self.decimals,
                                    color=style.HIGHLIGHT_COLOR)
         rows.append(self.det_readout)
+        self.product_readout = None
+        if self.story.product is not None:
+            self.product_readout = Readout("det(B A)", self.story.product.det, story_field="product.det",
+                                           decimals=self.decimals, color=style.HIGHLIGHT_COLOR)
+            rows.append(self.product_readout)
         note = self.zoom_note()
         if note is not None:
             rows.append(note)
@@ -221,19 +237,19 @@ class AreaScaling(ExplainerThreeDScene):
             last = index is not None and index == len(self.story.path) - 1
             self.ratio_readout.story_field = "shape.ratio" if last else None if index is None else f"path.{index}.det"
 
-    def run_path(self, beat_names: tuple[str, str]) -> None:
+    def run_path(self) -> None:
         """Move t from 0 to 1 with a pause (and a beat) at each t where M(t) is singular."""
         start = 0.0
         for t_stop, index, point in self.stops():
             self.bind_to_keyframe(None)
-            # about 4.5 s for the whole path, at least a second for any stretch of it
-            self.play(self.t.animate.set_value(t_stop), run_time=max(1.0, 4.5 * (t_stop - start)),
+            # about 6 s for the whole path, at least a second for any stretch of it
+            self.play(self.t.animate.set_value(t_stop), run_time=max(1.0, 6.0 * (t_stop - start)),
                       rate_func=smooth)
             self.bind_to_keyframe(index)
             self.wait(0.6)
             if point is not None:
                 self.beat(*self.singular_caption(point))
-                self.play(Indicate(self.measure_readout, color=YELLOW, scale_factor=1.1), run_time=1.0)
+                self.play(Indicate(self.measure_readout, color=style.HIGHLIGHT_COLOR, scale_factor=1.1), run_time=1.0)
                 self.wait(0.6)
             start = t_stop
 
@@ -280,23 +296,25 @@ class AreaScaling(ExplainerThreeDScene):
     def build_plane(self) -> None:
         self.plane = coordinate_plane(self.story.view, REGION_CENTER, REGION_WIDTH, REGION_HEIGHT)
 
-    def build_grid(self, t: float) -> VGroup:
-        return grid_lines(self.plane, self.matrix_at(t), self.story.grid_extent, self.story.grid_step)
+    def build_grid(self, t: float, s: float = 0.0) -> VGroup:
+        return grid_lines(self.plane, self.matrix_at(t, s), self.story.grid_extent, self.story.grid_step)
 
-    def build_basis(self, t: float) -> VGroup:
+    def build_basis(self, t: float, s: float = 0.0) -> VGroup:
         """i-hat and j-hat: the columns of M(t), as arrows from the origin."""
-        m = self.matrix_at(t)
+        return self.basis_for(self.matrix_at(t, s))
+
+    def basis_for(self, m: np.ndarray) -> VGroup:
         origin, tips = to_scene(self.plane, np.zeros((1, 2)))[0], to_scene(self.plane, m.T)
         return VGroup(vector_arrow(origin, tips[0], I_HAT_COLOR), vector_arrow(origin, tips[1], J_HAT_COLOR))
 
-    def build_square(self, t: float) -> Polygon:
+    def build_square(self, t: float, s: float = 0.0) -> Polygon:
         """The image of the unit square under M(t), filled by the sign of its area."""
         square = Polygon(*to_scene(self.plane, self.story.unit_vertices), stroke_width=3, stroke_color=style.POSITIVE_COLOR,
                          fill_color=style.POSITIVE_COLOR, fill_opacity=0.45)
-        return self.place_square(square, t)
+        return self.place_square(square, self.matrix_at(t, s))
 
-    def place_square(self, square: Polygon, t: float) -> Polygon:
-        set_polyline(square, to_scene(self.plane, self.story.unit_vertices @ self.matrix_at(t).T), closed=True)
+    def place_square(self, square: Polygon, m: np.ndarray) -> Polygon:
+        set_polyline(square, to_scene(self.plane, self.story.unit_vertices @ m.T), closed=True)
         sign = np.sign(_shown(self.area_of(square), self.decimals))
         color = style.POSITIVE_COLOR if sign > 0 else style.NEGATIVE_COLOR if sign < 0 else style.MUTED_COLOR
         return square.set_fill(color).set_stroke(color)
@@ -318,37 +336,35 @@ class AreaScaling(ExplainerThreeDScene):
         tip = np.array([end + 0.12 * direction, end + 0.07 * normal, end - 0.07 * normal])
         return arc, tip
 
-    def build_orientation(self, t: float) -> VGroup:
+    def build_orientation(self, t: float, s: float = 0.0) -> VGroup:
         arc = VMobject(stroke_color=style.HIGHLIGHT_COLOR, stroke_width=4)
         tip = Polygon(*np.zeros((3, 3)), stroke_width=0, fill_color=style.HIGHLIGHT_COLOR, fill_opacity=1)
-        return self.place_orientation(VGroup(arc, tip), t)
+        return self.place_orientation(VGroup(arc, tip), self.matrix_at(t, s))
 
-    def place_orientation(self, group: VGroup, t: float) -> VGroup:
+    def place_orientation(self, group: VGroup, m: np.ndarray) -> VGroup:
         arc, tip = self.orientation_points()
-        m = self.matrix_at(t)
         set_polyline(group[0], to_scene(self.plane, arc @ m.T), closed=False)
         set_polyline(group[1], to_scene(self.plane, tip @ m.T), closed=True)
         return group
 
-    def build_blob(self, t: float) -> Polygon:
+    def build_blob(self, t: float, s: float = 0.0) -> Polygon:
         blob = Polygon(*to_scene(self.plane, self.story.shape.points), stroke_width=2.5, stroke_color=SHAPE_COLOR,
                        fill_color=SHAPE_COLOR, fill_opacity=0.5)
-        return self.place_blob(blob, t)
+        return self.place_blob(blob, self.matrix_at(t, s))
 
-    def place_blob(self, blob: Polygon, t: float) -> Polygon:
-        return set_polyline(blob, to_scene(self.plane, self.story.shape.points @ self.matrix_at(t).T), closed=True)
+    def place_blob(self, blob: Polygon, m: np.ndarray) -> Polygon:
+        return set_polyline(blob, to_scene(self.plane, self.story.shape.points @ m.T), closed=True)
 
     def basis_labels(self) -> VGroup:
         return VGroup(style.math("hat(i)", size=style.LABEL_SIZE, color=I_HAT_COLOR),
                       style.math("hat(j)", size=style.LABEL_SIZE, color=J_HAT_COLOR))
 
-    def place_basis_labels(self, labels: VGroup, t: float) -> VGroup:
-        m = self.matrix_at(t)
+    def place_basis_labels(self, labels: VGroup, m: np.ndarray) -> VGroup:
         origin = to_scene(self.plane, np.zeros((1, 2)))[0]
         tips = to_scene(self.plane, m.T)
         # Each label sits beyond its tip, turned away from the other vector's side, so the
         # two stay apart when the vectors line up (the moment the square is flat).
-        for label, tip, turn in zip(labels, tips, (-35 * DEGREES, 35 * DEGREES)):
+        for label, tip, turn in zip(labels, tips, (-55 * DEGREES, 55 * DEGREES)):
             offset = tip - origin
             length = np.linalg.norm(offset)
             if length > 1e-6:
@@ -369,7 +385,7 @@ class AreaScaling(ExplainerThreeDScene):
         self.square = self.build_square(0.0)
         self.orientation = self.build_orientation(0.0)
         self.blob = self.build_blob(0.0)
-        self.labels = self.place_basis_labels(self.basis_labels(), 0.0)
+        self.labels = self.place_basis_labels(self.basis_labels(), self.matrix_at(0.0))
         self.build_panel('"signed area"')
         self.fix_in_frame(self.panel)
 
@@ -377,21 +393,23 @@ class AreaScaling(ExplainerThreeDScene):
                   zh="î 和 ĵ 张成单位正方形：面积为 1")
         self.play(FadeIn(self.plane), Create(self.grid), run_time=1.2)
         self.play(GrowArrow(self.basis[0]), GrowArrow(self.basis[1]), FadeIn(self.labels), run_time=0.8)
+        for mob in (*self.basis, self.labels):
+            mob.set_z_index(2)  # the vectors stay on top of the square whose edges they are
         self.play(FadeIn(self.square), Create(self.orientation), FadeIn(self.matrix_tex), FadeIn(self.path_formula),
                   FadeIn(self.t_readout), FadeIn(self.measure_readout), FadeIn(self.orientation_label), run_time=1.0)
         extra = [FadeIn(self.zoom_label)] if self.zoom_label is not None else []
         self.play(FadeIn(self.blob), FadeIn(self.ratio_readout), *extra, run_time=0.8)
-        self.wait(1.0)
+        self.wait(1.5)
 
         # Everything drawn follows t from here on; the panel reads the drawn shapes.
-        self.grid.add_updater(lambda g: update_grid_lines(g, self.plane, self.matrix_at(self.t.get_value())))
+        self.grid.add_updater(lambda g: update_grid_lines(g, self.plane, self.drawn_matrix()))
         # GrowArrow put the arrows themselves (not their group) in the scene: each follows t.
         for k, arrow in enumerate(self.basis):
-            arrow.add_updater(lambda a, k=k: a.become(self.build_basis(self.t.get_value())[k]))
-        self.square.add_updater(lambda q: self.place_square(q, self.t.get_value()))
-        self.orientation.add_updater(lambda o: self.place_orientation(o, self.t.get_value()))
-        self.blob.add_updater(lambda b: self.place_blob(b, self.t.get_value()))
-        self.labels.add_updater(lambda group: self.place_basis_labels(group, self.t.get_value()))
+            arrow.add_updater(lambda a, k=k: a.become(self.basis_for(self.drawn_matrix())[k]))
+        self.square.add_updater(lambda q: self.place_square(q, self.drawn_matrix()))
+        self.orientation.add_updater(lambda o: self.place_orientation(o, self.drawn_matrix()))
+        self.blob.add_updater(lambda b: self.place_blob(b, self.drawn_matrix()))
+        self.labels.add_updater(lambda group: self.place_basis_labels(group, self.drawn_matrix()))
         # Readouts update after the shapes they measure (updaters run in scene order).
         self.bring_to_front(self.t_readout, self.measure_readout, self.ratio_readout, self.orientation_label)
         self.attach_readouts(lambda: self.area_of(self.square))
@@ -403,14 +421,49 @@ class AreaScaling(ExplainerThreeDScene):
         self._flips_seen = 0
         self.beat("apply", en="Apply A: the grid, î, ĵ and both shapes move together",
                   zh="施加 A：网格、î、ĵ 和两个图形一起变换")
-        self.run_path(("apply", "flat"))
+        self.run_path()
 
         self.beat("result", *self.result_caption())
         self.play(FadeIn(self.det_readout), run_time=0.8)
-        frame = SurroundingRectangle(VGroup(self.measure_readout, self.ratio_readout, self.det_readout),
-                                     color=style.HIGHLIGHT_COLOR, buff=0.12)
+        frame = SurroundingRectangle(VGroup(self.measure_readout, self.ratio_readout, self.orientation_label,
+                                            self.det_readout), color=style.HIGHLIGHT_COLOR, buff=0.12)
         self.overlay(frame)
         self.play(Create(frame), run_time=0.8)
+        self.wait(2.5)
+        self.show_product(frame)
+
+    def product_caption(self) -> tuple[str, str]:
+        p = self.story.product
+
+        def factor(value: float) -> str:
+            text = format_entry(value)
+            return f"({text})" if value < 0 else text
+
+        equation = (f"det(BA) = det B × det A = {factor(p.det_b)} × {factor(self.story.det)} "
+                    f"= {format_entry(p.det_b_times_det_a)}")
+        return f"Then the mirror B: {equation}", f"再用镜像 B：{equation}"
+
+    def show_product(self, frame: VMobject) -> None:
+        """det(BA) = det B det A: the mirror B applied after A, the area readout going on live."""
+        p = self.story.product
+        rows = "; ".join(", ".join(format_entry(v) for v in row) for row in p.b)
+        self.b_label = style.math(f"B = mat({rows})", size=style.LABEL_SIZE)
+        self.b_label.next_to(self.path_formula.get_corner(UP + LEFT), DOWN + RIGHT, buff=0)
+        self.fix_in_frame(self.b_label)
+
+        self.beat("product", *self.product_caption())
+        # out, then in: B takes the place of the path formula and t, which would overlap it mid-fade
+        self.play(FadeOut(frame), FadeOut(self.path_formula), FadeOut(self.t_readout), run_time=0.5)
+        self.play(FadeIn(self.b_label), run_time=0.5)
+        self.bind_to_keyframe(None)
+        self.play(self.s.animate.set_value(1.0), run_time=4.0, rate_func=smooth)
+        self.measure_readout.story_field = "product.image_measure"
+        self.ratio_readout.story_field = "product.shape_ratio"
+        self.play(FadeIn(self.product_readout), run_time=0.8)
+        box = SurroundingRectangle(VGroup(self.measure_readout, self.ratio_readout, self.orientation_label,
+                                          self.product_readout), color=style.HIGHLIGHT_COLOR, buff=0.12)
+        self.overlay(box)
+        self.play(Create(box), run_time=0.8)
         self.wait(2.5)
 
     # -- 3x3: space ------------------------------------------------------------------------------------
@@ -449,12 +502,12 @@ class AreaScaling(ExplainerThreeDScene):
         self.fix_in_frame(labels)
         return labels
 
-    def place_triad_labels(self, labels: VGroup, t: float) -> VGroup:
+    def place_triad_labels(self, labels: VGroup, m: np.ndarray) -> VGroup:
         """Labels fixed in the frame, put where the camera shows each arrow's tip (plus a little)."""
         camera = self.renderer.camera
         camera.reset_rotation_matrix()  # it is refreshed only when a frame is drawn
         origin = camera.project_point(to_scene(self.axes, np.zeros((1, 3)))[0])
-        tips = camera.project_points(to_scene(self.axes, self.matrix_at(t).T))
+        tips = camera.project_points(to_scene(self.axes, m.T))
         for label, tip in zip(labels, tips):
             offset = (tip - origin) * np.array([1.0, 1.0, 0.0])
             length = float(np.linalg.norm(offset))
@@ -467,10 +520,10 @@ class AreaScaling(ExplainerThreeDScene):
         faces = VGroup(*[Polygon(*np.zeros((4, 3)), stroke_width=1.5, fill_opacity=0.4) for _ in linalg.CUBE_FACES])
         for face in faces:
             face.set_shade_in_3d(True)
-        return self.place_solid(faces, t)
+        return self.place_solid(faces, self.matrix_at(t))
 
-    def place_solid(self, faces: VGroup, t: float) -> VGroup:
-        corners = to_scene(self.axes, self.story.unit_vertices @ self.matrix_at(t).T)
+    def place_solid(self, faces: VGroup, m: np.ndarray) -> VGroup:
+        corners = to_scene(self.axes, self.story.unit_vertices @ m.T)
         for face, index in zip(faces, linalg.CUBE_FACES):
             set_polyline(face, corners[list(index)], closed=True)
         sign = np.sign(_shown(self.volume_of(faces), self.decimals))
@@ -496,11 +549,11 @@ class AreaScaling(ExplainerThreeDScene):
             shaft = Line(stroke_color=color, stroke_width=5)
             tip = Polygon(*np.zeros((3, 3)), stroke_width=0, fill_color=color, fill_opacity=1)
             triad.add(VGroup(shaft, tip))
-        return self.place_triad(triad, t)
+        return self.place_triad(triad, self.matrix_at(t))
 
-    def place_triad(self, triad: VGroup, t: float) -> VGroup:
+    def place_triad(self, triad: VGroup, m: np.ndarray) -> VGroup:
         origin = to_scene(self.axes, np.zeros((1, 3)))[0]
-        tips = to_scene(self.axes, self.matrix_at(t).T)
+        tips = to_scene(self.axes, m.T)
         toward_camera = self.renderer.camera.generate_rotation_matrix().T @ np.array([0.0, 0.0, 1.0])
         for (shaft, tip), end in zip(triad, tips):
             vector = end - origin
@@ -525,7 +578,7 @@ class AreaScaling(ExplainerThreeDScene):
         self.center_space()
         self.solid = self.build_solid(0.0)
         self.triad = self.build_triad(0.0)
-        self.labels = self.place_triad_labels(self.triad_labels(), 0.0)
+        self.labels = self.place_triad_labels(self.triad_labels(), self.matrix_at(0.0))
         self.build_panel('"signed volume"')
         self.fix_in_frame(self.panel)
 
@@ -538,15 +591,15 @@ class AreaScaling(ExplainerThreeDScene):
             self.play(FadeIn(self.zoom_label), run_time=0.6)
         self.wait(1.0)
 
-        self.solid.add_updater(lambda f: self.place_solid(f, self.t.get_value()))
-        self.triad.add_updater(lambda tr: self.place_triad(tr, self.t.get_value()))
-        self.labels.add_updater(lambda group: self.place_triad_labels(group, self.t.get_value()))
+        self.solid.add_updater(lambda f: self.place_solid(f, self.drawn_matrix()))
+        self.triad.add_updater(lambda tr: self.place_triad(tr, self.drawn_matrix()))
+        self.labels.add_updater(lambda group: self.place_triad_labels(group, self.drawn_matrix()))
         self.bring_to_front(self.t_readout, self.measure_readout, self.orientation_label)
         self.attach_readouts(lambda: self.volume_of(self.solid))
 
         self._flips_seen = 0
         self.beat("apply", en="Apply A: the cube becomes a parallelepiped", zh="施加 A：立方体变成平行六面体")
-        self.run_path(("apply", "flat"))
+        self.run_path()
 
         self.beat("result", *self.result_caption())
         self.play(FadeIn(self.det_readout), run_time=0.8)

@@ -19,7 +19,10 @@ SETTINGS = settings(max_examples=60, derandomize=True, deadline=None, suppress_h
 
 
 def square_matrices(n: int, bound: float) -> st.SearchStrategy[np.ndarray]:
-    return arrays(np.float64, (n, n), elements=st.floats(-bound, bound, allow_nan=False, allow_infinity=False))
+    entries = st.floats(-bound, bound, allow_nan=False, allow_infinity=False)
+    # a nonzero matrix with every entry below MIN_ENTRY is refused (see test_bad_matrices...)
+    return arrays(np.float64, (n, n), elements=entries).filter(
+        lambda a: not 0 < np.abs(a).max() < linalg.MIN_ENTRY)
 
 
 any_size = st.sampled_from([2, 3]).flatmap(lambda n: square_matrices(n, 3.0))
@@ -168,6 +171,25 @@ def test_interpolant_det_polynomial_matches_numpy(a: np.ndarray, t: float) -> No
     assert np.polynomial.polynomial.polyval(t, coeffs) == pytest.approx(direct, abs=1e-10 * max(1.0, hadamard_bound(a)))
 
 
+@SETTINGS
+@given(square_matrices(2, 3.0))
+def test_the_mirror_after_a_multiplies_det_by_minus_one(a: np.ndarray) -> None:
+    s = determinant_story(a)
+    p = s.product
+    np.testing.assert_array_equal(p.b, [[1, 0], [0, -1]])
+    assert p.det_b == -1.0
+    tol = det_tolerance(a)
+    assert p.det == pytest.approx(np.linalg.det(np.diag([1.0, -1.0]) @ a), abs=tol)
+    assert p.det == pytest.approx(-s.det, abs=tol) and p.det_b_times_det_a == -s.det
+    assert p.image_measure == pytest.approx(p.det, abs=tol)  # shoelace of the image after both steps
+    assert p.shape_ratio == pytest.approx(p.det, abs=tol)
+    assert p.path[0].det == s.det and p.path[-1].det == p.det
+    for key in p.path:
+        m = ((1 - key.t) * np.eye(2) + key.t * p.b) @ a
+        np.testing.assert_allclose(key.matrix, m, atol=1e-15)
+        assert key.det == pytest.approx(np.linalg.det(m), abs=tol)
+
+
 # -- the path from I to A ---------------------------------------------------------------------------
 
 
@@ -188,7 +210,8 @@ def test_flip_t_is_where_the_interpolant_changes_sign(a: np.ndarray) -> None:
         return float(np.linalg.det((1 - t) * np.eye(len(a)) + t * a))
 
     if s.det < 0:
-        assert s.flip_t is not None and 0 < s.flip_t < 1
+        # 1.0 only for a tiny eigenvalue -|lambda| whose root 1 / (1 + |lambda|) rounds to 1
+        assert s.flip_t is not None and 0 < s.flip_t <= 1
     if s.flip_t is None:
         return
     scale = max(1.0, float(np.linalg.norm(a, 2))) ** len(a)
@@ -256,10 +279,12 @@ def test_the_view_holds_everything_drawn_in_2d(a: np.ndarray) -> None:
     g = s.grid_extent
     window = g * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]])
     # along the path every point moves on the segment from p to A p
+    b = np.diag([1.0, -1.0])
     for t in (0.0, 0.5, 1.0):
-        m = (1 - t) * np.eye(2) + t * a
-        for points in (window @ m.T, s.shape.points @ m.T, s.unit_vertices @ m.T):
-            assert np.all(np.abs(points) <= np.array(s.view) + 1e-9)
+        # the first step, I to A, then the second, A to B A
+        for m in ((1 - t) * np.eye(2) + t * a, ((1 - t) * np.eye(2) + t * b) @ a):
+            for points in (window @ m.T, s.shape.points @ m.T, s.unit_vertices @ m.T):
+                assert np.all(np.abs(points) <= np.array(s.view) + 1e-9)
     assert s.fit >= 1.0
 
 
@@ -291,6 +316,7 @@ def test_the_view_holds_everything_drawn_in_3d(a: np.ndarray) -> None:
         ("[[1e400, 1], [1, 1]]", ""),  # inf
         ("[[1, 2], [3, __import__('os')]]", ""),
         ("[[100, 0], [0, 100]]", "too large"),  # would need zooming out 43x
+        ("[[0, 2e-308], [2e-308, 2e-308]]", "below"),  # a dot; its det would underflow
     ],
 )
 def test_bad_matrices_raise_parameter_error(text: str, words: str) -> None:
@@ -311,8 +337,8 @@ def test_json_has_the_numbers_the_scene_shows() -> None:
 
     flat = json.loads(story("[[1, 2], [3, 1]]").to_json())
     for key in ("matrix", "det", "orientation", "measure", "image_vertices", "image_measure", "path", "flip_t",
-                "singular", "shape", "fit", "view"):
+                "singular", "shape", "product", "fit", "view"):
         assert key in flat
     assert flat["path"][0] == {"t": 0.0, "matrix": [[1.0, 0.0], [0.0, 1.0]], "det": 1.0}
     cube = json.loads(story("[[1, 0.5, 0], [0, 1, 0.3], [0.2, 0, 1.5]]").to_json())
-    assert cube["shape"] is None and cube["flip_t"] is None and cube["measure"] == "volume"
+    assert cube["shape"] is None and cube["product"] is None and cube["flip_t"] is None and cube["measure"] == "volume"

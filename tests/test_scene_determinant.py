@@ -66,45 +66,53 @@ def test_plane_scene_draws_the_story(case: str, tmp_path) -> None:
     assert not findings, "\n".join(map(str, findings))
     plane = scene.plane
 
-    # the square at the end is A applied to the unit square, and its area is det A
-    drawn = corners(plane, scene.square)
-    np.testing.assert_allclose(drawn, s.unit_vertices @ s.matrix.T, atol=1e-9 * max(1.0, s.fit))
-    assert linalg.shoelace_area(drawn) == pytest.approx(s.det, abs=1e-9 * s.fit**2)
-    # the basis arrows end at the columns of A
-    for k, arrow in enumerate(scene.basis):
-        np.testing.assert_allclose(plane.p2c(arrow.get_end()), s.matrix[:, k], atol=1e-9 * s.fit)
-    # the blob's area scaled by the same factor
-    blob = corners(plane, scene.blob)
-    ratio = linalg.shoelace_area(blob) / s.shape.area_before
-    assert ratio == pytest.approx(s.det, abs=1e-9 * s.fit**2)
-
+    # the square after A is A applied to the unit square, and its area is det A
+    after_a = corners(plane, scene.build_square(1.0))
+    np.testing.assert_allclose(after_a, s.unit_vertices @ s.matrix.T, atol=1e-9 * s.fit)
+    assert linalg.shoelace_area(after_a) == pytest.approx(s.det, abs=1e-9 * s.fit**2)
     # at every keyframe of the path, the builder draws M(t) applied to the square, area det M(t)
     for key in s.path:
         square = corners(plane, scene.build_square(key.t))
         np.testing.assert_allclose(square, s.unit_vertices @ key.matrix.T, atol=1e-9 * s.fit)
         assert linalg.shoelace_area(square) == pytest.approx(key.det, abs=1e-9 * s.fit**2)
+    # and along the second step, B after A
+    p = s.product
+    for key in p.path:
+        square = corners(plane, scene.build_square(1.0, key.t))
+        assert linalg.shoelace_area(square) == pytest.approx(key.det, abs=1e-9 * s.fit**2)
+
+    # the scene ends after both steps: what is drawn is B A applied to the square, area det(BA)
+    final = p.matrix
+    drawn = corners(plane, scene.square)
+    np.testing.assert_allclose(drawn, s.unit_vertices @ final.T, atol=1e-9 * s.fit)
+    assert linalg.shoelace_area(drawn) == pytest.approx(p.det, abs=1e-9 * s.fit**2)
+    assert p.det == pytest.approx(p.det_b * s.det, abs=1e-9 * s.fit**2)
+    for k, arrow in enumerate(scene.basis):  # the basis arrows end at the columns
+        np.testing.assert_allclose(plane.p2c(arrow.get_end()), final[:, k], atol=1e-9 * s.fit)
+    blob = corners(plane, scene.blob)  # the blob's area scaled by the same factor
+    assert linalg.shoelace_area(blob) / s.shape.area_before == pytest.approx(p.det, abs=1e-9 * s.fit**2)
 
     # the orientation arrow turns the way det says: its sweep around the square's centre
     arc, _ = scene.orientation
-    points = np.array([plane.p2c(p) for p in arc.get_anchors()])
-    center = np.array([0.5, 0.5]) @ s.matrix.T
-    sweep = linalg.shoelace_area(np.vstack([center, points]))
-    assert np.sign(sweep) == np.sign(s.det) or (s.det == 0 and abs(sweep) < 1e-9)
+    points = np.array([plane.p2c(q) for q in arc.get_anchors()])
+    sweep = linalg.shoelace_area(np.vstack([np.array([0.5, 0.5]) @ final.T, points]))
+    assert np.sign(sweep) == np.sign(p.det) or (p.det == 0 and abs(sweep) < 1e-9)
 
-    # the panel: the live readout (measured from the drawn square) ends at det A
-    assert scene.measure_readout.value == pytest.approx(s.det, abs=5e-4)
-    assert scene.ratio_readout.value == pytest.approx(s.det, abs=5e-4)
+    # the panel: the live readouts (measured from the drawn shapes) end at det(BA); det A is the story's
+    assert scene.measure_readout.value == pytest.approx(p.det, abs=5e-4)
+    assert scene.ratio_readout.value == pytest.approx(p.det, abs=5e-4)
     assert scene.det_readout.story_field == "det" and scene.det_readout.value == pytest.approx(s.det)
+    assert scene.product_readout.story_field == "product.det"
     word = visible_word(scene.orientation_label)
-    assert {"preserved": "preserved", "reversed": "reversed", "collapsed": "flat"}[s.orientation] in word
+    assert ("preserved" if p.det > 0 else "reversed" if p.det < 0 else "flat") in word
     assert (scene.zoom_label is not None) == (s.fit > 1)
 
     # one caption per beat, a pause at each flat point on the path
     names = [c.name for c in scene.captions]
-    assert names[0] == "plane" and names[1] == "apply" and names[-1] == "result"
-    assert len(names) == 3 + sum(1 for p in s.singular if p.t < 1)
+    assert names[0] == "plane" and names[1] == "apply" and names[-2:] == ["result", "product"]
+    assert len(names) == 4 + sum(1 for point in s.singular if point.t < 1)
     if s.orientation == "collapsed":
-        assert "line" in scene.captions[-1].en
+        assert "line" in scene.captions[-2].en
 
     if s.flip_t is not None:
         # the drawn square is flat at flip_t and its area changes sign there
@@ -114,8 +122,8 @@ def test_plane_scene_draws_the_story(case: str, tmp_path) -> None:
         after = linalg.shoelace_area(corners(plane, scene.build_square(s.flip_t + 0.05)))
         assert before > 0 > after
         assert any(c.name.startswith("flat-") and "flipped" in c.en for c in scene.captions)
-    color = {"preserved": style.POSITIVE_COLOR, "reversed": style.NEGATIVE_COLOR, "collapsed": style.MUTED_COLOR}
-    assert scene.square.get_fill_color().to_hex().lower() == color[s.orientation].to_hex().lower()
+    color = style.POSITIVE_COLOR if p.det > 0 else style.NEGATIVE_COLOR if p.det < 0 else style.MUTED_COLOR
+    assert scene.square.get_fill_color().to_hex().lower() == color.to_hex().lower()
     assert scene.basis[0].get_color().to_hex().lower() == I_HAT_COLOR.to_hex().lower()
 
     # the whole picture stays in its box: inside the frame, above the captions, left of the panel

@@ -182,10 +182,14 @@ class TangentSlope(ExplainerScene):
                 axis.add(axis.get_tick(value))
                 if abs(value - crossing[0 if axis is axes.x_axis else 1]) < 1e-9 and lo < value < hi:
                     continue  # the other axis runs through this tick's label
-                number = axis.get_number_mobject(value, num_decimal_places=decimals)
-                lower, upper = number.get_corner(DOWN + LEFT) - 0.05, number.get_corner(UP + RIGHT) + 0.05
-                if np.any(np.all((curve_points >= lower[:2]) & (curve_points <= upper[:2]), axis=1)):
-                    continue  # the curve runs through this number
+                # below (left of) the axis, else above (right of) it; left out if the curve runs through both
+                for side in ((DOWN, UP) if axis is axes.x_axis else (LEFT, RIGHT)):
+                    number = axis.get_number_mobject(value, direction=side, num_decimal_places=decimals)
+                    lower, upper = number.get_corner(DOWN + LEFT) - 0.05, number.get_corner(UP + RIGHT) + 0.05
+                    if not np.any(np.all((curve_points >= lower[:2]) & (curve_points <= upper[:2]), axis=1)):
+                        break
+                else:
+                    continue
                 axis.add(number)
                 tick_labels.append(number)
         label_x = style.math("x", size=style.LABEL_SIZE)
@@ -259,23 +263,42 @@ class TangentSlope(ExplainerScene):
                            label.get_corner(DOWN + LEFT) - other.get_corner(UP + RIGHT)), 0.0)[:2]
             return float(np.hypot(*gaps))
 
-        def clearance(direction: np.ndarray) -> float:
-            label.next_to(anchor, direction, buff=0.1)
+        def clearance(place: tuple[np.ndarray, float]) -> float:
+            label.next_to(anchor, place[0], buff=place[1])
             centre = label.get_center()
             inside = lower[0] <= centre[0] <= upper[0] and lower[1] <= centre[1] <= upper[1]
             text_gap = min([box_gap(t) for t in texts] or [10.0])
-            # crossing a curve or a number is worse than touching an axis line
-            return min(distance(curves), text_gap, 2 * distance(lines) + 0.05) - (0 if inside else 10)
+            # crossing a curve or a number is worse than touching an axis line; nearer reads better
+            return min(distance(curves), text_gap, 1.5 * distance(lines) + 0.05) - (0 if inside else 10) - place[1] / 4
 
         directions = (UP + LEFT, UP + RIGHT, DOWN + RIGHT, DOWN + LEFT, UP, DOWN, LEFT, RIGHT)
-        label.next_to(anchor, max(directions, key=clearance), buff=0.1)
+        best = max(((d, buff) for buff in (0.1, 0.3) for d in directions), key=clearance)
+        label.next_to(anchor, best[0], buff=best[1])
         return label
 
-    def build_point(self, axes: Axes, x: float, y: float, name: str, color: Any = POINT_COLOR) -> VGroup:
-        """A dot at (x, y) on ``axes`` named ``name``, the name where it is clear of the graph and the axes."""
+    def line_points(self, *lines: Line, count: int = 60) -> np.ndarray:
+        """Points (n, 2) along ``lines``, to keep labels off them."""
+        along = np.linspace(0, 1, count)[:, None]
+        return np.concatenate([(l.get_start() + along * (l.get_end() - l.get_start()))[:, :2] for l in lines]
+                              or [np.zeros((0, 2))])
+
+    def lines_through_p(self) -> list[Line]:
+        """Every line the scene will draw through P (secants from both sides, the tangent)."""
+        story = self.story
+        lines = [self.build_secant(r["h"]).line for r in story.secants[::6] + story.opposite_secants[::6]]
+        if story.differentiable:
+            lines.append(self.build_tangent(story.x0, story.value, story.derivative))
+        return lines
+
+    def build_point(self, axes: Axes, x: float, y: float, name: str, color: Any = POINT_COLOR,
+                    avoid: np.ndarray | None = None) -> VGroup:
+        """A dot at (x, y) on ``axes`` named ``name``, the name clear of the graph, the axes and ``avoid``."""
         dot = Dot(axes.c2p(x, y), color=color, radius=0.08)
         label = style.math(name, size=style.LABEL_SIZE, color=color)
-        self.place_clear(label, dot, self.curve_points(axes), axes)
+        curves = self.curve_points(axes)
+        if avoid is not None:
+            curves = np.concatenate([curves, avoid])
+        self.place_clear(label, dot, curves, axes)
         group = VGroup(dot, label)
         group.dot, group.label = dot, label
         return group
@@ -436,7 +459,9 @@ class TangentSlope(ExplainerScene):
         self.graph = self.build_curve(self.axes, story.graph_pieces, style.FUNCTION_COLOR)
         title = style.math(f"f(x) = {to_typst(story.function)}", size=style.TITLE_SIZE, color=style.FUNCTION_COLOR)
         self.title = self.panel_place(title, 3.75)
-        self.point_p = self.build_point(self.axes, story.x0, story.value, "P")
+        # P's name stays clear of every secant and tangent the later beats draw through P
+        self.point_p = self.build_point(self.axes, story.x0, story.value, "P",
+                                        avoid=self.line_points(*self.lines_through_p()))
         self.x0_readout = self.bind(self.readout("x_0", story.x0, "x0"), "x0")
         self.value_readout = self.bind(self.readout("f(x_0)", story.value, "value"), "value")
         self.panel_place(VGroup(self.x0_readout, self.value_readout).arrange(RIGHT, buff=0.5), self.below(self.title))
@@ -612,8 +637,15 @@ class TangentSlope(ExplainerScene):
 
     def beat_slide(self) -> None:
         story = self.story
-        self.beat("slide", en="Slide the tangent: the height of f' is the slope of f, and f' = 0 at a max or min",
-                  zh="滑动切线：f' 的高度就是 f 的斜率；极大、极小处 f' = 0")
+        if not story.differentiable:
+            en, zh = ("Slide the tangent: the height of f' is the slope of f, and it jumps at the corner",
+                      "滑动切线：f' 的高度就是 f 的斜率，在尖角处跳变")
+        elif story.critical_points:
+            en, zh = ("Slide the tangent: the height of f' is the slope of f, and f' = 0 at a max or min",
+                      "滑动切线：f' 的高度就是 f 的斜率；极大、极小处 f' = 0")
+        else:
+            en, zh = "Slide the tangent: the height of f' is the slope of f", "滑动切线：f' 的高度就是 f 的斜率"
+        self.beat("slide", en=en, zh=zh)
         old = [m for m in self.mobjects if m is not self._caption_mob]
         top_axes, self.derivative_axes = self.fitted_axes(
             (self.TOP_REGION, {}),
@@ -662,6 +694,11 @@ class TangentSlope(ExplainerScene):
             rules.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             self.panel_place(rules, self.below(note) - 0.15)
             panel.append(rules)
+        if not story.differentiable:
+            corner = style.text("no tangent at the corner x₀:\nf′ jumps there", size=style.SMALL_SIZE,
+                                color=style.HIGHLIGHT_COLOR)
+            self.panel_place(corner, self.below(panel[-1]) - 0.15)
+            panel.append(corner)
         self.slide_panel = VGroup(*panel)
 
         def tangent_now() -> VGroup:

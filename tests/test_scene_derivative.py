@@ -176,3 +176,29 @@ def test_tiny_render(tiny_render, tmp_path):
     picks = [frames[0], frames[len(frames) // 3], frames[2 * len(frames) // 3], frames[-1]]
     assert all(not np.array_equal(a, b) for a, b in zip(picks, picks[1:]))
     assert math.isfinite(duration)
+
+
+@pytest.mark.parametrize("source, typst", [
+    ("x**3/3 - x", "frac(x^(3), 3) - x"),
+    ("exp(-x**2)*sin(3*x)", "e^(-x^(2)) sin(3 x)"),
+    ("x - (x - 1)", "x - (x - 1)"),
+    ("(x + 1)**2", "(x + 1)^(2)"),
+    ("2*3", "2 dot 3"),
+    ("x + -1", "x - 1"),
+    ("abs(x)/sqrt(x)", "frac(abs(x), sqrt(x))"),
+])
+def test_function_text_becomes_typst_math(source, typst):
+    from scenes.components.typst_expr import to_typst
+
+    assert to_typst(source) == typst
+
+
+def test_every_function_and_derivative_typesets():
+    from mathviz.expr import FUNCTIONS, compile_expression
+    from scenes.components import style
+    from scenes.components.typst_expr import to_typst
+
+    for name in FUNCTIONS:
+        expression = compile_expression(f"{name}(2*x)**2 / (1 + x)", ("x",))
+        for source in (expression.source, expression.diff("x").source):  # sign, heaviside appear in derivatives
+            assert style.math(to_typst(source)).width > 0

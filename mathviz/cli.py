@@ -244,6 +244,17 @@ def _formats_or_fail(texts: Sequence[str]) -> tuple[str, ...]:
         raise BadInput(f"--format: {exc}") from None
 
 
+def _reader_module(name: str):
+    """Import a module that only reads finished renders (gallery, slides).
+
+    By name, not with an import statement: tools/deps.py makes every video depend on the modules
+    this file imports, and editing the gallery or the slides must not re-render every video.
+    """
+    import importlib
+
+    return importlib.import_module(name)
+
+
 def _existing_video(video: Path) -> Path:
     if video.suffix != ".mp4":
         raise BadInput(f"{video}: expected a rendered .mp4 (see make render)")
@@ -291,7 +302,7 @@ def publish(video: Path, formats: tuple[str, ...]) -> None:
               help="Folder inside --media holding the renders.")
 def gallery(names: tuple[str, ...], media: Path, video_dir: str) -> None:
     """Write MEDIA/index.html: every render (or only NAMES) with video, captions, numbers and an embed snippet."""
-    from mathviz.gallery import write_gallery
+    write_gallery = _reader_module("mathviz.gallery").write_gallery
 
     if "/" in video_dir or video_dir.startswith(".") or not video_dir:
         raise BadInput(f"--videos: a folder name inside {media}, got {video_dir[:40]!r}")
@@ -310,7 +321,10 @@ def gallery(names: tuple[str, ...], media: Path, video_dir: str) -> None:
               help="Comma-separated: html (one self-contained file that plays offline), pdf (last frame of each beat), pptx.")
 def slides(video: Path, out_dir: Path, formats: str) -> None:
     """Build lecture slides from a rendered VIDEO: one slide per beat, the next beat on a key press."""
-    from mathviz.slides import SLIDE_FORMATS, RevealMissing, build_slides
+    os.environ.setdefault("TQDM_DISABLE", "1")  # manim-slides' PDF progress bars; tqdm reads this when imported
+    slides_module = _reader_module("mathviz.slides")
+    SLIDE_FORMATS, RevealMissing, build_slides = (slides_module.SLIDE_FORMATS, slides_module.RevealMissing,
+                                                  slides_module.build_slides)
 
     chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
     bad = [f for f in chosen if f not in SLIDE_FORMATS]

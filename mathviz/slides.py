@@ -267,9 +267,11 @@ def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] 
             if fmt == "html":
                 def write_html(tmp: Path) -> None:
                     staging = Path(work) / "page.html"
+                    # No on-screen arrows or slide number: they would sit on the video's caption line.
+                    # Keys (arrows, Page Up/Down, a clicker) move; a thin progress bar shows where we are.
                     RevealJS(presentation_configs=[presentation], one_file=True, offline=False,
-                             cdn_url=_PLACEHOLDER, title=html.escape(title), controls="true",
-                             progress="true", slide_number="c/t", hash="true").convert_to(staging)
+                             cdn_url=_PLACEHOLDER, title=html.escape(title), controls="false",
+                             progress="true", slide_number="false", hash="true").convert_to(staging)
                     tmp.write_text(_inline_reveal(staging.read_text(encoding="utf-8"), reveal), encoding="utf-8")
                 _atomic(dst, write_html)
             elif fmt == "pdf":

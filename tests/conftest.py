@@ -84,3 +84,8 @@ def tiny_render(tmp_path: Path) -> Callable[..., Path]:
         return render_tiny(name, overrides, media_dir=tmp_path / "media")
 
     return render
+
+
+# The publishing tests' fixtures (one tiny render and one headless Chromium per worker), defined here
+# once: a fixture imported into several test modules would be a separate fixture in each of them.
+from web_helpers import chromium, published  # noqa: E402,F401

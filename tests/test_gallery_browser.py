@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from mathviz.gallery import embed_snippet, gallery_entries, write_gallery
-from web_helpers import Published, chromium, copy_render, guarded_page, published, serve  # noqa: F401 - fixtures
+from web_helpers import Published, copy_render, guarded_page, serve
 
 pytestmark = pytest.mark.render
 

@@ -25,7 +25,7 @@ from mathviz.publish import (
     parse_formats,
     write_poster,
 )
-from web_helpers import Published, published  # noqa: F401 - the fixture
+from web_helpers import Published
 
 pytestmark = pytest.mark.render
 

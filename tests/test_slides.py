@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from mathviz.slides import Beat, _packets_by_beat, beats_of, build_slides, cut_beats
-from web_helpers import Published, guarded_page, published, serve, chromium  # noqa: F401 - fixtures
+from web_helpers import Published, guarded_page, serve
 
 pytestmark = pytest.mark.render
 

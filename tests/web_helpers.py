@@ -1,8 +1,8 @@
 """Shared by the publish, gallery and slides tests: one tiny real render, a localhost server, headless Chromium.
 
-Fixtures defined here are imported by the test modules that use them; a
-session-scoped fixture is then computed once per pytest worker, so the tiny
-render happens at most once per worker however many modules use it.
+The fixtures are registered once, by ``tests/conftest.py`` importing them, and
+are session-scoped: the tiny render and the browser start happen at most once
+per pytest worker however many modules use them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import http.server
 import json
 import os
 import shutil
+import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,10 +80,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes while a video downloads resets the connection; that is no error.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(root: Path) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 at an ephemeral port in a thread; yields the base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

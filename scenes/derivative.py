@@ -523,6 +523,10 @@ class TangentSlope(ExplainerScene):
             for trace, inset, trace_records, color in traces:
                 replace_parts(trace, self.build_error_trace(inset, trace_records, i, color))
 
+        # updaters run only on mobjects in the scene (the group's parts were added one by one), and
+        # Manim redraws each frame only what comes after the first updated mobject: the readouts
+        # and traces this updater changes go after the group
+        self.add(group, *readouts.values(), *[trace for trace, *_ in traces])
         group.add_updater(follow)
         self.play(index.animate.set_value(last), run_time=self.SHRINK_TIME, rate_func=linear)
         group.remove_updater(follow)
@@ -646,7 +650,9 @@ class TangentSlope(ExplainerScene):
         else:
             en, zh = "Slide the tangent: the height of f' is the slope of f", "滑动切线：f' 的高度就是 f 的斜率"
         self.beat("slide", en=en, zh=zh)
-        old = [m for m in self.mobjects if m is not self._caption_mob]
+        # top-level mobjects only: a part added on its own is also inside its group
+        old = [m for m in self.mobjects if m is not self._caption_mob
+               and not any(m is not other and m in other.get_family() for other in self.mobjects)]
         top_axes, self.derivative_axes = self.fitted_axes(
             (self.TOP_REGION, {}),
             (self.BOTTOM_REGION, {"y_range": story.derivative_range, "y_label": "f'(x)", "pieces": story.derivative_pieces}),

@@ -17,17 +17,52 @@ CASES = {
 FAST = {"frame_rate": 5}  # dry_run still steps through every frame: fewer frames, same geometry
 
 
-@pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
-def scene(request, tmp_path_factory):
-    from conftest import construct_scene
-
-    return construct_scene("derivative", CASES[request.param], extra_config=FAST,
-                           media_dir=tmp_path_factory.mktemp("derivative-media"))
-
-
 def graph_slope(axes, line) -> float:
     (x1, y1), (x2, y2) = (axes.p2c(p)[:2] for p in (line.get_start(), line.get_end()))
     return (y2 - y1) / (x2 - x1)
+
+
+@pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
+def scene(request, tmp_path_factory):
+    """The scene constructed under dry_run, with ``scene.frames``: what every frame showed while h shrank
+    and while the tangent slid (readout field, readout value, drawn slope in graph units)."""
+    from manim import tempconfig
+
+    from mathviz import registry
+
+    spec = registry.get("derivative")
+    story = spec.build_story(CASES[request.param])
+    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.mktemp("derivative-media")),
+           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False, **FAST}
+    with tempconfig(cfg):
+        built = spec.scene_class()(story=story)
+        built.frames = []
+        original = built.update_to_time
+
+        def shown_fields() -> tuple:
+            return tuple(getattr(getattr(built, name, None), "story_field", None)
+                         for name in ("quotient_readout", "slope_readout"))
+
+        def update_to_time(t: float) -> None:
+            before = shown_fields()
+            original(t)
+            changed = shown_fields() != before  # changed by an updater in this frame
+            beat = built.captions[-1].name if built.captions else ""
+            # a real render redraws only what Manim counts as moving: from the first mobject with an
+            # updater on; a readout changed by an updater but listed before it would freeze on screen
+            moving = built.get_moving_mobjects()
+            if beat in ("shrink", "corner") and built.secant_group in built.mobjects:
+                readout = built.quotient_readout
+                built.frames.append(("secant", readout.story_field, readout.value,
+                                     graph_slope(built.axes, built.secant_group.line), readout in moving or not changed))
+            elif beat == "slide" and getattr(built, "slider", None) in built.mobjects:
+                readout = built.slope_readout
+                built.frames.append(("slide", readout.story_field, readout.value,
+                                     graph_slope(built.axes, built.slider.tangent), readout in moving or not changed))
+
+        built.update_to_time = update_to_time
+        built.render()
+    return built
 
 
 def lookup(data, path: str):
@@ -55,6 +90,21 @@ def test_secants_have_the_story_slopes_in_graph_units(scene):
         assert run_start[1] == pytest.approx(story.value, abs=1e-9) == run_end[1]
         rise_start, rise_end = axes.p2c(group.rise.get_start()), axes.p2c(group.rise.get_end())
         assert rise_end[1] - rise_start[1] == pytest.approx(record["rise"], rel=1e-5, abs=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["secant", "slide"])
+def test_every_frame_draws_the_slope_its_readout_shows(scene, kind):
+    # while h shrinks (and while the tangent slides) the line moves frame by frame, and in each
+    # frame its slope in graph units is the story value the readout is bound to and shows
+    frames = [f for f in scene.frames if f[0] == kind]
+    fields = {field for _, field, _, _, _ in frames}
+    assert len(fields) >= 10, f"the {kind} barely moved: {sorted(fields)[:5]}"
+    data = scene.story.to_dict()
+    for _, field, shown, drawn, redrawn in frames:
+        expected = lookup(data, field)
+        assert shown == pytest.approx(expected, abs=5e-4)
+        assert drawn == pytest.approx(expected, rel=1e-6, abs=1e-9)
+        assert redrawn, f"the readout showing {field} is not redrawn while it changes"
 
 
 def test_tangent_builder_has_the_story_slope(scene):

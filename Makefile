@@ -88,7 +88,7 @@ $(SLIDES_DIR)/%.html: $(HQ)/%.mp4 mathviz/slides.py $(REVEAL)
 $(SLIDES_DIR)/%.pdf: $(HQ)/%.mp4 mathviz/slides.py
 	$(PY) -m mathviz slides $< --out $(SLIDES_DIR) --format pdf
 
-$(REVEAL): package.json package-lock.json
+$(REVEAL): package.json package-lock.json | $(STAMP)
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -209,7 +209,7 @@ def render_scene(
             "disable_caching": True,
             # Absolute, inside the work dir: Manim writes its own .srt next to a relative
             # output_file, which would land in the current directory.
-            "output_file": str(work / stem),
+            "output_file": str((work / stem).absolute()),  # absolute even when --out is relative (make)
             "verbosity": "WARNING",
             "progress_bar": "none",
             "write_to_movie": True,

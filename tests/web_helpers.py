@@ -59,9 +59,17 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
     from mathviz.render import render_scene
 
     media = tmp_path_factory.mktemp("media")
-    result = render_scene(SCENE, {}, quality="h", out_dir=media / "1080p60", extra_config=TINY_RENDER)
-    publish(result.video, list(FORMATS))
-    numbers = json.loads(result.video.with_suffix(".json").read_text(encoding="utf-8"))
+    # A relative output directory, as `make render` passes (--out media/1080p60).
+    here = os.getcwd()
+    os.chdir(media.parent)
+    try:
+        result = render_scene(SCENE, {}, quality="h", out_dir=Path(media.name) / "1080p60", extra_config=TINY_RENDER)
+    finally:
+        os.chdir(here)
+    assert result.video == Path(media.name) / "1080p60" / f"{SCENE}.mp4"
+    assert sorted(p.name for p in media.iterdir()) == ["1080p60"]  # nothing left beside it (Manim's own .srt)
+    publish(media / "1080p60" / result.video.name, list(FORMATS))
+    numbers = json.loads((media / "1080p60" / f"{SCENE}.json").read_text(encoding="utf-8"))
     return Published(media, "1080p60", SCENE, numbers)
 
 

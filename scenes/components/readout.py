@@ -51,7 +51,9 @@ class Readout(VGroup):
         self.label = label_mob
         self.story_field = story_field
         self.arrange(RIGHT, buff=0.15)
-        self.number.align_to(self.label, direction=[0, -1, 0]).shift([0, 0, 0])
+        # Centre the number on the label's height: labels with fractions, brackets or descenders
+        # would otherwise leave a bottom-aligned number sitting low.
+        self.number.match_y(self.label)
 
     @property
     def value(self) -> float:

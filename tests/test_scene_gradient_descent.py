@@ -12,7 +12,7 @@ from __future__ import annotations
 import av
 import numpy as np
 import pytest
-from manim import config, tempconfig
+from manim import tempconfig
 
 from mathviz import registry
 from scenes.components.quality import FrameChecker

@@ -21,7 +21,7 @@ new digits would otherwise be projected as 3D objects.
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import cairo
 import numpy as np

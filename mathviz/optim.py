@@ -56,6 +56,7 @@ __all__ = [
     "ADAM_BETA2",
     "ADAM_EPS",
     "PARAMS",
+    "auto_learning_rate",
     "parse_surface",
     "make_surface",
     "stability_bound",
@@ -99,6 +100,8 @@ class NamedSurface:
     minima: tuple[tuple[float, float], ...]
     about: str
     saddles: tuple[tuple[float, float], ...] = ()
+    #: The step size used when the user asks for ``learning_rate=auto``: one that shows the surface well.
+    learning_rate: float = 0.1
 
 
 # L = (w1^2 - 1)^2 + 0.3 w1 + w2^2: dL/dw2 = 0 at w2 = 0 and dL/dw1 = 4 w1^3 - 4 w1 + 0.3 = 0,
@@ -111,22 +114,23 @@ SURFACES: dict[str, NamedSurface] = {
     s.name: s
     for s in (
         NamedSurface("bowl", "w1**2/4 + w2**2", ((-3.0, 3.0), (-3.0, 3.0)), (-2.5, 2.0), ((0.0, 0.0),),
-                     "an elongated quadratic bowl (Hessian diag(1/2, 2))"),
+                     "an elongated quadratic bowl (Hessian diag(1/2, 2))", learning_rate=0.7),
         NamedSurface("ravine", "w1**2/50 + 2*w2**2", ((-3.0, 3.0), (-3.0, 3.0)), (-2.8, 1.0), ((0.0, 0.0),),
-                     "a narrow quadratic valley (Hessian diag(1/25, 4), condition number 100)"),
+                     "a narrow quadratic valley (Hessian diag(1/25, 4), condition number 100)", learning_rate=0.4),
         NamedSurface("rosenbrock", "(1 - w1)**2 + 100*(w2 - w1**2)**2", ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.5),
-                     ((1.0, 1.0),), "Rosenbrock's banana valley, minimum at (1, 1)"),
+                     ((1.0, 1.0),), "Rosenbrock's banana valley, minimum at (1, 1)", learning_rate=0.0015),
         NamedSurface("himmelblau", "(w1**2 + w2 - 11)**2 + (w1 + w2**2 - 7)**2", ((-5.0, 5.0), (-5.0, 5.0)),
                      (0.0, 0.0),
                      ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
                       (-3.779310253377747, -3.283185991286170), (3.584428340330492, -1.848126526964404)),
-                     "Himmelblau's function, four minima of loss 0"),
+                     "Himmelblau's function, four minima of loss 0", learning_rate=0.01),
         NamedSurface("two-minima", "(w1**2 - 1)**2 + 0.3*w1 + w2**2", ((-2.0, 2.0), (-2.0, 2.0)), (-0.3, 1.8),
                      ((float(_TWO_MINIMA_ROOTS[0]), 0.0), (float(_TWO_MINIMA_ROOTS[2]), 0.0)),
                      "two minima of different depth with a saddle between them",
-                     saddles=((float(_TWO_MINIMA_ROOTS[1]), 0.0),)),
+                     saddles=((float(_TWO_MINIMA_ROOTS[1]), 0.0),), learning_rate=0.1),
         NamedSurface("saddle", "w1**2 - w2**2", ((-2.0, 2.0), (-2.0, 2.0)), (-1.5, 0.1), (),
-                     "a pure saddle: no minimum, descent escapes along w2", saddles=((0.0, 0.0),)),
+                     "a pure saddle: no minimum, descent escapes along w2", saddles=((0.0, 0.0),),
+                     learning_rate=0.1),
     )
 }
 
@@ -209,18 +213,42 @@ def _window_text(window: tuple[tuple[float, float], tuple[float, float]]) -> str
     return f"w1 in [{a:g}, {b:g}], w2 in [{c:g}, {d:g}]"
 
 
+#: Where descent starts on a typed surface when the user gives no start (inside DEFAULT_WINDOW).
+EXPRESSION_START = (-2.5, 2.0)
+_start_vector = params.vector("start", length=2, max_length=2)
+
+
+_learning_rate_number = params.number("learning_rate", minimum=0.0, exclusive_minimum=True)
+
+
+def _parse_learning_rate(text: str) -> float | None:
+    """``auto`` (None: chosen from the surface) or a number > 0."""
+    if isinstance(text, str) and text.strip() == "auto":
+        return None
+    return _learning_rate_number(text)
+
+
+def _parse_start(text: str) -> np.ndarray | None:
+    """``auto`` (None: the surface's own start) or a vector ``[w1, w2]``."""
+    if isinstance(text, str) and text.strip() == "auto":
+        return None
+    return _start_vector(text)
+
+
 PARAMS: tuple[Param, ...] = (
     Param("surface", "bowl",
           f"loss L(w1, w2): one of {', '.join(SURFACES)}, or an expression such as w1**2 + 10*w2**2",
           parse_surface),
     Param("optimizer", "gd", "gd (w -= eta grad), momentum (heavy ball, v = beta v + grad) or adam",
           params.choice("optimizer", OPTIMIZERS)),
-    Param("learning_rate", "0.7", "step size eta > 0 (too large diverges: that is shown, not an error)",
-          params.number("learning_rate", minimum=0.0, exclusive_minimum=True)),
+    Param("learning_rate", "auto", "step size eta > 0 (too large diverges: that is shown, not an error); "
+          "auto: a step that suits the surface (2/(lambda_min + lambda_max) on a convex quadratic)",
+          _parse_learning_rate),
     Param("momentum", "0.9", "beta in [0, 1): momentum's memory (adam's beta1); also the ravine comparison's",
           params.number("momentum", minimum=0.0)),
-    Param("start", "[-2.5, 2]", "starting point [w1, w2]; must lie in the surface's plotting window",
-          params.vector("start", length=2, max_length=2)),
+    Param("start", "auto", "starting point [w1, w2] inside the surface's plotting window; "
+          "auto: the named surface's own start, [-2.5, 2] for an expression",
+          _parse_start),
     Param("steps", "40", "number of descent steps, 1 to 500", params.integer("steps", minimum=1, maximum=500)),
 )
 
@@ -595,8 +623,22 @@ def _gradient_arrow_scale(gradient: np.ndarray, window: tuple[tuple[float, float
     return 0.0  # pragma: no cover - norms beyond 1e300 are not finite
 
 
-def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float, momentum: float,
-                  start: np.ndarray, steps: int) -> DescentStory:
+def auto_learning_rate(surface: LossSurface, view: "SurfaceView") -> float:
+    """The step size for ``learning_rate=auto``.
+
+    A named surface's own; on a convex quadratic ``min(2 / (lambda_min + lambda_max), 0.9 * 2 / lambda_max)``
+    (the fastest-converging fixed step for plain descent); otherwise 0.05.
+    """
+    if surface.named is not None:
+        return surface.named.learning_rate
+    eig = view.hessian_eigenvalues
+    if view.is_quadratic and eig is not None and eig[0] > 0:
+        return float(min(2.0 / (eig[0] + eig[1]), 0.9 * view.stability_bound))
+    return 0.05
+
+
+def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float | None, momentum: float,
+                  start: np.ndarray | None, steps: int) -> DescentStory:
     """Run the optimiser on ``surface`` from ``start`` and compute every later beat's runs.
 
     Raises
@@ -606,8 +648,8 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float,
     """
     if not 0.0 <= momentum < 1.0:
         raise ParameterError("momentum", f"must be in [0, 1), got {momentum:g}")
-    if not (math.isfinite(learning_rate) and learning_rate > 0):
-        raise ParameterError("learning_rate", f"must be a finite number greater than 0, got {learning_rate:g}")
+    if start is None:  # each named surface has a start that shows its shape; a typed one starts here
+        start = surface.named.start if surface.named is not None else EXPRESSION_START
     start = np.asarray(start, dtype=float)
     if start.shape != (2,) or not np.all(np.isfinite(start)):
         raise ParameterError("start", "must be two finite numbers [w1, w2]")
@@ -620,6 +662,10 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float,
         raise ParameterError("start", f"the loss or its gradient is not finite at [{start[0]:g}, {start[1]:g}]")
 
     view = view_of(surface)
+    if learning_rate is None:
+        learning_rate = auto_learning_rate(surface, view)
+    if not (math.isfinite(learning_rate) and learning_rate > 0):
+        raise ParameterError("learning_rate", f"must be a finite number greater than 0, got {learning_rate:g}")
     run = run_descent(surface, start, optimizer=optimizer, learning_rate=learning_rate, momentum=momentum, steps=steps)
     step = run.path[1, :2] - start if run.steps_taken >= 1 else np.zeros(2)
 

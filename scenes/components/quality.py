@@ -314,7 +314,7 @@ def lookup(story: Mapping[str, Any], path: str) -> Any:
 
 
 def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path | str | None = None,
-                quality: str = "low_quality") -> "FrameChecker":
+                quality: str = "low_quality", extra_config: Mapping[str, Any] | None = None) -> "FrameChecker":
     """Construct scene ``name`` under dry_run with the guard attached; return the finished checker.
 
     ``check_scene(...).findings`` lists what it found; ``frames_checked`` says how many frames it saw.
@@ -334,6 +334,7 @@ def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, media_
             "verbosity": "ERROR",
             "progress_bar": "none",
             "write_to_movie": False,
+            **(extra_config or {}),
         }
         with tempconfig(cfg):
             scene = spec.scene_class()(story=story)

@@ -44,6 +44,6 @@ def test_the_guard_itself_catches_tex(no_tex) -> None:
 @pytest.mark.parametrize("scene", SCENES)
 def test_scene_constructs_without_tex(scene: str, no_tex, build_scene) -> None:
     assert os.environ["PATH"].endswith("empty-bin")
-    built = build_scene(scene)
+    built = build_scene(scene, extra_config={"frame_rate": 2})  # geometry, not motion: few frames suffice
     assert built.captions, "every scene captions its beats"
     assert len(built.mobjects) > 0

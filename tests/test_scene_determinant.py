@@ -185,3 +185,15 @@ def test_tiny_render(tiny_render, build_scene) -> None:
     first, middle, last = frames[0], frames[len(frames) // 2], frames[-1]
     assert np.abs(first.astype(int) - last).mean() > 1
     assert np.abs(middle.astype(int) - last).mean() > 1
+
+
+def test_basis_labels_never_overlap_along_the_path(build_scene) -> None:
+    # Collinear images (det A = 0) and the mirror step after it: the two labels' boxes stay apart at every t, s.
+    scene = build_scene("determinant", {"matrix": PLANE_CASES["collapsed"]}, extra_config={"frame_rate": 1})
+    labels = scene.basis_labels()
+    for t in np.linspace(0.0, 1.0, 101):
+        for s in (0.0, 0.5, 1.0):
+            i_hat, j_hat = scene.place_basis_labels(labels, scene.matrix_at(t, s))
+            dx = (i_hat.width + j_hat.width) / 2 - abs(i_hat.get_x() - j_hat.get_x())
+            dy = (i_hat.height + j_hat.height) / 2 - abs(i_hat.get_y() - j_hat.get_y())
+            assert min(dx, dy) <= 0, f"i-hat and j-hat overlap at t={t:.2f}, s={s}"

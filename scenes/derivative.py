@@ -326,10 +326,30 @@ class TangentSlope(ExplainerScene):
         # Manim cannot give a zero-length line a direction: nudge only a degenerate one
         group.run.put_start_and_end_on(p, corner if np.linalg.norm(corner - p) > 1e-9 else corner + 1e-6 * RIGHT)
         group.rise.put_start_and_end_on(corner, q if np.linalg.norm(q - corner) > 1e-9 else q + 1e-6 * UP)
-        # the run's label sits on the side away from the triangle
-        group.run_label.next_to(group.run, DOWN if record["rise"] >= 0 else UP, buff=0.1)
+        self.place_run_label(group.run_label, group.run, DOWN if record["rise"] >= 0 else UP)
         group.h = float(h)
         return group
+
+    def place_run_label(self, label: Any, run: Line, away: np.ndarray) -> Any:
+        """Put h by the run: on the side away from the triangle, else across the run, at its middle
+        or slid along it, else past either end; the first place clear of the curve, the axes' numbers
+        and P's name wins (else the first)."""
+        taken = [*self.axes.tick_labels, *self.axes.axis_titles]
+        if hasattr(self, "point_p"):
+            taken.append(self.point_p.label)
+        curve = self.curve_points(self.axes)
+        # under (over) the middle of the run first, then slid along it, then past its ends
+        along = (0.5, 0.35, 0.65, 0.2, 0.8)
+        places = [(run.point_from_proportion(f), side, 0.1) for side in (away, -away) for f in along]
+        places += [(run, LEFT, 0.15), (run, RIGHT, 0.15)]
+        for anchor, direction, buff in places:
+            label.next_to(anchor, direction, buff=buff)
+            low, high = label.get_corner(DOWN + LEFT)[:2], label.get_corner(UP + RIGHT)[:2]
+            on_curve = np.any(np.all((curve >= low) & (curve <= high), axis=1))
+            if not on_curve and not any(overlaps(label, other, margin=0.03) for other in taken):
+                return label
+        label.next_to(places[0][0], places[0][1], buff=places[0][2])
+        return label
 
     def build_tangent(self, x: float, y: float, slope: float, axes: Axes | None = None,
                       y_range: Sequence[float] | None = None) -> Line:
@@ -438,6 +458,34 @@ class TangentSlope(ExplainerScene):
         if values and shown is not None:
             mobject.set_value(shown)
         return mobject
+
+    @staticmethod
+    def readout_decimals(values: Sequence[float], digits: int = 6) -> int:
+        """Decimals that show the largest of ``values`` to about ``digits`` significant digits (1 to 3):
+        a steep f's slope of 10244.637 reads as 10244.6, short enough for the panel."""
+        largest = max((abs(v) for v in values if v is not None and math.isfinite(v)), default=0.0)
+        whole = math.floor(math.log10(largest)) + 1 if largest >= 1 else 1
+        return min(3, max(1, digits - whole))
+
+    def panel_row(self, readouts: Sequence[tuple[Readout, Sequence[float]]], top: float, buff: float = 0.5) -> None:
+        """Put ``readouts`` side by side in the panel from height ``top`` if they fit while showing
+        their widest ``values``, else one under the other (each then fitted to the panel's width)."""
+        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.05 - self.PANEL_LEFT
+        shown = [readout.value for readout, _ in readouts]
+        for readout, values in readouts:
+            readout.set_value(max(values, key=lambda v: len(f"{v:.{readout.number.num_decimal_places}f}")))
+        row = VGroup(*[readout for readout, _ in readouts]).arrange(RIGHT, buff=buff)
+        fits = row.width <= width
+        if fits:
+            # spaced for the widest values: a number that grows later (numbers keep their left edge) still fits
+            row.next_to(np.array([self.PANEL_LEFT, top, 0.0]), DOWN + RIGHT, buff=0)
+        for (readout, _), value in zip(readouts, shown):
+            readout.set_value(value)
+        if fits:
+            return
+        for readout, values in readouts:
+            self.panel_place(readout, top, values)
+            top = self.below(readout)
 
     def below(self, mobject: Any) -> float:
         """The top of the next panel row under ``mobject``."""
@@ -679,15 +727,18 @@ class TangentSlope(ExplainerScene):
             return min(usable, key=lambda i: abs(i - wanted))
 
         d_range = story.derivative_range
+        xs = [slide[i]["x"] for i in usable]
+        slopes = [slide[i]["slope"] for i in usable]
         self.x_readout = self.bind(self.readout("x", slide[start]["x"], f"slide.{start}.x"), f"slide.{start}.x")
         self.slope_readout = self.bind(
-            self.readout("f'(x)", slide[start]["slope"], f"slide.{start}.slope", color=style.TANGENT_COLOR),
+            self.readout("f'(x)", slide[start]["slope"], f"slide.{start}.slope", color=style.TANGENT_COLOR,
+                         decimals=self.readout_decimals(slopes)),
             f"slide.{start}.slope",
         )
-        self.panel_place(VGroup(self.x_readout, self.slope_readout).arrange(RIGHT, buff=0.5), self.below(self.title))
+        self.panel_row([(self.x_readout, xs), (self.slope_readout, slopes)], self.below(self.title))
         note = style.text("slope of the green tangent\n= height of the red curve", size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
-        self.panel_place(note, self.below(self.x_readout) - 0.1)
+        self.panel_place(note, self.below(VGroup(self.x_readout, self.slope_readout)) - 0.1)
         panel = [note]
         kinds = {p["kind"] for p in story.critical_points}
         if kinds:

@@ -7,6 +7,7 @@ no partial output file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import textwrap
 import threading
 import tomllib
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import click
 
@@ -44,6 +45,25 @@ class RenderFailed(BadInput):
     """A valid request that failed while rendering (a missing font, a Manim error): exit status 1."""
 
     exit_code = EXIT_RENDER_FAILED
+
+
+@contextlib.contextmanager
+def _failures_as_errors(what: str, *expected: type[BaseException]) -> Iterator[None]:
+    """Turn a failure while doing ``what`` into one ``error:`` line (exit 1); MATHVIZ_DEBUG=1 shows the traceback.
+
+    ``expected`` exceptions carry a message meant for the user and are reported as they are.
+    """
+    try:
+        yield
+    except (KeyboardInterrupt, click.Abort, click.ClickException):
+        raise
+    except expected as exc:
+        raise RenderFailed(str(exc)) from None
+    except Exception as exc:
+        if os.environ.get("MATHVIZ_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise RenderFailed(f"{what} failed: {type(exc).__name__}: {message[:300]}") from None
 
 
 class _Group(click.Group):
@@ -215,20 +235,9 @@ def render(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_
     out = out_dir if out_dir is not None else Path("media") / quality_label(quality)
     if progress is None:
         progress = sys.stderr.isatty()
-    try:
+    with _failures_as_errors(f"render of {scene}", MissingDependency):
         result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress,
                               output_name=output_name)
-    except ParameterError as exc:  # pragma: no cover - validated above; kept for safety
-        raise BadInput(str(exc)) from None
-    except (KeyboardInterrupt, click.Abort):
-        raise
-    except MissingDependency as exc:
-        raise RenderFailed(str(exc)) from None
-    except Exception as exc:
-        if os.environ.get("MATHVIZ_DEBUG"):
-            raise
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        raise RenderFailed(f"render of {scene} failed: {type(exc).__name__}: {message[:300]}") from None
     for path in result.files:
         click.echo(str(path))
     if extra_formats:
@@ -273,15 +282,8 @@ def _publish_or_fail(video: Path, formats: Sequence[str]) -> None:
             click.echo(f"mathviz: {result.path.name}: {result.frames} frames in {result.seconds:.1f} s "
                        f"({result.frames_per_second:.0f} frames/s)", err=True)
 
-    try:
+    with _failures_as_errors(f"encoding {video.name}"):
         publish(video, formats, report=report)
-    except (KeyboardInterrupt, click.Abort):
-        raise
-    except Exception as exc:
-        if os.environ.get("MATHVIZ_DEBUG"):
-            raise
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        raise RenderFailed(f"encoding {video.name} failed: {type(exc).__name__}: {message[:300]}") from None
 
 
 @cli.command()
@@ -331,17 +333,8 @@ def slides(video: Path, out_dir: Path, formats: str) -> None:
     if bad or not chosen:
         raise BadInput(f"--format: unknown slides format {(bad or [formats])[0]!r} (known: {', '.join(SLIDE_FORMATS)})")
     _existing_video(video)
-    try:
+    with _failures_as_errors(f"slides for {video.name}", RevealMissing):
         written = build_slides(video, out_dir, chosen)
-    except RevealMissing as exc:
-        raise RenderFailed(str(exc)) from None
-    except (KeyboardInterrupt, click.Abort):
-        raise
-    except Exception as exc:
-        if os.environ.get("MATHVIZ_DEBUG"):
-            raise
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        raise RenderFailed(f"slides for {video.name} failed: {type(exc).__name__}: {message[:300]}") from None
     for path in written:
         click.echo(str(path))
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -40,9 +39,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import av
 
-# The process umask, to give written files the usual permissions (it can only be read by setting it).
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+from mathviz.atomic import atomic_output
+
 
 __all__ = [
     "FORMATS",
@@ -176,22 +174,6 @@ def loop_window(numbers: dict, seconds: float = LOOP_SECONDS) -> tuple[float, fl
 # -- small helpers ---------------------------------------------------------------------------------
 
 
-def _atomic_output(dst: Path, write: Callable[[Path], int]) -> int:
-    """Run ``write(tmp)`` on a temporary file beside ``dst``, then rename it to ``dst``."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.stem}.", suffix=dst.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        frames = write(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a static host must be able to read it
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return frames
-
-
 def _frames_between(container: av.container.InputContainer, start: float, end: float) -> Iterator[tuple[float, av.VideoFrame]]:
     """Decoded frames whose time ``t`` satisfies ``start - half a frame <= t < end``, with ``t``."""
     stream = container.streams.video[0]
@@ -257,7 +239,7 @@ def faststart_mp4(src: Path, dst: Path) -> EncodeResult:
                     count += 1
         return count
 
-    frames = _atomic_output(Path(dst), write)
+    frames = atomic_output(Path(dst), write)
     return EncodeResult("mp4", Path(dst), frames, time.perf_counter() - started)
 
 
@@ -287,7 +269,7 @@ def encode_webm(src: Path, dst: Path, options: dict[str, str] | None = None) -> 
                 out.mux(stream.encode(None))
         return count
 
-    frames = _atomic_output(Path(dst), write)
+    frames = atomic_output(Path(dst), write)
     return EncodeResult("webm", Path(dst), frames, time.perf_counter() - started)
 
 
@@ -388,7 +370,7 @@ def encode_loop(src: Path, dst: Path, start: float, end: float, *, kind: str = "
             out.mux(stream.encode(None))
         return count
 
-    frames = _atomic_output(Path(dst), write_gif if kind == "gif" else write_webp)
+    frames = atomic_output(Path(dst), write_gif if kind == "gif" else write_webp)
     return EncodeResult(kind, Path(dst), frames, time.perf_counter() - started)
 
 
@@ -409,7 +391,7 @@ def write_poster(src: Path, dst: Path, at: float) -> EncodeResult:
         chosen.to_image().save(tmp, format="PNG", optimize=True)
         return 1
 
-    frames = _atomic_output(Path(dst), write)
+    frames = atomic_output(Path(dst), write)
     return EncodeResult("poster", Path(dst), frames, time.perf_counter() - started)
 
 

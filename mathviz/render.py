@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Mapping
 
 from mathviz import registry
+from mathviz.atomic import atomic_write_text
 from mathviz.captions import LANGUAGES, cues_from, to_srt, to_vtt
 
 __all__ = [
@@ -85,20 +86,6 @@ class RenderResult:
     duration: float
     wall_seconds: float
     captions: tuple = field(default=(), repr=False)
-
-
-def atomic_write_text(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 _WORK_PREFIX = ".render-"

@@ -36,9 +36,8 @@ from typing import Sequence
 
 import av
 
-# The process umask, to give written files the usual permissions (it can only be read by setting it).
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+from mathviz.atomic import atomic_output
+
 
 __all__ = [
     "SLIDE_FORMATS",
@@ -223,21 +222,6 @@ def _presentation(clips: list[tuple[Beat, Path]], numbers: dict):
     return PresentationConfig(slides=slides, resolution=resolution, background_color="black")
 
 
-def _atomic(dst: Path, write) -> Path:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.stem}.", suffix=dst.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a static host must be able to read it
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return dst
-
-
 def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] = ("html",),
                  name: str | None = None) -> list[Path]:
     """Write ``<name>.html`` (and ``.pdf``/``.pptx`` if asked) for ``video`` into ``out_dir``.
@@ -273,10 +257,10 @@ def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] 
                              cdn_url=_PLACEHOLDER, title=html.escape(title), controls="false",
                              progress="true", slide_number="false", hash="true").convert_to(staging)
                     tmp.write_text(_inline_reveal(staging.read_text(encoding="utf-8"), reveal), encoding="utf-8")
-                _atomic(dst, write_html)
+                atomic_output(dst, write_html)
             elif fmt == "pdf":
-                _atomic(dst, lambda tmp: PDF(presentation_configs=[presentation]).convert_to(tmp))
+                atomic_output(dst, lambda tmp: PDF(presentation_configs=[presentation]).convert_to(tmp))
             elif fmt == "pptx":
-                _atomic(dst, lambda tmp: PowerPoint(presentation_configs=[presentation]).convert_to(tmp))
+                atomic_output(dst, lambda tmp: PowerPoint(presentation_configs=[presentation]).convert_to(tmp))
             written.append(dst)
     return written

@@ -9,7 +9,21 @@ from __future__ import annotations
 __all__ = ["SCENES"]
 
 #: Registered scene names, in the order a learner should watch them.
-SCENES: tuple[str, ...] = ("derivative", "determinant", "eigen", "gradient_descent", "relu")
+SCENES: tuple[str, ...] = (
+    "derivative",
+    "chain_rule",
+    "integral",
+    "norms",
+    "determinant",
+    "matrix_product",
+    "eigen",
+    "svd_pca",
+    "tangent_plane_hessian",
+    "gradient_descent",
+    "relu",
+    "expectation_lln",
+    "entropy_kl",
+)
 
 if __name__ == "__main__":
     print(" ".join(SCENES))

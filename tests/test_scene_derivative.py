@@ -9,6 +9,17 @@ import pytest
 
 from scenes.components.readout import Readout
 
+
+#: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
+STRESS: list[dict[str, str]] = [
+    {"function": "exp(3*x)", "x0": "1"},
+    {"function": "100*x**3 - x", "x0": "0.2"},
+    {"function": "abs(x)", "x0": "0"},
+]
+#: Keys `mathviz numbers derivative` must print (tests/test_cli.py).
+STORY_KEYS = {"function", "x0", "value", "derivative", "differentiable", "left_derivative",
+              "right_derivative", "secants", "critical_points"}
+
 CASES = {
     "default": None,
     "corner": {"function": "abs(x)", "x0": "0"},

@@ -17,6 +17,17 @@ from scenes.components import style
 from scenes.components.plane import I_HAT_COLOR
 from scenes.components.quality import FrameChecker
 
+
+#: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
+STRESS: list[dict[str, str]] = [
+    {"matrix": "[[8, 3], [2, 6]]"},
+    {"matrix": "[[0.05, 0.02], [0.01, 0.04]]"},
+    {"matrix": "[[1, 2], [2, 4]]"},
+    {"matrix": "[[3, 1, 0], [0, 2, 1], [1, 0, -2]]"},
+]
+#: Keys `mathviz numbers determinant` must print (tests/test_cli.py).
+STORY_KEYS = {"matrix", "det", "orientation", "measure"}
+
 # Updaters run at every frame even under dry_run; two frames a second keep the suite fast.
 FAST = {"frame_rate": 2}
 

@@ -19,6 +19,16 @@ from manim import tempconfig
 from conftest import TINY_RENDER
 from mathviz import registry
 
+
+#: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
+STRESS: list[dict[str, str]] = [
+    {"matrix": "[[40, -30], [25, 60]]"},
+    {"matrix": "[[0.01, 0.02], [0, 0.03]]"},
+    {"matrix": "[[1, 1], [0, 1]]"},
+]
+#: Keys `mathviz numbers eigen` must print (tests/test_cli.py).
+STORY_KEYS = {"matrix", "kind", "eigenvalues", "eigenvectors", "stretch"}
+
 CASES = {
     "distinct-real": "[[3, 1], [0, 2]]",
     "repeated-scalar": "[[2, 0], [0, 2]]",

@@ -18,6 +18,17 @@ from mathviz import registry
 from scenes.components.quality import FrameChecker
 from scenes.gradient_descent import THETA, VIEW3D_REGION
 
+
+#: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
+STRESS: list[dict[str, str]] = [
+    {"steps": "500", "learning_rate": "0.05"},
+    {"surface": "rosenbrock", "steps": "500"},
+    {"learning_rate": "1.2"},
+]
+#: Keys `mathviz numbers gradient_descent` must print (tests/test_cli.py).
+STORY_KEYS = {"surface", "optimizer", "learning_rate", "path", "converged", "diverged",
+              "steps_taken", "final_loss", "stability_bound"}
+
 FAST = {"frame_rate": 2}
 
 

@@ -11,6 +11,15 @@ from conftest import TINY_RENDER
 from mathviz import registry
 from scenes.components import style
 
+
+#: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
+STRESS: list[dict[str, str]] = [
+    {"x": "[99, -99, 0.001, -0.001, 50, -50, 1, 0]", "upstream": "[-99, 99, 1, -1, 0.5, -0.5, 0, 2]"},
+    {"x": "[-1]", "upstream": "[3]", "seed": "7"},
+]
+#: Keys `mathviz numbers relu` must print (tests/test_cli.py).
+STORY_KEYS = {"x", "upstream", "relu", "local_grad", "downstream", "grad_check_max_error"}
+
 CUSTOM = [
     {},
     # the longest list allowed, an exact zero, a large entry and a tiny positive one

@@ -281,17 +281,20 @@ def streak_frequencies(won: np.ndarray, max_k: int = MAX_STREAK, confidence: flo
 class LosingStreak:
     """The longest run of losses in one run: its length, first and last round (1-indexed), and what it did.
 
-    ``excess = length * (loss - E)`` is what the streak added to the sum
-    ``sum (x_i - E)``; it moves the running average at round ``n`` by
-    ``excess / n``. ``shift_after`` and ``shift_at_end`` are that at the
-    streak's last round and at the last round. ``wins_after / rounds_after``
-    is the win frequency of the rounds after the streak (None if there are none).
+    ``excess = sum over the streak of (x_i - E) = length * (loss - E)`` is
+    what the streak added to ``sum (x_i - E)``; it moves the running average
+    at round ``n`` by ``excess / n``. ``shift_after`` and ``shift_at_end`` are
+    that at the streak's last round and at the last round; ``average_after``
+    is the running average at the streak's last round. ``wins_after`` of the
+    ``rounds_after`` rounds after the streak won (``win_rate_after``, None if
+    there are none).
     """
 
     length: int
     first_round: int
     last_round: int
     excess: float
+    average_after: float
     shift_after: float
     shift_at_end: float
     rounds_after: int
@@ -299,9 +302,13 @@ class LosingStreak:
     win_rate_after: float | None
 
 
-def longest_losing_streak(won: np.ndarray, loss: float, mean: float) -> LosingStreak | None:
-    """The longest (earliest, on ties) run of consecutive losses in one run ``won`` (bool per round); None if it never lost."""
+def longest_losing_streak(won: np.ndarray, payoffs: np.ndarray, mean: float) -> LosingStreak | None:
+    """The longest (earliest, on ties) run of consecutive losses in one run; None if it never lost.
+
+    ``won`` and ``payoffs`` are that run's rounds in order; ``mean`` is E.
+    """
     won = np.asarray(won, dtype=bool)
+    payoffs = np.asarray(payoffs, dtype=float)
     lost = np.concatenate([[0], (~won).astype(int), [0]])
     edges = np.diff(lost)
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
@@ -310,10 +317,11 @@ def longest_losing_streak(won: np.ndarray, loss: float, mean: float) -> LosingSt
     lengths = ends - starts
     i = int(np.argmax(lengths))
     length, first, last = int(lengths[i]), int(starts[i]) + 1, int(ends[i])
-    excess = length * (loss - mean)
+    excess = float(np.sum(payoffs[first - 1:last] - mean))
     after = won[last:]
     return LosingStreak(
         length=length, first_round=first, last_round=last, excess=excess,
+        average_after=float(payoffs[:last].sum() / last),
         shift_after=excess / last, shift_at_end=excess / won.size,
         rounds_after=int(after.size), wins_after=int(after.sum()),
         win_rate_after=float(after.mean()) if after.size else None,
@@ -327,7 +335,8 @@ def longest_losing_streak(won: np.ndarray, loss: float, mean: float) -> LosingSt
 class ExpectationStory(Story):
     """Everything the expectation video shows.
 
-    ``sample_n`` are the rounds at which the curves are drawn; ``running[r][i]``
+    ``sample_n`` are the rounds at which the curves are drawn (log-spaced, plus
+    the first round before and the last round of run 1's longest losing streak); ``running[r][i]``
     is run ``r``'s average after ``sample_n[i]`` rounds and ``band[i]`` the
     band's half-width there. ``inside_band`` is the fraction of all (run, n)
     pairs, n = 1 .. rounds, whose average lies inside ``E +- 2 sigma/sqrt(n)``.
@@ -356,6 +365,7 @@ class ExpectationStory(Story):
     final_errors: np.ndarray
     final_band: float
     inside_band: float
+    inside_band_percent: float
     wins_total: int
     win_frequency: float
     confidence: float
@@ -398,9 +408,11 @@ def expectation_story(win: float, lose: float, winning_faces: tuple[int, ...], r
     # game); with sigma = 0 every average is E. Rounding must not decide either, hence a tolerance.
     tolerance = 1e-9 * max(abs(win), abs(lose))
     inside = np.abs(averages - mean) <= band_half_width(n_all, std) + tolerance
+    streak = longest_losing_streak(won[0], payoffs[0], mean)
     sample_n = sample_rounds(rounds)
-    loss = -lose
-    streak = longest_losing_streak(won[0], loss, mean)
+    if streak is not None:
+        # the curves pass exactly through run 1's longest losing streak: its start and its end
+        sample_n = np.union1d(sample_n, [n for n in (streak.first_round - 1, streak.last_round) if n >= 1])
     return ExpectationStory(
         win=win,
         lose=lose,
@@ -424,6 +436,7 @@ def expectation_story(win: float, lose: float, winning_faces: tuple[int, ...], r
         final_errors=averages[:, -1] - mean,
         final_band=float(band_half_width(rounds, std)),
         inside_band=float(inside.mean()),
+        inside_band_percent=100.0 * float(inside.mean()),
         wins_total=int(won.sum()),
         win_frequency=float(won.mean()),
         confidence=CONFIDENCE,

@@ -1,0 +1,614 @@
+"""Expectation and the law of large numbers: the ``expectation_lln`` explainer (issue #9, item 7).
+
+Beats: the dice game as an outcome table (face, probability, payoff); the
+expectation as the probability-weighted sum of the payoffs, and the spread
+sigma of one round; seeded runs of the game with their running averages on
+a log-scaled round axis, funnelling toward E; the band E +- 2 sigma/sqrt(n);
+the gambler's fallacy measured (the win rate right after k losses in a row,
+with its interval, on the line p); and the longest losing streak of run 1,
+never paid back but diluted by the rounds after it.
+
+Every number comes from :func:`mathviz.probability.expectation_story`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+from manim import (
+    BLUE_A,
+    BLUE_C,
+    DOWN,
+    GREEN_C,
+    GREY_A,
+    LEFT,
+    LIGHT_BROWN,
+    ORIGIN,
+    ORANGE,
+    PINK,
+    PURPLE_B,
+    RIGHT,
+    UP,
+    Circle,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    Line,
+    Polygon,
+    RoundedRectangle,
+    SurroundingRectangle,
+    UpdateFromAlphaFunc,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    config,
+)
+
+from mathviz import probability as prob
+from scenes.components import style
+from scenes.components.base import ExplainerScene
+from scenes.components.readout import Readout
+
+__all__ = ["RunningAverages", "format_amount", "format_count", "nice_step", "RUN_COLORS"]
+
+#: One colour per run (never the win, loss or E colours).
+RUN_COLORS = (BLUE_C, ORANGE, PURPLE_B, GREEN_C, PINK, BLUE_A, LIGHT_BROWN, GREY_A)
+WIN_COLOR = style.POSITIVE_COLOR
+LOSE_COLOR = style.NEGATIVE_COLOR
+E_COLOR = style.HIGHLIGHT_COLOR
+MINUS = "\u2212"
+#: The gambler's-fallacy streak length spelled out under the panel.
+SHOWN_STREAK = 3
+#: Left edge of the right-hand column (readouts, the fallacy panel, the dilution).
+COLUMN_LEFT = 2.75
+
+
+def format_amount(value: float, decimals: int = 2) -> str:
+    """An amount as the video prints it: whole numbers with thousands commas, else ``decimals`` places; a real minus."""
+    value = float(value) + 0.0
+    if abs(value - round(value)) < 1e-9:
+        text = f"{int(round(value)):,}"
+    else:
+        text = f"{value:,.{decimals}f}"
+    return text.replace("-", MINUS)
+
+
+def signed(value: float) -> str:
+    """``+300`` or ``-200`` (with a real minus)."""
+    return ("+" if value > 0 else "") + format_amount(value)
+
+
+def format_count(n: int) -> str:
+    return f"{int(n):,}"
+
+
+def typst_number(value: float) -> str:
+    """A payoff inside a Typst formula: negative numbers in parentheses."""
+    text = format_amount(value).replace(",", "").replace(MINUS, "-")
+    return f"({text})" if value < 0 else text
+
+
+def nice_step(span: float, ticks: int = 4) -> float:
+    """A tick step of 1, 2 or 5 times a power of ten giving about ``ticks`` ticks over ``span``."""
+    raw = span / ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+
+
+def faces_phrase(faces: Sequence[int], lang: str) -> str:
+    """``1 or 2`` / ``1 或 2``: the winning faces in words."""
+    names = [str(f) for f in faces]
+    if lang == "zh":
+        return "、".join(names[:-1]) + " 或 " + names[-1] if len(names) > 1 else names[0]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+class RunningAverages(ExplainerScene):
+    """The dice game's expectation, running averages converging to it, and the die's lack of memory."""
+
+    scene_name = "expectation_lln"
+    key_beat = "band"
+
+    # -- beat 1: the outcome table ------------------------------------------------------------------
+
+    @staticmethod
+    def build_die(face: int, size: float = 0.5, color: Any = style.SECONDARY_COLOR) -> VGroup:
+        """A die face with ``face`` pips."""
+        body = RoundedRectangle(width=size, height=size, corner_radius=0.08 * size, color=color, stroke_width=2)
+        spots = {1: [(0, 0)], 2: [(-1, 1), (1, -1)], 3: [(-1, 1), (0, 0), (1, -1)],
+                 4: [(-1, 1), (1, 1), (-1, -1), (1, -1)], 5: [(-1, 1), (1, 1), (0, 0), (-1, -1), (1, -1)],
+                 6: [(-1, 1), (1, 1), (-1, 0), (1, 0), (-1, -1), (1, -1)]}[face]
+        pips = VGroup(*(Dot([0.27 * size * x, 0.27 * size * y, 0], radius=0.075 * size, color=color) for x, y in spots))
+        return VGroup(body, pips)
+
+    def build_table(self) -> VGroup:
+        """Header and one row per face: the die, its probability 1/6 and its payoff (teal wins, red loses)."""
+        s = self.story
+        columns = (-5.7, -4.1, -2.35)
+        top = 2.95
+        row_step = 0.7
+        header = VGroup(*(style.text(word, size=style.SMALL_SIZE, color=style.MUTED_COLOR).move_to([x, top, 0])
+                          for word, x in zip(("face", "probability", "payoff"), columns)))
+        self.table_header = header
+        self.table_rows = VGroup()
+        for i, row in enumerate(s.table):
+            y = top - (i + 1) * row_step
+            color = WIN_COLOR if row.wins else LOSE_COLOR
+            die = self.build_die(row.face).move_to([columns[0], y, 0])
+            probability = style.text(f"1/{prob.FACES}", size=style.LABEL_SIZE).move_to([columns[1], y, 0])
+            payoff = style.text(signed(row.payoff), size=style.LABEL_SIZE, color=color).move_to([columns[2], y, 0])
+            payoff.amount = row.payoff
+            self.table_rows.add(VGroup(die, probability, payoff))
+        rule = Line([columns[0] - 0.6, top - row_step / 2, 0], [columns[2] + 0.9, top - row_step / 2, 0],
+                    color=style.MUTED_COLOR, stroke_width=1.5)
+        self.table = VGroup(header, rule, self.table_rows)
+        return self.table
+
+    # -- beat 2: the expectation --------------------------------------------------------------------
+
+    def expectation_source(self) -> str:
+        """Typst source of ``E = 300 dot 2/6 + (-200) dot 4/6``, each term in its outcome's colour."""
+        terms = []
+        for o in self.story.outcomes:
+            color = (WIN_COLOR if o.wins else LOSE_COLOR).to_hex()
+            terms.append(f'#text(fill: rgb("{color}"))[${typst_number(o.payoff)} dot {len(o.faces)}/{prob.FACES}$]')
+        return "E = " + " + ".join(terms)
+
+    def build_expectation(self) -> VGroup:
+        """The definition, the weighted sum with the story's payoffs, E (exact and as a readout), sigma."""
+        s = self.story
+        definition = style.math("E = sum_x x dot P(x)")
+        self.weighted_sum = style.math(self.expectation_source())
+        exact = s.expectation_exact
+        self.e_readout = Readout("E", s.expectation, story_field="expectation", decimals=2, color=E_COLOR)
+        if "/" in exact and len(exact) <= 14:
+            num, den = exact.split("/")
+            self.exact_value = style.math(f"= {num}/{den}", color=E_COLOR)
+            result = VGroup(self.e_readout, self.exact_value).arrange(RIGHT, buff=0.25)
+        else:
+            self.exact_value = None
+            result = VGroup(self.e_readout)
+        if s.fair:
+            verdict = "E = 0: a fair game, no gain or loss on average."
+        elif s.expectation < 0:
+            verdict = f"E < 0: the player loses {format_amount(-s.expectation)} a round on average."
+        else:
+            verdict = f"E > 0: the player gains {format_amount(s.expectation)} a round on average."
+        self.verdict = style.text(verdict, size=style.SMALL_SIZE, color=E_COLOR)
+        spread = style.math("sigma^2 = sum_x (x - E)^2 dot P(x)", size=style.SMALL_SIZE + 2)
+        self.sigma_readout = Readout("sigma", s.std, story_field="std", decimals=2, size=style.SMALL_SIZE + 2)
+        spread_note = style.text("the spread of a single round", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.spread = VGroup(VGroup(spread, self.sigma_readout).arrange(RIGHT, buff=0.4), spread_note)
+        self.spread.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        self.expectation_block = VGroup(definition, self.weighted_sum, result, self.verdict, self.spread)
+        self.expectation_block.arrange(DOWN, aligned_edge=LEFT, buff=0.38)
+        left = -0.55
+        max_width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - left
+        if self.expectation_block.width > max_width:
+            self.expectation_block.scale_to_fit_width(max_width)
+        self.expectation_block.move_to([left + self.expectation_block.width / 2, 0.9, 0])
+        return self.expectation_block
+
+    def outcome_rows(self, wins: bool) -> VGroup:
+        return VGroup(*(row for row, face in zip(self.table_rows, self.story.table) if face.wins == wins))
+
+    # -- beats 3-4: running averages on a log axis ----------------------------------------------------
+
+    def value_range(self) -> tuple[float, float, float]:
+        """(low, high, step) of the payoff axis: every payoff and 0, on whole ticks."""
+        s = self.story
+        values = [0.0] + [o.payoff for o in s.outcomes]
+        low, high = min(values), max(values)
+        step = nice_step(high - low, ticks=5)
+        return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step, step
+
+    def to_point(self, n: float, value: float) -> np.ndarray:
+        """Scene point of (round n, average value) on the plot: x is log10 n, y counted from the axis' bottom."""
+        low = self.plot_range[0]
+        return self.axes.c2p(math.log10(n), value - low)
+
+    def from_point(self, point: np.ndarray) -> tuple[float, float]:
+        """(n, value) of a scene point, read back through ``axes.p2c``."""
+        x, y = self.axes.p2c(point)[:2]
+        return 10.0 ** x, y + self.plot_range[0]
+
+    def build_plot(self) -> VGroup:
+        """Axes with n on a log scale (a tick per decade), payoff ticks, axis titles and the dashed line at E."""
+        s = self.story
+        low, high, step = self.value_range()
+        self.plot_range = (low, high)
+        decades = math.log10(s.rounds)
+        value_ticks = [low + k * step for k in range(int(round((high - low) / step)) + 1)]
+        value_labels = [style.text(format_amount(v), size=style.SMALL_SIZE) for v in value_ticks]
+        label_width = max(m.width for m in value_labels)
+        left = -config.frame_width / 2 + style.SAFE_MARGIN + 0.1 + label_width + 0.15
+        right = COLUMN_LEFT - 0.65
+        top, bottom = style.CONTENT_TOP - 0.55, style.CAPTION_ZONE_TOP + 0.85
+        self.axes = style.make_axes([0, decades, 1], [0, high - low, step], x_length=right - left,
+                                    y_length=top - bottom, numbers=False)
+        self.axes.move_to([(left + right) / 2, (top + bottom) / 2, 0])
+        for value, label in zip(value_ticks, value_labels):
+            label.next_to(self.to_point(1, value), LEFT, buff=0.15)
+        self.value_labels = VGroup(*value_labels)
+        self.round_labels = VGroup(*(
+            style.text(format_count(10**k), size=style.SMALL_SIZE).next_to(self.to_point(10**k, low), DOWN, buff=0.15)
+            for k in range(int(math.floor(decades + 1e-9)) + 1)
+        ))
+        minor = VGroup()
+        for k in range(int(math.floor(decades)) + 1):
+            for m in range(2, 10):
+                n = m * 10**k
+                if n < s.rounds:
+                    base = self.to_point(n, low)
+                    minor.add(Line(base, base + 0.07 * UP, color=style.MUTED_COLOR, stroke_width=1.5))
+        self.minor_ticks = minor
+        self.round_title = style.text("rounds played, n (log scale)", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.round_title.next_to(self.round_labels, DOWN, buff=0.1).match_x(self.axes)
+        self.value_title = style.text("average payoff after n rounds", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.value_title.next_to(self.axes, UP, buff=0.12).align_to(self.axes, LEFT)
+        grid = VGroup(*(Line(self.to_point(1, v), self.to_point(s.rounds, v), color=style.MUTED_COLOR,
+                             stroke_width=1, stroke_opacity=0.3) for v in value_ticks[1:]))
+        self.e_line = DashedLine(self.to_point(1, s.expectation), self.to_point(s.rounds, s.expectation),
+                                 color=E_COLOR, stroke_width=3, dash_length=0.12)
+        self.e_label = style.math("E", color=E_COLOR).next_to(self.e_line, RIGHT, buff=0.12)
+        self.plot = VGroup(grid, self.axes, minor, self.value_labels, self.round_labels, self.round_title,
+                           self.value_title)
+        return self.plot
+
+    def build_runs(self) -> VGroup:
+        """One polyline per run through (n, running average) at the story's sampled rounds."""
+        s = self.story
+        self.run_curves = VGroup()
+        for r in range(s.runs):
+            curve = VMobject(color=RUN_COLORS[r], stroke_width=2.5)
+            curve.set_points_as_corners([self.to_point(n, v) for n, v in zip(s.sample_n, s.running[r])])
+            curve.is_curve = True
+            self.run_curves.add(curve)
+        return self.run_curves
+
+    def build_run_legend(self) -> VGroup:
+        """Right column: E and sigma, the live round count, each run's final average in its colour."""
+        s = self.story
+        self.column_e = Readout("E", s.expectation, story_field="expectation", decimals=2, color=E_COLOR)
+        self.column_sigma = Readout("sigma", s.std, story_field="std", decimals=2, size=style.SMALL_SIZE + 2)
+        self.n_readout = Readout("n", 1, story_field=None, decimals=0, size=style.SMALL_SIZE + 2)
+        head = VGroup(self.column_e, self.column_sigma).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        title = style.text("average after n rounds", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.run_readouts = VGroup()
+        for r in range(s.runs):
+            swatch = Line(ORIGIN, 0.35 * RIGHT, color=RUN_COLORS[r], stroke_width=5)
+            readout = Readout(f"run {r + 1}", s.running[r][0], story_field=None, decimals=2, math_label=False,
+                              size=style.SMALL_SIZE + 2, color=RUN_COLORS[r])
+            self.run_readouts.add(VGroup(swatch, readout).arrange(RIGHT, buff=0.15))
+        self.run_readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        self.run_legend = VGroup(title, self.n_readout, self.run_readouts).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        column = VGroup(head, self.run_legend).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        column.to_edge(UP, buff=config.frame_height / 2 - style.CONTENT_TOP + 0.05)
+        column.align_to([COLUMN_LEFT, 0, 0], LEFT)
+        self.column_head = head
+        return column
+
+    def band_values(self) -> tuple[np.ndarray, np.ndarray]:
+        """The band's edges E +- 2 sigma/sqrt(n) at the sampled rounds, clipped to the plot."""
+        s = self.story
+        low, high = self.plot_range
+        return np.clip(s.expectation + s.band, low, high), np.clip(s.expectation - s.band, low, high)
+
+    def build_band(self) -> VGroup:
+        """The funnel E +- 2 sigma/sqrt(n) (filled, edges drawn) and its legend below the run list."""
+        s = self.story
+        upper, lower = self.band_values()
+        top = [self.to_point(n, v) for n, v in zip(s.sample_n, upper)]
+        bottom = [self.to_point(n, v) for n, v in zip(s.sample_n, lower)]
+        self.band_fill = Polygon(*top, *bottom[::-1], stroke_width=0, fill_color=E_COLOR, fill_opacity=0.14)
+        self.band_edges = VGroup()
+        for points in (top, bottom):
+            edge = VMobject(color=E_COLOR, stroke_width=2, stroke_opacity=0.7)
+            edge.set_points_as_corners(points)
+            edge.is_curve = True
+            self.band_edges.add(edge)
+        swatch = Polygon([0, 0, 0], [0.4, 0, 0], [0.4, 0.28, 0], [0, 0.28, 0], stroke_width=0, fill_color=E_COLOR,
+                         fill_opacity=0.35)
+        formula = style.math(f"E plus.minus {s.band_sigmas:g} sigma \\/ sqrt(n)", size=style.SMALL_SIZE + 2, color=E_COLOR)
+        self.band_legend_formula = VGroup(swatch, formula).arrange(RIGHT, buff=0.15)
+        self.final_band_readout = Readout(f"{s.band_sigmas:g} sigma \\/ sqrt({s.rounds})", s.final_band,
+                                          story_field="final_band", decimals=2, size=style.SMALL_SIZE + 2)
+        self.inside_readout = Readout("inside the band", s.inside_band_percent, story_field="inside_band_percent",
+                                      decimals=1, math_label=False, size=style.SMALL_SIZE + 2)
+        inside = VGroup(self.inside_readout, style.text("%", size=style.SMALL_SIZE + 2)).arrange(RIGHT, buff=0.08)
+        inside[1].align_to(self.inside_readout.number, DOWN)
+        self.band_legend = VGroup(self.band_legend_formula, self.final_band_readout, inside)
+        self.band_legend.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        self.band_legend.next_to(self.run_legend, DOWN, buff=0.3, aligned_edge=LEFT)
+        return VGroup(self.band_fill, self.band_edges)
+
+    # -- beat 5: the gambler's fallacy --------------------------------------------------------------
+
+    def fallacy_range(self) -> tuple[float, float, float]:
+        """(low, high, step) of the panel's probability axis: p and every interval, on whole ticks in [0, 1]."""
+        s = self.story
+        p = s.p_win
+        spread = max([0.02] + [max(abs(r.ci_low - p), abs(r.ci_high - p), abs(r.frequency - p))
+                               for r in s.streaks if r.count])
+        step = next(v for v in (0.02, 0.05, 0.1, 0.2, 0.5) if v >= spread)
+        low = max(0.0, math.floor((p - spread) / step + 1e-9) * step)
+        high = min(1.0, math.ceil((p + spread) / step - 1e-9) * step)
+        return low, high, step
+
+    def fallacy_point(self, k: float, frequency: float) -> np.ndarray:
+        return self.fallacy_axes.c2p(k, frequency - self.fallacy_range_[0])
+
+    def build_fallacy(self) -> VGroup:
+        """P(win | previous k rounds lost) for k = 1..MAX_STREAK: dots with interval bars on the line p."""
+        s = self.story
+        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - COLUMN_LEFT
+        self.fallacy_title = VGroup(
+            style.text("Win rate right after", size=style.SMALL_SIZE + 2),
+            style.text("k losses in a row", size=style.SMALL_SIZE + 2),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        low, high, step = self.fallacy_range_ = self.fallacy_range()
+        ticks = [low + i * step for i in range(int(round((high - low) / step)) + 1)]
+        y_labels = [style.text(f"{t:.2f}", size=style.SMALL_SIZE) for t in ticks]
+        label_width = max(m.width for m in y_labels)
+        self.fallacy_axes = style.make_axes([0, prob.MAX_STREAK + 0.6, 1], [0, high - low, step],
+                                            x_length=width - label_width - 0.2, y_length=2.0, numbers=False,
+                                            x_axis_config={"include_ticks": False})
+        self.fallacy_title.next_to(self.column_head, DOWN, buff=0.35, aligned_edge=LEFT)
+        self.fallacy_axes.next_to(self.fallacy_title, DOWN, buff=0.3).align_to([COLUMN_LEFT + label_width + 0.2, 0, 0], LEFT)
+        for t, label in zip(ticks, y_labels):
+            label.next_to(self.fallacy_point(0, t), LEFT, buff=0.12)
+        self.fallacy_y_labels = VGroup(*y_labels)
+        self.k_labels = VGroup(*(style.text(str(k), size=style.SMALL_SIZE).next_to(self.fallacy_point(k, low), DOWN, buff=0.12)
+                                 for k in range(1, prob.MAX_STREAK + 1)))
+        k_title = style.math("k", size=style.SMALL_SIZE + 2).next_to(self.fallacy_point(prob.MAX_STREAK + 0.6, low), DOWN, buff=0.12)
+        p_text = f"{len(s.winning_faces)}/{prob.FACES}"
+        self.p_line = DashedLine(self.fallacy_point(0, s.p_win), self.fallacy_point(prob.MAX_STREAK + 0.6, s.p_win),
+                                 color=E_COLOR, stroke_width=2.5, dash_length=0.1)
+        self.fallacy_dots = VGroup()
+        self.fallacy_bars = VGroup()
+        for rec in s.streaks:
+            if not rec.count:
+                continue
+            bar = Line(self.fallacy_point(rec.k, rec.ci_low), self.fallacy_point(rec.k, rec.ci_high),
+                       color=WIN_COLOR, stroke_width=3)
+            caps = VGroup(*(Line(self.fallacy_point(rec.k, v) + 0.08 * LEFT, self.fallacy_point(rec.k, v) + 0.08 * RIGHT,
+                                 color=WIN_COLOR, stroke_width=3) for v in (rec.ci_low, rec.ci_high)))
+            self.fallacy_bars.add(VGroup(bar, caps))
+            dot = Dot(self.fallacy_point(rec.k, rec.frequency), radius=0.07, color=WIN_COLOR)
+            dot.k = rec.k
+            self.fallacy_dots.add(dot)
+        self.fallacy_plot = VGroup(self.fallacy_axes, self.fallacy_y_labels, self.k_labels, k_title, self.p_line)
+        # the note under the panel: the shown streak length in numbers
+        shown = next((r for r in s.streaks if r.k == SHOWN_STREAK), s.streaks[-1])
+        self.shown_streak = shown
+        p_label = style.math(f"p = {p_text}", size=style.SMALL_SIZE + 2, color=E_COLOR)
+        if shown.count:
+            index = s.streaks.index(shown)
+            self.fallacy_count = VGroup(
+                style.text(f"In {format_count(shown.count)} rounds right", size=style.SMALL_SIZE),
+                style.text(f"after {shown.k} losses in a row,", size=style.SMALL_SIZE),
+                style.text(f"the next round won {format_count(shown.wins)}",
+                           size=style.SMALL_SIZE),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            self.fallacy_readout = Readout("win rate", shown.frequency, story_field=f"streaks.{index}.frequency",
+                                           decimals=3, math_label=False, size=style.SMALL_SIZE + 2, color=WIN_COLOR)
+            self.fallacy_interval = style.text(
+                f"{round(100 * s.confidence)}% interval {shown.ci_low:.3f}–{shown.ci_high:.3f}",
+                size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+            rate = VGroup(self.fallacy_readout, p_label).arrange(RIGHT, buff=0.3)
+            note = VGroup(self.fallacy_count, rate, self.fallacy_interval)
+        else:
+            self.fallacy_count = style.text("No face loses: no losing streaks.", size=style.SMALL_SIZE)
+            self.fallacy_readout = None
+            self.fallacy_interval = None
+            note = VGroup(self.fallacy_count, p_label)
+        note.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        note.next_to(self.k_labels, DOWN, buff=0.3).align_to([COLUMN_LEFT, 0, 0], LEFT)
+        self.fallacy_note = note
+        panel = VGroup(self.fallacy_title, self.fallacy_plot, self.fallacy_bars, self.fallacy_dots, note)
+        self.fallacy_title.align_to([COLUMN_LEFT, 0, 0], LEFT)
+        self.fallacy_panel = panel
+        return panel
+
+    # -- beat 6: dilution -----------------------------------------------------------------------------
+
+    def build_dilution(self) -> VGroup:
+        """Run 1's longest losing streak marked on its curve; what it added to the sum and its pull excess / n."""
+        s = self.story
+        streak = s.longest_streak
+        size = style.SMALL_SIZE
+        if streak is None:
+            self.streak_marker = None
+            self.pull_readout = None
+            self.dilution = VGroup(style.text("Every face wins: there is", size=size),
+                                   style.text("no losing streak to dilute.", size=size))
+            self.dilution.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            self.dilution.next_to(self.column_head, DOWN, buff=0.45, aligned_edge=LEFT)
+            return self.dilution
+        where = self.to_point(streak.last_round, streak.average_after)
+        self.streak_marker = Circle(radius=0.22, color=E_COLOR, stroke_width=4).move_to(where)
+        label = style.text(f"{streak.length} losses in a row", size=size, color=E_COLOR)
+        label.add_background_rectangle(opacity=0.85, buff=0.06)
+        # above the marker when there is room, else below it
+        above = where[1] + 0.35 + label.height < self.axes.get_top()[1]
+        label.next_to(self.streak_marker, UP if above else DOWN, buff=0.08)
+        label.shift(RIGHT * min(0.0, self.axes.get_right()[0] - label.get_right()[0]))
+        label.shift(RIGHT * max(0.0, self.axes.get_left()[0] + 0.2 - label.get_left()[0]))
+        self.streak_label = label
+        lose_text = format_amount(-s.lose).replace(",", "").replace(MINUS, "-")
+        lines = [
+            style.text(f"Run 1 lost {streak.length} in a row", size=size),
+            style.text(f"(rounds {format_count(streak.first_round)} to {format_count(streak.last_round)})",
+                       size=size, color=style.MUTED_COLOR),
+            style.text("Its excess over E, summed:", size=size),
+        ]
+        self.excess_readout = Readout(f"{streak.length} dot ({lose_text} - E)", streak.excess,
+                                      story_field="longest_streak.excess", decimals=2, size=size + 2)
+        lines.append(self.excess_readout)
+        if streak.win_rate_after is not None:
+            lines.append(style.text("Nothing pays it back:", size=size))
+            self.after_readout = Readout("win rate after it", streak.win_rate_after,
+                                         story_field="longest_streak.win_rate_after",
+                                         decimals=3, math_label=False, size=size + 2, color=WIN_COLOR)
+            lines.append(self.after_readout)
+        else:
+            self.after_readout = None
+        lines.append(style.text("Its pull on the average", size=size))
+        lines.append(style.text("is only divided by n:", size=size))
+        self.pull_readout = Readout('"pull" = "excess" \\/ n', streak.shift_after,
+                                    story_field="longest_streak.shift_after", decimals=2, size=size + 2, color=E_COLOR)
+        lines.append(self.pull_readout)
+        self.dilution_text = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        self.dilution_text.next_to(self.column_head, DOWN, buff=0.4, aligned_edge=LEFT)
+        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - COLUMN_LEFT
+        if self.dilution_text.width > width:
+            self.dilution_text.scale_to_fit_width(width)
+            self.dilution_text.align_to([COLUMN_LEFT, 0, 0], LEFT)
+        self.dilution = VGroup(self.streak_marker, self.streak_label, self.dilution_text)
+        return self.dilution
+
+    def curve_value(self, run: int, n: float) -> float:
+        """Run ``run``'s drawn polyline at round ``n`` (linear in log n between the story's samples)."""
+        s = self.story
+        return float(np.interp(math.log10(n), np.log10(s.sample_n), s.running[run]))
+
+    # -- the beats ------------------------------------------------------------------------------------
+
+    def captions_for(self) -> dict[str, tuple[str, str]]:
+        s = self.story
+        win, lose = format_amount(s.win), format_amount(s.lose)
+        n_faces = len(s.winning_faces)
+        if n_faces == prob.FACES:
+            game = (f"A fair die: every face wins {win}.", f"掷一枚均匀的骰子：每一面都赢 {win}。")
+        elif n_faces == 0:
+            game = (f"A fair die: every face loses {lose}.", f"掷一枚均匀的骰子：每一面都输 {lose}。")
+        else:
+            game = (f"Roll a fair die: win {win} on a {faces_phrase(s.winning_faces, 'en')}, lose {lose} otherwise.",
+                    f"掷一枚均匀的骰子：掷出 {faces_phrase(s.winning_faces, 'zh')} 赢 {win}，其他点数输 {lose}。")
+        e = format_amount(s.expectation)
+        if s.fair:
+            verdict = ("E = 0: a fair game.", "E = 0：这是一个公平的游戏。")
+        elif s.expectation < 0:
+            verdict = (f"E = {e} < 0: the game loses money.", f"E = {e} < 0：这个游戏平均亏钱。")
+        else:
+            verdict = (f"E = {e} > 0: the game pays on average.", f"E = {e} > 0：这个游戏平均赚钱。")
+        runs, rounds = s.runs, format_count(s.rounds)
+        p_text = f"{n_faces}/{prob.FACES}"
+        return {
+            "game": game,
+            "expectation": (f"Expected value: each payoff times its probability, summed. {verdict[0]}",
+                            f"期望值：每种收益乘以它的概率再求和。{verdict[1]}"),
+            "simulate": (f"Play {runs} run{'s' if runs > 1 else ''} of {rounds} rounds: running averages settle toward E.",
+                         f"模拟 {runs} 组、每组 {rounds} 局：累计平均值逐渐靠近 E。"),
+            "band": ("Their spread shrinks like σ/√n: most stay inside E ± 2σ/√n.",
+                     "波动按 σ/√n 缩小：大多数平均值落在 E ± 2σ/√n 之内。"),
+            "fallacy": (f"After k losses in a row the next round still wins {p_text} of the time: dice have no memory.",
+                        f"连输 k 局之后，下一局赢的概率仍是 {p_text}：骰子没有记忆。"),
+            "dilute": ("Losses are never paid back; new rounds dilute them. That is why the average converges.",
+                       "输掉的不会被“补回来”，只是被新的局数稀释，所以平均值才会收敛。"),
+        }
+
+    def construct(self) -> None:
+        s = self.story
+        captions = self.captions_for()
+
+        self.beat("game", *captions["game"])
+        self.build_table()
+        self.play(FadeIn(self.table_header), Create(self.table[1]), run_time=0.7)
+        self.play(LaggedStart(*(FadeIn(row, shift=0.2 * RIGHT) for row in self.table_rows), lag_ratio=0.15),
+                  run_time=1.8)
+        self.wait(2.0)
+
+        self.beat("expectation", *captions["expectation"])
+        block = self.build_expectation()
+        definition, weighted, result, verdict, spread = block
+        self.play(FadeIn(definition), run_time=0.8)
+        boxes = []
+        for wins in (True, False):
+            rows = self.outcome_rows(wins)
+            if len(rows):
+                boxes.append(SurroundingRectangle(rows, color=WIN_COLOR if wins else LOSE_COLOR, buff=0.05))
+        self.play(*(Create(b) for b in boxes), Write(weighted), run_time=1.6)
+        self.play(FadeIn(result), run_time=0.8)
+        self.play(FadeIn(verdict), Indicate(self.e_readout, color=E_COLOR), run_time=1.0)
+        self.play(FadeIn(spread), run_time=0.8)
+        self.wait(2.0)
+
+        self.beat("simulate", *captions["simulate"])
+        self.play(FadeOut(VGroup(self.table, block, *boxes)), run_time=0.6)
+        self.build_plot()
+        self.build_runs()
+        column = self.build_run_legend()
+        self.play(FadeIn(self.plot), FadeIn(self.column_head), run_time=0.9)
+        self.play(Create(self.e_line), FadeIn(self.e_label), FadeIn(self.run_legend), run_time=0.8)
+        last = len(s.sample_n) - 1
+
+        def advance(_mob: Any, alpha: float) -> None:
+            i = min(last, int(round(alpha * last)))
+            self.n_readout.set_value(int(s.sample_n[i]))
+            for r, row in enumerate(self.run_readouts):
+                row[1].set_value(float(s.running[r][i]))
+
+        self.play(*(Create(c, rate_func=lambda t: t) for c in self.run_curves),
+                  UpdateFromAlphaFunc(VGroup(), advance, rate_func=lambda t: t), run_time=5.0)
+        # at the last round the readouts show the story's final numbers
+        self.n_readout.story_field = "rounds"
+        self.n_readout.set_value(s.rounds)
+        for r, row in enumerate(self.run_readouts):
+            row[1].story_field = f"final_averages.{r}"
+            row[1].set_value(float(s.final_averages[r]))
+        self.wait(1.5)
+
+        self.beat("band", *captions["band"])
+        self.build_band()
+        self.play(FadeIn(self.band_fill), Create(self.band_edges), FadeIn(self.band_legend_formula), run_time=1.5)
+        self.play(FadeIn(VGroup(self.final_band_readout, self.inside_readout)), run_time=0.8)
+        self.wait(2.5)
+
+        self.beat("fallacy", *captions["fallacy"])
+        panel = self.build_fallacy()
+        self.play(FadeOut(VGroup(self.run_legend, self.band_legend)), run_time=0.6)
+        self.play(FadeIn(self.fallacy_title), FadeIn(self.fallacy_plot), run_time=0.9)
+        self.play(LaggedStart(*(FadeIn(VGroup(bar, dot)) for bar, dot in zip(self.fallacy_bars, self.fallacy_dots)),
+                              lag_ratio=0.3), run_time=1.6)
+        self.play(FadeIn(self.fallacy_note), run_time=0.8)
+        self.wait(2.5)
+
+        self.beat("dilute", *captions["dilute"])
+        dilution = self.build_dilution()
+        self.play(FadeOut(panel), self.run_curves[1:].animate.set_stroke(opacity=0.25), self.band_fill.animate.set_fill(opacity=0.07), self.band_edges.animate.set_stroke(opacity=0.3),
+                  run_time=0.8)
+        streak = s.longest_streak
+        if streak is None:
+            self.play(FadeIn(dilution), run_time=0.8)
+            self.wait(3.0)
+            return
+        self.play(Create(self.streak_marker), FadeIn(self.streak_label), run_time=0.8)
+        self.play(FadeIn(self.dilution_text), run_time=1.0)
+        # a dot rides run 1 from the streak's end to the last round while the streak's pull shrinks as excess / n
+        start, end = math.log10(streak.last_round), math.log10(s.rounds)
+        tracker = ValueTracker(start)
+        rider = Dot(self.to_point(streak.last_round, streak.average_after), radius=0.07, color=E_COLOR)
+        self.rider = rider
+        self.pull_readout.story_field = None
+
+        def follow(dot: Dot) -> None:
+            n = 10.0 ** tracker.get_value()
+            dot.move_to(self.to_point(n, self.curve_value(0, n)))
+            self.pull_readout.set_value(streak.excess / n)
+
+        rider.add_updater(follow)
+        self.add(rider)
+        self.play(tracker.animate.set_value(end), run_time=3.0, rate_func=lambda t: t)
+        rider.clear_updaters()
+        self.pull_readout.story_field = "longest_streak.shift_at_end"
+        self.pull_readout.set_value(streak.shift_at_end)
+        self.wait(3.0)
+

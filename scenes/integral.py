@@ -1,0 +1,650 @@
+"""The integral is signed area (issue #9, item 2), drawn from :mod:`mathviz.integral`.
+
+Beats: the graph of f with the area between it and the x-axis shaded, above
+the axis in one colour and below it in another, with the areas and quad's
+integral; rectangles of one rule as n doubles, the sum and its error on
+screen; the three rules' errors on a log-log plot with the ratio by which
+each shrinks when n doubles and the measured order; sin on [-pi, pi], whose
+areas above and below cancel; the area function A(x) traced under the graph
+of f, its tangent's slope equal to the height f(x).
+
+Every number on screen is read from the story; the scene only places and
+moves mobjects.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORANGE,
+    PURPLE,
+    RIGHT,
+    UP,
+    YELLOW,
+    Axes,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    Line,
+    Polygon,
+    ReplacementTransform,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    config,
+    linear,
+)
+
+from mathviz.integral import IntegralStory, SignedArea
+from scenes.components import style
+from scenes.components.base import ExplainerScene
+from scenes.components.quality import lookup
+from scenes.components.readout import Readout
+from scenes.components.typst_expr import to_typst
+from scenes.derivative import clip_segment, nice_ticks
+
+__all__ = ["RiemannSums", "RULE_COLORS", "RULE_SYMBOLS"]
+
+#: Colour of each rule's error line on the log-log plot.
+RULE_COLORS = {"left": ORANGE, "right": PURPLE, "midpoint": YELLOW}
+#: The Typst symbol of each rule's sum.
+RULE_SYMBOLS = {"left": "L_n", "right": "R_n", "midpoint": "M_n"}
+AREA_COLOR = style.ACCENT_COLOR
+HEIGHT_COLOR = style.HIGHLIGHT_COLOR
+
+
+def shown(value: float | None) -> float:
+    """The value as a readout shows it: ``-0.0`` (from -2e-16) is shown as 0, not "-0.000"."""
+    if value is None:
+        return float("nan")
+    return 0.0 if value == 0 else float(value)
+
+
+def decimals_for(values: Sequence[float | None]) -> int:
+    """3 decimals, fewer for large values so the largest shows about 6 significant digits (at least 1)."""
+    largest = max((abs(v) for v in values if v is not None and math.isfinite(v)), default=0.0)
+    whole = math.floor(math.log10(largest)) + 1 if largest >= 1 else 1
+    return int(min(3, max(1, 6 - whole)))
+
+
+def error_decimals(values: Sequence[float | None]) -> int:
+    """Decimals that show the smallest nonzero |error| with 3 significant digits (3 to 7),
+    fewer if the largest would then need more than 8 digits."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
+    if not finite:
+        return 3
+    wanted = 2 - math.floor(math.log10(min(finite)))
+    largest = max(finite)
+    room = 8 - (math.floor(math.log10(largest)) + 1 if largest >= 1 else 1)
+    return int(min(7, max(decimals_for(finite), min(wanted, room))))
+
+
+class RiemannSums(ExplainerScene):
+    """Signed area, Riemann sums converging at their rates, cancellation, and A'(x) = f(x)."""
+
+    scene_name = "integral"
+    story: IntegralStory
+
+    #: Regions (left, bottom, right, top) in scene units that hold a plot and its tick labels.
+    FULL_REGION = (-6.95, -3.0, 1.3, 3.45)
+    TOP_REGION = (-6.95, 0.75, 1.3, 3.45)
+    BOTTOM_REGION = (-6.95, -3.05, 1.3, 0.2)
+    #: Left edge of the panel of formulas and readouts right of the plots.
+    PANEL_LEFT = 1.85
+    ROW_GAP = 0.22
+    #: Half-length of the tangent to A, in scene units.
+    TANGENT_HALF_LENGTH = 1.1
+    #: Seconds for the sweep of x from a to b in the last beat.
+    SWEEP_TIME = 7.0
+
+    # -- story values ------------------------------------------------------------------------------
+
+    def value(self, path: str) -> Any:
+        """The story's JSON value at ``path`` (``"sums.left.2.error"``): what a readout bound to it shows."""
+        if not hasattr(self, "_story_dict"):
+            self._story_dict = self.story.to_dict()
+        return lookup(self._story_dict, path)
+
+    def readout(self, label: str, path: str, *, decimals: int = 3, color: Any = style.SECONDARY_COLOR,
+                size: float = style.READOUT_SIZE) -> Readout:
+        """A readout of the story field ``path``, its number centred on the ``=`` sign."""
+        readout = Readout(label, shown(self.value(path)), story_field=path, decimals=decimals, color=color, size=size)
+        equals = readout.label.family_members_with_points()[-1]
+        readout.number.set_y(equals.get_center()[1])
+        return readout
+
+    def bind(self, readout: Readout, path: str) -> Readout:
+        """Point ``readout`` at ``path`` and show that value (keeping its place: numbers grow rightwards)."""
+        if readout.story_field != path:
+            left = readout.number.get_left()
+            readout.story_field = path
+            readout.set_value(shown(self.value(path)))
+            readout.number.move_to(left, aligned_edge=LEFT)
+        return readout
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    @property
+    def panel_width(self) -> float:
+        return config.frame_width / 2 - style.SAFE_MARGIN - 0.05 - self.PANEL_LEFT
+
+    def panel_place(self, mobject: Any, top: float, widest: float | None = None) -> Any:
+        """Put ``mobject`` in the right panel with its top at ``top``, shrunk to the panel's width.
+
+        A readout is fitted while showing ``widest`` (the longest value it will show).
+        """
+        current = mobject.value if isinstance(mobject, Readout) else None
+        if widest is not None and current is not None:
+            mobject.set_value(widest)
+        if mobject.width > self.panel_width:
+            mobject.scale_to_fit_width(self.panel_width)
+        mobject.next_to(np.array([self.PANEL_LEFT, top, 0.0]), DOWN + RIGHT, buff=0)
+        if widest is not None and current is not None:
+            mobject.set_value(current)
+            mobject.number.next_to(mobject.label, RIGHT, buff=0.15)
+            mobject.number.set_y(mobject.label.family_members_with_points()[-1].get_center()[1])
+        return mobject
+
+    def below(self, mobject: Any, gap: float | None = None) -> float:
+        """The top of the next panel row under ``mobject``."""
+        return float(mobject.get_bottom()[1]) - (self.ROW_GAP if gap is None else gap)
+
+    @staticmethod
+    def widest(values: Sequence[float | None], decimals: int) -> float:
+        """The value of ``values`` with the longest printed form."""
+        finite = [shown(v) for v in values if v is not None]
+        return max(finite, key=lambda v: len(f"{v:.{decimals}f}"))
+
+    # -- builders ----------------------------------------------------------------------------------
+
+    def build_axes(self, region: Sequence[float], x_range: Sequence[float], y_range: Sequence[float],
+                   y_label: str = "f(x)") -> Axes:
+        """Axes over ``x_range`` x ``y_range`` with their tick numbers outside the plot, all inside ``region``.
+
+        The x numbers run under the plot's bottom edge and the y numbers left of its left edge, so no
+        rectangle, shading or curve ever runs through them; the x-axis itself is the line y = 0.
+        """
+        left, bottom, right, top = region
+        x_lo, x_hi = x_range
+        y_lo, y_hi = y_range
+        y_ticks, y_decimals = nice_ticks(y_lo, y_hi, target=max(3, min(6, round(top - bottom))))
+        x_ticks, x_decimals = nice_ticks(x_lo, x_hi, target=6)
+        y_numbers = [style.text(f"{v:.{y_decimals}f}", size=style.SMALL_SIZE) for v in y_ticks]
+        label_width = max((m.width for m in y_numbers), default=0.0)
+        plot_left = left + label_width + 0.15
+        plot_bottom = bottom + 0.45
+        label_y = style.math(y_label, size=style.LABEL_SIZE)
+        plot_top = top - label_y.height - 0.12
+        axes = style.make_axes([x_lo, x_hi, x_hi - x_lo], [y_lo, y_hi, y_hi - y_lo], right - plot_left,
+                               plot_top - plot_bottom, numbers=False, axis_config={"include_ticks": False})
+        axes.shift(np.array([plot_left, plot_bottom, 0.0]) - axes.c2p(x_lo, y_lo))
+        numbers = VGroup()
+        for value, number in zip(y_ticks, y_numbers):
+            axes.y_axis.add(axes.y_axis.get_tick(value))
+            number.next_to(axes.c2p(x_lo, value), LEFT, buff=0.12)
+            numbers.add(number)
+        last_right = -math.inf
+        for value in x_ticks:
+            axes.x_axis.add(axes.x_axis.get_tick(value))
+            number = style.text(f"{value:.{x_decimals}f}", size=style.SMALL_SIZE)
+            number.next_to(axes.c2p(value, y_lo), DOWN, buff=0.12)
+            if number.get_left()[0] > last_right + 0.12 and number.get_right()[0] <= right + 0.3:
+                numbers.add(number)
+                last_right = number.get_right()[0]
+        label_x = style.math("x", size=style.LABEL_SIZE).next_to(axes.c2p(x_hi, y_lo), DOWN + RIGHT, buff=0.08)
+        if label_x.get_right()[0] > right + 0.35 or any(label_x.get_left()[0] < n.get_right()[0] + 0.08
+                                                          and abs(label_x.get_y() - n.get_y()) < 0.3 for n in numbers):
+            label_x.next_to(axes.c2p(x_hi, 0.0), UP + LEFT, buff=0.08)
+        label_y.next_to(axes.c2p(x_lo, y_hi), UP + RIGHT, buff=0.06)
+        frame = VGroup(Line(axes.c2p(x_lo, y_lo), axes.c2p(x_hi, y_lo)), Line(axes.c2p(x_lo, y_lo), axes.c2p(x_lo, y_hi)))
+        frame.set_stroke(style.MUTED_COLOR, width=1.5, opacity=0.6)
+        axes.add(frame, numbers, label_x, label_y)
+        axes.tick_numbers, axes.axis_titles = numbers, VGroup(label_x, label_y)
+        # where Manim keeps tick numbers: the frame-quality guard knows them as axis labels there
+        axes.y_axis.numbers = numbers
+        axes.x_range_shown, axes.y_range_shown = (x_lo, x_hi), (y_lo, y_hi)
+        return axes
+
+    @staticmethod
+    def plot_range(signed: SignedArea) -> tuple[float, float]:
+        """The x window of a signed area's plot: [a, b] with 4% to spare at each end."""
+        pad = 0.04 * (signed.b - signed.a)
+        return signed.a - pad, signed.b + pad
+
+    def build_signed_axes(self, signed: SignedArea, region: Sequence[float] | None = None) -> Axes:
+        return self.build_axes(region or self.FULL_REGION, self.plot_range(signed), signed.y_range)
+
+    @staticmethod
+    def build_curve(axes: Axes, points: np.ndarray, color: Any, width: float = 4) -> VMobject:
+        """The polyline through ``points`` ((n, 2) graph units) on ``axes``."""
+        curve = VMobject(color=color, stroke_width=width)
+        curve.set_points_as_corners(axes.c2p(points[:, 0], points[:, 1]).T)
+        curve.is_curve = True  # text must not be drawn over it (frame-quality guard)
+        return curve
+
+    @staticmethod
+    def sign_color(sign: float) -> Any:
+        return style.POSITIVE_COLOR if sign > 0 else style.NEGATIVE_COLOR
+
+    def build_shading(self, axes: Axes, signed: SignedArea, upto: float | None = None,
+                      opacity: float = 0.45) -> VGroup:
+        """Each lobe of ``signed`` (up to x = ``upto``) filled between the curve and the x-axis,
+        above the axis in the positive colour, below in the negative one; ``.sign`` on each piece."""
+        shading = VGroup()
+        graph = signed.graph
+        for lobe in signed.lobes:
+            hi = lobe["hi"] if upto is None else min(lobe["hi"], upto)
+            if lobe["sign"] == 0 or hi <= lobe["lo"]:
+                continue
+            inside = graph[(graph[:, 0] >= lobe["lo"]) & (graph[:, 0] <= hi)]
+            if upto is not None and hi < lobe["hi"]:
+                inside = np.vstack([inside, [hi, np.interp(hi, graph[:, 0], graph[:, 1])]])
+            if len(inside) < 2:
+                continue
+            outline = np.vstack([[inside[0, 0], 0.0], inside, [inside[-1, 0], 0.0]])
+            piece = Polygon(*axes.c2p(outline[:, 0], outline[:, 1]).T, stroke_width=0)
+            piece.set_fill(self.sign_color(lobe["sign"]), opacity=opacity)
+            piece.sign = lobe["sign"]
+            shading.add(piece)
+        return shading
+
+    def build_rectangles(self, axes: Axes, rule: str, n: int) -> VGroup:
+        """The story's ``n`` rectangles of ``rule``: width Δx, height f(x_i), coloured by sign.
+
+        ``.heights`` and ``.samples`` hold the story's values; ``.dots`` (few rectangles only) mark
+        where each height is taken on the curve.
+        """
+        lefts, samples, heights = self.story.rectangles(rule, n)
+        width = self.story.record(rule, n)["width"]
+        stroke = 1.5 if n <= 32 else (0.8 if n <= 128 else 0.0)
+        rectangles = VGroup()
+        for left, height in zip(lefts, heights):
+            corners = axes.c2p(np.array([left, left + width, left + width, left]),
+                               np.array([0.0, 0.0, height, height])).T
+            rect = Polygon(*corners, stroke_color=style.SECONDARY_COLOR, stroke_width=stroke, stroke_opacity=0.7)
+            rect.set_fill(self.sign_color(height), opacity=0.55)
+            rect.sign = 1 if height > 0 else -1
+            rectangles.add(rect)
+        rectangles.heights, rectangles.samples, rectangles.rect_width = heights, samples, width
+        rectangles.rule, rectangles.n = rule, n
+        dots = VGroup(*[Dot(axes.c2p(x, y), radius=0.05, color=style.SECONDARY_COLOR)
+                        for x, y in zip(samples, heights)]) if n <= 16 else VGroup()
+        rectangles.dots = dots
+        return rectangles
+
+    def build_title(self, function: str) -> Any:
+        title = style.math(f"f(x) = {to_typst(function)}", size=style.TITLE_SIZE, color=style.FUNCTION_COLOR)
+        return self.panel_place(title, 3.8)
+
+    @staticmethod
+    def integral_label(signed: SignedArea, limits: tuple[str, str] | None = None) -> str:
+        """Typst for the integral of f over the interval of ``signed`` (limits as numbers unless given)."""
+        a, b = limits or (f"{signed.a:.4g}".replace("-", "−"), f"{signed.b:.4g}".replace("-", "−"))
+        return f"integral_({a})^({b}) f(x) dif x"
+
+    def build_area_readouts(self, prefix: str, signed: SignedArea, top: float,
+                            limits: tuple[str, str] | None = None) -> VGroup:
+        """The integral (quad) and the areas above and below the axis of ``signed`` (story path ``prefix``)."""
+        values = [signed.integral, signed.positive_area, signed.negative_area]
+        decimals = decimals_for(values)
+        total = self.readout(self.integral_label(signed, limits), f"{prefix}integral", decimals=decimals)
+        above = self.readout('"area above"', f"{prefix}positive_area", decimals=decimals, color=style.POSITIVE_COLOR)
+        below = self.readout('"area below"', f"{prefix}negative_area", decimals=decimals, color=style.NEGATIVE_COLOR)
+        self.panel_place(total, top)
+        note = style.text(f"scipy quad, error estimate {signed.quad_error:.0e}", size=style.SMALL_SIZE,
+                          color=style.MUTED_COLOR)
+        self.panel_place(note, self.below(total, 0.12))
+        self.panel_place(above, self.below(note, 0.3))
+        self.panel_place(below, self.below(above))
+        group = VGroup(above, below, total, note)
+        group.total, group.above, group.below, group.note = total, above, below, note
+        return group
+
+    def build_error_plot(self, origin: np.ndarray, width: float = 3.3, height: float = 2.1) -> Axes | None:
+        """Log-log axes of |error| against n (n doubling), lower-left corner at ``origin``, with each
+        inexact rule's error line in ``.lines`` (drawn separately). None when every rule is exact.
+        """
+        story = self.story
+        errors = [abs(r["error"]) for rule in story.sums for r in story.sums[rule] if r["error"] != 0.0]
+        if not errors:
+            return None
+        logs = np.log10(errors)
+        y_lo, y_hi = math.floor(float(logs.min())), math.ceil(float(logs.max()))
+        if y_hi == y_lo:
+            y_hi += 1
+        x_lo, x_hi = math.log2(story.ns[0]), math.log2(story.ns[-1])
+        plot = style.make_axes([0, x_hi - x_lo + 0.3, 1], [0, y_hi - y_lo, 1], width, height, numbers=False,
+                               axis_config={"include_ticks": False})
+        plot.shift(np.asarray(origin) - plot.c2p(0, 0))
+        plot.log_origin = (x_lo - 0.15, y_lo)
+        last_right = -math.inf
+        for n in story.ns:
+            point = self.error_point(plot, n, 10.0**y_lo)
+            plot.x_axis.add(Line(point, point + 0.08 * UP, stroke_width=2))
+            label = style.text(str(n), size=style.SMALL_SIZE).next_to(point, DOWN, buff=0.1)
+            if label.get_left()[0] > last_right + 0.1:
+                plot.x_axis.add(label)
+                last_right = label.get_right()[0]
+        e_label = style.math('abs("error")', size=style.SMALL_SIZE).next_to(plot.y_axis.get_end(), UP, buff=0.08)
+        step = max(1, math.ceil((y_hi - y_lo) / 4))
+        last_bottom = e_label.get_bottom()[1] - 0.05
+        for k in range(y_hi, y_lo - 1, -step):
+            point = self.error_point(plot, story.ns[0], 10.0**k)
+            point[0] = plot.c2p(0, 0)[0]
+            plot.y_axis.add(Line(point, point + 0.08 * RIGHT, stroke_width=2))
+            label = style.math(f"10^({k})", size=style.SMALL_SIZE).next_to(point, LEFT, buff=0.1)
+            if label.get_top()[1] < last_bottom - 0.05:
+                plot.y_axis.add(label)
+                last_bottom = label.get_bottom()[1]
+        n_label = style.math("n", size=style.LABEL_SIZE).next_to(plot.x_axis.get_end(), RIGHT, buff=0.1)
+        plot.add(n_label, e_label)
+        plot.lines = {}
+        for rule in story.sums:
+            if not story.exact[rule]:
+                plot.lines[rule] = self.build_error_line(plot, rule)
+        return plot
+
+    def error_point(self, plot: Axes, n: float, error: float) -> np.ndarray:
+        """Scene point of (n, |error|) on the log-log plot."""
+        x0, y0 = plot.log_origin
+        return plot.c2p(math.log2(n) - x0, math.log10(error) - y0)
+
+    def build_error_line(self, plot: Axes, rule: str) -> VGroup:
+        """The rule's |error| against n as dots joined by a line (exact sums left out)."""
+        points = [self.error_point(plot, r["n"], abs(r["error"])) for r in self.story.sums[rule] if r["error"] != 0.0]
+        line = VGroup()
+        if len(points) >= 2:
+            path = VMobject(color=RULE_COLORS[rule], stroke_width=3)
+            path.set_points_as_corners(points)
+            path.is_curve = True
+            line.add(path)
+        line.add(*[Dot(p, radius=0.045, color=RULE_COLORS[rule]) for p in points])
+        return line
+
+    def build_rate_table(self, top: float) -> VGroup:
+        """Per rule: its name, the error ratio at the last doubling and the measured order (or "exact")."""
+        story = self.story
+        last = len(story.ns) - 1
+        header = style.text(f"from n = {story.ns[last - 1]} to {story.ns[last]}, the error shrinks by:",
+                            size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        rows = VGroup()
+        for rule in story.sums:
+            name = style.text(rule, size=style.LABEL_SIZE, color=RULE_COLORS[rule])
+            record = story.sums[rule][last]
+            if record["ratio"] is None:
+                text = "exact: error 0" if story.exact[rule] else f"error 0 at n = {story.ns[last]}"
+                cells = [style.text(text, size=style.LABEL_SIZE, color=RULE_COLORS[rule])]
+            else:
+                cells = [self.readout('"ratio"', f"sums.{rule}.{last}.ratio", decimals=2, color=RULE_COLORS[rule]),
+                         self.readout('"order"', f"orders.{rule}", decimals=2, color=RULE_COLORS[rule])]
+            row = VGroup(name, *cells)
+            row.cells = cells
+            rows.add(row)
+        # three columns: the names, the ratios, the orders
+        name_width = max(row[0].width for row in rows)
+        ratio_width = max((row.cells[0].width for row in rows if len(row.cells) == 2), default=0.0)
+        for row in rows:
+            row[0].move_to(np.zeros(3), aligned_edge=LEFT)
+            x = name_width + 0.3
+            for cell in row.cells:
+                cell.move_to(np.array([x, 0.0, 0.0]), aligned_edge=LEFT)
+                x += ratio_width + 0.4
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        header.next_to(rows, UP, aligned_edge=LEFT, buff=0.18)
+        table = VGroup(header, rows)
+        self.panel_place(table, top)
+        table.header, table.rows = header, rows
+        return table
+
+    # -- beats -------------------------------------------------------------------------------------
+
+    def construct(self) -> None:
+        self.beat_area()
+        self.beat_riemann()
+        self.beat_rates()
+        self.beat_cancel()
+        self.beat_ftc()
+
+    def beat_area(self) -> None:
+        story = self.story
+        self.beat("area", en="The integral of f from a to b is the signed area: below the x-axis counts negative",
+                  zh="f 从 a 到 b 的积分是有向面积：x 轴下方的面积记为负")
+        self.axes = self.build_signed_axes(story.signed)
+        self.graph = self.build_curve(self.axes, story.signed.graph, style.FUNCTION_COLOR)
+        self.shading = self.build_shading(self.axes, story.signed)
+        self.title = self.build_title(story.function)
+        self.area_readouts = self.build_area_readouts("", story.signed, self.below(self.title, 0.35))
+        self.play(FadeIn(self.axes), FadeIn(self.title), run_time=0.8)
+        self.play(Create(self.graph), run_time=1.5)
+        self.play(FadeIn(self.shading), FadeIn(self.area_readouts.above), FadeIn(self.area_readouts.below), run_time=1.0)
+        self.play(FadeIn(self.area_readouts.total), FadeIn(self.area_readouts.note), run_time=0.8)
+        self.wait(1.6)
+
+    def beat_riemann(self) -> None:
+        story = self.story
+        rule = story.rule
+        self.beat("riemann", en=f"Riemann sums: {rule} rectangles of width Δx = (b − a)/n; as n grows the sum tends to the integral",
+                  zh={"left": "黎曼和：取左端点的矩形", "right": "黎曼和：取右端点的矩形",
+                      "midpoint": "黎曼和：取中点的矩形"}[rule] + "，宽 Δx = (b − a)/n；n 越大，和越接近积分")
+        records = story.sums[rule]
+        self.rectangles = self.build_rectangles(self.axes, rule, story.ns[0])
+        sum_decimals = decimals_for([r["sum"] for r in records] + [story.integral])
+        errors_shown = error_decimals([r["error"] for r in records])
+        self.n_readout = self.readout("n", f"sums.{rule}.0.n", decimals=0)
+        self.width_readout = self.readout("Delta x", f"sums.{rule}.0.width", decimals=decimals_for([r["width"] for r in records]))
+        self.sum_readout = self.readout(RULE_SYMBOLS[rule], f"sums.{rule}.0.sum", decimals=sum_decimals,
+                                        color=RULE_COLORS[rule])
+        self.error_readout = self.readout(f"{RULE_SYMBOLS[rule]} - integral_a^b f", f"sums.{rule}.0.error",
+                                          decimals=errors_shown)
+        readouts = self.area_readouts
+        top = self.below(readouts.note, 0.3)
+        row = VGroup(self.n_readout, self.width_readout)
+        self.width_readout.set_value(self.widest([r["width"] for r in records], self.width_readout.number.num_decimal_places))
+        row.arrange(RIGHT, buff=0.6)
+        self.panel_place(row, top)
+        self.bind_reset(self.width_readout, f"sums.{rule}.0.width")
+        self.panel_place(self.sum_readout, self.below(row), self.widest([r["sum"] for r in records], sum_decimals))
+        self.panel_place(self.error_readout, self.below(self.sum_readout),
+                         self.widest([r["error"] for r in records], errors_shown))
+        self.play(self.shading.animate.set_fill(opacity=0.12), FadeOut(readouts.above), FadeOut(readouts.below),
+                  run_time=0.6)
+        self.remove(readouts.above, readouts.below)
+        self.play(FadeIn(self.rectangles), FadeIn(self.rectangles.dots), FadeIn(row), FadeIn(self.sum_readout),
+                  FadeIn(self.error_readout), run_time=1.0)
+        self.add(self.graph)  # the curve stays on top of the rectangles
+        self.wait(1.0)
+        for k, n in enumerate(story.ns[1:], start=1):
+            new = self.build_rectangles(self.axes, rule, n)
+            for readout, key in ((self.n_readout, "n"), (self.width_readout, "width"), (self.sum_readout, "sum"),
+                                 (self.error_readout, "error")):
+                self.bind(readout, f"sums.{rule}.{k}.{key}")
+            self.play(ReplacementTransform(self.rectangles, new), FadeOut(self.rectangles.dots), FadeIn(new.dots),
+                      run_time=0.8)
+            self.remove(self.rectangles.dots)
+            self.add(self.graph)
+            self.rectangles = new
+            self.wait(0.5)
+        self.play(Indicate(self.error_readout, color=style.HIGHLIGHT_COLOR), run_time=0.8)
+        self.wait(0.8)
+
+    def bind_reset(self, readout: Readout, path: str) -> Readout:
+        """Show ``path``'s value in ``readout`` without moving it (after laying it out for its widest value)."""
+        left = readout.number.get_left()
+        readout.story_field = path
+        readout.set_value(shown(self.value(path)))
+        readout.number.move_to(left, aligned_edge=LEFT)
+        return readout
+
+    def beat_rates(self) -> None:
+        story = self.story
+        if story.textbook_rates:
+            en, zh = ("Double n: left and right errors halve (order 1), the midpoint error quarters (order 2)",
+                      "n 翻倍：左、右和的误差减半（1 阶），中点和的误差变为四分之一（2 阶）")
+        elif all(story.exact.values()):
+            en, zh = "Here every rule is exact: the sums equal the integral for every n", "这里每种规则都精确：任何 n 的和都等于积分"
+        else:
+            en, zh = "Double n and compare how fast each rule's error shrinks: the measured orders", "n 翻倍，比较每种规则误差缩小的速度：实测阶数"
+        self.beat("rates", en=en, zh=zh)
+        leaving = [self.n_readout, self.width_readout, self.sum_readout, self.error_readout]
+        self.play(*[FadeOut(m) for m in leaving], run_time=0.5)
+        self.remove(*leaving)
+        self.rate_table = self.build_rate_table(self.below(self.area_readouts.note, 0.3))
+        # the plot fills the panel under the table down to the caption band, its numbers left of and under it
+        origin = np.array([self.PANEL_LEFT + 0.95, style.CAPTION_ZONE_TOP + 0.5, 0.0])
+        top = self.below(self.rate_table, 0.45)
+        right = config.frame_width / 2 - style.SAFE_MARGIN - 0.45
+        self.error_plot = self.build_error_plot(origin, width=right - origin[0], height=max(1.0, top - origin[1]))
+        if self.error_plot is not None:
+            self.play(FadeIn(self.error_plot), FadeIn(self.rate_table.header),
+                      *[FadeIn(row[0]) for row in self.rate_table.rows], run_time=0.8)
+        else:
+            self.play(FadeIn(self.rate_table.header), *[FadeIn(row[0]) for row in self.rate_table.rows], run_time=0.8)
+        n_show = story.ns[1]
+        for rule, row in zip(story.sums, self.rate_table.rows):
+            new = self.build_rectangles(self.axes, rule, n_show)
+            animations = [ReplacementTransform(self.rectangles, new), FadeOut(self.rectangles.dots), FadeIn(new.dots)]
+            if self.error_plot is not None and rule in self.error_plot.lines:
+                animations.append(Create(self.error_plot.lines[rule]))
+            self.play(*animations, run_time=1.0)
+            self.remove(self.rectangles.dots)
+            self.add(self.graph)
+            self.rectangles = new
+            self.play(*[FadeIn(cell) for cell in row.cells], run_time=0.5)
+            self.wait(0.9)
+        self.wait(1.2)
+
+    def beat_cancel(self) -> None:
+        story = self.story
+        c = story.cancellation
+        self.beat("cancel", en="sin on [−π, π]: the area above the axis cancels the area below, so the integral is 0",
+                  zh="sin 在 [−π, π] 上：轴上方的面积与下方的面积相互抵消，积分为 0")
+        old = [m for m in self.mobjects if m is not self._caption_mob]
+        self.play(*[FadeOut(m) for m in old], run_time=0.6)
+        self.remove(*old)
+        self.sine_axes = self.build_signed_axes(c)
+        self.sine_graph = self.build_curve(self.sine_axes, c.graph, style.FUNCTION_COLOR)
+        self.sine_shading = self.build_shading(self.sine_axes, c)
+        self.sine_title = self.build_title(c.function)
+        self.sine_readouts = self.build_area_readouts("cancellation.", c, self.below(self.sine_title, 0.35),
+                                                      limits=("−pi", "pi"))
+        self.play(FadeIn(self.sine_axes), FadeIn(self.sine_title), Create(self.sine_graph), run_time=1.2)
+        self.play(FadeIn(self.sine_shading), FadeIn(self.sine_readouts.above), FadeIn(self.sine_readouts.below),
+                  run_time=1.0)
+        self.play(FadeIn(self.sine_readouts.total), FadeIn(self.sine_readouts.note), run_time=0.8)
+        self.play(Indicate(self.sine_readouts.total, color=style.HIGHLIGHT_COLOR), run_time=0.8)
+        self.wait(1.4)
+
+    def tangent_to_area(self, axes: Axes, x: float, area: float, slope: float) -> Line:
+        """The tangent to A at (x, A(x)) with ``slope`` in graph units, a fixed length on screen, clipped to the plot."""
+        point = axes.c2p(x, area)
+        direction = axes.c2p(x + 1.0, area + slope) - point
+        direction = direction / np.linalg.norm(direction)
+        (x_lo, x_hi), (y_lo, y_hi) = axes.x_range_shown, axes.y_range_shown
+        half = self.TANGENT_HALF_LENGTH
+        clipped = clip_segment(point - half * direction, point + half * direction, axes.c2p(x_lo, y_lo),
+                               axes.c2p(x_hi, y_hi))
+        start, end = clipped if clipped is not None else (point, point + 1e-3 * RIGHT)
+        return Line(start, end, color=style.TANGENT_COLOR, stroke_width=4)
+
+    def build_ftc_frame(self, index: int) -> VGroup:
+        """For the area sample ``index``: the shading of f up to x, the height bar f(x), A traced up to x,
+        and the tangent to A at x with the story's slope."""
+        story = self.story
+        record = story.area[index]
+        x = record["x"]
+        shading = VGroup(*self.build_shading(self.top_axes, story.signed, upto=x)) if index > 0 else VGroup()
+        bar = Line(self.top_axes.c2p(x, 0.0), self.top_axes.c2p(x, record["value"]), color=HEIGHT_COLOR, stroke_width=6)
+        traced = np.array([[r["x"], r["area"]] for r in story.area[: index + 1]])
+        trace = VGroup(self.build_curve(self.bottom_axes, traced, AREA_COLOR)) if index > 0 else VGroup()
+        tangent = self.tangent_to_area(self.bottom_axes, x, record["area"], record["slope"])
+        dot = Dot(self.bottom_axes.c2p(x, record["area"]), radius=0.07, color=AREA_COLOR)
+        group = VGroup(shading, bar, trace, tangent, dot)
+        group.shading, group.bar, group.trace, group.tangent, group.dot, group.index = shading, bar, trace, tangent, dot, index
+        return group
+
+    def beat_ftc(self) -> None:
+        story = self.story
+        self.beat("ftc", en="The area function A(x) = ∫ from a to x of f: its slope at x is the height f(x)",
+                  zh="面积函数 A(x) = ∫ₐˣ f：它在 x 处的斜率正好是高度 f(x)")
+        old = [m for m in self.mobjects if m is not self._caption_mob]
+        self.play(*[FadeOut(m) for m in old], run_time=0.6)
+        self.remove(*old)
+        x_range = self.plot_range(story.signed)
+        self.top_axes = self.build_axes(self.TOP_REGION, x_range, story.signed.y_range)
+        self.bottom_axes = self.build_axes(self.BOTTOM_REGION, x_range, story.area_range, y_label="A(x)")
+        # both plots share one x scale: line their left edges up
+        shift = self.top_axes.c2p(x_range[0], 0)[0] - self.bottom_axes.c2p(x_range[0], 0)[0]
+        if shift > 0:
+            self.bottom_axes = self.build_axes((self.BOTTOM_REGION[0] + shift, *self.BOTTOM_REGION[1:]), x_range,
+                                               story.area_range, y_label="A(x)")
+        elif shift < 0:
+            self.top_axes = self.build_axes((self.TOP_REGION[0] - shift, *self.TOP_REGION[1:]), x_range,
+                                            story.signed.y_range)
+        self.ftc_graph = self.build_curve(self.top_axes, story.signed.graph, style.FUNCTION_COLOR)
+        self.title = self.build_title(story.function)
+        definition = style.math("A(x) = integral_a^x f(t) dif t", size=style.LABEL_SIZE, color=AREA_COLOR)
+        self.definition = self.panel_place(definition, self.below(self.title, 0.3))
+        samples = story.area
+        last = len(samples) - 1
+        values = [r["value"] for r in samples]
+        slopes = [r["slope"] for r in samples]
+        areas = [r["area"] for r in samples]
+        xs = [r["x"] for r in samples]
+        height_decimals = decimals_for(values + slopes)
+        self.x_readout = self.readout("x", "area.0.x", decimals=decimals_for(xs))
+        self.area_readout = self.readout("A(x)", "area.0.area", decimals=decimals_for(areas), color=AREA_COLOR)
+        self.slope_readout = self.readout('"slope of" A', "area.0.slope", decimals=height_decimals,
+                                          color=style.TANGENT_COLOR)
+        self.height_readout = self.readout("f(x)", "area.0.value", decimals=height_decimals, color=HEIGHT_COLOR)
+        top = self.below(self.definition, 0.35)
+        for readout, vals in ((self.x_readout, xs), (self.area_readout, areas), (self.slope_readout, slopes),
+                              (self.height_readout, values)):
+            self.panel_place(readout, top, self.widest(vals, readout.number.num_decimal_places))
+            top = self.below(readout, 0.3 if readout is self.area_readout else None)
+        note = style.text("slope of the green tangent\n= height of the yellow bar", size=style.SMALL_SIZE,
+                          color=style.MUTED_COLOR)
+        self.ftc_note = self.panel_place(note, self.below(self.height_readout, 0.3))
+        self.play(FadeIn(self.top_axes), FadeIn(self.bottom_axes), FadeIn(self.title), FadeIn(self.definition),
+                  Create(self.ftc_graph), run_time=1.2)
+        index = ValueTracker(0)
+        self.ftc = self.build_ftc_frame(0)
+        self.play(FadeIn(self.ftc), *[FadeIn(r) for r in (self.x_readout, self.area_readout, self.slope_readout,
+                                                          self.height_readout)], FadeIn(self.ftc_note), run_time=0.8)
+
+        def follow(mob: VGroup) -> None:
+            i = int(min(last, max(0, round(index.get_value()))))
+            if i == mob.index:
+                return
+            fresh = self.build_ftc_frame(i)
+            # Manim keeps drawing, until the sweep ends, every part the group had when it began: the
+            # lines and the dot stay the same objects, the shading's and trace's parts are swapped
+            # (they began empty)
+            for name in ("bar", "tangent", "dot"):
+                getattr(mob, name).become(getattr(fresh, name))
+            for name in ("shading", "trace"):
+                part = getattr(mob, name)
+                part.remove(*part.submobjects)
+                part.add(*getattr(fresh, name).submobjects)
+            mob.index = i
+            for readout, key in ((self.x_readout, "x"), (self.area_readout, "area"), (self.slope_readout, "slope"),
+                                 (self.height_readout, "value")):
+                self.bind(readout, f"area.{i}.{key}")
+
+        # the curve of f on top of its shading; the readouts after the updated group (Manim redraws from there)
+        self.add(self.ftc, self.ftc_graph, self.x_readout, self.area_readout, self.slope_readout, self.height_readout)
+        self.ftc.add_updater(follow)
+        self.play(index.animate.set_value(last), run_time=self.SWEEP_TIME, rate_func=linear)
+        self.ftc.remove_updater(follow)
+        follow(self.ftc)
+        end_note = style.math(f"A(b) = {self.integral_label(story.signed)}", size=style.LABEL_SIZE,
+                              color=AREA_COLOR)
+        self.end_note = self.panel_place(end_note, self.below(self.ftc_note, 0.3))
+        self.play(FadeIn(self.end_note), Indicate(self.area_readout, color=style.HIGHLIGHT_COLOR), run_time=1.0)
+        self.wait(2.0)

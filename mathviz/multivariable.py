@@ -65,6 +65,7 @@ __all__ = [
     "PLANE_HALF",
     "PLANE_MIN_HALF",
     "PLANE_RISE",
+    "TANGENT_REACH",
     "PARAMS",
     "parse_surface",
     "make_surface",
@@ -96,11 +97,14 @@ CONTOUR_LEVELS = 8
 #: An eigenvalue counts as zero when |lambda| <= DEGENERATE_RTOL * (largest |second derivative| on the window).
 DEGENERATE_RTOL = 1e-6
 #: Half the side of the drawn tangent-plane patch as a fraction of the window's width ...
-PLANE_HALF = 0.22
+PLANE_HALF = 0.25
 #: ... shrunk so the patch rises at most PLANE_RISE times the surface's height range from its centre ...
 PLANE_RISE = 0.45
 #: ... but never below this fraction of the window (a very steep surface lets the box grow instead).
 PLANE_MIN_HALF = 0.07
+#: The tangent lines reach this many patch half-sizes either side of the point (past the patch, so
+#: they read as lines, not as the patch's edges).
+TANGENT_REACH = 1.8
 #: Starts per axis of the critical-point search.
 SEARCH_STARTS = 7
 #: Newton steps of the critical-point search (enough for the linear convergence into a degenerate point).
@@ -500,11 +504,12 @@ class TangentPlaneStory(Story):
 
     ``slice_x`` is the curve z = f(x, y0) (rows [x, y0, z]) and ``slice_y`` the
     curve z = f(x0, y) (rows [x0, y, z]); ``tangent_x`` and ``tangent_y`` are
-    their tangent segments at the point (two rows [x, y, z] each), both lying
-    in the tangent plane, whose patch has the corners ``plane_corners``
+    their tangent segments at the point (two rows [x, y, z] each, reaching
+    TANGENT_REACH patch half-sizes either way), both lying in the tangent plane, whose patch has the corners ``plane_corners``
     (counter-clockwise from (x0 - r, y0 - r)). ``directions`` has rows
     [angle, D_u f]. ``glide`` has rows [x, y, f, f_x, f_y] from the point to
-    ``critical_point`` (empty when there is none or the way is not finite).
+    ``critical_point`` (empty when there is none or the way is not finite); the
+    patch keeps its half-size ``plane_half_size`` all the way.
     """
 
     surface: str
@@ -531,7 +536,6 @@ class TangentPlaneStory(Story):
     critical_point: CriticalPoint | None
     min_gradient_norm: float
     glide: np.ndarray
-    glide_half_size: float
     examples: tuple[Example, ...]
     slice_x: np.ndarray = field(repr=False)
     slice_y: np.ndarray = field(repr=False)
@@ -608,19 +612,20 @@ def tangent_plane_story(*, surface: GraphSurface, point: np.ndarray) -> TangentP
         rows[-1, 2:] = (featured.value, *featured.gradient)
         if np.all(np.isfinite(rows)):
             glide = rows
-    r = plane_half_size(width, span, [(fx, fy)])
-    r_glide = plane_half_size(width, span, glide[:, 3:5]) if len(glide) else r
+    # One patch size for the point and the whole glide, so the plane never jumps in size.
+    r = plane_half_size(width, span, [(fx, fy), *glide[:, 3:5]])
 
     corners = np.array([[x0 - r, y0 - r], [x0 + r, y0 - r], [x0 + r, y0 + r], [x0 - r, y0 + r]])
     plane_z = tangent_plane(f0, (fx, fy), (x0, y0), corners[:, 0], corners[:, 1])
     plane_corners = tuple((float(cx), float(cy), float(cz)) for (cx, cy), cz in zip(corners, plane_z))
-    tangent_x = ((x0 - r, y0, f0 - fx * r), (x0 + r, y0, f0 + fx * r))
-    tangent_y = ((x0, y0 - r, f0 - fy * r), (x0, y0 + r, f0 + fy * r))
+    reach = TANGENT_REACH * r
+    tangent_x = ((x0 - reach, y0, f0 - fx * reach), (x0 + reach, y0, f0 + fx * reach))
+    tangent_y = ((x0, y0 - reach, f0 - fy * reach), (x0, y0 + reach, f0 + fy * reach))
 
-    # The box holds the surface, the patch at the point and every patch of the glide.
-    heights = [lo, hi, *plane_z]
+    # The box holds the surface, both tangent lines, the patch at the point and every patch of the glide.
+    heights = [lo, hi, *plane_z, tangent_x[0][2], tangent_x[1][2], tangent_y[0][2], tangent_y[1][2]]
     for row in glide:
-        rise = (abs(row[3]) + abs(row[4])) * r_glide
+        rise = (abs(row[3]) + abs(row[4])) * r
         heights += [row[2] - rise, row[2] + rise]
     box_lo, box_hi = min(heights), max(heights)
     if not box_hi > box_lo:  # a flat surface still needs a box
@@ -667,7 +672,6 @@ def tangent_plane_story(*, surface: GraphSurface, point: np.ndarray) -> TangentP
         critical_point=featured,
         min_gradient_norm=min_norm,
         glide=glide,
-        glide_half_size=r_glide,
         examples=tuple(_example(name) for name in EXAMPLES),
         slice_x=slice_x,
         slice_y=slice_y,

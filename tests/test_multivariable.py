@@ -333,7 +333,7 @@ def test_the_box_holds_the_surface_the_plane_and_every_glide_plane(surface, poin
     assert lo <= s.z_range[0] and s.z_range[1] <= hi
     for px, py, pz in (*s.plane_corners, *s.tangent_x, *s.tangent_y):
         assert lo <= pz <= hi
-    r = s.glide_half_size
+    r = s.plane_half_size
     for x, y, f, fx, fy in s.glide:
         for dx in (-r, r):
             for dy in (-r, r):

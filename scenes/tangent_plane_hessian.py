@@ -1,0 +1,786 @@
+"""Partial derivatives, the tangent plane and the Hessian: the ``tangent_plane_hessian`` explainer.
+
+Beats: the surface z = f(x, y) with the point (x0, y0); the slice y = y0 and
+its tangent line (slope f_x); the slice x = x0 and its tangent line (slope
+f_y); the tangent plane the two lines span; the gradient on a top-view
+contour inset, where a unit direction u sweeps around and the directional
+derivative D_u f = grad f . u peaks along grad f; the plane gliding to the
+nearest critical point, where it lies flat (or, with none in view, an honest
+note); the Hessian's eigenvalues and the verdict there; and the
+second-derivative test on a row of four small surfaces (minimum, maximum,
+saddle, and the degenerate monkey saddle where the test cannot decide).
+
+Every number comes from :func:`mathviz.multivariable.tangent_plane_story`.
+Surfaces are :class:`~scenes.components.surface.MeshSurface` drawn by
+:class:`~scenes.components.surface.MeshCamera` (one vectorised pass a frame);
+the camera turns once, briefly; readouts, captions and the inset are drawn in
+screen space. Tests read curves, lines and plane corners back through the 3D
+axes' ``p2c``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from manim import (
+    BLACK,
+    DEGREES,
+    DOWN,
+    LEFT,
+    ORANGE,
+    OUT,
+    RIGHT,
+    TEAL,
+    UP,
+    WHITE,
+    Arrow,
+    Create,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Line,
+    ManimColor,
+    Mobject,
+    Polygon,
+    Rectangle,
+    ThreeDAxes,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    config,
+    linear,
+)
+
+from mathviz.multivariable import Example, GraphSurface, TangentPlaneStory
+from scenes.components import style
+from scenes.components.base import ExplainerThreeDScene
+from scenes.components.readout import Readout
+from scenes.components.surface import MeshCamera, MeshSurface, height_color, height_fractions, typst_formula
+from scenes.gradient_descent import level_readout, make_cheap_to_copy, show_value
+
+__all__ = ["TangentPlaneHessian", "ContourInset", "fmt", "signed"]
+
+#: Where the 3D view goes on screen: x from, x to, y from, y to (scene units).
+VIEW3D_REGION = (-6.95, 1.85, -3.3, 3.1)
+#: The right column: its left edge and the top of its text block; the contour inset's centre and side.
+COLUMN_LEFT = 2.15
+COLUMN_TOP = 3.75
+INSET_CENTER = (4.75, -1.45)
+INSET_SIZE = 2.75
+#: Camera: elevation (from the vertical) and the opening turn of the azimuth.
+PHI = 62 * DEGREES
+THETA = -58 * DEGREES
+THETA_SWEEP = -80 * DEGREES
+MESH_RESOLUTION = 32
+MINI_RESOLUTION = 20
+BOX_SIDE = 5.0
+BOX_HEIGHT = 2.8
+#: The classification row: the side and height of each small box in world units.
+MINI_SIDE = 2.0
+MINI_HEIGHT = 1.3
+MINI_REGION = (-6.8, 6.8, -1.0, 2.5)
+
+POINT_COLOR = style.HIGHLIGHT_COLOR
+SLICE_X_COLOR = ORANGE
+SLICE_Y_COLOR = TEAL
+PLANE_COLOR = style.ACCENT_COLOR
+GRADIENT_COLOR = style.GRADIENT_COLOR
+KIND_COLORS = {"minimum": style.POSITIVE_COLOR, "maximum": style.NEGATIVE_COLOR, "saddle": style.HIGHLIGHT_COLOR,
+               "degenerate": style.MUTED_COLOR}
+KIND_NAMES = {
+    "minimum": ("minimum", "极小值"),
+    "maximum": ("maximum", "极大值"),
+    "saddle": ("saddle", "鞍点"),
+    "degenerate": ("test inconclusive", "无法判断"),
+}
+
+
+def fmt(value: float | None, digits: int = 3) -> str:
+    """A story number as text: fixed decimals, scientific when those would hide it, no '-0.000'."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    if value != 0 and (abs(value) >= 1e5 or abs(value) < 0.5 * 10 ** (-digits)):
+        if abs(value) < 1e-12:
+            return f"{0:.{digits}f}"
+        return f"{value:.{max(digits - 1, 1)}e}"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def signed(value: float, digits: int = 3) -> str:
+    """``+ 1.234`` or ``- 1.234`` for a term after another one."""
+    text = fmt(abs(value), digits)
+    return f"- {text}" if value < 0 and float(text) != 0 else f"+ {text}"
+
+
+def shifted(name: str, value: float, digits: int = 2) -> str:
+    """``(x - 0.9)`` or ``(x + 0.6)`` or just ``x`` for a shift by ``value``."""
+    text = fmt(abs(value), digits)
+    if float(text) == 0:
+        return name
+    return f"({name} {'-' if value > 0 else '+'} {text})"
+
+
+def shown(value: float, decimals: int = 3) -> float:
+    """A readout value without a negative zero."""
+    return 0.0 if abs(value) < 0.5 * 10 ** (-decimals) else float(value)
+
+
+class ContourInset(VGroup):
+    """A top view of the surface: framed window, end ticks, axis names and the story's level curves."""
+
+    def __init__(self, story: TangentPlaneStory, *, center: Sequence[float], size: float) -> None:
+        (a, b), (c, d) = story.window
+        scale = size / max(b - a, d - c)
+        axes = style.make_axes([a, b, b - a], [c, d, d - c], (b - a) * scale, (d - c) * scale, numbers=False)
+        axes.move_to([center[0], center[1], 0.0])
+        # A closure, not an attribute: fades deep-copy mobjects, and copying axes is slow.
+        self._axes = lambda: axes
+        self.window = story.window
+        border = Rectangle(width=(b - a) * scale, height=(d - c) * scale, stroke_color=style.MUTED_COLOR,
+                           stroke_width=2).move_to(axes.c2p((a + b) / 2, (c + d) / 2))
+        _, _, grid = story.graph.grid()
+        fractions = height_fractions(np.array(story.levels), grid) if story.levels else []
+        self.lines = VGroup()
+        for level, pieces, fraction in zip(story.levels, story.contours, fractions):
+            for piece in pieces:
+                line = VMobject(stroke_color=height_color(float(fraction)), stroke_width=2.5)
+                line.set_points_as_corners(self.to_scene(piece))
+                line.level = level
+                self.lines.add(line)
+        small = style.SMALL_SIZE
+        self.ticks = VGroup(
+            style.text(f"{a:g}", size=small).next_to(axes.c2p(a, c), DOWN, buff=0.1),
+            style.text(f"{b:g}", size=small).next_to(axes.c2p(b, c), DOWN, buff=0.1),
+            style.text(f"{c:g}", size=small).next_to(axes.c2p(a, c), LEFT, buff=0.1, aligned_edge=DOWN),
+            style.text(f"{d:g}", size=small).next_to(axes.c2p(a, d), LEFT, buff=0.1, aligned_edge=UP),
+        )
+        self.names = VGroup(
+            style.math("x").next_to(axes.c2p((a + b) / 2, c), DOWN, buff=0.1),
+            style.math("y").next_to(axes.c2p(a, (c + d) / 2), LEFT, buff=0.12),
+        )
+        super().__init__(self.lines, border, self.ticks, self.names)
+
+    @property
+    def axes(self) -> Any:
+        return self._axes()
+
+    def to_scene(self, xy: np.ndarray) -> np.ndarray:
+        xy = np.atleast_2d(np.asarray(xy, dtype=float))
+        return np.array([self.axes.c2p(p[0], p[1]) for p in xy])
+
+    def point(self, xy: Sequence[float]) -> np.ndarray:
+        return np.asarray(self.axes.c2p(xy[0], xy[1]))
+
+    def unit(self) -> float:
+        """Scene units per graph unit."""
+        (a, b), _ = self.window
+        return float(np.linalg.norm(self.point((b, 0)) - self.point((a, 0)))) / (b - a)
+
+
+class TangentPlaneHessian(ExplainerThreeDScene):
+    """Slices and partial derivatives, the tangent plane, the gradient, the Hessian test."""
+
+    scene_name = "tangent_plane_hessian"
+    story: TangentPlaneStory
+
+    def __init__(self, story: TangentPlaneStory | None = None, lang: str = "en", **kwargs: Any) -> None:
+        kwargs.setdefault("camera_class", MeshCamera)
+        super().__init__(story=story, lang=lang, **kwargs)
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def play(self, *animations: Any, **kwargs: Any) -> None:
+        for item in [*self.mobjects, *animations]:
+            mob = getattr(item, "mobject", item)
+            if isinstance(mob, Mobject):
+                make_cheap_to_copy(mob)
+        super().play(*animations, **kwargs)
+
+    @property
+    def mesh_camera(self) -> MeshCamera:
+        return self.renderer.camera
+
+    def say(self, en: str, zh: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def add_3d(self, *mobjects: Mobject) -> None:
+        self.mesh_camera.add_3d(*mobjects)
+
+    def project(self, point: Sequence[float]) -> np.ndarray:
+        """Where the world ``point`` appears on screen now."""
+        cam = self.mesh_camera
+        cam.reset_rotation_matrix()
+        x, y, _ = cam.project_point(np.asarray(point, dtype=float))
+        return np.array([x, y, 0.0])
+
+    def pin(self, mobject: Mobject, point: Sequence[float]) -> Mobject:
+        """A screen-space label at the projection of the world ``point`` (re-placed while the camera turns)."""
+        mobject.world_anchor = np.asarray(point, dtype=float)
+        mobject.move_to(self.project(mobject.world_anchor))
+        return mobject
+
+    def follow_camera(self, *labels: Mobject, on: bool = True) -> None:
+        for label in labels:
+            if on:
+                label.add_updater(lambda m: m.move_to(self.project(m.world_anchor)))
+            else:
+                label.clear_updaters()
+
+    def billboard_dot(self, axes: ThreeDAxes, xyz: Sequence[float], color: Any = POINT_COLOR,
+                      radius: float = 0.09) -> Dot:
+        """A disc facing the camera at the graph point ``xyz``."""
+        dot = Dot(radius=radius, color=color).set_stroke(BLACK, width=2)
+        dot.move_to(axes.c2p(*xyz))
+        self.mesh_camera.add_fixed_orientation_mobjects(dot, center_func=dot.get_center)
+        return dot
+
+    def clear_all(self, run_time: float = 0.8) -> None:
+        leaving = [m for m in self.mobjects if m is not self._caption_mob]
+        if leaving:
+            self.play(*[FadeOut(m) for m in leaving], run_time=run_time)
+            self.remove(*leaving)
+
+    def place_column(self, group: Mobject, top: float = COLUMN_TOP) -> Mobject:
+        """Put a left-aligned text block in the right column, from ``top`` down."""
+        group.move_to([COLUMN_LEFT + group.width / 2, top - group.height / 2, 0])
+        return group
+
+    @staticmethod
+    def fit_line(line: Mobject) -> Mobject:
+        """Shrink one line of the column to the column's width (long numbers), never the whole column."""
+        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - COLUMN_LEFT
+        if line.width > width:
+            line.scale_to_fit_width(width)
+        return line
+
+    # -- 3D building blocks ------------------------------------------------------------------------
+
+    def build_axes3d(self, window: Sequence[Sequence[float]], z_range: Sequence[float], side: float = BOX_SIDE,
+                     height: float = BOX_HEIGHT, center: Sequence[float] = (0.0, 0.0, 0.0)) -> ThreeDAxes:
+        """3D axes (not drawn) mapping (x, y, z) into a box centred on ``center``."""
+        (a, b), (c, d) = window
+        lo, hi = z_range
+        if not hi > lo:
+            lo, hi = lo - 1.0, hi + 1.0
+        unit = side / max(b - a, d - c)
+        axes = ThreeDAxes(x_range=[a, b, b - a], y_range=[c, d, d - c], z_range=[lo, hi, hi - lo],
+                          x_length=(b - a) * unit, y_length=(d - c) * unit, z_length=height,
+                          axis_config={"include_ticks": False, "include_tip": False})
+        axes.shift(np.asarray(center, dtype=float) - np.asarray(axes.c2p((a + b) / 2, (c + d) / 2, (lo + hi) / 2)))
+        axes.z_bounds = (lo, hi)
+        return axes
+
+    def build_surface(self, graph: GraphSurface, axes: ThreeDAxes, resolution: int = MESH_RESOLUTION,
+                      opacity: float = 1.0) -> MeshSurface:
+        (a, b), (c, d) = graph.window
+        x = np.linspace(a, b, resolution + 1)
+        y = np.linspace(c, d, resolution + 1)
+        xx, yy = np.meshgrid(x, y)
+        lo, hi = axes.z_bounds
+        heights = np.clip(graph(xx, yy), lo, hi)
+        _, _, reference = graph.grid()
+        mesh = MeshSurface(axes, x, y, heights, color_reference=reference, opacity=opacity)
+        self.add_3d(mesh)
+        return mesh
+
+    def build_box(self, axes: ThreeDAxes, window: Sequence[Sequence[float]]) -> VGroup:
+        """Floor edges and the z axis of the box, with pinned labels x, y, z and the window's ends."""
+        (a, b), (c, d) = window
+        lo, hi = axes.z_bounds
+        edge = dict(stroke_color=style.MUTED_COLOR, stroke_width=2)
+        lines = VGroup(
+            Line(axes.c2p(a, d, lo), axes.c2p(b, d, lo), **edge).set_stroke(opacity=0.45),
+            Line(axes.c2p(a, c, lo), axes.c2p(a, d, lo), **edge).set_stroke(opacity=0.45),
+            Line(axes.c2p(a, c, lo), axes.c2p(b, c, lo), **edge),
+            Line(axes.c2p(b, c, lo), axes.c2p(b, d, lo), **edge),
+            Line(axes.c2p(a, c, lo), axes.c2p(a, c, hi), **edge),
+        )
+        self.add_3d(lines)
+        unit = float(np.linalg.norm(axes.c2p(b, c, lo) - axes.c2p(a, c, lo))) / (b - a)
+        pad = 0.42 / unit
+        small = style.SMALL_SIZE
+        labels = VGroup(
+            self.pin(style.math("x"), axes.c2p((a + b) / 2, c - pad, lo)),
+            self.pin(style.math("y"), axes.c2p(b + pad, (c + d) / 2, lo)),
+            self.pin(style.math("z"), axes.c2p(a, c, hi) + 0.4 * OUT),
+            self.pin(style.text(f"{a:g}", size=small), axes.c2p(a + 0.1 * pad, c - 0.55 * pad, lo)),
+            self.pin(style.text(f"{b:g}", size=small), axes.c2p(b, c - 0.55 * pad, lo)),
+            self.pin(style.text(f"{d:g}", size=small), axes.c2p(b + 0.55 * pad, d, lo)),
+        )
+        box = VGroup(lines, labels)
+        box.lines, box.labels = lines, labels
+        return box
+
+    def fit_camera(self, corners: np.ndarray, thetas: Sequence[float], region: Sequence[float],
+                   label_margin: tuple[float, float] = (1.3, 0.9)) -> None:
+        """Zoom and shift so the projected ``corners`` fit ``region`` at every theta the camera passes."""
+        cam = self.mesh_camera
+        cam.screen_offset = np.zeros(2)
+        cam.set_zoom(1.0)
+        cam.set_phi(PHI)
+        boxes = []
+        for theta in thetas:
+            cam.set_theta(theta)
+            cam.reset_rotation_matrix()
+            boxes.append(cam.project_points(corners)[:, :2])
+        pts = np.vstack(boxes)
+        low, high = pts.min(axis=0), pts.max(axis=0)
+        x0, x1, y0, y1 = region
+        zoom = min((x1 - x0 - label_margin[0]) / (high[0] - low[0]), (y1 - y0 - label_margin[1]) / (high[1] - low[1]))
+        cam.set_zoom(zoom)
+        cam.screen_offset = np.array([(x0 + x1) / 2, (y0 + y1) / 2]) - (low + high) / 2 * zoom
+        cam.set_theta(thetas[-1])
+        cam.reset_rotation_matrix()
+
+    @staticmethod
+    def box_corners(axes: ThreeDAxes, window: Sequence[Sequence[float]]) -> np.ndarray:
+        (a, b), (c, d) = window
+        lo, hi = axes.z_bounds
+        return np.array([axes.c2p(x, y, z) for x in (a, b) for y in (c, d) for z in (lo, hi)])
+
+    def build_curve(self, axes: ThreeDAxes, rows: np.ndarray, color: Any, width: float = 5.0) -> VMobject:
+        """A polyline through graph points ``rows`` (x, y, z) drawn in 3D with a dark outline."""
+        curve = VMobject(stroke_color=color, stroke_width=width)
+        curve.set_points_as_corners(np.array([axes.c2p(*row) for row in rows]))
+        curve.set_stroke(BLACK, width=width + 3, background=True)
+        self.add_3d(curve)
+        return curve
+
+    def build_segment(self, axes: ThreeDAxes, ends: Sequence[Sequence[float]], color: Any) -> Line:
+        """A straight 3D segment in a light tint of ``color``, so it stands apart from its curve."""
+        tint = ManimColor(color).interpolate(ManimColor(WHITE), 0.55)
+        line = Line(axes.c2p(*ends[0]), axes.c2p(*ends[1]), stroke_color=tint, stroke_width=6)
+        line.set_stroke(BLACK, width=9, background=True)
+        self.add_3d(line)
+        return line
+
+    def plane_points(self, axes: ThreeDAxes, center: Sequence[float], value: float, slopes: Sequence[float],
+                     half: float) -> np.ndarray:
+        """Scene corners of the square patch of the plane z = value + f_x dx + f_y dy around ``center``."""
+        x0, y0 = center
+        rows = []
+        for dx, dy in ((-half, -half), (half, -half), (half, half), (-half, half)):
+            rows.append(axes.c2p(x0 + dx, y0 + dy, value + slopes[0] * dx + slopes[1] * dy))
+        return np.array(rows)
+
+    def build_plane(self, axes: ThreeDAxes) -> Polygon:
+        s = self.story
+        plane = Polygon(*self.plane_points(axes, s.point, s.value, (s.partial_x, s.partial_y), s.plane_half_size),
+                        stroke_color=PLANE_COLOR, stroke_width=3, fill_color=PLANE_COLOR, fill_opacity=0.55)
+        self.add_3d(plane)
+        return plane
+
+    def build_slice_wall(self, axes: ThreeDAxes, along: str) -> Polygon:
+        """The vertical plane y = y0 (``along="x"``) or x = x0 (``along="y"``), translucent."""
+        s = self.story
+        (a, b), (c, d) = s.window
+        lo, hi = axes.z_bounds
+        x0, y0 = s.point
+        if along == "x":
+            corners = [(a, y0, lo), (b, y0, lo), (b, y0, hi), (a, y0, hi)]
+            color = SLICE_X_COLOR
+        else:
+            corners = [(x0, c, lo), (x0, d, lo), (x0, d, hi), (x0, c, hi)]
+            color = SLICE_Y_COLOR
+        wall = Polygon(*[axes.c2p(*p) for p in corners], stroke_color=color, stroke_width=1.5, stroke_opacity=0.6,
+                       fill_color=color, fill_opacity=0.16)
+        self.add_3d(wall)
+        return wall
+
+    # -- beats --------------------------------------------------------------------------------------
+
+    def construct(self) -> None:
+        self.beat_surface()
+        self.beat_slice_x()
+        self.beat_slice_y()
+        self.beat_plane()
+        self.beat_gradient()
+        self.beat_critical_point()
+        if self.story.critical_point is not None:
+            self.beat_hessian()
+        self.beat_classify()
+        self.wait(1.5)
+
+    def beat_surface(self) -> None:
+        s = self.story
+        self.beat("surface", en="A surface z = f(x, y): every point (x, y) gets a height",
+                  zh="曲面 z = f(x, y)：平面上每个点 (x, y) 都有一个高度")
+        self.axes = self.build_axes3d(s.window, s.box_z_range)
+        self.fit_camera(self.box_corners(self.axes, s.window), np.linspace(THETA_SWEEP, THETA, 5), VIEW3D_REGION)
+        self.mesh_camera.set_theta(THETA_SWEEP)
+        self.mesh_camera.reset_rotation_matrix()
+        self.surface = self.build_surface(s.graph, self.axes)
+        self.box = self.build_box(self.axes, s.window)
+        title = style.math(f"f(x, y) = {typst_formula(s.graph.f)}")
+        if title.width > 8.4:
+            title.scale_to_fit_width(8.4)
+        self.title = title.to_edge(UP, buff=0.3).to_edge(LEFT, buff=style.SAFE_MARGIN + 0.25)
+        self.play(FadeIn(self.surface), FadeIn(self.box), FadeIn(self.title), run_time=1.2)
+        self.follow_camera(*self.box.labels)
+        self.move_camera(theta=THETA, run_time=2.0)
+        self.follow_camera(*self.box.labels, on=False)
+
+        x0, y0 = s.point
+        self.dot = self.billboard_dot(self.axes, (x0, y0, s.value))
+        self.where = style.math(f"\"at\" (x_0, y_0) = ({fmt(x0, 2)}, {fmt(y0, 2)})", size=style.READOUT_SIZE,
+                                color=POINT_COLOR)
+        self.value_readout = level_readout(Readout("f", s.value, story_field="value"))
+        self.column = VGroup(self.fit_line(self.where), self.fit_line(self.value_readout))
+        self.column.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+        self.place_column(self.column)
+        self.play(FadeIn(self.dot, scale=0.5), FadeIn(self.column), run_time=0.8)
+        self.wait(0.8)
+
+    def add_to_column(self, *lines: Mobject) -> None:
+        """Append lines below the column's last line, left-aligned."""
+        for line in lines:
+            self.fit_line(line)
+            line.next_to(self.column[-1], DOWN, aligned_edge=LEFT, buff=0.22)
+            self.column.add(line)
+
+    def beat_slice_x(self) -> None:
+        s = self.story
+        self.beat("slice x", en="Fix y = y0: the slice z = f(x, y0). Its slope at x0 is the partial derivative ∂f/∂x",
+                  zh="固定 y = y0，得到切片曲线 z = f(x, y0)；它在 x0 处的斜率就是偏导数 ∂f/∂x")
+        self.wall_x = self.build_slice_wall(self.axes, "x")
+        self.slice_x = self.build_curve(self.axes, s.slice_x, SLICE_X_COLOR, width=4)
+        self.slice_x.is_curve = True
+        self.tangent_x = self.build_segment(self.axes, s.tangent_x, SLICE_X_COLOR)
+        self.fx_readout = level_readout(Readout("partial f slash partial x", s.partial_x, story_field="partial_x",
+                                                color=SLICE_X_COLOR))
+        self.add_to_column(self.fx_readout)
+        self.play(FadeIn(self.wall_x), run_time=0.6)
+        self.play(Create(self.slice_x), run_time=1.4)
+        self.bring_to_front(self.dot)
+        self.play(Create(self.tangent_x), FadeIn(self.fx_readout), run_time=1.0)
+        self.bring_to_front(self.dot)
+        self.wait(0.8)
+        self.play(FadeOut(self.wall_x), run_time=0.5)
+
+    def beat_slice_y(self) -> None:
+        s = self.story
+        self.beat("slice y", en="Fix x = x0: the slice z = f(x0, y). Its slope at y0 is ∂f/∂y",
+                  zh="固定 x = x0，得到切片曲线 z = f(x0, y)；它在 y0 处的斜率就是 ∂f/∂y")
+        self.wall_y = self.build_slice_wall(self.axes, "y")
+        self.slice_y = self.build_curve(self.axes, s.slice_y, SLICE_Y_COLOR, width=4)
+        self.slice_y.is_curve = True
+        self.tangent_y = self.build_segment(self.axes, s.tangent_y, SLICE_Y_COLOR)
+        self.fy_readout = level_readout(Readout("partial f slash partial y", s.partial_y, story_field="partial_y",
+                                                color=SLICE_Y_COLOR))
+        self.add_to_column(self.fy_readout)
+        self.play(FadeIn(self.wall_y), run_time=0.6)
+        self.play(Create(self.slice_y), run_time=1.4)
+        self.bring_to_front(self.dot)
+        self.play(Create(self.tangent_y), FadeIn(self.fy_readout), run_time=1.0)
+        self.bring_to_front(self.dot)
+        self.wait(0.8)
+        self.play(FadeOut(self.wall_y), run_time=0.5)
+
+    def plane_formula(self) -> Mobject:
+        """The tangent plane with the story's numbers, in two lines: z = f - ... (x - x0) / + ... (y - y0)."""
+        s = self.story
+        x0, y0 = s.point
+        first = style.math(f"z = {fmt(s.value)} {signed(s.partial_x)} {shifted('x', x0)}", size=style.READOUT_SIZE,
+                           color=PLANE_COLOR)
+        second = style.math(f"{signed(s.partial_y)} {shifted('y', y0)}", size=style.READOUT_SIZE, color=PLANE_COLOR)
+        formula = VGroup(first, second).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        second.shift(0.5 * RIGHT)
+        return formula
+
+    def beat_plane(self) -> None:
+        self.beat("tangent plane", en="The two tangent lines span the tangent plane z = f + f_x (x − x0) + f_y (y − y0)",
+                  zh="两条切线张成切平面 z = f + f_x (x − x0) + f_y (y − y0)")
+        self.plane = self.build_plane(self.axes)
+        self.formula = self.plane_formula()
+        self.add_to_column(self.formula)
+        # The patch goes under the two tangent lines and the point.
+        self.play(FadeIn(self.plane), FadeIn(self.formula), run_time=1.2)
+        self.bring_to_front(self.tangent_x, self.tangent_y, self.dot)
+        self.wait(1.8)
+
+    def beat_gradient(self) -> None:
+        s = self.story
+        if s.gradient_direction is None:
+            self.beat("gradient", en="Here ∇f = (f_x, f_y) = 0: no direction goes uphill, the plane is flat",
+                      zh="这里 ∇f = (f_x, f_y) = 0：没有上坡方向，切平面是水平的")
+        else:
+            self.beat("gradient", en="The gradient ∇f = (f_x, f_y) points uphill fastest: D_u f = ∇f · u is largest along it",
+                      zh="梯度 ∇f = (f_x, f_y) 指向上升最快的方向：方向导数 D_u f = ∇f · u 沿它最大")
+        self.inset = ContourInset(s, center=INSET_CENTER, size=INSET_SIZE)
+        p = self.inset.point(s.point)
+        self.inset_dot = Dot(p, radius=0.07, color=POINT_COLOR).set_stroke(BLACK, width=2)
+        level = VGroup()
+        for piece in s.level_through_point:
+            line = VMobject(stroke_color=WHITE, stroke_width=2.5)
+            line.set_points_as_corners(self.inset.to_scene(piece))
+            level.add(DashedVMobject(line, num_dashes=max(int(line.get_arc_length() / 0.12), 2)))
+        self.level_through_point = level
+        self.norm_readout = level_readout(Readout("|nabla f|", s.gradient_norm, story_field="gradient_norm",
+                                                  color=GRADIENT_COLOR))
+        self.play(FadeOut(self.formula), FadeIn(self.inset), run_time=0.8)
+        self.column.remove(self.formula)
+        self.add_to_column(self.norm_readout)
+        self.play(FadeIn(self.inset_dot), Create(level), FadeIn(self.norm_readout), run_time=0.8)
+        if s.gradient_direction is None:
+            self.gradient_arrow_inset = self.direction_arrow = self.steepest_arrow = None
+            self.wait(2.0)
+            return
+        arrow = dict(buff=0, stroke_width=5, max_tip_length_to_length_ratio=0.3)
+        length = 0.3 * (s.window[0][1] - s.window[0][0])  # graph units: a direction, not a magnitude
+        g = np.array(s.gradient_direction)
+        self.arrow_length = length
+        self.gradient_arrow_inset = Arrow(p, self.inset.point(np.array(s.point) + length * g), color=GRADIENT_COLOR,
+                                          **arrow).set_stroke(BLACK, width=8, background=True)
+
+        angles, slopes = s.directions[:, 0], s.directions[:, 1]
+        sweep = ValueTracker(0.0)
+        turn_end = float(angles[-1]) + float(np.mod(s.steepest_angle, 2 * math.pi))
+
+        def angle_now() -> float:
+            return sweep.get_value()
+
+        def direction_end(angle: float) -> np.ndarray:
+            # a little shorter than the gradient arrow, so both show when they line up
+            return self.inset.point(np.array(s.point) + 0.75 * length * np.array([math.cos(angle), math.sin(angle)]))
+
+        u_arrow = Arrow(p, direction_end(0.0), color=WHITE, **arrow).set_stroke(BLACK, width=8, background=True)
+        u_arrow.add_updater(lambda m: m.put_start_and_end_on(p, direction_end(angle_now())))
+        self.direction_arrow = u_arrow
+        du = level_readout(Readout("D_u f = nabla f dot u", float(slopes[0]), story_field=None))
+        self.du_readout = du
+        self.add_to_column(du)
+        sample = [0]
+
+        def follow(mob: Mobject) -> None:
+            a = angle_now()
+            if a >= angles[-1]:
+                return
+            k = int(np.searchsorted(angles, a, side="right") - 1)
+            if k != sample[0]:
+                sample[0] = k
+                show_value(du, shown(float(slopes[k])))
+
+        du.add_updater(follow)
+        self.play(GrowArrow(self.gradient_arrow_inset), FadeIn(u_arrow), FadeIn(du), run_time=0.8)
+        self.bring_to_front(self.inset_dot)
+        self.play(sweep.animate.set_value(float(angles[-1])), run_time=3.2, rate_func=linear)
+        du.clear_updaters()
+        self.play(sweep.animate.set_value(turn_end), run_time=0.9)
+        u_arrow.clear_updaters()
+        show_value(du, s.gradient_norm)
+        du.story_field = "gradient_norm"
+        # On the tangent plane, steepest ascent climbs |grad f| per unit step along grad f.
+        r = 0.9 * s.plane_half_size
+        start = (s.point[0], s.point[1], s.value)
+        end = (s.point[0] + r * g[0], s.point[1] + r * g[1], s.value + r * s.gradient_norm)
+        self.steepest_arrow = Arrow(self.axes.c2p(*start), self.axes.c2p(*end), color=GRADIENT_COLOR,
+                                    **arrow).set_stroke(BLACK, width=8, background=True)
+        self.add_3d(self.steepest_arrow)
+        self.play(GrowArrow(self.steepest_arrow), run_time=0.8)
+        self.bring_to_front(self.dot)
+        self.wait(1.5)
+
+    def beat_critical_point(self) -> None:
+        s = self.story
+        cp = s.critical_point
+        leaving = [m for m in (self.direction_arrow, self.gradient_arrow_inset, self.steepest_arrow) if m is not None]
+        leaving += [self.slice_x, self.slice_y, self.tangent_x, self.tangent_y, self.level_through_point]
+        du = getattr(self, "du_readout", None)
+        if cp is None:
+            self.beat("critical point",
+                      en=f"No critical point in view: ∇f ≠ 0 everywhere here (|∇f| ≥ {fmt(s.min_gradient_norm)}), "
+                         "so no Hessian test",
+                      zh=f"视野内没有临界点：这里 ∇f 处处不为零（|∇f| ≥ {fmt(s.min_gradient_norm)}），"
+                         "无法做黑塞矩阵判别")
+            readouts = [m for m in (du, self.norm_readout) if m is not None]
+            self.play(*[FadeOut(m) for m in leaving + readouts], run_time=0.6)
+            self.remove(*leaving, *readouts)
+            self.column.remove(*readouts)
+            note = VGroup(
+                style.text(self.say("no critical point in view", "视野内没有临界点"), color=style.NEGATIVE_COLOR),
+                level_readout(Readout("min |nabla f|", s.min_gradient_norm, story_field="min_gradient_norm")),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            for line in note:
+                self.fit_line(line)
+            note.next_to(self.column, DOWN, aligned_edge=LEFT, buff=0.3)
+            self.no_critical_note = note
+            self.play(FadeIn(note), run_time=0.8)
+            self.wait(2.5)
+            return
+        self.beat("critical point", en="Glide to where ∇f = 0: the tangent plane turns flat. A critical point",
+                  zh="滑到 ∇f = 0 的地方：切平面变成水平的——这是一个临界点")
+        gone = [m for m in (du, self.norm_readout) if m is not None]
+        self.play(*[FadeOut(m) for m in leaving + gone], run_time=0.6)
+        self.remove(*leaving, *gone)
+        self.column.remove(*gone)
+        glide = s.glide
+        self.glide_progress = ValueTracker(0.0)
+        last = len(glide) - 1
+
+        def state() -> np.ndarray:
+            t = min(max(self.glide_progress.get_value(), 0.0), float(last))
+            j = min(int(math.floor(t)), last - 1)
+            f = t - j
+            return (1 - f) * glide[j] + f * glide[j + 1]
+
+        def place_plane(mob: Polygon) -> None:
+            x, y, z, fx, fy = state()
+            pts = self.plane_points(self.axes, (x, y), z, (fx, fy), s.plane_half_size)
+            mob.set_points_as_corners([*pts, pts[0]])
+
+        def place_dot(mob: Dot) -> None:
+            x, y, z, _, _ = state()
+            mob.move_to(self.axes.c2p(x, y, z))
+
+        def place_inset_dot(mob: Dot) -> None:
+            x, y, _, _, _ = state()
+            mob.move_to(self.inset.point((x, y)))
+
+        shown_row = [0]
+
+        def readouts(mob: Mobject) -> None:
+            t = self.glide_progress.get_value()
+            k = int(round(t)) if abs(t - round(t)) < 1e-9 else None
+            if k is None or k == shown_row[0]:
+                return
+            shown_row[0] = k
+            show_value(self.value_readout, shown(float(glide[k, 2])))
+            show_value(self.fx_readout, shown(float(glide[k, 3])))
+            show_value(self.fy_readout, shown(float(glide[k, 4])))
+
+        self.placers = {"plane": place_plane, "dot": place_dot, "inset_dot": place_inset_dot}
+        for r in (self.value_readout, self.fx_readout, self.fy_readout):
+            r.story_field = None
+        self.plane.add_updater(place_plane)
+        self.dot.add_updater(place_dot)
+        self.inset_dot.add_updater(place_inset_dot)
+        self.value_readout.add_updater(readouts)
+        crit_where = style.math(f"\"at\" (x_c, y_c) = ({fmt(cp.point[0], 2)}, {fmt(cp.point[1], 2)})",
+                                size=style.READOUT_SIZE, color=POINT_COLOR)
+        self.fit_line(crit_where).move_to(self.where, aligned_edge=LEFT)
+        self.play(self.glide_progress.animate.set_value(float(last)), run_time=3.0)
+        for mob in (self.plane, self.dot, self.inset_dot, self.value_readout):
+            mob.clear_updaters()
+        show_value(self.value_readout, shown(cp.value))
+        show_value(self.fx_readout, shown(cp.gradient[0]))
+        show_value(self.fy_readout, shown(cp.gradient[1]))
+        self.value_readout.story_field = "critical_point.value"
+        self.fx_readout.story_field = "critical_point.gradient.0"
+        self.fy_readout.story_field = "critical_point.gradient.1"
+        self.crit_marks = VGroup(*[
+            Dot(self.inset.point(other.point), radius=0.05, color=KIND_COLORS[other.kind]).set_stroke(BLACK, width=1.5)
+            for other in s.critical_points if other is not cp
+        ])
+        self.play(FadeOut(self.where), run_time=0.3)
+        self.play(FadeIn(crit_where), FadeIn(self.crit_marks), run_time=0.4)
+        self.column.remove(self.where)
+        self.column.submobjects.insert(0, crit_where)
+        self.where = crit_where
+        self.bring_to_front(self.dot)
+        self.wait(1.5)
+
+    def beat_hessian(self) -> None:
+        s = self.story
+        cp = s.critical_point
+        lam1, lam2 = cp.eigenvalues
+        verdict_en, verdict_zh = KIND_NAMES[cp.kind]
+        self.beat("hessian",
+                  en=f"The Hessian's eigenvalues {fmt(lam1)} and {fmt(lam2)} decide: {verdict_en}",
+                  zh=f"黑塞矩阵的特征值 {fmt(lam1)} 和 {fmt(lam2)} 来判断：{verdict_zh}")
+        (a, b), (c, d) = cp.hessian
+        matrix = style.math(f"H = mat({fmt(a)}, {fmt(b)}; {fmt(c)}, {fmt(d)})", size=style.READOUT_SIZE)
+        lams = VGroup(
+            level_readout(Readout("lambda_1", shown(lam1), story_field="critical_point.eigenvalues.0")),
+            level_readout(Readout("lambda_2", shown(lam2), story_field="critical_point.eigenvalues.1")),
+        ).arrange(RIGHT, buff=0.45)
+        verdict = style.text(self.say(verdict_en, verdict_zh), color=KIND_COLORS[cp.kind])
+        block = VGroup(matrix, lams, verdict).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        gone = [self.fx_readout, self.fy_readout]
+        self.play(*[FadeOut(m) for m in gone], run_time=0.4)
+        self.remove(*gone)
+        self.column.remove(*gone)
+        block.next_to(self.column, DOWN, aligned_edge=LEFT, buff=0.25)
+        for line in block:
+            self.fit_line(line)
+        self.hessian_block = block
+        # The principal curvature directions at the critical point: eigenvectors of H on the inset.
+        length = 0.22 * (s.window[0][1] - s.window[0][0])
+        centre = np.array(cp.point)
+        axes_lines = VGroup()
+        for lam, v in zip(cp.eigenvalues, cp.eigenvectors):
+            kind = "minimum" if lam > cp.tolerance else "maximum" if lam < -cp.tolerance else "degenerate"
+            line = Line(self.inset.point(centre - length * np.array(v)), self.inset.point(centre + length * np.array(v)),
+                        stroke_color=KIND_COLORS[kind], stroke_width=5)
+            line.set_stroke(BLACK, width=8, background=True)
+            axes_lines.add(line)
+        self.eigen_lines = axes_lines
+        self.play(FadeIn(matrix), run_time=0.6)
+        self.play(FadeIn(lams), Create(axes_lines), run_time=0.9)
+        self.bring_to_front(self.inset_dot)
+        self.play(FadeIn(verdict, scale=1.1), run_time=0.5)
+        self.wait(2.0)
+
+    # -- the classification row ------------------------------------------------------------------
+
+    def beat_classify(self) -> None:
+        s = self.story
+        self.beat("classify",
+                  en="Both λ > 0: minimum. Both < 0: maximum. Opposite signs: saddle. A zero λ: the test cannot tell",
+                  zh="两个特征值都为正：极小；都为负：极大；一正一负：鞍点；有一个为零：无法判断")
+        self.clear_all()
+        cam = self.mesh_camera
+        cam.set_phi(PHI)
+        cam.set_theta(THETA)
+        cam.set_zoom(1.0)
+        cam.screen_offset = np.zeros(2)
+        cam.reset_rotation_matrix()
+        right = np.asarray(cam.get_rotation_matrix()[0], dtype=float)
+        right[2] = 0.0
+        right /= np.linalg.norm(right)
+        spacing = MINI_SIDE * 1.6
+        self.mini_axes: list[ThreeDAxes] = []
+        corners = []
+        for k, example in enumerate(s.examples):
+            centre = (k - 1.5) * spacing * right
+            axes = self.build_axes3d(example.window, example.z_range, side=MINI_SIDE, height=MINI_HEIGHT, center=centre)
+            self.mini_axes.append(axes)
+            corners.append(self.box_corners(axes, example.window))
+        self.fit_camera(np.vstack(corners), [THETA], MINI_REGION, label_margin=(0.3, 0.1))
+        at = ", ".join(f"{v:g}" for v in s.examples[0].critical_point.point)
+        header = style.text(self.say(f"The second-derivative test at the critical point ({at})",
+                                     f"临界点 ({at}) 处的二阶导数判别"), size=style.LABEL_SIZE)
+        header.move_to([0, 3.5, 0])
+        self.minis = VGroup()
+        self.mini_labels = VGroup()
+        meshes = []
+        floor = min(self.project(p)[1] for p in np.vstack(corners))  # below every box
+        for k, (example, axes) in enumerate(zip(s.examples, self.mini_axes)):
+            mesh = self.build_surface(example.graph, axes, resolution=MINI_RESOLUTION)
+            meshes.append(mesh)
+            cp = example.critical_point
+            dot = self.billboard_dot(axes, (*cp.point, cp.value), color=WHITE, radius=0.07)
+            self.minis.add(VGroup(mesh, dot))
+            centre_x = self.project(axes.c2p(0, 0, sum(axes.z_bounds) / 2))[0]
+            name = style.math(f"z = {typst_formula(example.graph.f)}", size=style.LABEL_SIZE)
+            verdict_en, verdict_zh = KIND_NAMES[cp.kind]
+            lines = VGroup(
+                level_readout(Readout("lambda_1", shown(cp.eigenvalues[0]), size=style.SMALL_SIZE,
+                                      story_field=f"examples.{k}.critical_point.eigenvalues.0")),
+                level_readout(Readout("lambda_2", shown(cp.eigenvalues[1]), size=style.SMALL_SIZE,
+                                      story_field=f"examples.{k}.critical_point.eigenvalues.1")),
+                style.text(self.say(verdict_en, verdict_zh), size=style.LABEL_SIZE, color=KIND_COLORS[cp.kind]),
+            ).arrange(DOWN, buff=0.14)
+            name.move_to([centre_x, 2.85, 0])
+            lines.next_to([centre_x, floor, 0], DOWN, buff=0.3)
+            self.mini_labels.add(VGroup(name, lines))
+        self.mini_meshes = meshes
+        self.play(FadeIn(header), *[FadeIn(m) for m in self.minis], run_time=1.2)
+        for labels in self.mini_labels:
+            self.play(FadeIn(labels), run_time=0.7)
+        self.classify_header = header
+        self.wait(1.5)

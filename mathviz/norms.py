@@ -577,7 +577,7 @@ def norms_story(vector: np.ndarray, other: np.ndarray, basis: np.ndarray, p: flo
     basis_reach = _reach(v, *coords.columns, *coords.components)
     basis_view = _fit(basis_reach)
     # One view for both unless the basis picture would be cramped or lost in it.
-    if 0.6 * vector_view.radius <= basis_view.radius <= vector_view.radius:
+    if 0.85 * vector_view.radius <= basis_view.radius <= vector_view.radius:
         basis_view = vector_view
     steps, lattice = _lattice(b, basis_view.radius)
 

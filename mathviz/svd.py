@@ -63,10 +63,12 @@ __all__ = [
     "ZERO_TOL",
     "REPEATED_TOL",
     "FIT_MARGIN",
+    "CLOUD_MARGIN",
     "MAX_START_REACH",
     "ZOOM_IN_BELOW",
     "MIN_POINTS",
     "MAX_POINTS",
+    "MIN_SCALE",
     "SWEEP_STEP_DEGREES",
     "rotation",
     "Step",
@@ -86,8 +88,10 @@ __all__ = [
 ZERO_TOL = 1e-9
 #: ``sigma_1 - sigma_2 <= REPEATED_TOL sigma_1``: repeated singular values (A is a scaled orthogonal matrix).
 REPEATED_TOL = 1e-9
-#: Room left around the largest shape, as a factor of its size.
-FIT_MARGIN = 1.15
+#: Room left around the largest SVD shape, as a factor of its size (the vectors' labels go past their tips).
+FIT_MARGIN = 1.35
+#: Room left around the point cloud, as a factor of its reach.
+CLOUD_MARGIN = 1.1
 #: The first view holds the unit circle and an ellipse up to this reach; a larger ellipse zooms the view out.
 MAX_START_REACH = 4.0
 #: An ellipse with sigma_1 below this is zoomed in on after the stretch (it would be a dot in the first view).
@@ -97,6 +101,9 @@ MIN_POINTS = 10
 MAX_POINTS = 500
 #: Largest standard deviation and |mean| entry of the cloud.
 MAX_SPREAD = 1000.0
+#: Smallest sigma_1 (of a nonzero A) and largest standard deviation that can be drawn: the view
+#: zooms by at most about 1 / MIN_SCALE, beyond which plane coordinates lose their precision on screen.
+MIN_SCALE = 1e-6
 #: Angles of the swept direction, every this many degrees over a half turn.
 SWEEP_STEP_DEGREES = 2.0
 #: The centred cloud is zoomed in on when it fills less than this share of the first view.
@@ -451,8 +458,8 @@ def _pca_part(count: int, seed: int, stds: np.ndarray, angle: float, mean: np.nd
     equal_stds = bool(stds[0] == stds[1])
     reach_raw = float(np.max(np.abs(points)))
     reach_centred = float(max(np.max(np.abs(centred)), 2 * math.sqrt(variances[0])))
-    view = FIT_MARGIN * max(reach_raw, reach_centred)
-    centred_view = FIT_MARGIN * reach_centred
+    view = CLOUD_MARGIN * max(reach_raw, reach_centred)
+    centred_view = CLOUD_MARGIN * reach_centred
     zoom = centred_view < CENTRED_ZOOM_BELOW * view
     return PcaPart(
         count=count,
@@ -532,6 +539,12 @@ def svd_pca_story(matrix: np.ndarray, points: int, stds: np.ndarray, angle: floa
         raise ParameterError("stds", "standard deviations cannot be negative")
     if not np.any(stds > 0):
         raise ParameterError("stds", "at least one standard deviation must be positive")
+    if np.max(stds) < MIN_SCALE:
+        raise ParameterError("stds", f"the larger standard deviation must be at least {MIN_SCALE:g} to be drawn")
+    top = float(np.linalg.norm(a, 2))
+    if 0.0 < top < MIN_SCALE:
+        raise ParameterError("matrix", f"too small to draw: its largest singular value {top:.3g} is below "
+                                       f"{MIN_SCALE:g}; scale A up (the SVD is the same up to the scale)")
     mean = np.asarray(mean, dtype=float)
     if mean.shape != (2,) or not np.all(np.isfinite(mean)):
         raise ParameterError("mean", "must be two finite numbers")

@@ -407,6 +407,8 @@ BAD = [
     ({"mean": "[1]"}, "mean"),
     ({"seed": "-1"}, "seed"),
     ({"spread": "2"}, "spread"),
+    ({"stds": "[1e-9, 0]"}, "stds"),
+    ({"matrix": "[[1e-7, 0], [0, 0]]"}, "matrix"),
 ]
 
 

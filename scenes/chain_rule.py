@@ -61,8 +61,11 @@ PRODUCT_COLOR = style.HIGHLIGHT_COLOR
 
 
 def decimals_for(*values: float) -> int:
-    """Decimals that keep the widest of ``values`` to about six digits: 3 for small numbers, 0 past 10^5."""
+    """Decimals that keep the widest of ``values`` to about six digits (3 for most numbers, 0 past 10^5),
+    and show a small nonzero one to three significant digits (0.000335, not 0.000)."""
     largest = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    if 0 < largest < 0.1:
+        return min(8, 2 - math.floor(math.log10(largest)))
     whole = math.floor(math.log10(largest)) + 1 if largest >= 1 else 1
     return min(3, max(0, 6 - whole))
 
@@ -78,7 +81,8 @@ def tick_values(lo: float, hi: float, target: int) -> tuple[np.ndarray, float]:
 
 def tick_text(value: float, step: float, largest: float) -> str:
     """A tick number: ``20k`` past 10^4, else with as many decimals as the step needs."""
-    value = 0.0 if abs(value) < 1e-9 * step else value
+    if abs(value) < 1e-9 * step:
+        return "0"
     if largest >= 1e4:
         return f"{value / 1000:g}k"
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))

@@ -358,7 +358,7 @@ class RunningAverages(ExplainerScene):
         y_labels = [style.text(f"{t:.2f}", size=style.SMALL_SIZE) for t in ticks]
         label_width = max(m.width for m in y_labels)
         self.fallacy_axes = style.make_axes([0, prob.MAX_STREAK + 0.6, 1], [0, high - low, step],
-                                            x_length=width - label_width - 0.2, y_length=2.0, numbers=False,
+                                            x_length=width - label_width - 0.6, y_length=2.0, numbers=False,
                                             x_axis_config={"include_ticks": False})
         self.fallacy_title.next_to(self.column_head, DOWN, buff=0.35, aligned_edge=LEFT)
         self.fallacy_axes.next_to(self.fallacy_title, DOWN, buff=0.3).align_to([COLUMN_LEFT + label_width + 0.2, 0, 0], LEFT)
@@ -405,7 +405,9 @@ class RunningAverages(ExplainerScene):
             rate = VGroup(self.fallacy_readout, p_label).arrange(RIGHT, buff=0.3)
             note = VGroup(self.fallacy_count, rate, self.fallacy_interval)
         else:
-            self.fallacy_count = style.text("No face loses: no losing streaks.", size=style.SMALL_SIZE)
+            self.fallacy_count = VGroup(style.text("No face loses:", size=style.SMALL_SIZE),
+                                        style.text("no losing streaks.", size=style.SMALL_SIZE))
+            self.fallacy_count.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
             self.fallacy_readout = None
             self.fallacy_interval = None
             note = VGroup(self.fallacy_count, p_label)
@@ -465,12 +467,12 @@ class RunningAverages(ExplainerScene):
         self.pull_readout = Readout('"pull" = "excess" \\/ n', streak.shift_after,
                                     story_field="longest_streak.shift_after", decimals=2, size=size + 2, color=E_COLOR)
         lines.append(self.pull_readout)
+        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - COLUMN_LEFT
+        for line in lines:  # only a line with long numbers shrinks, never the whole note
+            if line.width > width:
+                line.scale_to_fit_width(width)
         self.dilution_text = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         self.dilution_text.next_to(self.column_head, DOWN, buff=0.4, aligned_edge=LEFT)
-        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - COLUMN_LEFT
-        if self.dilution_text.width > width:
-            self.dilution_text.scale_to_fit_width(width)
-            self.dilution_text.align_to([COLUMN_LEFT, 0, 0], LEFT)
         self.dilution = VGroup(self.streak_marker, self.streak_label, self.dilution_text)
         return self.dilution
 
@@ -576,8 +578,9 @@ class RunningAverages(ExplainerScene):
         panel = self.build_fallacy()
         self.play(FadeOut(VGroup(self.run_legend, self.band_legend)), run_time=0.6)
         self.play(FadeIn(self.fallacy_title), FadeIn(self.fallacy_plot), run_time=0.9)
-        self.play(LaggedStart(*(FadeIn(VGroup(bar, dot)) for bar, dot in zip(self.fallacy_bars, self.fallacy_dots)),
-                              lag_ratio=0.3), run_time=1.6)
+        if len(self.fallacy_dots):
+            self.play(LaggedStart(*(FadeIn(VGroup(bar, dot)) for bar, dot in zip(self.fallacy_bars, self.fallacy_dots)),
+                                  lag_ratio=0.3), run_time=1.6)
         self.play(FadeIn(self.fallacy_note), run_time=0.8)
         self.wait(2.5)
 

@@ -27,7 +27,7 @@ from typing import Callable
 import numpy as np
 from scipy.linalg import polar
 
-from mathviz.linalg import snapped_det
+from mathviz.linalg import singular_tolerance, snapped_det
 from mathviz.params import Param, ParameterError, matrix
 from mathviz.story import Story
 
@@ -50,6 +50,7 @@ __all__ = [
     "transform_path",
     "path_of",
     "apply",
+    "rank",
     "display_decimals",
     "matrix_product_story",
 ]
@@ -184,6 +185,11 @@ def apply(m: np.ndarray, points: np.ndarray) -> np.ndarray:
     return np.asarray(points, dtype=float) @ np.asarray(m, dtype=float).T
 
 
+def rank(m: np.ndarray) -> int:
+    """The rank of ``m``, counting singular values above :func:`mathviz.linalg.singular_tolerance`."""
+    return int(np.linalg.matrix_rank(m, tol=singular_tolerance(m)))
+
+
 def display_decimals(values: np.ndarray, most: int = 3) -> int:
     """The fewest decimals (at most ``most``) that print every value exactly (to 1e-9 relative)."""
     v = np.asarray(values, dtype=float).ravel()
@@ -235,6 +241,10 @@ class MatrixProductStory(Story):
     det_a: float
     det_b: float
     det_ab: float
+    #: Ranks (2: the plane stays a plane, 1: it collapses onto a line, 0: onto the origin).
+    rank_a: int
+    rank_b: int
+    rank_ab: int
     #: The entries of AB in row-major order, each a row of A times a column of B.
     entries: tuple[Entry, ...]
     shape_name: str
@@ -347,6 +357,9 @@ def matrix_product_story(A: np.ndarray, B: np.ndarray) -> MatrixProductStory:
         det_a=snapped_det(a),
         det_b=snapped_det(b),
         det_ab=snapped_det(ab),
+        rank_a=rank(a),
+        rank_b=rank(b),
+        rank_ab=rank(ab),
         entries=entries,
         shape_name="F",
         shape=shape,

@@ -291,9 +291,18 @@ class Composition(ExplainerScene):
         self.play(FadeIn(self.step_b), FadeIn(self.step_a), *extra, run_time=0.8)
         self.wait(1.2)
 
+    def apply_b_caption(self) -> tuple[str, str]:
+        rank = self.story.rank_b
+        if rank == 0:
+            return "First B = 0: the whole plane is squashed onto the origin", "先施加 B = 0：整个平面被压到原点"
+        if rank == 1:
+            return ("First B squashes the plane onto a line: î, ĵ land on B's columns",
+                    "先施加 B：平面被压成一条直线，î、ĵ 落到 B 的两列上")
+        return "First B: î and ĵ land on the columns of B", "先施加 B：î 和 ĵ 落到 B 的两列上"
+
     def beat_apply_b(self) -> None:
-        self.beat("apply-b", en="First B: î and ĵ land on the columns of B",
-                  zh="先施加 B：î 和 ĵ 落到 B 的两列上")
+        en, zh = self.apply_b_caption()
+        self.beat("apply-b", en=en, zh=zh)
         self.step_box = SurroundingRectangle(self.step_b, color=style.HIGHLIGHT_COLOR, buff=0.1)
         self.play(Create(self.step_box), run_time=0.5)
         self.run_paths([(self.main, path_of(self.story.b))], run_time=2.5)

@@ -247,6 +247,8 @@ def test_pictures_are_the_products_applied(a, b):
     np.testing.assert_array_equal(s.then_b.matrix, b @ a)
     assert s.commute == bool(np.array_equal(a @ b, b @ a))
     assert s.det_ab == pytest.approx(s.det_a * s.det_b, abs=1e-12)
+    assert s.rank_ab == np.linalg.matrix_rank(a @ b) <= min(s.rank_a, s.rank_b)
+    assert s.rank_a == np.linalg.matrix_rank(a) and s.rank_b == np.linalg.matrix_rank(b)
     json.loads(s.to_json())
 
 
@@ -285,10 +287,16 @@ def test_zero_and_singular_matrices_still_tell_a_story():
     assert s.commute  # 0 commutes with everything
     np.testing.assert_array_equal(s.after_b.shape, np.zeros_like(F_SHAPE))
     np.testing.assert_array_equal(s.one_go.shape, np.zeros_like(F_SHAPE) + 0.0)
+    assert (s.rank_a, s.rank_b, s.rank_ab) == (2, 0, 0)
     s = story(A="[[1, 2], [2, 4]]")  # rank 1: the plane collapses onto the line through (1, 2)
     corners = s.then_a.shape
     assert np.allclose(corners[:, 1], 2 * corners[:, 0])
     assert s.det_a == 0 and s.det_ab == 0
+    assert (s.rank_a, s.rank_b, s.rank_ab) == (1, 2, 1)
+    # rank(AB) <= min(rank A, rank B): a collapse cannot be undone
+    s = story(A="[[0, 1], [0, 0]]", B="[[0, 1], [0, 0]]")
+    assert (s.rank_a, s.rank_b, s.rank_ab) == (1, 1, 0)
+    np.testing.assert_array_equal(s.ab, np.zeros((2, 2)))
     json.loads(s.to_json())
 
 

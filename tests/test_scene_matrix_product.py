@@ -102,6 +102,8 @@ def test_one_caption_per_beat_in_both_languages(built) -> None:
     else:
         assert "AB ≠ BA" in verdict.en and "order matters" in verdict.en
     assert "first B, then A is AB" in scene.captions[3].en
+    apply_b = scene.captions[1].en
+    assert ("line" in apply_b) == (scene.story.rank_b == 1) and ("origin" in apply_b) == (scene.story.rank_b == 0)
     assert 30 <= scene.renderer.time <= 60
 
 

@@ -370,8 +370,10 @@ class TangentPlaneHessian(ExplainerThreeDScene):
 
     def build_plane(self, axes: ThreeDAxes) -> Polygon:
         s = self.story
+        # A light tint of the accent colour, nearly opaque: it reads as a sheet over the orange and teal mesh.
+        fill = ManimColor(PLANE_COLOR).interpolate(ManimColor(WHITE), 0.25)
         plane = Polygon(*self.plane_points(axes, s.point, s.value, (s.partial_x, s.partial_y), s.plane_half_size),
-                        stroke_color=PLANE_COLOR, stroke_width=3, fill_color=PLANE_COLOR, fill_opacity=0.55)
+                        stroke_color=WHITE, stroke_width=2.5, stroke_opacity=0.8, fill_color=fill, fill_opacity=0.7)
         self.add_3d(plane)
         return plane
 
@@ -758,7 +760,6 @@ class TangentPlaneHessian(ExplainerThreeDScene):
         self.minis = VGroup()
         self.mini_labels = VGroup()
         meshes = []
-        floor = min(self.project(p)[1] for p in np.vstack(corners))  # below every box
         for k, (example, axes) in enumerate(zip(s.examples, self.mini_axes)):
             mesh = self.build_surface(example.graph, axes, resolution=MINI_RESOLUTION)
             meshes.append(mesh)
@@ -769,16 +770,19 @@ class TangentPlaneHessian(ExplainerThreeDScene):
             name = style.math(f"z = {typst_formula(example.graph.f)}", size=style.LABEL_SIZE)
             verdict_en, verdict_zh = KIND_NAMES[cp.kind]
             lines = VGroup(
-                level_readout(Readout("lambda_1", shown(cp.eigenvalues[0]), size=style.SMALL_SIZE,
+                level_readout(Readout("lambda_1", shown(cp.eigenvalues[0]), size=style.READOUT_SIZE,
                                       story_field=f"examples.{k}.critical_point.eigenvalues.0")),
-                level_readout(Readout("lambda_2", shown(cp.eigenvalues[1]), size=style.SMALL_SIZE,
+                level_readout(Readout("lambda_2", shown(cp.eigenvalues[1]), size=style.READOUT_SIZE,
                                       story_field=f"examples.{k}.critical_point.eigenvalues.1")),
                 style.text(self.say(verdict_en, verdict_zh), size=style.LABEL_SIZE, color=KIND_COLORS[cp.kind]),
             ).arrange(DOWN, buff=0.14)
             name.move_to([centre_x, 2.85, 0])
-            lines.next_to([centre_x, floor, 0], DOWN, buff=0.3)
+            lines.move_to([centre_x, 0, 0])
             self.mini_labels.add(VGroup(name, lines))
         self.mini_meshes = meshes
+        floor = min(float(self.mesh_camera.project_points(m.points[::4])[:, 1].min()) for m in meshes)
+        for labels in self.mini_labels:
+            labels[1].next_to([labels[1].get_center()[0], floor, 0], DOWN, buff=0.3)
         self.play(FadeIn(header), *[FadeIn(m) for m in self.minis], run_time=1.2)
         for labels in self.mini_labels:
             self.play(FadeIn(labels), run_time=0.7)

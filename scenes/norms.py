@@ -54,7 +54,7 @@ from scenes.components.base import ExplainerScene
 from scenes.components.plane import I_HAT_COLOR, J_HAT_COLOR
 from scenes.components.readout import Readout
 
-__all__ = ["UnitBalls", "fmt", "decimals_for"]
+__all__ = ["UnitBalls", "fmt", "typst_number", "decimals_for"]
 
 #: The unit balls' colours: p = 1 (diamond), p = 2 (circle), p = inf (square); the slider's curve.
 BALL_COLORS = (style.POSITIVE_COLOR, style.FUNCTION_COLOR, ORANGE)
@@ -74,19 +74,41 @@ TIP_LENGTH = 0.22
 CURVE_WIDTH = 4.0
 #: The right-angle mark's side, in scene units (shorter when its vectors are short).
 RIGHT_ANGLE_SIDE = 0.26
+#: Basis columns closer than this to parallel get a caption saying their coordinates are large and cancel.
+NEARLY_PARALLEL_DEGREES = 15.0
 #: Subscript digits for captions, which are plain text.
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def fmt(value: float) -> str:
-    """A story number as printed: whole numbers bare, else three significant digits; never ``-0``."""
+    """A story number as printed in text: whole numbers bare, else three significant digits; never ``-0``.
+
+    Very large or small numbers in powers of ten with superscripts: ``5×10⁵``, ``2×10⁻⁴``.
+    """
     value = float(value) + 0.0
     if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-3):
-        return f"{value:.3g}"
+        mantissa, exponent = _scientific(value)
+        return f"{mantissa}×10{str(exponent).translate(SUPERSCRIPT)}"
     if abs(value - round(value)) < 5e-4 * max(1.0, abs(value)):
         return str(int(round(value))) if round(value) != 0 else "0"
     text = f"{value:.3g}"
     return "0" if float(text) == 0 else text
+
+
+def typst_number(value: float) -> str:
+    """A story number as Typst math: as :func:`fmt`, with ``times 10^(k)`` for very large or small numbers."""
+    value = float(value) + 0.0
+    if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-3):
+        mantissa, exponent = _scientific(value)
+        return f"{mantissa} times 10^({exponent})"
+    return fmt(value)
+
+
+def _scientific(value: float) -> tuple[str, int]:
+    mantissa, exponent = f"{value:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return mantissa, int(exponent)
 
 
 def decimals_for(value: float, significant: int = 4) -> int:
@@ -98,11 +120,19 @@ def decimals_for(value: float, significant: int = 4) -> int:
 
 
 def typst_vector(xy: Sequence[float]) -> str:
-    return f"({fmt(xy[0])}, {fmt(xy[1])})"
+    return f"({typst_number(xy[0])}, {typst_number(xy[1])})"
 
 
 def typst_matrix(rows: Sequence[Sequence[float]]) -> str:
-    return "mat(" + "; ".join(", ".join(fmt(x) for x in row) for row in rows) + ")"
+    """``mat(a, b; c, d)``; a very large or small matrix with its power of ten in front: ``10^(5) mat(1, 3; ...)``."""
+    array = np.asarray(rows, dtype=float)
+    largest = float(np.max(np.abs(array)))
+    prefix = ""
+    if largest >= 1e5 or 0 < largest < 1e-3:
+        exponent = math.floor(math.log10(largest))
+        array = array / 10.0**exponent
+        prefix = f"10^({exponent}) "
+    return prefix + "mat(" + "; ".join(", ".join(fmt(x) for x in row) for row in array) + ")"
 
 
 class UnitBalls(ExplainerScene):
@@ -195,7 +225,13 @@ class UnitBalls(ExplainerScene):
         label.add_background_rectangle(opacity=0.7, buff=0.04)
         start, end = arrow.get_start(), arrow.get_end()
         length = float(np.linalg.norm(end - start))
-        if length < 0.05 or arrow.get_stroke_opacity() == 0:
+        if arrow.get_stroke_opacity() == 0:
+            # the zero vector: a dot at the origin, named "= 0"
+            label = style.math(f"{source} = 0", color=color)
+            label.add_background_rectangle(opacity=0.7, buff=0.04)
+            label.next_to(start, UP + RIGHT, buff=0.12)
+            return VGroup(Dot(start, radius=0.07, color=color), label)
+        if length < 0.05:
             label.set_opacity(0)
             label.move_to(end)
             return label
@@ -505,15 +541,17 @@ class UnitBalls(ExplainerScene):
         self.u_label.set_z_index(3)
         self.angle_arc = self.build_angle_arc()
         self.play(FadeOut(self.norm_balls), FadeOut(self.unit_curves), self.clear_panel(), run_time=0.6)
-        head = style.math(f"u = {typst_vector(story.other)}, quad v = {typst_vector(story.vector)}")
+        head = VGroup(style.math(f"u = {typst_vector(story.other)}", color=U_COLOR),
+                      style.math(f"v = {typst_vector(story.vector)}", color=V_COLOR)).arrange(DOWN, aligned_edge=LEFT,
+                                                                                            buff=0.2)
         dot = self.readout("u dot v", inner.dot, "inner.dot", style.SECONDARY_COLOR)
         rows: list[Any] = [dot]
         if inner.angle_defined:
             rows.append(self.readout("|u| |v| cos theta", inner.norms_cos, "inner.norms_cos", style.SECONDARY_COLOR,
                                      decimals=decimals_for(inner.dot)))
-            self.cos_readout = self.readout("cos theta", inner.cos, "inner.cos", style.SECONDARY_COLOR)
+            self.cos_readout = self.readout("cos theta", inner.cos, "inner.cos", style.SECONDARY_COLOR, decimals=3)
             rows.append(self.cos_readout)
-            rows.append(style.math(f"theta = {fmt(round(inner.angle_degrees, 1))} degree"))
+            rows.append(style.math(f"theta = {typst_number(round(inner.angle_degrees, 1))} degree"))
         else:
             self.cos_readout = None
             rows.append(style.text("θ undefined: a zero vector has no direction", size=style.SMALL_SIZE,
@@ -547,7 +585,8 @@ class UnitBalls(ExplainerScene):
         self.beat("projection", en=en, zh=zh)
         self.projection_arrow = self.arrow((0, 0), inner.projection, PROJECTION_COLOR, width=ARROW_WIDTH + 1)
         self.projection_arrow.set_z_index(4)
-        formula = style.math('"proj"_v u = frac(u dot v, v dot v) v', color=PROJECTION_COLOR)
+        source = '"proj"_v u = 0' if story.vector_is_zero else '"proj"_v u = frac(u dot v, v dot v) v'
+        formula = style.math(source, color=PROJECTION_COLOR)
         rows: list[Any] = [formula]
         pieces: list[Any] = [FadeIn(formula)]
         self.projection_parts = VGroup()
@@ -619,6 +658,8 @@ class UnitBalls(ExplainerScene):
             self.orthogonal_readout = self.readout(label, inner.orthogonal_dot, "inner.orthogonal_dot", LEFTOVER_COLOR)
             self.panel_add(self.orthogonal_readout, gap=0.45)
             anims.append(FadeIn(self.orthogonal_readout))
+        if inner.orthogonal_kind != "leftover" and len(self.angle_arc):
+            anims.append(FadeOut(self.angle_arc))  # the right angle goes at the origin, where the arc is
         if anims:
             self.play(*anims, run_time=1.0)
         self.wait(2.2)
@@ -676,7 +717,7 @@ class UnitBalls(ExplainerScene):
         self.basis_labels = VGroup(*(self.side_label(f"b_{k + 1}", k).set_z_index(3) for k in range(2)))
         head = style.math(f"B = {typst_matrix(coords.basis)}")
         columns = style.text("columns: b₁ and b₂", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
-        det = style.math(f"det B = {fmt(coords.det)}")
+        det = style.math(f"det B = {typst_number(coords.det)}")
         self.panel_add(head, columns, det)
         self.panel_add(self.grid_note(story.basis_view), gap=0.3)
         self.play(self.plane.animate.set_opacity(0.15), Create(self.lattice_lines, lag_ratio=0.02),
@@ -692,6 +733,10 @@ class UnitBalls(ExplainerScene):
         if self.story.vector_is_zero:
             return ("v = 0 is 0 b₁ + 0 b₂: both of its coordinates are 0.", "v = 0 = 0 b₁ + 0 b₂：两个坐标都是 0。")
         text = f"({fmt(c[0])}, {fmt(c[1])})"
+        angle = self.story.coordinates.angle_degrees
+        if min(angle, 180 - angle) < NEARLY_PARALLEL_DEGREES:
+            return (f"b₁, b₂ are nearly parallel: c = {text}, large and cancelling.",
+                    f"b₁、b₂ 几乎平行：c = {text}，分量很大且相互抵消。")
         return (f"Solve B c = v: v = c₁ b₁ + c₂ b₂ with c = {text}.",
                 f"解 B c = v：v = c₁ b₁ + c₂ b₂，其中 c = {text}。")
 

@@ -1,0 +1,679 @@
+"""Entropy, cross-entropy and KL divergence as yes/no questions: the ``entropy_kl`` explainer.
+
+Beats: a secret number from 1 to N (game); halving questions shrink the
+candidate range, drawn on an overview line and re-zoomed each time (halving);
+log2 N bits = the questions needed (bits); the bars of p with H(p) and each
+outcome's -log2 p (entropy); the optimal question tree, whose leaf depths
+average to H for a dyadic p (tree); uniform, p and one-hot side by side
+(uniform); a prediction q scored against a one-hot truth, in bits and nats
+(cross_entropy); p and q together, H(p, q) = H(p) + D(p || q) as a stacked
+bar, and q sliding to p through the story's keyframes until D = 0 (kl).
+
+Every number comes from :func:`mathviz.information.entropy_story`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any, Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    ChangeDecimalToValue,
+    Circle,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Group,
+    Line,
+    Rectangle,
+    ReplacementTransform,
+    SurroundingRectangle,
+    Transform,
+    VGroup,
+    config,
+)
+
+from mathviz.information import InformationStory
+from scenes.components import style
+from scenes.components.base import ExplainerScene
+from scenes.components.readout import Readout
+
+__all__ = ["QuestionsAndBits", "ProbabilityBars", "fmt_probability"]
+
+P_COLOR = style.FUNCTION_COLOR
+Q_COLOR = style.SECANT_COLOR
+KL_COLOR = style.NEGATIVE_COLOR
+KEEP_COLOR = style.TANGENT_COLOR
+DROP_COLOR = style.MUTED_COLOR
+LEFT_EDGE = -config.frame_width / 2 + style.SAFE_MARGIN + 0.25
+RIGHT_EDGE = config.frame_width / 2 - style.SAFE_MARGIN - 0.25
+#: The bar charts of p and q: left edge and width (row names such as -log2 p_i sit to their left).
+CHART_LEFT = LEFT_EDGE + 1.75
+CHART_WIDTH = 4.6
+#: Seconds the whole run of halving questions takes at most (20 questions at most).
+HALVING_BUDGET = 10.0
+
+
+def fmt_probability(value: float) -> str:
+    """A probability as printed under its bar: at most 3 decimals, trailing zeros dropped (0.5, 0.125, 0.333)."""
+    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def fmt(value: float, decimals: int = 3) -> str:
+    """A story number in a caption: whole numbers bare, else ``decimals`` places."""
+    value = float(value) + 0.0
+    if abs(value - round(value)) < 1e-9:
+        return str(int(round(value)))
+    return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+class ProbabilityBars(VGroup):
+    """A probability vector as bars on ``axes``: bar ``i`` spans ``[i + left, i + right]`` from 0 to ``values[i]``.
+
+    :meth:`value_of` reads a bar's height back through the axes, so tests compare the picture with the story.
+    """
+
+    def __init__(self, values: Sequence[float], axes: Any, color: Any, *, span: tuple[float, float] = (0.2, 0.8),
+                 labels: bool = True, label_color: Any = None) -> None:
+        super().__init__()
+        self._axes = weakref.ref(axes)  # copies of the bars (Transform, FadeOut) must not deep-copy the axes
+        self.span = span
+        self.bars = VGroup(*(self.bar_shape(i, v, color) for i, v in enumerate(values)))
+        self.add(self.bars)
+        self.labels = VGroup()
+        if labels:
+            for i, v in enumerate(values):
+                label = style.text(fmt_probability(v), size=style.SMALL_SIZE, color=label_color or color)
+                label.next_to(axes.c2p(i + 0.5, v), UP, buff=0.08)
+                self.labels.add(label)
+            slot = axes.c2p(1, 0)[0] - axes.c2p(0, 0)[0]
+            if max(label.width for label in self.labels) > slot - 0.08:
+                # Too narrow for the numbers side by side: every other one moves up a line.
+                for i in range(1, len(self.labels), 2):
+                    label = self.labels[i]
+                    neighbours = [self.labels[j] for j in (i - 1, i + 1) if j < len(self.labels)]
+                    floor = max(m.get_top()[1] for m in neighbours) + 0.06
+                    if label.get_bottom()[1] < floor:
+                        label.shift((floor - label.get_bottom()[1]) * UP)
+            self.add(self.labels)
+
+    @property
+    def axes(self) -> Any:
+        return self._axes()
+
+    def bar_shape(self, i: int, value: float, color: Any) -> Rectangle:
+        left, right = self.span
+        c2p = self.axes.c2p
+        x0, x1 = c2p(i + left, 0)[0], c2p(i + right, 0)[0]
+        y0, y1 = c2p(0, 0)[1], c2p(0, value)[1]
+        # A (nearly) zero-height rectangle still draws its outline: a zero probability shows as a line on the axis.
+        bar = Rectangle(width=x1 - x0, height=max(y1 - y0, 1e-6), color=color, fill_opacity=0.8, stroke_width=1.5)
+        bar.move_to([(x0 + x1) / 2, (y0 + y1) / 2, 0])
+        return bar
+
+    def value_of(self, i: int) -> float:
+        return float(self.axes.p2c(self.bars[i].get_top())[1])
+
+    def values(self) -> np.ndarray:
+        return np.array([self.value_of(i) for i in range(len(self.bars))])
+
+
+class QuestionsAndBits(ExplainerScene):
+    """The guessing game, entropy as expected questions, cross-entropy and KL divergence."""
+
+    scene_name = "entropy_kl"
+    key_beat = "kl"
+    story: InformationStory
+
+    # -- beats 1-3: the guessing game -----------------------------------------------------------------
+
+    def label(self, content: str, size: float, color: Any = style.SECONDARY_COLOR, **kwargs: Any) -> Any:
+        """``style.text`` through a cache: the halving loop draws the same numbers again and again,
+        and copying a typeset Text is several times cheaper than typesetting it anew."""
+        cache = self.__dict__.setdefault("_labels", {})
+        key = (content, size, str(color), tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = style.text(content, size=size, color=color, **kwargs)
+        return cache[key].copy()
+
+    def build_game(self) -> VGroup:
+        """Title, the overview line 1..N (number k occupies [k - 0.5, k + 0.5]) and its end labels."""
+        s = self.story
+        self.game_title = style.text(f"Guess the secret number from 1 to {s.numbers}", size=style.TITLE_SIZE)
+        self.game_title.move_to([0, style.CONTENT_TOP - 0.35, 0])
+        width = RIGHT_EDGE - LEFT_EDGE
+        self.overview_axes = style.make_axes([0.5, s.numbers + 0.5, s.numbers], [0, 1, 1], x_length=width,
+                                             y_length=0.4, numbers=False, axis_config={"include_ticks": False},
+                                             y_axis_config={"stroke_opacity": 0.0})
+        self.overview_axes.move_to([0, 2.45, 0])
+        ends = VGroup(
+            style.text("1", size=style.SMALL_SIZE).next_to(self.overview_axes.c2p(0.5, 0), DOWN, buff=0.25)
+            .align_to(self.overview_axes, LEFT),
+            style.text(str(s.numbers), size=style.SMALL_SIZE).next_to(self.overview_axes.c2p(s.numbers + 0.5, 0),
+                                                                     DOWN, buff=0.25).align_to(self.overview_axes, RIGHT),
+        )
+        self.overview_ends = ends
+        self.range_marker = self.build_range_marker(1, s.numbers)
+        return VGroup(self.game_title, self.overview_axes, ends, self.range_marker)
+
+    def build_range_marker(self, low: int, high: int) -> Rectangle:
+        """The candidates ``low..high`` on the overview line: a yellow box over ``[low - 0.5, high + 0.5]``."""
+        ax = self.overview_axes
+        x0, x1 = ax.c2p(low - 0.5, 0)[0], ax.c2p(high + 0.5, 0)[0]
+        # One number of a million is 1e-5 units wide: the stroke keeps it visible, the geometry stays exact.
+        marker = Rectangle(width=x1 - x0, height=0.36, color=style.HIGHLIGHT_COLOR, stroke_width=3,
+                           fill_opacity=0.35)
+        marker.move_to([(x0 + x1) / 2, ax.c2p(0, 0)[1], 0])
+        return marker
+
+    def range_of(self, marker: Rectangle) -> tuple[float, float]:
+        """The candidate range a marker covers, read back through the overview axes."""
+        ax = self.overview_axes
+        return ax.p2c(marker.get_left())[0] + 0.5, ax.p2c(marker.get_right())[0] - 0.5
+
+    def build_zoom(self, low: int, high: int, pivot: int | None) -> VGroup:
+        """The candidates ``low..high`` blown up to the full width, split after ``pivot`` (None: one left).
+
+        The group keeps ``axes`` (graph units = numbers), the two halves, the split line, the end labels and the pivot label.
+        """
+        width = RIGHT_EDGE - LEFT_EDGE
+        axes = style.make_axes([low - 0.5, high + 0.5, max(high - low, 1)], [0, 1, 1], x_length=width, y_length=0.8,
+                               numbers=False, axis_config={"include_ticks": False, "stroke_opacity": 0.0})
+        axes.move_to([0, 1.15, 0])
+        group = VGroup()
+        group.axes = axes
+        y0, y1 = axes.c2p(0, 0)[1], axes.c2p(0, 1)[1]
+
+        def box(a: float, b: float, color: Any) -> Rectangle:
+            x0, x1 = axes.c2p(a, 0)[0], axes.c2p(b, 0)[0]
+            rect = Rectangle(width=x1 - x0, height=y1 - y0, color=color, fill_opacity=0.45, stroke_width=2)
+            return rect.move_to([(x0 + x1) / 2, (y0 + y1) / 2, 0])
+
+        if pivot is None:
+            group.halves = VGroup(box(low - 0.5, high + 0.5, KEEP_COLOR))
+            group.split = VGroup()
+            group.pivot_label = VGroup()
+        else:
+            group.halves = VGroup(box(low - 0.5, pivot + 0.5, P_COLOR), box(pivot + 0.5, high + 0.5, P_COLOR))
+            split_x = axes.c2p(pivot + 0.5, 0)[0]
+            group.split = Line([split_x, y0 - 0.1, 0], [split_x, y1 + 0.1, 0], color=style.HIGHLIGHT_COLOR,
+                               stroke_width=4)
+            group.pivot_label = self.label(f"> {pivot} ?", size=style.LABEL_SIZE, color=style.HIGHLIGHT_COLOR)
+            group.pivot_label.next_to(group.split, UP, buff=0.1)
+        whole = VGroup(*group.halves)
+        if low == high:
+            # found: the one number left, inside its box
+            group.end_labels = VGroup(self.label(str(low), size=style.TITLE_SIZE, weight="BOLD").move_to(whole))
+        else:
+            group.end_labels = VGroup(
+                self.label(str(low), size=style.SMALL_SIZE).next_to(whole, DOWN, buff=0.12).align_to(whole, LEFT),
+                self.label(str(high), size=style.SMALL_SIZE).next_to(whole, DOWN, buff=0.12).align_to(whole, RIGHT),
+            )
+        group.add(group.halves, group.split, group.pivot_label, group.end_labels)
+        return group
+
+    def build_question_line(self, k: int) -> VGroup:
+        """``Q3: is it greater than 896?  yes`` for question ``k`` (0-based)."""
+        q = self.story.questions[k]
+        line = VGroup(
+            self.label(f"Q{k + 1}: is it greater than {q.pivot}?", size=style.LABEL_SIZE),
+            self.label("yes" if q.answer else "no", size=style.LABEL_SIZE, color=KEEP_COLOR, weight="BOLD"),
+        ).arrange(RIGHT, buff=0.35)
+        line.move_to([0, -0.05, 0])
+        return line
+
+    def build_game_readouts(self) -> VGroup:
+        """``candidates = N`` and ``questions asked = 0``, bound to the story as the questions go by."""
+        s = self.story
+        self.candidates_readout = Readout("candidates", s.numbers, story_field="numbers", decimals=0, math_label=False)
+        self.asked_readout = Readout("questions asked", 0, story_field=None, decimals=0, math_label=False)
+        row = VGroup(self.candidates_readout, self.asked_readout).arrange(RIGHT, buff=1.2)
+        row.move_to([0, -0.95, 0])
+        self.game_readouts = row
+        return row
+
+    def build_bits_summary(self) -> VGroup:
+        """log2 N against the questions: equal for a power of two, else worst case, average and the log."""
+        s = self.story
+        n = s.numbers
+        if s.power_of_two:
+            first = VGroup(
+                Readout(f"log_2 {n}", s.information_bits, story_field="information_bits", decimals=0,
+                        color=style.HIGHLIGHT_COLOR),
+                style.text("bits  =  questions, for every secret", size=style.LABEL_SIZE),
+            ).arrange(RIGHT, buff=0.3)
+            second = style.text("Each yes/no answer is one bit: it halves the candidates.", size=style.LABEL_SIZE,
+                                color=style.MUTED_COLOR)
+        else:
+            first = VGroup(
+                style.text(f"{n} is not a power of 2:", size=style.LABEL_SIZE),
+                Readout(f"ceil(log_2 {n})", s.worst_case_questions, story_field="worst_case_questions", decimals=0),
+                style.text("questions at worst", size=style.LABEL_SIZE),
+            ).arrange(RIGHT, buff=0.25)
+            second = VGroup(
+                Readout("average", s.average_questions, story_field="average_questions", decimals=3, math_label=False),
+                style.text(">=", size=style.LABEL_SIZE),
+                Readout(f"log_2 {n}", s.information_bits, story_field="information_bits", decimals=3,
+                        color=style.HIGHLIGHT_COLOR),
+                style.text("bits", size=style.LABEL_SIZE),
+            ).arrange(RIGHT, buff=0.25)
+        summary = VGroup(first, second).arrange(DOWN, buff=0.3)
+        summary.move_to([0, -2.35, 0])
+        self.bits_summary = summary
+        return summary
+
+    # -- beats 4-6: entropy --------------------------------------------------------------------------------
+
+    def bar_axes(self, n: int, width: float, height: float, *, numbers: bool = True) -> Any:
+        """Axes for n outcomes (x in [0, n], no numbers) and probabilities 0..1."""
+        return style.make_axes([0, n, 1], [0, 1, 0.5], x_length=width, y_length=height,
+                               x_axis_config={"include_numbers": False, "include_ticks": False},
+                               y_axis_config={"include_numbers": numbers, "decimal_number_config": {"num_decimal_places": 1}})
+
+    def outcome_letters(self, axes: Any, color: Any = style.SECONDARY_COLOR) -> VGroup:
+        return VGroup(*(style.text(letter, size=style.LABEL_SIZE, color=color).next_to(axes.c2p(i + 0.5, 0), DOWN, buff=0.12)
+                        for i, letter in enumerate(self.story.labels)))
+
+    def build_entropy_chart(self) -> VGroup:
+        """p as bars (left half), the formula of H and its readout, and the row of -log2 p_i under the letters."""
+        s = self.story
+        n = len(s.p)
+        self.entropy_formula = style.math("H(p) = -sum_i p_i log_2 p_i")
+        self.p_axes = self.bar_axes(n, CHART_WIDTH, 2.7)
+        self.p_axes.move_to([CHART_LEFT + CHART_WIDTH / 2, 1.0, 0])
+        self.entropy_formula.next_to(self.p_axes, UP, buff=0.35).set_x(self.p_axes.get_center()[0])
+        self.p_bars = ProbabilityBars(s.p, self.p_axes, P_COLOR)
+        self.p_letters = self.outcome_letters(self.p_axes)
+        self.p_name = style.math("p", color=P_COLOR).next_to(self.p_axes.c2p(0, 1), RIGHT, buff=0.25)
+        row_y = self.p_letters.get_bottom()[1] - 0.35
+
+        def row(values: Sequence[str], y: float, color: Any) -> VGroup:
+            return VGroup(*(style.text(v, size=style.SMALL_SIZE + 2, color=color).move_to([self.p_axes.c2p(i + 0.5, 0)[0], y, 0])
+                            for i, v in enumerate(values)))
+
+        decimals = 2 if n <= 5 else 1  # narrower columns for more outcomes
+        self.surprisal_row = row(["∞" if not np.isfinite(v) else fmt(v, decimals) for v in s.surprisal_bits], row_y, P_COLOR)
+        for mark in self.surprisal_row:
+            if mark.text == "∞":  # a lone infinity sign is short: drawn at label size to stay legible
+                mark.become(style.text("∞", size=style.LABEL_SIZE + 4, color=P_COLOR).move_to(mark))
+                mark.text = "∞"
+        self.surprisal_name = style.math("-log_2 p_i", size=style.SMALL_SIZE + 2, color=P_COLOR)
+        self.surprisal_name.move_to([0, row_y, 0]).align_to(self.p_axes, LEFT).shift(0.25 * LEFT + self.surprisal_name.width * LEFT)
+        depth_y = row_y - 0.55
+        self.depth_row = row(["n/a" if d is None else str(d) for d in s.code_lengths], depth_y, style.HIGHLIGHT_COLOR)
+        self.depth_name = style.text("questions", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
+        self.depth_name.move_to([0, depth_y, 0]).align_to(self.surprisal_name, RIGHT)
+        self.entropy_readout = Readout("H(p)", s.entropy_bits, story_field="entropy_bits", color=P_COLOR)
+        self.entropy_unit = style.text("bits", size=style.READOUT_SIZE, color=P_COLOR)
+        self.entropy_line = VGroup(self.entropy_readout, self.entropy_unit).arrange(RIGHT, buff=0.2)
+        self.entropy_readout.number.match_y(self.entropy_readout.label)
+        self.entropy_line.next_to(self.depth_row, DOWN, buff=0.35).set_x(self.p_axes.get_center()[0])
+        return VGroup(self.entropy_formula, self.p_axes, self.p_bars, self.p_letters, self.p_name, self.surprisal_row,
+                      self.surprisal_name, self.entropy_line)
+
+    def build_tree(self) -> VGroup:
+        """The Huffman question tree of the story's codewords: 0 = no (left), 1 = yes (right).
+
+        Leaves sit in in-order slots across the right half; depth d is ``d`` levels down.
+        """
+        s = self.story
+        words = {w: i for i, w in enumerate(s.codewords) if w is not None}
+        nodes = {""}
+        for w in words:
+            nodes.update(w[:k] for k in range(len(w) + 1))
+        leaves = sorted(words)  # lexicographic order of 0/1 strings is the left-to-right order of the leaves
+        depth = max(len(w) for w in leaves)
+        left, right = 0.6, RIGHT_EDGE - 0.15
+        self.tree_title = style.text("the best question tree", size=style.LABEL_SIZE)
+        self.tree_title.move_to([(left + right) / 2, style.CONTENT_TOP - 0.3, 0])
+        self.tree_legend = style.text("left = no, right = yes", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.tree_legend.next_to(self.tree_title, DOWN, buff=0.12)
+        self.tree_top = self.tree_legend.get_bottom()[1] - 0.35
+        bottom = -1.4
+        self.level_gap = (self.tree_top - bottom) / max(depth, 1)
+        slot = (right - left) / len(leaves)
+        x_of: dict[str, float] = {}
+        for k, w in enumerate(leaves):
+            x_of[w] = left + slot * (k + 0.5)
+        for w in sorted(nodes - set(leaves), key=len, reverse=True):
+            x_of[w] = (x_of[w + "0"] + x_of[w + "1"]) / 2
+
+        def point(w: str) -> np.ndarray:
+            return np.array([x_of[w], self.tree_top - len(w) * self.level_gap, 0.0])
+
+        self.tree_edges = VGroup(*(Line(point(w[:-1]), point(w), color=style.MUTED_COLOR, stroke_width=3)
+                                   for w in sorted(nodes, key=lambda w: (len(w), w)) if w))
+        self.tree_questions = VGroup(*(Dot(point(w), radius=0.09, color=style.SECONDARY_COLOR)
+                                       for w in sorted(nodes - set(leaves), key=lambda w: (len(w), w))))
+        radius = min(0.3, slot * 0.42)
+        self.tree_leaves = VGroup()
+        self.tree_leaf_probabilities = VGroup()
+        for w in leaves:
+            i = words[w]
+            circle = Circle(radius=radius, color=P_COLOR, fill_color="#000000",
+                            fill_opacity=1, stroke_width=3).move_to(point(w))
+            letter = style.text(s.labels[i], size=style.LABEL_SIZE).move_to(circle)
+            leaf = VGroup(circle, letter)
+            leaf.outcome = i
+            leaf.codeword = w
+            self.tree_leaves.add(leaf)
+            prob = style.text(fmt_probability(s.p[i]), size=style.SMALL_SIZE, color=P_COLOR)
+            prob.next_to(circle, DOWN, buff=0.1)
+            self.tree_leaf_probabilities.add(prob)
+        if max(m.width for m in self.tree_leaf_probabilities) > slot - 0.08:
+            # Too narrow side by side: every other leaf's probability drops a line.
+            for prob in self.tree_leaf_probabilities[1::2]:
+                prob.shift((prob.height + 0.1) * DOWN)
+        self.expected_readout = Readout("sum_i p_i dot \"questions\"_i", s.expected_questions,
+                                        story_field="expected_questions", color=style.HIGHLIGHT_COLOR)
+        if s.dyadic:
+            verdict = style.math("= H(p)", color=style.HIGHLIGHT_COLOR)
+        else:
+            verdict = style.math(">= H(p)", color=style.HIGHLIGHT_COLOR)
+        self.expected_line = VGroup(self.expected_readout, verdict).arrange(RIGHT, buff=0.25)
+        self.expected_line.move_to([(left + right) / 2, -2.8, 0])
+        self.tree = VGroup(self.tree_title, self.tree_legend, self.tree_edges, self.tree_questions, self.tree_leaves,
+                           self.tree_leaf_probabilities)
+        return VGroup(self.tree, self.expected_line)
+
+    def leaf_depth(self, leaf: VGroup) -> float:
+        """How many levels below the root a drawn leaf sits."""
+        return (self.tree_top - leaf.get_center()[1]) / self.level_gap
+
+    def build_entropy_panels(self) -> VGroup:
+        """Uniform (the maximum log2 n), p, and one-hot (0) side by side, each with its entropy."""
+        s = self.story
+        n = len(s.p)
+        width = (RIGHT_EDGE - LEFT_EDGE - 1.0) / 3 - 0.3
+        panels = VGroup()
+        self.panel_bars = []
+        self.panel_readouts = []
+        self.panel_axes = []
+        specs = [("uniform", s.uniform, "uniform_entropy_bits", style.ACCENT_COLOR),
+                 ("p", s.p, "entropy_bits", P_COLOR),
+                 ("one-hot (certain)", s.one_hot, "one_hot_entropy_bits", style.POSITIVE_COLOR)]
+        for k, (title, values, field, color) in enumerate(specs):
+            axes = self.bar_axes(n, width, 2.6, numbers=k == 0)
+            axes.move_to([LEFT_EDGE + 1.0 + width / 2 + k * (width + 0.3 + 0.15), 1.0, 0])
+            bars = ProbabilityBars(values, axes, color, labels=False)
+            letters = self.outcome_letters(axes)
+            head = style.text(title, size=style.LABEL_SIZE, color=color).next_to(axes, UP, buff=0.35)
+            readout = Readout("H", getattr(s, field), story_field=field, color=color)
+            unit = style.text("bits", size=style.READOUT_SIZE, color=color)
+            line = VGroup(readout, unit).arrange(RIGHT, buff=0.2)
+            readout.number.match_y(readout.label)
+            line.next_to(letters, DOWN, buff=0.35).set_x(axes.get_center()[0])
+            panels.add(VGroup(axes, bars, letters, head, line))
+            self.panel_bars.append(bars)
+            self.panel_readouts.append(readout)
+            self.panel_axes.append(axes)
+        self.max_note = style.math(f"0 <= H(p) <= log_2 {n}", color=style.SECONDARY_COLOR)
+        self.max_note.move_to([0, -2.45, 0])
+        self.entropy_panels = panels
+        return VGroup(panels, self.max_note)
+
+    # -- beats 7-8: cross-entropy and KL ------------------------------------------------------------------
+
+    def build_prediction_chart(self) -> VGroup:
+        """q as bars with the one-hot truth marked, and the loss -log q_truth in bits and in nats."""
+        s = self.story
+        n = len(s.q)
+        self.q_axes = self.bar_axes(n, CHART_WIDTH, 2.9)
+        self.q_axes.move_to([CHART_LEFT + CHART_WIDTH / 2 - 0.6, 0.7, 0])
+        self.q_bars = ProbabilityBars(s.q, self.q_axes, Q_COLOR)
+        self.q_letters = self.outcome_letters(self.q_axes)
+        self.q_name = style.text("prediction q", size=style.LABEL_SIZE, color=Q_COLOR)
+        self.q_name.next_to(self.q_axes, UP, buff=0.45)
+        t = s.truth_index
+        self.truth_box = SurroundingRectangle(VGroup(self.q_bars.bars[t], self.q_bars.labels[t], self.q_letters[t]),
+                                              color=style.HIGHLIGHT_COLOR, buff=0.08)
+        self.truth_tag = style.text("truth", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
+        self.truth_tag.next_to(self.truth_box, DOWN, buff=0.1)
+
+        x = 1.0
+        truth = s.truth
+        self.ce_formula = style.math("H(p, q) = -sum_i p_i log q_i")
+        self.ce_one_hot = style.math(f"p = \"one-hot at {truth}\"  =>  H(p, q) = -log q_{truth}", size=style.LABEL_SIZE)
+        self.loss_bits = Readout(f"-log_2 q_{truth}", s.truth_loss_bits, story_field="truth_loss_bits",
+                                 color=style.HIGHLIGHT_COLOR)
+        self.loss_nats = Readout(f"-ln q_{truth}", s.truth_loss_nats, story_field="truth_loss_nats",
+                                 color=style.HIGHLIGHT_COLOR)
+        bits_line = VGroup(self.loss_bits, style.text("bits", size=style.READOUT_SIZE, color=style.HIGHLIGHT_COLOR))
+        nats_line = VGroup(self.loss_nats, style.text("nats", size=style.READOUT_SIZE, color=style.HIGHLIGHT_COLOR))
+        for line in (bits_line, nats_line):
+            line.arrange(RIGHT, buff=0.2)
+            line[0].number.match_y(line[0].label)
+        self.ml_note = VGroup(
+            style.text("Classification loss in ML uses ln:", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
+            style.text("the unit is the nat, not the bit.", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        self.ce_text = VGroup(self.ce_formula, self.ce_one_hot, bits_line, nats_line, self.ml_note)
+        self.ce_text.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+        self.ce_text.move_to([x + self.ce_text.width / 2, 0.55, 0])
+        if self.ce_text.get_right()[0] > RIGHT_EDGE:
+            self.ce_text.shift((RIGHT_EDGE - self.ce_text.get_right()[0]) * RIGHT)
+        return VGroup(self.q_axes, self.q_bars, self.q_letters, self.q_name, self.truth_box, self.truth_tag, self.ce_text)
+
+    def build_kl_chart(self) -> VGroup:
+        """p and q side by side per outcome; readouts H(p), H(p, q), D(p || q); the stacked bar H + D."""
+        s = self.story
+        n = len(s.p)
+        unit = s.unit
+        self.kl_axes = self.bar_axes(n, CHART_WIDTH, 2.9)
+        self.kl_axes.move_to([CHART_LEFT + CHART_WIDTH / 2 - 0.6, 0.85, 0])
+        self.kl_p_bars = ProbabilityBars(s.p, self.kl_axes, P_COLOR, span=(0.1, 0.48), labels=False)
+        self.kl_q_bars = ProbabilityBars(s.q, self.kl_axes, Q_COLOR, span=(0.52, 0.9), labels=False)
+        self.kl_letters = self.outcome_letters(self.kl_axes)
+        self.kl_key = VGroup(
+            style.text("truth p", size=style.LABEL_SIZE, color=P_COLOR),
+            style.text("prediction q", size=style.LABEL_SIZE, color=Q_COLOR),
+        ).arrange(RIGHT, buff=0.6).next_to(self.kl_axes, UP, buff=0.45)
+
+        self.h_readout = Readout("H(p)", s.entropy, story_field="entropy", color=P_COLOR)
+        self.ce_readout = Readout("H(p, q)", s.cross_entropy, story_field="cross_entropy", color=Q_COLOR)
+        self.kl_readout = Readout("D(p parallel q) = H(p, q) - H(p)", s.kl, story_field="kl", color=KL_COLOR)
+        lines = VGroup()
+        for readout, color in ((self.h_readout, P_COLOR), (self.ce_readout, Q_COLOR), (self.kl_readout, KL_COLOR)):
+            line = VGroup(readout, style.text(unit, size=style.READOUT_SIZE, color=color)).arrange(RIGHT, buff=0.2)
+            readout.number.match_y(readout.label)
+            lines.add(line)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        lines.move_to([1.0 + lines.width / 2, 2.55, 0])
+        if lines.get_right()[0] > RIGHT_EDGE:
+            lines.shift((RIGHT_EDGE - lines.get_right()[0]) * RIGHT)
+        self.kl_lines = lines
+
+        top = max(frame.cross_entropy for frame in s.morph)
+        self.cost_axes = style.make_axes([0, top, _nice_step(top)], [0, 1, 1], x_length=RIGHT_EDGE - 1.3, y_length=0.7,
+                                         y_axis_config={"include_numbers": False, "include_ticks": False,
+                                                        "stroke_opacity": 0.0})
+        self.cost_axes.move_to([1.0 + (RIGHT_EDGE - 1.3) / 2, -0.75, 0])
+        self.cost_unit = style.text(unit, size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.cost_unit.next_to(self.cost_axes.x_axis.get_right(), UP, buff=0.15).align_to(self.cost_axes, RIGHT)
+        self.cost_title = style.text("cost of coding with q", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR)
+        self.cost_title.next_to(self.cost_axes, UP, buff=0.15).align_to(self.cost_axes, LEFT)
+        self.h_segment = self.cost_segment(0.0, s.entropy, P_COLOR)
+        self.kl_segment = self.cost_segment(s.entropy, s.cross_entropy, KL_COLOR)
+        self.gibbs_note = VGroup(
+            style.math("D(p parallel q) >= 0", color=KL_COLOR),
+            style.text("and = 0 only when q = p", size=style.LABEL_SIZE, color=KL_COLOR),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        self.gibbs_note.move_to([1.0 + self.gibbs_note.width / 2, -2.55, 0])
+        return VGroup(self.kl_axes, self.kl_p_bars, self.kl_q_bars, self.kl_letters, self.kl_key, self.kl_lines,
+                      self.cost_axes, self.cost_unit, self.cost_title, self.h_segment, self.kl_segment)
+
+    def cost_segment(self, start: float, end: float, color: Any) -> Rectangle:
+        """A piece of the stacked cost bar from ``start`` to ``end`` (in the story's unit)."""
+        ax = self.cost_axes
+        x0, x1 = ax.c2p(start, 0)[0], ax.c2p(end, 0)[0]
+        y0, y1 = ax.c2p(0, 0.15)[1], ax.c2p(0, 0.85)[1]
+        rect = Rectangle(width=max(x1 - x0, 1e-4), height=y1 - y0, color=color, fill_opacity=0.8, stroke_width=1.5)
+        return rect.move_to([(x0 + x1) / 2, (y0 + y1) / 2, 0])
+
+    # -- the beats -------------------------------------------------------------------------------------
+
+    def construct(self) -> None:
+        s = self.story
+        n = s.numbers
+        self.beat("game", en=f"Guess a secret number from 1 to {n}, asking only yes/no questions.",
+                  zh=f"只用是/否问题，猜出 1 到 {n} 之间的一个秘密数字。")
+        self.play(FadeIn(self.build_game()), run_time=1.0)
+        self.zoom = self.build_zoom(1, n, None)
+        self.zoom.halves[0].set_color(P_COLOR)
+        self.play(FadeIn(self.zoom), FadeIn(self.build_game_readouts()), run_time=0.8)
+        self.wait(1.0)
+
+        self.beat("halving", en="Ask: is it greater than the middle? Each answer removes half the candidates.",
+                  zh="问：它比中间的数大吗？每个回答都排除一半的候选数。")
+        self.play_questions()
+        self.wait(1.0)
+
+        self.beat("bits", en=self.bits_caption("en"), zh=self.bits_caption("zh"))
+        self.play(FadeIn(self.build_bits_summary()), run_time=1.0)
+        self.wait(2.0)
+
+        self.beat("entropy", en="Entropy H(p) = −Σ p log2 p: each outcome deserves −log2 p questions.",
+                  zh="熵 H(p) = −Σ p log2 p：每个结果值得 −log2 p 个问题。")
+        self.play(FadeOut(Group(*self.mobjects_without_caption())), run_time=0.6)
+        self.build_entropy_chart()
+        self.play(FadeIn(self.entropy_formula), FadeIn(self.p_axes), FadeIn(self.p_letters), FadeIn(self.p_name),
+                  run_time=0.8)
+        self.play(FadeIn(self.p_bars), run_time=0.8)
+        self.play(FadeIn(self.surprisal_name), FadeIn(self.surprisal_row), run_time=0.8)
+        self.play(FadeIn(self.entropy_line), run_time=0.6)
+        self.wait(1.5)
+
+        self.beat("tree", en=self.tree_caption("en"), zh=self.tree_caption("zh"))
+        self.build_tree()
+        self.play(FadeIn(self.tree_title), FadeIn(self.tree_legend), run_time=0.5)
+        self.play(Create(self.tree_edges), FadeIn(self.tree_questions), run_time=1.2)
+        self.play(FadeIn(self.tree_leaves), FadeIn(self.tree_leaf_probabilities), FadeIn(self.depth_name),
+                  FadeIn(self.depth_row), run_time=0.9)
+        self.play(FadeIn(self.expected_line), run_time=0.7)
+        self.wait(2.0)
+
+        self.beat("uniform", en=self.uniform_caption("en"), zh=self.uniform_caption("zh"))
+        self.play(FadeOut(Group(*self.mobjects_without_caption())), run_time=0.6)
+        self.build_entropy_panels()
+        self.play(FadeIn(self.entropy_panels), run_time=1.2)
+        self.play(FadeIn(self.max_note), run_time=0.6)
+        self.wait(2.0)
+
+        truth = s.truth
+        self.beat("cross_entropy",
+                  en=f"Cross-entropy scores a prediction q: if the truth is {truth}, the loss is −log q_{truth}.",
+                  zh=f"交叉熵给预测 q 打分：若真实结果是 {truth}，损失就是 −log q_{truth}。")
+        self.play(FadeOut(Group(*self.mobjects_without_caption())), run_time=0.6)
+        self.build_prediction_chart()
+        self.play(FadeIn(self.q_axes), FadeIn(self.q_letters), FadeIn(self.q_name), FadeIn(self.q_bars), run_time=0.9)
+        self.play(Create(self.truth_box), FadeIn(self.truth_tag), FadeIn(self.ce_text[:2]), run_time=0.9)
+        self.play(FadeIn(self.ce_text[2:4]), run_time=0.8)
+        self.play(FadeIn(self.ml_note), run_time=0.6)
+        self.wait(2.0)
+
+        self.beat("kl", en="KL divergence D(p‖q) = H(p, q) − H(p): the extra questions. It is 0 only when q = p.",
+                  zh="KL 散度 D(p‖q) = H(p, q) − H(p)：多付的问题数。只有 q = p 时它才为 0。")
+        self.play(FadeOut(Group(*self.mobjects_without_caption())), run_time=0.6)
+        self.build_kl_chart()
+        self.play(FadeIn(self.kl_axes), FadeIn(self.kl_letters), FadeIn(self.kl_key), FadeIn(self.kl_p_bars),
+                  FadeIn(self.kl_q_bars), run_time=0.9)
+        self.play(FadeIn(self.kl_lines), FadeIn(self.cost_axes), FadeIn(self.cost_unit), FadeIn(self.cost_title),
+                  FadeIn(self.h_segment), FadeIn(self.kl_segment), run_time=1.0)
+        self.wait(1.0)
+        self.play_morph()
+        self.play(FadeIn(self.gibbs_note), run_time=0.6)
+        self.wait(2.5)
+
+    def mobjects_without_caption(self) -> list:
+        return [m for m in self.mobjects if not getattr(m, "caption", False)]
+
+    def play_questions(self) -> None:
+        """Each question: the split and the question, the answer (the dropped half greys), the zoom into the kept half."""
+        s = self.story
+        step = min(1.2, HALVING_BUDGET / len(s.questions)) / 3
+        slow = 2.0  # the first question goes slowly enough to read
+        state = self.zoom
+        for k, q in enumerate(s.questions):
+            scale = slow if k == 0 else 1.0
+            asked = self.build_zoom(q.low, q.high, q.pivot)
+            line = self.build_question_line(k)
+            # The same range with the same end labels, now in two halves: swapped in place, then split.
+            self.remove(state.halves, state.end_labels)
+            self.add(asked.halves, asked.end_labels)
+            self.play(Create(asked.split), FadeIn(asked.pivot_label), FadeIn(line[0]), run_time=step * scale)
+            kept, dropped = (asked.halves[1], asked.halves[0]) if q.answer else (asked.halves[0], asked.halves[1])
+            self.candidates_readout.story_field = f"questions.{k}.candidates_after"
+            self.play(FadeIn(line[1]), kept.animate.set_color(KEEP_COLOR), dropped.animate.set_color(DROP_COLOR),
+                      Transform(self.range_marker, self.build_range_marker(q.low_after, q.high_after)),
+                      ChangeDecimalToValue(self.candidates_readout.number, q.candidates_after),
+                      ChangeDecimalToValue(self.asked_readout.number, k + 1), run_time=step * scale)
+            state = self.build_zoom(q.low_after, q.high_after, None)
+            if q.low_after != q.high_after:
+                state.halves[0].set_color(P_COLOR)
+            self.play(ReplacementTransform(kept, state.halves[0]), ReplacementTransform(asked.end_labels, state.end_labels),
+                      FadeOut(dropped), FadeOut(asked.split), FadeOut(asked.pivot_label), FadeOut(line),
+                      run_time=step * scale)
+        self.zoom = state
+        self.asked_readout.story_field = "question_count"
+
+    def bits_caption(self, lang: str) -> str:
+        s = self.story
+        n = s.numbers
+        if s.power_of_two:
+            k = s.worst_case_questions
+            if lang == "zh":
+                return f"{n} = 2^{k}：每个问题给出 1 比特，log2 {n} = {k} 个问题总能找到。"
+            return f"{n} = 2^{k}: each answer is one bit, and log2 {n} = {k} questions always find it."
+        bits = fmt(s.information_bits, 2)
+        if lang == "zh":
+            return (f"{n} 不是 2 的幂：最坏需要 {s.worst_case_questions} 个问题，"
+                    f"信息量是 log2 {n} = {bits} 比特。")
+        return f"{n} is not a power of 2: {s.worst_case_questions} questions at worst; log2 {n} = {bits} bits."
+
+    def tree_caption(self, lang: str) -> str:
+        s = self.story
+        h = fmt(s.entropy_bits, 2)
+        if s.dyadic:
+            if lang == "zh":
+                return f"最优提问树对每个结果问 −log2 p 次：平均正好 H = {h} 个问题。"
+            return f"The best question tree asks −log2 p for each outcome: on average exactly H = {h}."
+        mean = fmt(s.expected_questions, 2)
+        if lang == "zh":
+            return f"问题只能整个地问：最优提问树平均问 {mean} 次，不少于 H = {h}。"
+        return f"Questions come whole: the best tree asks {mean} on average, no fewer than H = {h}."
+
+    def uniform_caption(self, lang: str) -> str:
+        s = self.story
+        n = len(s.p)
+        top = fmt(s.uniform_entropy_bits, 2)
+        if lang == "zh":
+            return f"均匀分布最不确定：log2 {n} = {top} 比特；越集中熵越小，确定时为 0。"
+        return f"Uniform is the most uncertain, log2 {n} = {top} bits; peaked has less; certain has 0."
+
+    def play_morph(self) -> None:
+        """q slides to p through the story's keyframes; H(p, q) and D(p || q) follow; D reaches 0."""
+        s = self.story
+        for k, frame in enumerate(s.morph[1:], start=1):
+            target = ProbabilityBars(frame.q, self.kl_axes, Q_COLOR, span=(0.52, 0.9), labels=False)
+            self.ce_readout.story_field = f"morph.{k}.cross_entropy"
+            self.kl_readout.story_field = f"morph.{k}.kl"
+            self.play(Transform(self.kl_q_bars.bars, target.bars),
+                      Transform(self.kl_segment, self.cost_segment(s.entropy, frame.cross_entropy, KL_COLOR)),
+                      ChangeDecimalToValue(self.ce_readout.number, frame.cross_entropy),
+                      ChangeDecimalToValue(self.kl_readout.number, frame.kl), run_time=0.5)
+        self.wait(0.5)
+
+
+def _nice_step(span: float) -> float:
+    """A tick step of 0.5, 1, 2 or 5 giving at most about six ticks over ``span``."""
+    for step in (0.25, 0.5, 1.0, 2.0, 5.0, 10.0):
+        if span / step <= 6:
+            return step
+    return 20.0

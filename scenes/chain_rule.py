@@ -480,6 +480,10 @@ class SlopesMultiply(ExplainerScene):
         for matrix, source in ((self.jacobian_L, "(partial L)/(partial s)"), (self.jacobian_s, "(partial s)/(partial z)"),
                                (self.jacobian_z, "(partial z)/(partial x)"), (self.jacobian_product, "(partial L)/(partial x)")):
             captions.add(style.math(source, size=small, color=style.MUTED_COLOR).next_to(matrix, DOWN, buff=0.2))
+        # one baseline for the names, under the tallest matrix
+        top = min(c.get_top()[1] for c in captions)
+        for caption in captions:
+            caption.shift((top - caption.get_top()[1]) * UP)
         self.jacobian_captions = captions
         self.jacobian_row = row
         return VGroup(row, captions)

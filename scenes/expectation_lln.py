@@ -37,7 +37,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    Indicate,
+    Circumscribe,
     LaggedStart,
     Line,
     Polygon,
@@ -99,7 +99,8 @@ def nice_step(span: float, ticks: int = 4) -> float:
     """A tick step of 1, 2 or 5 times a power of ten giving about ``ticks`` ticks over ``span``."""
     raw = span / ticks
     power = 10.0 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    # a step a hair short of span / ticks still serves: one more tick beats a range twice too wide
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-3))
 
 
 def faces_phrase(faces: Sequence[int], lang: str) -> str:
@@ -322,9 +323,9 @@ class RunningAverages(ExplainerScene):
                                           story_field="final_band", decimals=2, size=style.SMALL_SIZE + 2)
         self.inside_readout = Readout("inside the band", s.inside_band_percent, story_field="inside_band_percent",
                                       decimals=1, math_label=False, size=style.SMALL_SIZE + 2)
-        inside = VGroup(self.inside_readout, style.text("%", size=style.SMALL_SIZE + 2)).arrange(RIGHT, buff=0.08)
-        inside[1].align_to(self.inside_readout.number, DOWN)
-        self.band_legend = VGroup(self.band_legend_formula, self.final_band_readout, inside)
+        self.inside_line = VGroup(self.inside_readout, style.text("%", size=style.SMALL_SIZE + 2)).arrange(RIGHT, buff=0.08)
+        self.inside_line[1].align_to(self.inside_readout.number, DOWN)
+        self.band_legend = VGroup(self.band_legend_formula, self.final_band_readout, self.inside_line)
         self.band_legend.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         self.band_legend.next_to(self.run_legend, DOWN, buff=0.3, aligned_edge=LEFT)
         return VGroup(self.band_fill, self.band_edges)
@@ -539,7 +540,7 @@ class RunningAverages(ExplainerScene):
                 boxes.append(SurroundingRectangle(rows, color=WIN_COLOR if wins else LOSE_COLOR, buff=0.05))
         self.play(*(Create(b) for b in boxes), Write(weighted), run_time=1.6)
         self.play(FadeIn(result), run_time=0.8)
-        self.play(FadeIn(verdict), Indicate(self.e_readout, color=E_COLOR), run_time=1.0)
+        self.play(FadeIn(verdict), Circumscribe(self.e_readout, color=E_COLOR), run_time=1.0)
         self.play(FadeIn(spread), run_time=0.8)
         self.wait(2.0)
 
@@ -571,7 +572,7 @@ class RunningAverages(ExplainerScene):
         self.beat("band", *captions["band"])
         self.build_band()
         self.play(FadeIn(self.band_fill), Create(self.band_edges), FadeIn(self.band_legend_formula), run_time=1.5)
-        self.play(FadeIn(VGroup(self.final_band_readout, self.inside_readout)), run_time=0.8)
+        self.play(FadeIn(VGroup(self.final_band_readout, self.inside_line)), run_time=0.8)
         self.wait(2.5)
 
         self.beat("fallacy", *captions["fallacy"])

@@ -259,7 +259,7 @@ class QuestionsAndBits(ExplainerScene):
             ).arrange(RIGHT, buff=0.25)
             second = VGroup(
                 Readout("average", s.average_questions, story_field="average_questions", decimals=3, math_label=False),
-                style.text(">=", size=style.LABEL_SIZE),
+                style.text("≥", size=style.LABEL_SIZE),
                 Readout(f"log_2 {n}", s.information_bits, story_field="information_bits", decimals=3,
                         color=style.HIGHLIGHT_COLOR),
                 style.text("bits", size=style.LABEL_SIZE),
@@ -367,10 +367,13 @@ class QuestionsAndBits(ExplainerScene):
             prob = style.text(fmt_probability(s.p[i]), size=style.SMALL_SIZE, color=P_COLOR)
             prob.next_to(circle, DOWN, buff=0.1)
             self.tree_leaf_probabilities.add(prob)
-        if max(m.width for m in self.tree_leaf_probabilities) > slot - 0.08:
-            # Too narrow side by side: every other leaf's probability drops a line.
-            for prob in self.tree_leaf_probabilities[1::2]:
-                prob.shift((prob.height + 0.1) * DOWN)
+        probs = self.tree_leaf_probabilities
+        for k in range(1, len(leaves)):
+            # Neighbouring leaves on the same level with labels too wide for their slots: the second drops a line.
+            same_level = len(leaves[k]) == len(leaves[k - 1])
+            if same_level and probs[k].get_left()[0] < probs[k - 1].get_right()[0] + 0.06 \
+                    and abs(probs[k].get_y() - probs[k - 1].get_y()) < 1e-6:
+                probs[k].shift((probs[k].height + 0.1) * DOWN)
         self.expected_readout = Readout("sum_i p_i dot \"questions\"_i", s.expected_questions,
                                         story_field="expected_questions", color=style.HIGHLIGHT_COLOR)
         if s.dyadic:
@@ -491,12 +494,12 @@ class QuestionsAndBits(ExplainerScene):
         self.kl_lines = lines
 
         top = max(frame.cross_entropy for frame in s.morph)
-        self.cost_axes = style.make_axes([0, top, _nice_step(top)], [0, 1, 1], x_length=RIGHT_EDGE - 1.3, y_length=0.7,
+        self.cost_axes = style.make_axes([0, top, _nice_step(top)], [0, 1, 1], x_length=RIGHT_EDGE - 1.9, y_length=0.7,
                                          y_axis_config={"include_numbers": False, "include_ticks": False,
                                                         "stroke_opacity": 0.0})
-        self.cost_axes.move_to([1.0 + (RIGHT_EDGE - 1.3) / 2, -0.75, 0])
+        self.cost_axes.move_to([1.0 + (RIGHT_EDGE - 1.9) / 2, -0.75, 0])
         self.cost_unit = style.text(unit, size=style.SMALL_SIZE, color=style.MUTED_COLOR)
-        self.cost_unit.next_to(self.cost_axes.x_axis.get_right(), UP, buff=0.15).align_to(self.cost_axes, RIGHT)
+        self.cost_unit.next_to(self.cost_axes.x_axis.get_right(), RIGHT, buff=0.15)
         self.cost_title = style.text("cost of coding with q", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR)
         self.cost_title.next_to(self.cost_axes, UP, buff=0.15).align_to(self.cost_axes, LEFT)
         self.h_segment = self.cost_segment(0.0, s.entropy, P_COLOR)

@@ -548,7 +548,7 @@ class RunningAverages(ExplainerScene):
         self.play(FadeOut(VGroup(self.table, block, *boxes)), run_time=0.6)
         self.build_plot()
         self.build_runs()
-        column = self.build_run_legend()
+        self.build_run_legend()
         self.play(FadeIn(self.plot), FadeIn(self.column_head), run_time=0.9)
         self.play(Create(self.e_line), FadeIn(self.e_label), FadeIn(self.run_legend), run_time=0.8)
         last = len(s.sample_n) - 1

@@ -156,6 +156,7 @@ def test_band_is_two_standard_errors_and_holds_most_averages():
     averages = np.cumsum(s.payoffs, axis=1) / n
     inside = np.abs(averages - s.expectation) <= 2 * s.std / np.sqrt(n) + 1e-9
     assert s.inside_band == pytest.approx(inside.mean(), abs=1e-12)
+    assert s.inside_band_percent == pytest.approx(100 * inside.mean(), abs=1e-10)
     assert s.inside_band > 0.8
 
 
@@ -217,15 +218,16 @@ def test_wilson_intervals_match_scipy():
 
 def test_longest_losing_streak_matches_brute_force_and_its_dilution():
     won = np.array([1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0], bool)
-    streak = prob.longest_losing_streak(won, loss=-2.0, mean=-0.5)
+    streak = prob.longest_losing_streak(won, np.where(won, 4.0, -2.0), mean=-0.5)
     # the first of the two longest runs of losses: rounds 5, 6, 7
     assert (streak.length, streak.first_round, streak.last_round) == (3, 5, 7)
     assert streak.excess == pytest.approx(3 * (-2.0 + 0.5))
     assert streak.shift_after == pytest.approx(streak.excess / 7)
+    assert streak.average_after == pytest.approx((4 - 2 - 2 + 4 - 2 - 2 - 2) / 7)
     assert streak.shift_at_end == pytest.approx(streak.excess / 14)
     assert (streak.rounds_after, streak.wins_after) == (7, 3)
     assert streak.win_rate_after == pytest.approx(3 / 7)
-    assert prob.longest_losing_streak(np.ones(5, bool), -1.0, 1.0) is None
+    assert prob.longest_losing_streak(np.ones(5, bool), np.ones(5), 1.0) is None
 
     s = story()
     row = (~np.isin(s.faces[0], s.winning_faces)).tolist()
@@ -239,7 +241,9 @@ def test_longest_losing_streak_matches_brute_force_and_its_dilution():
     # what the streak moved the sum by, and so the average at the end, from the payoffs themselves
     segment = s.payoffs[0, ls.first_round - 1:ls.last_round]
     assert ls.excess == pytest.approx(float(np.sum(segment - s.expectation)), rel=1e-12)
+    assert ls.excess == pytest.approx(ls.length * (-s.lose - s.expectation), rel=1e-12)
     assert ls.shift_at_end == pytest.approx(ls.excess / s.rounds)
+    assert ls.average_after == pytest.approx(s.payoffs[0, :ls.last_round].mean(), rel=1e-12)
 
 
 # -- edge cases -------------------------------------------------------------------------------------
@@ -268,7 +272,7 @@ def test_no_winning_face_loses_every_round():
     s = story(winning_faces=0, rounds=150, runs=1)
     assert s.expectation == -200 and s.std == 0 and s.p_win == 0
     assert [r.frequency for r in s.streaks] == [0.0] * prob.MAX_STREAK
-    assert s.longest_streak.length == 150 and s.longest_streak.excess == 0
+    assert s.longest_streak.length == 150 and s.longest_streak.excess == pytest.approx(0, abs=1e-9)
     assert s.longest_streak.win_rate_after is None
 
 

@@ -44,7 +44,6 @@ from manim import (
     VGroup,
     VMobject,
     config,
-    linear,
     smooth,
 )
 
@@ -436,7 +435,7 @@ class UnitBalls(ExplainerScene):
                       "v = 0：任何 p 球半径为 0 时就碰到它，所以它的所有范数都是 0。")
         else:
             en, zh = ("‖v‖ₚ is how far the unit p-ball must grow to reach v.",
-                      "‖v‖ₚ 就是单位 p 球需要放大多少倍才能碰到 v。")
+                      "v 的 p 范数，就是单位 p 球需要放大多少倍才能碰到 v。")
         self.beat("vector-norms", en=en, zh=zh)
         fit = story.vector_view
         keep_units = fit.radius >= 1.2  # the unit balls still fit: they stay as a faint reference

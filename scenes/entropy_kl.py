@@ -405,6 +405,8 @@ class QuestionsAndBits(ExplainerScene):
         for k, (title, values, field, color) in enumerate(specs):
             axes = self.bar_axes(n, width, 2.6, numbers=k == 0)
             axes.move_to([LEFT_EDGE + 1.0 + width / 2 + k * (width + 0.3 + 0.15), 1.0, 0])
+            # Only the first panel has y numbers, which move its centre: line the three zero lines up.
+            axes.shift((1.0 - 2.6 / 2 - axes.c2p(0, 0)[1]) * UP)
             bars = ProbabilityBars(values, axes, color, labels=False)
             letters = self.outcome_letters(axes)
             head = style.text(title, size=style.LABEL_SIZE, color=color).next_to(axes, UP, buff=0.35)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import pytest
 
@@ -12,20 +13,13 @@ import pytest
 os.environ.setdefault("MANIM_RENDERER", "cairo")
 
 
-def construct_scene(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
-                    quality: str = "low_quality", lang: str = "en", extra_config: Mapping[str, Any] | None = None):
-    """Build scene ``name`` from the registry with ``overrides`` and run construct() under dry_run.
+def dry_run_config(media_dir: Path, *, quality: str = "low_quality", frame_rate: float | None = None,
+                   extra_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Manim config for building a scene under dry_run: nothing written, nothing shown, quiet.
 
-    Returns the finished scene: its mobjects are in their final state and
-    ``scene.story`` is the story it drew.
+    ``frame_rate`` (if given) replaces the quality's own rate; ``extra_config`` is applied last.
     """
-    from manim import tempconfig
-
-    from mathviz import registry
-
-    spec = registry.get(name)
-    story = spec.build_story(overrides)
-    cfg = {
+    cfg: dict[str, Any] = {
         "dry_run": True,
         "disable_caching": True,
         "media_dir": str(media_dir),
@@ -34,11 +28,60 @@ def construct_scene(name: str, overrides: Mapping[str, str] | None = None, *, me
         "progress_bar": "none",
         "write_to_movie": False,
     }
+    if frame_rate is not None:
+        cfg["frame_rate"] = frame_rate
     cfg.update(extra_config or {})
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=story, lang=lang)
+    return cfg
+
+
+@contextmanager
+def dry_run_scene(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
+                  quality: str = "low_quality", lang: str = "en", frame_rate: float | None = None,
+                  extra_config: Mapping[str, Any] | None = None) -> Iterator[Any]:
+    """``with dry_run_scene(...) as scene:`` -> scene ``name`` (story from ``overrides``), not yet rendered.
+
+    The block runs under :func:`dry_run_config`, so a test can wrap the scene's methods or call its
+    builders before (or instead of) ``scene.render()``.
+    """
+    from manim import tempconfig
+
+    from mathviz import registry
+
+    spec = registry.get(name)
+    story = spec.build_story(overrides)
+    with tempconfig(dry_run_config(media_dir, quality=quality, frame_rate=frame_rate, extra_config=extra_config)):
+        yield spec.scene_class()(story=story, lang=lang)
+
+
+def construct_scene(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
+                    quality: str = "low_quality", lang: str = "en", frame_rate: float | None = None,
+                    extra_config: Mapping[str, Any] | None = None):
+    """Build scene ``name`` from the registry with ``overrides`` and run construct() under dry_run.
+
+    Returns the finished scene: its mobjects are in their final state and
+    ``scene.story`` is the story it drew.
+    """
+    with dry_run_scene(name, overrides, media_dir=media_dir, quality=quality, lang=lang, frame_rate=frame_rate,
+                       extra_config=extra_config) as scene:
         scene.render()
     return scene
+
+
+def build_checked(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
+                  frame_rate: float | None = None, lang: str = "en", quality: str = "low_quality"):
+    """Like :func:`construct_scene`, with the frame-quality guard attached for the whole build.
+
+    Returns ``(scene, findings)``: the finished scene and the guard's findings (``[]`` when every
+    checked frame was clean). A module-scoped fixture calls this once per parameter set; pass a low
+    ``frame_rate`` (2-5): dry_run still steps through every frame.
+    """
+    from scenes.components.quality import FrameChecker
+
+    with dry_run_scene(name, overrides, media_dir=media_dir, quality=quality, lang=lang,
+                       frame_rate=frame_rate) as scene:
+        checker = FrameChecker(scene).attach()
+        scene.render()
+        return scene, checker.finish()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from manim import config
 
+from conftest import build_checked
 from mathviz import registry
 from scenes.components import style
 
@@ -28,21 +29,9 @@ CASES = {"default": {}, "zero": STRESS[1]}
 @pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
 def built(request, tmp_path_factory):
     """(scene, findings of the frame-quality guard) for one parameter set, from one dry-run build at 3 fps."""
-    from manim import tempconfig
-
-    from scenes.components.quality import FrameChecker
-
-    spec = registry.get("chain_rule")
-    story = spec.build_story(CASES[request.param])
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.getbasetemp() / "chain-media"),
-           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False,
-           "frame_rate": 3}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=story)
-        checker = FrameChecker(scene).attach()
-        scene.render()
-        checker.finish()
-    return scene, checker.findings
+    # One media dir per worker: Typst's compiled formulas are cached there and shared by the builds.
+    return build_checked("chain_rule", CASES[request.param], media_dir=tmp_path_factory.getbasetemp() / "chain-media",
+                         frame_rate=3)
 
 
 @pytest.fixture

@@ -37,9 +37,7 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowArrow,
-    Line,
     Mobject,
-    Rectangle,
     ThreeDAxes,
     ValueTracker,
     VGroup,
@@ -48,15 +46,15 @@ from manim import (
     linear,
 )
 
-from manim.mobject.text.numbers import string_to_mob_map
-
 from mathviz.optim import DescentRun, DescentStory, SurfaceView
 from scenes.components import style
-from scenes.components.base import ExplainerThreeDScene
+from scenes.components.contour import ContourPanel
+from scenes.components.mesh_scene import MeshExplainerScene, box_axes, level_readout, show_value
+from scenes.components.mesh_scene import MESH_RESOLUTION  # noqa: F401 - tools/bench.py reads the scene's mesh size
 from scenes.components.readout import Readout
-from scenes.components.surface import MeshCamera, MeshSurface, height_color, height_fractions, typst_formula
+from scenes.components.surface import typst_formula
 
-__all__ = ["LossSurfaceDescent", "ContourMap", "Trajectory", "run_status", "make_cheap_to_copy"]
+__all__ = ["LossSurfaceDescent", "ContourMap", "Trajectory", "run_status"]
 
 #: Where the 3D view goes on screen: x from, x to, y from, y to (scene units).
 VIEW3D_REGION = (-6.95, 1.75, -3.3, 3.05)
@@ -68,8 +66,6 @@ MAP_SIZE = 3.7
 PHI = 45 * DEGREES
 THETA = -62 * DEGREES
 THETA_SWEEP = -95 * DEGREES
-#: Faces per side of a surface mesh: smooth at 1080p, and 32 x 32 still draws in ~20 ms.
-MESH_RESOLUTION = 32
 #: Scene units of the 3D box: the longer side of the w window, and the loss height.
 BOX_SIDE = 5.0
 BOX_HEIGHT = 2.6
@@ -104,36 +100,6 @@ def fixed(value: float, digits: int = 2) -> str:
     """A coordinate with fixed decimals; -0.00 prints as 0.00."""
     text = f"{value:.{digits}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
-
-
-def make_cheap_to_copy(mobject: Mobject) -> None:
-    """Forget what glyphs were parsed from: the SVG path (read only while a glyph is built) and the
-    id -> group index of a Text or Typst formula (used only to select labelled parts).
-
-    Every fade deep-copies its mobject; with these a line of text costs ~35 ms
-    to copy, without them ~2 ms, and the copies were a fifth of the render time.
-    """
-    for mob in mobject.get_family():
-        if getattr(mob, "path_obj", None) is not None:
-            mob.path_obj = None
-        if getattr(mob, "id_to_vgroup_dict", None):
-            mob.id_to_vgroup_dict = {}
-
-
-def show_value(readout: Readout, value: float) -> None:
-    """Set a readout. DecimalNumber copies one cached glyph per character at every change (Manim's
-    module-level ``string_to_mob_map``), so keep those glyphs cheap to copy."""
-    readout.set_value(value)
-    for glyph in string_to_mob_map.values():
-        make_cheap_to_copy(glyph)
-
-
-def level_readout(readout: Readout) -> Readout:
-    """Centre the number on the label's '=' (a Typst label with parentheses hangs below the digits)."""
-    glyphs = [m for m in readout.label.family_members_with_points()]
-    equals = max(glyphs, key=lambda m: m.get_right()[0])
-    readout.number.set_y(equals.get_center()[1])
-    return readout
 
 
 class Trajectory:
@@ -193,69 +159,13 @@ class Trajectory:
         return np.array(pts), losses
 
 
-class ContourMap(VGroup):
-    """A top view of a surface: framed window, end ticks, axis names and the story's level curves.
-
-    ``axes`` maps (w1, w2) to the screen and is not drawn; ``lines`` holds one
-    VMobject per level-curve piece, each with its ``level``.
-    """
+class ContourMap(ContourPanel):
+    """The top view of a loss surface over (w1, w2), with the story's level curves (see :class:`ContourPanel`)."""
 
     def __init__(self, view: SurfaceView, *, center: Sequence[float], size: float) -> None:
-        (a, b), (c, d) = view.window
-        scale = size / max(b - a, d - c)
-        axes = style.make_axes([a, b, b - a], [c, d, d - c], (b - a) * scale, (d - c) * scale, numbers=False)
-        axes.move_to([center[0], center[1], 0.0])
-        # Held in a closure, not an attribute: fades deep-copy mobjects, and copying the axes
-        # with every fade costs more than drawing the map.
-        self._axes = lambda: axes
-        self.window = view.window
-        border = Rectangle(width=(b - a) * scale, height=(d - c) * scale, stroke_color=style.MUTED_COLOR,
-                           stroke_width=2).move_to(axes.c2p((a + b) / 2, (c + d) / 2))
         _, _, grid = view.surface.grid()
-        fractions = height_fractions(np.array(view.levels), grid) if view.levels else []
-        self.lines = VGroup()
-        for level, pieces, fraction in zip(view.levels, view.contours, fractions):
-            for piece in pieces:
-                line = VMobject(stroke_color=height_color(float(fraction)), stroke_width=2.5)
-                line.set_points_as_corners(self.to_scene(piece))
-                line.level = level
-                self.lines.add(line)
-        small = style.SMALL_SIZE
-        self.ticks = VGroup(
-            style.text(f"{a:g}", size=small).next_to(axes.c2p(a, c), DOWN, buff=0.1),
-            style.text(f"{b:g}", size=small).next_to(axes.c2p(b, c), DOWN, buff=0.1),
-            style.text(f"{c:g}", size=small).next_to(axes.c2p(a, c), LEFT, buff=0.1),
-            style.text(f"{d:g}", size=small).next_to(axes.c2p(a, d), LEFT, buff=0.1),
-        )
-        self.names = VGroup(
-            style.math("w_1").next_to(axes.c2p((a + b) / 2, c), DOWN, buff=0.1),
-            style.math("w_2").next_to(axes.c2p(a, (c + d) / 2), LEFT, buff=0.12),
-        )
-        super().__init__(self.lines, border, self.ticks, self.names)
-
-    @property
-    def axes(self) -> Any:
-        return self._axes()
-
-    def top_center(self) -> np.ndarray:
-        (a, b), (_, d) = self.window
-        return np.asarray(self.axes.c2p((a + b) / 2, d))
-
-    def to_scene(self, w: np.ndarray) -> np.ndarray:
-        w = np.atleast_2d(np.asarray(w, dtype=float))
-        return np.array([self.axes.c2p(p[0], p[1]) for p in w])
-
-    def point(self, w: Sequence[float]) -> np.ndarray:
-        return np.asarray(self.axes.c2p(w[0], w[1]))
-
-    def curve(self, pieces: Sequence[np.ndarray], **style_kwargs: Any) -> VGroup:
-        """Polylines through ``pieces`` (arrays of [w1, w2])."""
-        group = VGroup()
-        for piece in pieces:
-            line = VMobject(**style_kwargs)
-            line.set_points_as_corners(self.to_scene(piece))
-            group.add(line)
-        return group
+        super().__init__(view.window, view.levels, view.contours, grid, center=center, size=size,
+                         names=("w_1", "w_2"))
 
 
 @dataclass
@@ -283,77 +193,14 @@ class Rider:
             place(self.ball if name == "ball" else self.drawn[name])
 
 
-class LossSurfaceDescent(ExplainerThreeDScene):
+class LossSurfaceDescent(MeshExplainerScene):
     """Gradient descent: surface, gradient, descent, learning rates, momentum, two minima."""
 
     scene_name = "gradient_descent"
     story: DescentStory
-
-    def __init__(self, story: DescentStory | None = None, lang: str = "en", **kwargs: Any) -> None:
-        kwargs.setdefault("camera_class", MeshCamera)
-        super().__init__(story=story, lang=lang, **kwargs)
+    camera_phi = PHI
 
     # -- helpers ----------------------------------------------------------------------------------
-
-    def play(self, *animations: Any, **kwargs: Any) -> None:
-        for item in [*self.mobjects, *animations]:
-            mob = getattr(item, "mobject", item)
-            if isinstance(mob, Mobject):
-                make_cheap_to_copy(mob)
-        super().play(*animations, **kwargs)
-
-    @property
-    def mesh_camera(self) -> MeshCamera:
-        return self.renderer.camera
-
-    def say(self, en: str, zh: str) -> str:
-        return zh if self.lang == "zh" else en
-
-    def add_3d(self, *mobjects: Mobject) -> None:
-        self.mesh_camera.add_3d(*mobjects)
-
-    def billboard(self, mobject: Mobject, anchor: Callable[[], np.ndarray] | np.ndarray) -> Mobject:
-        """Keep ``mobject`` facing the screen at the projection of ``anchor`` (a point or a function)."""
-        if callable(anchor):
-            func = anchor
-        else:
-            point = np.array(anchor, dtype=float)
-            mobject.move_to(point)
-            func = lambda: point  # noqa: E731 - a fixed anchor
-        self.mesh_camera.add_fixed_orientation_mobjects(mobject, center_func=func)
-        return mobject
-
-    def project(self, point: Sequence[float]) -> np.ndarray:
-        """Where the world ``point`` appears on screen now."""
-        cam = self.mesh_camera
-        cam.reset_rotation_matrix()  # updaters run before the frame's own reset
-        x, y, _ = cam.project_point(np.asarray(point, dtype=float))
-        return np.array([x, y, 0.0])
-
-    def pin(self, mobject: Mobject, point: Sequence[float]) -> Mobject:
-        """A screen-space label at the projection of the world ``point``; :meth:`follow_camera` keeps it there.
-
-        Labels stay flat on the screen (text in 3D is never foreshortened) and
-        are measured as drawn by the frame-quality guard.
-        """
-        mobject.world_anchor = np.asarray(point, dtype=float)
-        mobject.move_to(self.project(mobject.world_anchor))
-        return mobject
-
-    def follow_camera(self, *labels: Mobject, on: bool = True) -> None:
-        """Re-place pinned labels every frame while the camera moves (and stop afterwards)."""
-        for label in labels:
-            if on:
-                label.add_updater(lambda m: m.move_to(self.project(m.world_anchor)))
-            else:
-                label.clear_updaters()
-
-    def clear_all(self, run_time: float = 0.8) -> None:
-        """Fade out everything but the caption."""
-        leaving = [m for m in self.mobjects if m is not self._caption_mob]
-        if leaving:
-            self.play(*[FadeOut(m) for m in leaving], run_time=run_time)
-            self.remove(*leaving)
 
     def right_block(self, group: Mobject, below: float = style.CONTENT_TOP, above: float | None = None) -> Mobject:
         """Place a text block in the right column between ``above`` (default: the map) and ``below``."""
@@ -370,21 +217,13 @@ class LossSurfaceDescent(ExplainerThreeDScene):
 
     def build_axes3d(self, view: SurfaceView) -> ThreeDAxes:
         """3D axes (not drawn) mapping (w1, w2, loss) into a box centred on the world origin."""
-        (a, b), (c, d) = view.window
         lo, hi = view.loss_range
         if not hi > lo:  # a flat surface still needs a box
             lo, hi = lo - 1.0, hi + 1.0
         # The range is measured on a grid; the true extremes between grid points differ by O(h^2).
         # A 2 % margin keeps every point of the surface inside the box without clamping.
         margin = 0.02 * (hi - lo)
-        lo, hi = lo - margin, hi + margin
-        unit = BOX_SIDE / max(b - a, d - c)
-        axes = ThreeDAxes(x_range=[a, b, b - a], y_range=[c, d, d - c], z_range=[lo, hi, hi - lo],
-                          x_length=(b - a) * unit, y_length=(d - c) * unit, z_length=BOX_HEIGHT,
-                          axis_config={"include_ticks": False, "include_tip": False})
-        axes.shift(-np.asarray(axes.c2p((a + b) / 2, (c + d) / 2, (lo + hi) / 2)))
-        axes.z_bounds = (lo, hi)
-        return axes
+        return box_axes(view.window, (lo - margin, hi + margin), side=BOX_SIDE, height=BOX_HEIGHT)
 
     @staticmethod
     def point3d(axes: ThreeDAxes, w: Sequence[float], loss: float | None, surface: Callable | None = None) -> np.ndarray:
@@ -398,79 +237,26 @@ class LossSurfaceDescent(ExplainerThreeDScene):
         loss = min(max(loss, lo), hi) if math.isfinite(loss) else hi
         return np.asarray(axes.c2p(w[0], w[1], loss))
 
-    def build_surface(self, view: SurfaceView, axes: ThreeDAxes) -> MeshSurface:
-        (a, b), (c, d) = view.window
-        x = np.linspace(a, b, MESH_RESOLUTION + 1)
-        y = np.linspace(c, d, MESH_RESOLUTION + 1)
-        xx, yy = np.meshgrid(x, y)
-        lo, hi = axes.z_bounds
-        heights = np.clip(view.surface(xx, yy), lo, hi)
-        _, _, reference = view.surface.grid()
-        mesh = MeshSurface(axes, x, y, heights, color_reference=reference)
-        self.add_3d(mesh)
-        return mesh
-
-    def build_box(self, view: SurfaceView, axes: ThreeDAxes) -> VGroup:
-        """Floor edges and the loss axis of the 3D box, with billboarded labels w1, w2, loss."""
-        (a, b), (c, d) = view.window
-        lo, hi = axes.z_bounds
-        edge = dict(stroke_color=style.MUTED_COLOR, stroke_width=2)
-        lines = VGroup(
-            Line(axes.c2p(a, d, lo), axes.c2p(b, d, lo), **edge).set_stroke(opacity=0.45),
-            Line(axes.c2p(a, c, lo), axes.c2p(a, d, lo), **edge).set_stroke(opacity=0.45),
-            Line(axes.c2p(a, c, lo), axes.c2p(b, c, lo), **edge),
-            Line(axes.c2p(b, c, lo), axes.c2p(b, d, lo), **edge),
-            Line(axes.c2p(a, c, lo), axes.c2p(a, c, hi), **edge),
-        )
-        self.add_3d(lines)
-        unit = float(np.linalg.norm(axes.c2p(b, c, lo) - axes.c2p(a, c, lo))) / (b - a)
-        pad = 0.42 / unit
+    def build_loss_box(self, view: SurfaceView, axes: ThreeDAxes) -> VGroup:
+        """The 3D box with pinned labels w1, w2, loss, the window's ends and the loss range."""
+        box = self.build_box(axes, view.window, names=("w_1", "w_2", '"loss"'), name_lift=0.62)
+        (a, _), (c, _) = view.window
+        pad = self.label_pad(axes, view.window)
         small = style.SMALL_SIZE
-        labels = VGroup(
-            self.pin(style.math("w_1"), axes.c2p((a + b) / 2, c - pad, lo)),
-            self.pin(style.math("w_2"), axes.c2p(b + pad, (c + d) / 2, lo)),
-            self.pin(style.math('"loss"'), axes.c2p(a, c, hi) + 0.62 * OUT),
-            self.pin(style.text(f"{a:g}", size=small), axes.c2p(a + 0.1 * pad, c - 0.55 * pad, lo)),
-            self.pin(style.text(f"{b:g}", size=small), axes.c2p(b, c - 0.55 * pad, lo)),
-            self.pin(style.text(f"{d:g}", size=small), axes.c2p(b + 0.55 * pad, d, lo)),
-        )
         low, high = view.loss_range
         if fmt(high, 2) != fmt(low, 2):  # a flat surface has one height to name
-            labels.add(self.pin(style.text(fmt(low, 2), size=small), axes.c2p(a - 0.9 * pad, c, low) + 0.25 * OUT))
-        labels.add(self.pin(style.text(fmt(high, 2), size=small), axes.c2p(a - 1.0 * pad, c, high) - 0.1 * OUT))
-        box = VGroup(lines, labels)
-        box.lines, box.labels = lines, labels
+            box.labels.add(self.pin(style.text(fmt(low, 2), size=small), axes.c2p(a - 0.9 * pad, c, low) + 0.25 * OUT))
+        box.labels.add(self.pin(style.text(fmt(high, 2), size=small), axes.c2p(a - 1.0 * pad, c, high) - 0.1 * OUT))
         return box
 
     def fit_camera(self, axes: ThreeDAxes, thetas: Sequence[float], region: Sequence[float] = VIEW3D_REGION) -> None:
-        """Zoom and shift the projected box, at every theta the camera will pass, into ``region``."""
-        cam = self.mesh_camera
-        (a, b), (c, d) = axes.x_range[:2], axes.y_range[:2]
-        lo, hi = axes.z_bounds
-        corners = np.array([axes.c2p(x, y, z) for x in (a, b) for y in (c, d) for z in (lo, hi)])
-        cam.screen_offset = np.zeros(2)
-        cam.set_zoom(1.0)
-        cam.set_phi(PHI)
-        boxes = []
-        for theta in thetas:
-            cam.set_theta(theta)
-            cam.reset_rotation_matrix()
-            boxes.append(cam.project_points(corners)[:, :2])
-        pts = np.vstack(boxes)
-        low, high = pts.min(axis=0), pts.max(axis=0)
-        x0, x1, y0, y1 = region
-        # Margins for the billboarded labels around the box.
-        zoom = min((x1 - x0 - 1.5) / (high[0] - low[0]), (y1 - y0 - 1.0) / (high[1] - low[1]))
-        cam.set_zoom(zoom)
-        cam.screen_offset = np.array([(x0 + x1) / 2 + 0.25, (y0 + y1) / 2]) - (low + high) / 2 * zoom
-        cam.set_theta(thetas[-1])
-        cam.reset_rotation_matrix()
+        """Zoom and shift the projected box of ``axes``, at every theta the camera will pass, into ``region``."""
+        # Margins for the pinned labels around the box; the loss range is named on its left.
+        self.fit_corners(self.box_corners(axes), thetas, region, label_margin=(1.5, 1.0), x_shift=0.25)
 
     def build_title(self, formula: str) -> Mobject:
-        title = style.math(f"L(w_1, w_2) = {formula}")
-        if title.width > 8.2:
-            title.scale_to_fit_width(8.2)
-        return title.to_edge(UP, buff=0.3).to_edge(LEFT, buff=style.SAFE_MARGIN + 0.25)
+        """``L(w_1, w_2) = formula`` in the top-left corner."""
+        return self.corner_title(f"L(w_1, w_2) = {formula}", 8.2)
 
     def build_ball(self, axes: ThreeDAxes, w: Sequence[float], loss: float, color: Any = WHITE) -> Dot:
         """The ball: a disc that always faces the camera, drawn above the surface."""
@@ -578,8 +364,8 @@ class LossSurfaceDescent(ExplainerThreeDScene):
         self.fit_camera(self.axes, np.linspace(THETA_SWEEP, THETA, 5))
         self.mesh_camera.set_theta(THETA_SWEEP)
         self.mesh_camera.reset_rotation_matrix()
-        self.surface = self.build_surface(view, self.axes)
-        self.box = self.build_box(view, self.axes)
+        self.surface = self.build_surface(view.surface, self.axes)
+        self.box = self.build_loss_box(view, self.axes)
         self.title = self.build_title(typst_formula(view.surface.loss))
         self.map = ContourMap(view, center=MAP_CENTER, size=MAP_SIZE)
         self.map_axes = self.map.axes
@@ -787,8 +573,8 @@ class LossSurfaceDescent(ExplainerThreeDScene):
         self.clear_all()
         self.axes2 = self.build_axes3d(view)
         self.fit_camera(self.axes2, [THETA])
-        surface = self.build_surface(view, self.axes2)
-        box = self.build_box(view, self.axes2)
+        surface = self.build_surface(view.surface, self.axes2)
+        box = self.build_loss_box(view, self.axes2)
         title = self.build_title(typst_formula(view.surface.loss))
         panel = ContourMap(view, center=MAP_CENTER, size=MAP_SIZE)
         self.two_map = panel

@@ -21,7 +21,7 @@ axes' ``p2c``.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from manim import (
@@ -30,10 +30,8 @@ from manim import (
     DOWN,
     LEFT,
     ORANGE,
-    OUT,
     RIGHT,
     TEAL,
-    UP,
     WHITE,
     Arrow,
     Create,
@@ -46,7 +44,6 @@ from manim import (
     ManimColor,
     Mobject,
     Polygon,
-    Rectangle,
     ThreeDAxes,
     ValueTracker,
     VGroup,
@@ -55,12 +52,12 @@ from manim import (
     linear,
 )
 
-from mathviz.multivariable import Example, GraphSurface, TangentPlaneStory
+from mathviz.multivariable import TangentPlaneStory
 from scenes.components import style
-from scenes.components.base import ExplainerThreeDScene
+from scenes.components.contour import ContourPanel
+from scenes.components.mesh_scene import MeshExplainerScene, box_axes, level_readout, show_value
 from scenes.components.readout import Readout
-from scenes.components.surface import MeshCamera, MeshSurface, height_color, height_fractions, typst_formula
-from scenes.gradient_descent import level_readout, make_cheap_to_copy, show_value
+from scenes.components.surface import typst_formula
 
 __all__ = ["TangentPlaneHessian", "ContourInset", "fmt", "signed"]
 
@@ -75,7 +72,6 @@ INSET_SIZE = 2.75
 PHI = 62 * DEGREES
 THETA = -58 * DEGREES
 THETA_SWEEP = -80 * DEGREES
-MESH_RESOLUTION = 32
 MINI_RESOLUTION = 20
 BOX_SIDE = 5.0
 BOX_HEIGHT = 2.8
@@ -130,120 +126,31 @@ def shown(value: float, decimals: int = 3) -> float:
     return 0.0 if abs(value) < 0.5 * 10 ** (-decimals) else float(value)
 
 
-class ContourInset(VGroup):
-    """A top view of the surface: framed window, end ticks, axis names and the story's level curves."""
+class ContourInset(ContourPanel):
+    """The top view of the surface over (x, y), with the story's level curves (see :class:`ContourPanel`)."""
 
     def __init__(self, story: TangentPlaneStory, *, center: Sequence[float], size: float) -> None:
-        (a, b), (c, d) = story.window
-        scale = size / max(b - a, d - c)
-        axes = style.make_axes([a, b, b - a], [c, d, d - c], (b - a) * scale, (d - c) * scale, numbers=False)
-        axes.move_to([center[0], center[1], 0.0])
-        # A closure, not an attribute: fades deep-copy mobjects, and copying axes is slow.
-        self._axes = lambda: axes
-        self.window = story.window
-        border = Rectangle(width=(b - a) * scale, height=(d - c) * scale, stroke_color=style.MUTED_COLOR,
-                           stroke_width=2).move_to(axes.c2p((a + b) / 2, (c + d) / 2))
         _, _, grid = story.graph.grid()
-        fractions = height_fractions(np.array(story.levels), grid) if story.levels else []
-        self.lines = VGroup()
-        for level, pieces, fraction in zip(story.levels, story.contours, fractions):
-            for piece in pieces:
-                line = VMobject(stroke_color=height_color(float(fraction)), stroke_width=2.5)
-                line.set_points_as_corners(self.to_scene(piece))
-                line.level = level
-                self.lines.add(line)
-        small = style.SMALL_SIZE
-        self.ticks = VGroup(
-            style.text(f"{a:g}", size=small).next_to(axes.c2p(a, c), DOWN, buff=0.1),
-            style.text(f"{b:g}", size=small).next_to(axes.c2p(b, c), DOWN, buff=0.1),
-            style.text(f"{c:g}", size=small).next_to(axes.c2p(a, c), LEFT, buff=0.1, aligned_edge=DOWN),
-            style.text(f"{d:g}", size=small).next_to(axes.c2p(a, d), LEFT, buff=0.1, aligned_edge=UP),
-        )
-        self.names = VGroup(
-            style.math("x").next_to(axes.c2p((a + b) / 2, c), DOWN, buff=0.1),
-            style.math("y").next_to(axes.c2p(a, (c + d) / 2), LEFT, buff=0.12),
-        )
-        super().__init__(self.lines, border, self.ticks, self.names)
-
-    @property
-    def axes(self) -> Any:
-        return self._axes()
-
-    def to_scene(self, xy: np.ndarray) -> np.ndarray:
-        xy = np.atleast_2d(np.asarray(xy, dtype=float))
-        return np.array([self.axes.c2p(p[0], p[1]) for p in xy])
-
-    def point(self, xy: Sequence[float]) -> np.ndarray:
-        return np.asarray(self.axes.c2p(xy[0], xy[1]))
-
-    def unit(self) -> float:
-        """Scene units per graph unit."""
-        (a, b), _ = self.window
-        return float(np.linalg.norm(self.point((b, 0)) - self.point((a, 0)))) / (b - a)
+        super().__init__(story.window, story.levels, story.contours, grid, center=center, size=size,
+                         names=("x", "y"), ticks_inside=True)
 
 
-class TangentPlaneHessian(ExplainerThreeDScene):
+class TangentPlaneHessian(MeshExplainerScene):
     """Slices and partial derivatives, the tangent plane, the gradient, the Hessian test."""
 
     scene_name = "tangent_plane_hessian"
     story: TangentPlaneStory
-
-    def __init__(self, story: TangentPlaneStory | None = None, lang: str = "en", **kwargs: Any) -> None:
-        kwargs.setdefault("camera_class", MeshCamera)
-        super().__init__(story=story, lang=lang, **kwargs)
+    camera_phi = PHI
 
     # -- helpers ----------------------------------------------------------------------------------
-
-    def play(self, *animations: Any, **kwargs: Any) -> None:
-        for item in [*self.mobjects, *animations]:
-            mob = getattr(item, "mobject", item)
-            if isinstance(mob, Mobject):
-                make_cheap_to_copy(mob)
-        super().play(*animations, **kwargs)
-
-    @property
-    def mesh_camera(self) -> MeshCamera:
-        return self.renderer.camera
-
-    def say(self, en: str, zh: str) -> str:
-        return zh if self.lang == "zh" else en
-
-    def add_3d(self, *mobjects: Mobject) -> None:
-        self.mesh_camera.add_3d(*mobjects)
-
-    def project(self, point: Sequence[float]) -> np.ndarray:
-        """Where the world ``point`` appears on screen now."""
-        cam = self.mesh_camera
-        cam.reset_rotation_matrix()
-        x, y, _ = cam.project_point(np.asarray(point, dtype=float))
-        return np.array([x, y, 0.0])
-
-    def pin(self, mobject: Mobject, point: Sequence[float]) -> Mobject:
-        """A screen-space label at the projection of the world ``point`` (re-placed while the camera turns)."""
-        mobject.world_anchor = np.asarray(point, dtype=float)
-        mobject.move_to(self.project(mobject.world_anchor))
-        return mobject
-
-    def follow_camera(self, *labels: Mobject, on: bool = True) -> None:
-        for label in labels:
-            if on:
-                label.add_updater(lambda m: m.move_to(self.project(m.world_anchor)))
-            else:
-                label.clear_updaters()
 
     def billboard_dot(self, axes: ThreeDAxes, xyz: Sequence[float], color: Any = POINT_COLOR,
                       radius: float = 0.09) -> Dot:
         """A disc facing the camera at the graph point ``xyz``."""
         dot = Dot(radius=radius, color=color).set_stroke(BLACK, width=2)
         dot.move_to(axes.c2p(*xyz))
-        self.mesh_camera.add_fixed_orientation_mobjects(dot, center_func=dot.get_center)
+        self.billboard(dot, dot.get_center)
         return dot
-
-    def clear_all(self, run_time: float = 0.8) -> None:
-        leaving = [m for m in self.mobjects if m is not self._caption_mob]
-        if leaving:
-            self.play(*[FadeOut(m) for m in leaving], run_time=run_time)
-            self.remove(*leaving)
 
     def place_column(self, group: Mobject, top: float = COLUMN_TOP) -> Mobject:
         """Put a left-aligned text block in the right column, from ``top`` down."""
@@ -260,88 +167,10 @@ class TangentPlaneHessian(ExplainerThreeDScene):
 
     # -- 3D building blocks ------------------------------------------------------------------------
 
-    def build_axes3d(self, window: Sequence[Sequence[float]], z_range: Sequence[float], side: float = BOX_SIDE,
-                     height: float = BOX_HEIGHT, center: Sequence[float] = (0.0, 0.0, 0.0)) -> ThreeDAxes:
-        """3D axes (not drawn) mapping (x, y, z) into a box centred on ``center``."""
-        (a, b), (c, d) = window
-        lo, hi = z_range
-        if not hi > lo:
-            lo, hi = lo - 1.0, hi + 1.0
-        unit = side / max(b - a, d - c)
-        axes = ThreeDAxes(x_range=[a, b, b - a], y_range=[c, d, d - c], z_range=[lo, hi, hi - lo],
-                          x_length=(b - a) * unit, y_length=(d - c) * unit, z_length=height,
-                          axis_config={"include_ticks": False, "include_tip": False})
-        axes.shift(np.asarray(center, dtype=float) - np.asarray(axes.c2p((a + b) / 2, (c + d) / 2, (lo + hi) / 2)))
-        axes.z_bounds = (lo, hi)
-        return axes
-
-    def build_surface(self, graph: GraphSurface, axes: ThreeDAxes, resolution: int = MESH_RESOLUTION,
-                      opacity: float = 1.0) -> MeshSurface:
-        (a, b), (c, d) = graph.window
-        x = np.linspace(a, b, resolution + 1)
-        y = np.linspace(c, d, resolution + 1)
-        xx, yy = np.meshgrid(x, y)
-        lo, hi = axes.z_bounds
-        heights = np.clip(graph(xx, yy), lo, hi)
-        _, _, reference = graph.grid()
-        mesh = MeshSurface(axes, x, y, heights, color_reference=reference, opacity=opacity)
-        self.add_3d(mesh)
-        return mesh
-
-    def build_box(self, axes: ThreeDAxes, window: Sequence[Sequence[float]]) -> VGroup:
-        """Floor edges and the z axis of the box, with pinned labels x, y, z and the window's ends."""
-        (a, b), (c, d) = window
-        lo, hi = axes.z_bounds
-        edge = dict(stroke_color=style.MUTED_COLOR, stroke_width=2)
-        lines = VGroup(
-            Line(axes.c2p(a, d, lo), axes.c2p(b, d, lo), **edge).set_stroke(opacity=0.45),
-            Line(axes.c2p(a, c, lo), axes.c2p(a, d, lo), **edge).set_stroke(opacity=0.45),
-            Line(axes.c2p(a, c, lo), axes.c2p(b, c, lo), **edge),
-            Line(axes.c2p(b, c, lo), axes.c2p(b, d, lo), **edge),
-            Line(axes.c2p(a, c, lo), axes.c2p(a, c, hi), **edge),
-        )
-        self.add_3d(lines)
-        unit = float(np.linalg.norm(axes.c2p(b, c, lo) - axes.c2p(a, c, lo))) / (b - a)
-        pad = 0.42 / unit
-        small = style.SMALL_SIZE
-        labels = VGroup(
-            self.pin(style.math("x"), axes.c2p((a + b) / 2, c - pad, lo)),
-            self.pin(style.math("y"), axes.c2p(b + pad, (c + d) / 2, lo)),
-            self.pin(style.math("z"), axes.c2p(a, c, hi) + 0.4 * OUT),
-            self.pin(style.text(f"{a:g}", size=small), axes.c2p(a + 0.1 * pad, c - 0.55 * pad, lo)),
-            self.pin(style.text(f"{b:g}", size=small), axes.c2p(b, c - 0.55 * pad, lo)),
-            self.pin(style.text(f"{d:g}", size=small), axes.c2p(b + 0.55 * pad, d, lo)),
-        )
-        box = VGroup(lines, labels)
-        box.lines, box.labels = lines, labels
-        return box
-
     def fit_camera(self, corners: np.ndarray, thetas: Sequence[float], region: Sequence[float],
                    label_margin: tuple[float, float] = (1.3, 0.9)) -> None:
         """Zoom and shift so the projected ``corners`` fit ``region`` at every theta the camera passes."""
-        cam = self.mesh_camera
-        cam.screen_offset = np.zeros(2)
-        cam.set_zoom(1.0)
-        cam.set_phi(PHI)
-        boxes = []
-        for theta in thetas:
-            cam.set_theta(theta)
-            cam.reset_rotation_matrix()
-            boxes.append(cam.project_points(corners)[:, :2])
-        pts = np.vstack(boxes)
-        low, high = pts.min(axis=0), pts.max(axis=0)
-        x0, x1, y0, y1 = region
-        zoom = min((x1 - x0 - label_margin[0]) / (high[0] - low[0]), (y1 - y0 - label_margin[1]) / (high[1] - low[1]))
-        cam.set_zoom(zoom)
-        cam.screen_offset = np.array([(x0 + x1) / 2, (y0 + y1) / 2]) - (low + high) / 2 * zoom
-        cam.set_theta(thetas[-1])
-        cam.reset_rotation_matrix()
-
-    @staticmethod
-    def box_corners(axes: ThreeDAxes, window: Sequence[Sequence[float]]) -> np.ndarray:
-        (a, b), (c, d) = window
-        lo, hi = axes.z_bounds
-        return np.array([axes.c2p(x, y, z) for x in (a, b) for y in (c, d) for z in (lo, hi)])
+        self.fit_corners(corners, thetas, region, label_margin=label_margin)
 
     def build_curve(self, axes: ThreeDAxes, rows: np.ndarray, color: Any, width: float = 5.0) -> VMobject:
         """A polyline through graph points ``rows`` (x, y, z) drawn in 3D with a dark outline."""
@@ -412,16 +241,13 @@ class TangentPlaneHessian(ExplainerThreeDScene):
         s = self.story
         self.beat("surface", en="A surface z = f(x, y): every point (x, y) gets a height",
                   zh="曲面 z = f(x, y)：平面上每个点 (x, y) 都有一个高度")
-        self.axes = self.build_axes3d(s.window, s.box_z_range)
+        self.axes = box_axes(s.window, s.box_z_range, side=BOX_SIDE, height=BOX_HEIGHT)
         self.fit_camera(self.box_corners(self.axes, s.window), np.linspace(THETA_SWEEP, THETA, 5), VIEW3D_REGION)
         self.mesh_camera.set_theta(THETA_SWEEP)
         self.mesh_camera.reset_rotation_matrix()
         self.surface = self.build_surface(s.graph, self.axes)
         self.box = self.build_box(self.axes, s.window)
-        title = style.math(f"f(x, y) = {typst_formula(s.graph.f)}")
-        if title.width > 8.4:
-            title.scale_to_fit_width(8.4)
-        self.title = title.to_edge(UP, buff=0.3).to_edge(LEFT, buff=style.SAFE_MARGIN + 0.25)
+        self.title = self.corner_title(f"f(x, y) = {typst_formula(s.graph.f)}", 8.4)
         self.play(FadeIn(self.surface), FadeIn(self.box), FadeIn(self.title), run_time=1.2)
         self.follow_camera(*self.box.labels)
         self.move_camera(theta=THETA, run_time=2.0)
@@ -749,7 +575,7 @@ class TangentPlaneHessian(ExplainerThreeDScene):
         corners = []
         for k, example in enumerate(s.examples):
             centre = (k - 1.5) * spacing * right
-            axes = self.build_axes3d(example.window, example.z_range, side=MINI_SIDE, height=MINI_HEIGHT, center=centre)
+            axes = box_axes(example.window, example.z_range, side=MINI_SIDE, height=MINI_HEIGHT, center=centre)
             self.mini_axes.append(axes)
             corners.append(self.box_corners(axes, example.window))
         self.fit_camera(np.vstack(corners), [THETA], MINI_REGION, label_margin=(0.3, 0.1))

@@ -13,10 +13,10 @@ import math
 
 import numpy as np
 import pytest
-from manim import config, tempconfig
+from manim import config
 
+from conftest import build_checked
 from mathviz import probability as prob
-from mathviz import registry
 from scenes.components import style
 
 #: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
@@ -43,19 +43,8 @@ CUSTOM = {
 @pytest.fixture(scope="module", params=list(CUSTOM), ids=list(CUSTOM))
 def built(request, tmp_path_factory):
     """(scene, findings of the frame-quality guard) for one parameter set, from one dry-run build."""
-    from scenes.components.quality import FrameChecker
-
-    spec = registry.get("expectation_lln")
-    story = spec.build_story(CUSTOM[request.param])
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.mktemp("media")),
-           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False,
-           "frame_rate": 2}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=story)
-        checker = FrameChecker(scene).attach()
-        scene.render()
-        checker.finish()
-    return scene, checker.findings
+    return build_checked("expectation_lln", CUSTOM[request.param], media_dir=tmp_path_factory.mktemp("media"),
+                         frame_rate=2)
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
 
-from mathviz import registry
+from conftest import build_checked
 from mathviz.expr import compile_expression
 from scenes.components import style
 
@@ -29,19 +28,8 @@ STORY_KEYS = {"function", "a", "b", "integral", "quad_error", "positive_area", "
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """(scene, findings of the frame-quality guard) for the defaults, from one dry-run build at 2 fps."""
-    from scenes.components.quality import FrameChecker
-
-    spec = registry.get("integral")
-    story = spec.build_story()
-    cfg = {"dry_run": True, "disable_caching": True,
-           "media_dir": str(tmp_path_factory.getbasetemp() / "integral-media"), "quality": "low_quality",
-           "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False, "frame_rate": 2}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=story)
-        checker = FrameChecker(scene).attach()
-        scene.render()
-        checker.finish()
-    return scene, checker.findings
+    # One media dir per worker: Typst's compiled formulas are cached there.
+    return build_checked("integral", media_dir=tmp_path_factory.getbasetemp() / "integral-media", frame_rate=2)
 
 
 @pytest.fixture

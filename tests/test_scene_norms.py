@@ -12,9 +12,8 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
 
-from mathviz import registry
+from conftest import build_checked
 from mathviz.norms import p_norm
 
 #: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
@@ -36,19 +35,7 @@ BEATS = ["unit-balls", "slider", "vector-norms", "inner-product", "projection", 
 @pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
 def built(request, tmp_path_factory):
     """(scene, findings of the frame-quality guard) for one parameter set."""
-    from scenes.components.quality import FrameChecker
-
-    spec = registry.get("norms")
-    story = spec.build_story(CASES[request.param])
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.mktemp("media")),
-           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False,
-           "frame_rate": 2}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=story)
-        checker = FrameChecker(scene).attach()
-        scene.render()
-        checker.finish()
-    return scene, checker.findings
+    return build_checked("norms", CASES[request.param], media_dir=tmp_path_factory.mktemp("media"), frame_rate=2)
 
 
 def xy(plane, point) -> np.ndarray:

@@ -48,10 +48,11 @@ from manim import (
 from mathviz.chain import ChainStory
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.graph import clip_segment, round_up_step, ticks_between
 from scenes.components.readout import Readout
 from scenes.components.typst_expr import to_typst
 
-__all__ = ["SlopesMultiply", "Graph", "NumberMatrix", "clip_segment", "decimals_for", "tick_values"]
+__all__ = ["SlopesMultiply", "Graph", "NumberMatrix", "decimals_for"]
 
 DX_COLOR = style.POSITIVE_COLOR
 DF_COLOR = style.ACCENT_COLOR
@@ -70,15 +71,6 @@ def decimals_for(*values: float) -> int:
     return min(3, max(0, 6 - whole))
 
 
-def tick_values(lo: float, hi: float, target: int) -> tuple[np.ndarray, float]:
-    """Ticks at multiples of a 1-2-5 step inside [lo, hi] (about ``target`` of them) and the step."""
-    raw = (hi - lo) / target
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw * 0.999)
-    ticks = np.arange(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1) * step
-    return ticks, step
-
-
 def tick_text(value: float, step: float, largest: float) -> str:
     """A tick number: ``20k`` past 10^4, else with as many decimals as the step needs."""
     if abs(value) < 1e-9 * step:
@@ -87,23 +79,6 @@ def tick_text(value: float, step: float, largest: float) -> str:
         return f"{value / 1000:g}k"
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     return f"{value:.{decimals}f}"
-
-
-def clip_segment(a: np.ndarray, b: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The part of segment ab inside the box [lower, upper] (x and y only; Liang-Barsky), or None."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    d = b - a
-    t0, t1 = 0.0, 1.0
-    for k in (0, 1):
-        if abs(d[k]) < 1e-12:
-            if a[k] < lower[k] - 1e-9 or a[k] > upper[k] + 1e-9:
-                return None
-            continue
-        ta, tb = (lower[k] - a[k]) / d[k], (upper[k] - a[k]) / d[k]
-        t0, t1 = max(t0, min(ta, tb)), min(t1, max(ta, tb))
-        if t0 > t1:
-            return None
-    return a + t0 * d, a + t1 * d
 
 
 def in_variable(source: str, name: str) -> str:
@@ -142,7 +117,8 @@ class Graph(VGroup):
         ticks = VGroup()
         for axis, (lo, hi) in ((0, (x_lo, x_hi)), (1, (y_lo, y_hi))):
             target = max(3, min(6, round((right - left if axis == 0 else top - bottom) / 0.9)))
-            values, step = tick_values(lo, hi, target)
+            step = round_up_step((hi - lo) / target, rel_tol=1e-3)
+            values = ticks_between(lo, hi, step)
             largest = float(np.max(np.abs(values))) if len(values) else 0.0
             placed: list[Any] = []
             for value in values:

@@ -43,43 +43,17 @@ from manim import (
 from mathviz.calculus import DerivativeStory
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.graph import clip_segment, nice_ticks
 from scenes.components.readout import Readout
 from scenes.components.typst_expr import to_typst
 
-__all__ = ["TangentSlope", "SecantGroup", "clip_segment", "nice_ticks"]
+__all__ = ["TangentSlope", "SecantGroup"]
 
 RUN_COLOR = style.POSITIVE_COLOR
 RISE_COLOR = style.ACCENT_COLOR
 CENTRAL_COLOR = style.HIGHLIGHT_COLOR
 LEFT_SECANT_COLOR = style.DERIVATIVE_COLOR
 POINT_COLOR = style.SECONDARY_COLOR
-
-
-def nice_ticks(lo: float, hi: float, target: int = 5) -> tuple[np.ndarray, int]:
-    """Tick values at multiples of a 1-2-2.5-5 step inside [lo, hi], and the decimals they need."""
-    raw = (hi - lo) / target
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * 0.999)
-    ticks = np.arange(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1) * step
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if round(step / magnitude, 3) == 2.5 else 0)
-    return ticks, decimals
-
-
-def clip_segment(a: np.ndarray, b: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The part of segment ab inside the box [lower, upper] (x and y only; Liang-Barsky), or None."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    d = b - a
-    t0, t1 = 0.0, 1.0
-    for k in (0, 1):
-        if abs(d[k]) < 1e-12:
-            if a[k] < lower[k] - 1e-9 or a[k] > upper[k] + 1e-9:
-                return None
-            continue
-        ta, tb = (lower[k] - a[k]) / d[k], (upper[k] - a[k]) / d[k]
-        t0, t1 = max(t0, min(ta, tb)), min(t1, max(ta, tb))
-        if t0 > t1:
-            return None
-    return a + t0 * d, a + t1 * d
 
 
 def overlaps(a: Any, b: Any, margin: float = 0.06) -> bool:

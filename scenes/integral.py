@@ -45,10 +45,10 @@ from manim import (
 from mathviz.integral import IntegralStory, SignedArea
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.graph import clip_segment, nice_ticks
 from scenes.components.quality import lookup
 from scenes.components.readout import Readout
 from scenes.components.typst_expr import to_typst
-from scenes.derivative import clip_segment, nice_ticks
 
 __all__ = ["RiemannSums", "RULE_COLORS", "RULE_SYMBOLS"]
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import build_checked
 from mathviz import linalg
 from scenes.components import style
 from scenes.components.plane import I_HAT_COLOR
-from scenes.components.quality import FrameChecker
 
 
 #: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
@@ -54,25 +54,9 @@ def visible_word(group) -> str:
     return shown[0].text
 
 
-def build_checked(name: str, overrides: dict, tmp_path):
-    """Construct under dry_run with the frame-quality guard attached; return (scene, findings)."""
-    from manim import tempconfig
-
-    from mathviz import registry
-
-    spec = registry.get(name)
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path), "quality": "low_quality",
-           "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False, **FAST}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=spec.build_story(overrides))
-        checker = FrameChecker(scene).attach()
-        scene.render()
-        return scene, checker.finish()
-
-
 @pytest.mark.parametrize("case", sorted(PLANE_CASES))
 def test_plane_scene_draws_the_story(case: str, tmp_path) -> None:
-    scene, findings = build_checked("determinant", {"matrix": PLANE_CASES[case]}, tmp_path)
+    scene, findings = build_checked("determinant", {"matrix": PLANE_CASES[case]}, media_dir=tmp_path, **FAST)
     s = scene.story
     assert not findings, "\n".join(map(str, findings))
     plane = scene.plane
@@ -147,7 +131,7 @@ def test_plane_scene_draws_the_story(case: str, tmp_path) -> None:
 
 @pytest.mark.parametrize("case", sorted(SPACE_CASES))
 def test_space_scene_draws_the_story(case: str, tmp_path) -> None:
-    scene, findings = build_checked("determinant", {"matrix": SPACE_CASES[case]}, tmp_path)
+    scene, findings = build_checked("determinant", {"matrix": SPACE_CASES[case]}, media_dir=tmp_path, **FAST)
     s = scene.story
     assert not findings, "\n".join(map(str, findings))
     axes = scene.axes

@@ -14,10 +14,8 @@ import re
 import av
 import numpy as np
 import pytest
-from manim import tempconfig
 
-from conftest import TINY_RENDER
-from mathviz import registry
+from conftest import TINY_RENDER, build_checked
 
 
 #: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
@@ -45,19 +43,8 @@ ANGLE_TOL = 1e-6
 @pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
 def built(request, tmp_path_factory):
     """(scene, findings of the frame-quality guard) for one matrix."""
-    from scenes.components.quality import FrameChecker
-
-    spec = registry.get("eigen")
-    story = spec.build_story({"matrix": CASES[request.param]})
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.mktemp("media")),
-           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False}
-    with tempconfig(cfg):
-        with tempconfig({"frame_rate": 5}):
-            scene = spec.scene_class()(story=story)
-            checker = FrameChecker(scene).attach()
-            scene.render()
-            checker.finish()
-    return scene, checker.findings
+    return build_checked("eigen", {"matrix": CASES[request.param]}, media_dir=tmp_path_factory.mktemp("media"),
+                         frame_rate=5)
 
 
 def plane_xy(scene, point) -> np.ndarray:

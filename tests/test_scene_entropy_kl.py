@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import config, tempconfig
+from manim import config
 
-from mathviz import registry
+from conftest import construct_scene, dry_run_scene
 from scenes.components import style
 from scenes.components.quality import lookup
 from scenes.components.readout import Readout
@@ -29,21 +29,15 @@ STORY_KEYS = {"numbers", "secret", "questions", "question_count", "p", "q", "ent
 BEATS = ["game", "halving", "bits", "entropy", "tree", "uniform", "cross_entropy", "kl"]
 
 
-def _config(tmp_path_factory) -> dict:
+def _media(tmp_path_factory):
     # One media dir for the module: Typst's compiled formulas are cached there.
-    return {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.getbasetemp() / "entropy-media"),
-            "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False,
-            "frame_rate": 5}
+    return tmp_path_factory.getbasetemp() / "entropy-media"
 
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory):
     """The default scene, constructed once (dry_run, 5 fps: whole frames for its 0.4 s steps, so its length is true)."""
-    spec = registry.get("entropy_kl")
-    with tempconfig(_config(tmp_path_factory)):
-        built = spec.scene_class()(story=spec.build_story())
-        built.render()
-    return built
+    return construct_scene("entropy_kl", media_dir=_media(tmp_path_factory), frame_rate=5)
 
 
 STRESS_IDS = ["deep", "certain", "non-dyadic"]
@@ -51,9 +45,7 @@ STRESS_IDS = ["deep", "certain", "non-dyadic"]
 
 def _draw(overrides: dict[str, str], tmp_path_factory):
     """A stress case drawn by the builders alone (no animation): the layouts the guard also checks."""
-    spec = registry.get("entropy_kl")
-    with tempconfig(_config(tmp_path_factory)):
-        s = spec.scene_class()(story=spec.build_story(overrides))
+    with dry_run_scene("entropy_kl", overrides, media_dir=_media(tmp_path_factory), frame_rate=5) as s:
         s.build_game()
         s.build_game_readouts()
         s.build_bits_summary()

@@ -12,10 +12,8 @@ from __future__ import annotations
 import av
 import numpy as np
 import pytest
-from manim import tempconfig
 
-from mathviz import registry
-from scenes.components.quality import FrameChecker
+from conftest import build_checked
 from scenes.gradient_descent import THETA, VIEW3D_REGION
 
 
@@ -32,16 +30,9 @@ STORY_KEYS = {"surface", "optimizer", "learning_rate", "path", "converged", "div
 FAST = {"frame_rate": 2}
 
 
-def build(overrides: dict, tmp_path, *, check: bool = True):
+def build(overrides: dict, tmp_path):
     """Construct under dry_run (with the frame-quality guard); return (scene, findings)."""
-    spec = registry.get("gradient_descent")
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path), "quality": "low_quality",
-           "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False, **FAST}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=spec.build_story(overrides))
-        checker = FrameChecker(scene).attach() if check else None
-        scene.render()
-        return scene, (checker.finish() if checker else [])
+    return build_checked("gradient_descent", overrides, media_dir=tmp_path, **FAST)
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import tempconfig
 
-from mathviz import linalg, registry
+from conftest import build_checked
+from mathviz import linalg
 from mathviz.matrix_product import F_SHAPE
 from scenes.components import style
 from scenes.components.plane import MIN_ARROW_LENGTH
-from scenes.components.quality import FrameChecker
 
 #: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -44,17 +43,8 @@ FPS = 2
 @pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
 def built(request, tmp_path_factory):
     """(scene, findings of the frame-quality guard) for one parameter set."""
-    spec = registry.get("matrix_product")
-    story = spec.build_story(CASES[request.param])
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.mktemp("media")),
-           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False,
-           "frame_rate": FPS}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=story)
-        checker = FrameChecker(scene).attach()
-        scene.render()
-        checker.finish()
-    return scene, checker.findings
+    return build_checked("matrix_product", CASES[request.param], media_dir=tmp_path_factory.mktemp("media"),
+                         frame_rate=FPS)
 
 
 def plane_xy(plane, points) -> np.ndarray:

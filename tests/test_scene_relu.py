@@ -5,10 +5,9 @@ from __future__ import annotations
 import av
 import numpy as np
 import pytest
-from manim import config, tempconfig
+from manim import config
 
-from conftest import TINY_RENDER
-from mathviz import registry
+from conftest import TINY_RENDER, build_checked
 from scenes.components import style
 
 
@@ -30,19 +29,8 @@ CUSTOM = [
 @pytest.fixture(scope="module", params=range(len(CUSTOM)), ids=["defaults", "longest"])
 def built(request, tmp_path_factory):
     """(scene, findings of the frame-quality guard) for one parameter set, from one dry-run build."""
-    from scenes.components.quality import FrameChecker
-
-    spec = registry.get("relu")
-    story = spec.build_story(CUSTOM[request.param])
     # One media dir per worker: Typst's compiled formulas are cached there and shared by the builds.
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.getbasetemp() / "relu-media"),
-           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=story)
-        checker = FrameChecker(scene).attach()
-        scene.render()
-        checker.finish()
-    return scene, checker.findings
+    return build_checked("relu", CUSTOM[request.param], media_dir=tmp_path_factory.getbasetemp() / "relu-media")
 
 
 @pytest.fixture

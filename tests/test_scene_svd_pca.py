@@ -13,9 +13,8 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
 
-from mathviz import registry
+from conftest import build_checked
 from mathviz.svd import directional_variance
 
 #: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
@@ -37,19 +36,9 @@ TOL = 1e-6
 @pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
 def built(request, tmp_path_factory):
     """(scene, findings of the frame-quality guard) for one parameter set."""
-    from scenes.components.quality import FrameChecker
-
-    spec = registry.get("svd_pca")
-    story = spec.build_story(CASES[request.param])
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.getbasetemp() / "svd-media"),
-           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False,
-           "frame_rate": 2}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=story)
-        checker = FrameChecker(scene).attach()
-        scene.render()
-        checker.finish()
-    return scene, checker.findings
+    # One media dir per worker: Typst's compiled formulas are cached there and shared by the builds.
+    return build_checked("svd_pca", CASES[request.param], media_dir=tmp_path_factory.getbasetemp() / "svd-media",
+                         frame_rate=2)
 
 
 def plane_xy(plane, points) -> np.ndarray:

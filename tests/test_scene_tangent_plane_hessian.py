@@ -12,10 +12,8 @@ import math
 
 import numpy as np
 import pytest
-from manim import tempconfig
 
-from mathviz import registry
-from scenes.components.quality import FrameChecker
+from conftest import build_checked
 from scenes.tangent_plane_hessian import THETA, VIEW3D_REGION
 
 #: Parameters that push this scene's layout to its limits; tests/test_frame_guard.py runs the guard on each.
@@ -37,15 +35,9 @@ CASES = {"defaults": {}, "plane": {"surface": "x + y", "point": "[0.5, -1]"}}
 @pytest.fixture(scope="module", params=list(CASES))
 def built(request, tmp_path_factory):
     """(scene, findings of the frame-quality guard) for one parameter set, from one dry-run build."""
-    spec = registry.get("tangent_plane_hessian")
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.getbasetemp() / "tph-media"),
-           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False,
-           "frame_rate": 2}
-    with tempconfig(cfg):
-        scene = spec.scene_class()(story=spec.build_story(CASES[request.param]))
-        checker = FrameChecker(scene).attach()
-        scene.render()
-        return scene, checker.finish()
+    # One media dir per worker: Typst's compiled formulas are cached there and shared by the builds.
+    return build_checked("tangent_plane_hessian", CASES[request.param],
+                         media_dir=tmp_path_factory.getbasetemp() / "tph-media", frame_rate=2)
 
 
 @pytest.fixture

@@ -58,6 +58,7 @@ from scenes.components.plane import (
     coordinate_plane,
     from_scene,
     grid_lines,
+    separate_labels,
     set_polyline,
     to_scene,
     update_grid_lines,
@@ -65,7 +66,7 @@ from scenes.components.plane import (
 )
 from scenes.components.readout import Readout
 
-__all__ = ["AreaScaling", "format_entry", "separate_labels"]
+__all__ = ["AreaScaling", "format_entry"]
 
 #: Where the plane (or space) is drawn: a box left of the readout panel, above the caption band.
 REGION_CENTER = np.array([-2.45, 0.2, 0.0])
@@ -82,8 +83,6 @@ CAMERA_THETA = -52 * DEGREES
 FOCAL_DISTANCE = 60.0
 #: The perspective camera draws near points larger; keep this much slack in 3D.
 PERSPECTIVE_SLACK = 1.08
-#: Clear space kept between two basis labels (scene units).
-LABEL_GAP = 0.06
 
 
 def format_entry(value: float) -> str:
@@ -100,38 +99,6 @@ def format_entry(value: float) -> str:
 def _shown(value: float, decimals: int) -> float:
     # A drawn area of -1e-17 would print as "-0.000"; it is 0 to the readout's precision.
     return 0.0 if abs(value) < 0.5 * 10.0**-decimals else value
-
-
-def separate_labels(labels: VGroup, origin: np.ndarray, tips: np.ndarray, gap: float = LABEL_GAP) -> VGroup:
-    """Push basis labels apart where their boxes meet, each outward along its own vector.
-
-    When two basis images (or their projections) nearly line up, labels put
-    beside each tip can land on one another. For an overlapping pair the label
-    of the longer vector moves along its direction u by the least s >= 0 that
-    separates the boxes on one axis: s = min over x, y of
-    (half-widths sum + gap - sign(u_x) dx) / |u_x|, so it moves away from the
-    origin, stays beside its own line, and moves continuously as t runs.
-    """
-    offsets = (tips - origin) * np.array([1.0, 1.0, 0.0])
-    lengths = np.linalg.norm(offsets, axis=1)
-    shown = [k for k, label in enumerate(labels) if label.get_fill_opacity() > 0 and lengths[k] > 1e-6]
-    for _ in range(len(shown)):  # a push can make a new contact with a third label: repeat
-        moved = False
-        for i, a in enumerate(shown):
-            for b in shown[i + 1:]:
-                stay, push = (a, b) if lengths[a] <= lengths[b] else (b, a)
-                delta = labels[push].get_center() - labels[stay].get_center()
-                half = np.array([(labels[a].width + labels[b].width) / 2 + gap,
-                                 (labels[a].height + labels[b].height) / 2 + gap])
-                if abs(delta[0]) >= half[0] or abs(delta[1]) >= half[1]:
-                    continue
-                u = offsets[push] / lengths[push]
-                steps = [(half[k] - np.sign(u[k]) * delta[k]) / abs(u[k]) for k in range(2) if abs(u[k]) > 1e-9]
-                labels[push].shift(min(steps) * u)
-                moved = True
-        if not moved:
-            break
-    return labels
 
 
 class AreaScaling(ExplainerThreeDScene):

@@ -48,13 +48,13 @@ from scenes.components.plane import (
     J_HAT_COLOR,
     coordinate_plane,
     grid_lines,
+    separate_labels,
     set_polyline,
     to_scene,
     update_grid_lines,
     vector_arrow,
 )
 from scenes.components.readout import Readout
-from scenes.determinant import separate_labels
 
 __all__ = ["Composition", "fmt"]
 

@@ -5,7 +5,8 @@ transformed): tests read drawn geometry back through its ``p2c``. On top of
 it :func:`grid_lines`, :func:`vector_arrow` and polygons are drawn at
 ``M @ point`` for the current matrix ``M`` and are updated in place each frame
 (``set_points_as_corners``), so a collapsing matrix (a square squashed to a
-segment or a point) never breaks them.
+segment or a point) never breaks them. :func:`separate_labels` keeps the
+labels beside the basis vectors' tips from landing on one another.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "grid_lines",
     "update_grid_lines",
     "vector_arrow",
+    "separate_labels",
     "set_polyline",
 ]
 
@@ -38,6 +40,8 @@ K_HAT_COLOR = BLUE
 GRID_COLOR = BLUE_D
 #: Shortest arrow drawn, in scene units; shorter vectors (a collapse to the origin) are hidden.
 MIN_ARROW_LENGTH = 0.02
+#: Clear space kept between two basis labels (scene units).
+LABEL_GAP = 0.06
 
 
 def nice_step(span: float, max_lines: int) -> float:
@@ -130,6 +134,38 @@ def vector_arrow(start: np.ndarray, end: np.ndarray, color: Any, *, stroke_width
         return arrow.set_opacity(0)
     return Arrow(start, end, buff=0, color=color, stroke_width=stroke_width, tip_length=tip_length,
                  max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=12)
+
+
+def separate_labels(labels: VGroup, origin: np.ndarray, tips: np.ndarray, gap: float = LABEL_GAP) -> VGroup:
+    """Push basis labels apart where their boxes meet, each outward along its own vector.
+
+    When two basis images (or their projections) nearly line up, labels put
+    beside each tip can land on one another. For an overlapping pair the label
+    of the longer vector moves along its direction u by the least s >= 0 that
+    separates the boxes on one axis: s = min over x, y of
+    (half-widths sum + gap - sign(u_x) dx) / |u_x|, so it moves away from the
+    origin, stays beside its own line, and moves continuously as t runs.
+    """
+    offsets = (tips - origin) * np.array([1.0, 1.0, 0.0])
+    lengths = np.linalg.norm(offsets, axis=1)
+    shown = [k for k, label in enumerate(labels) if label.get_fill_opacity() > 0 and lengths[k] > 1e-6]
+    for _ in range(len(shown)):  # a push can make a new contact with a third label: repeat
+        moved = False
+        for i, a in enumerate(shown):
+            for b in shown[i + 1:]:
+                stay, push = (a, b) if lengths[a] <= lengths[b] else (b, a)
+                delta = labels[push].get_center() - labels[stay].get_center()
+                half = np.array([(labels[a].width + labels[b].width) / 2 + gap,
+                                 (labels[a].height + labels[b].height) / 2 + gap])
+                if abs(delta[0]) >= half[0] or abs(delta[1]) >= half[1]:
+                    continue
+                u = offsets[push] / lengths[push]
+                steps = [(half[k] - np.sign(u[k]) * delta[k]) / abs(u[k]) for k in range(2) if abs(u[k]) > 1e-9]
+                labels[push].shift(min(steps) * u)
+                moved = True
+        if not moved:
+            break
+    return labels
 
 
 def set_polyline(mob: VMobject, points: np.ndarray, *, closed: bool) -> VMobject:

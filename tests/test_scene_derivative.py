@@ -37,16 +37,10 @@ def graph_slope(axes, line) -> float:
 def scene(request, tmp_path_factory):
     """The scene constructed under dry_run, with ``scene.frames``: what every frame showed while h shrank
     and while the tangent slid (readout field, readout value, drawn slope in graph units)."""
-    from manim import tempconfig
+    from conftest import dry_run_scene
 
-    from mathviz import registry
-
-    spec = registry.get("derivative")
-    story = spec.build_story(CASES[request.param])
-    cfg = {"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path_factory.mktemp("derivative-media")),
-           "quality": "low_quality", "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False, **FAST}
-    with tempconfig(cfg):
-        built = spec.scene_class()(story=story)
+    with dry_run_scene("derivative", CASES[request.param], media_dir=tmp_path_factory.mktemp("derivative-media"),
+                       **FAST) as built:
         built.frames = []
         original = built.update_to_time
 

@@ -49,9 +49,10 @@ from manim import (
 from mathviz.eigen import EigenStory
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.numbers import fmt, typst_matrix
 from scenes.components.readout import Readout
 
-__all__ = ["EigenStretch", "fmt", "typst_matrix"]
+__all__ = ["EigenStretch"]
 
 #: Colours of the eigen directions (first, second) and of the other fan vectors.
 EIGEN_COLORS = (style.HIGHLIGHT_COLOR, GREEN)
@@ -69,20 +70,6 @@ ARROW_WIDTH = 4.0
 TIP_LENGTH = 0.2
 #: Subscript digits for captions, which are plain text.
 SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
-
-
-def fmt(value: float) -> str:
-    """A story number as printed: whole numbers bare, else three significant digits; never ``-0``."""
-    value = float(value) + 0.0
-    if abs(value - round(value)) < 5e-4 * max(1.0, abs(value)) or abs(value) >= 1000:
-        return str(int(round(value))) if round(value) != 0 else "0"
-    text = f"{value:.3g}"
-    return "0" if float(text) == 0 else text
-
-
-def typst_matrix(rows: Sequence[Sequence[float]]) -> str:
-    """Typst source ``mat(a, b; c, d)`` of a story matrix."""
-    return "mat(" + "; ".join(", ".join(fmt(x) for x in row) for row in rows) + ")"
 
 
 def degrees(angle: float) -> str:

@@ -53,9 +53,9 @@ from manim import (
 from mathviz.svd import PcaPart, Step, SvdPart, SvdPcaStory, directional_variance, step_matrix
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.numbers import fmt, typst_matrix
 from scenes.components.plane import MIN_ARROW_LENGTH, coordinate_plane, from_scene, to_scene, vector_arrow
 from scenes.components.readout import Readout
-from scenes.eigen import fmt, typst_matrix
 
 __all__ = ["RotateStretchRotate", "decimals_for", "degrees_text"]
 

@@ -23,10 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 from manim import (
     BLUE_B,
-    DOWN,
     GREEN,
-    GREY_B,
-    LEFT,
     PINK,
     RIGHT,
     ApplyMatrix,
@@ -42,13 +39,13 @@ from manim import (
     NumberPlane,
     ValueTracker,
     VGroup,
-    config,
     linear,
 )
 
 from mathviz.eigen import EigenStory
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.layout import PlaneAndPanel
 from scenes.components.numbers import fmt, typst_matrix
 from scenes.components.readout import Readout
 
@@ -61,11 +58,6 @@ FAN_COLOR = BLUE_B
 SHOWCASE_COLOR = style.SECONDARY_COLOR
 ELLIPSE_COLOR = style.ACCENT_COLOR
 AXIS_COLORS = (style.SECANT_COLOR, PINK)
-#: The plane's square on screen: its side and how far it sits from the frame's left edge.
-PLANE_SIDE = 7.0
-PLANE_LEFT_GAP = 0.25
-#: Gap between the plane and the text panel on its right.
-PANEL_GAP = 0.45
 ARROW_WIDTH = 4.0
 TIP_LENGTH = 0.2
 #: Subscript digits for captions, which are plain text.
@@ -77,10 +69,11 @@ def degrees(angle: float) -> str:
     return f"{value:.0f}°" if abs(value - round(value)) < 0.05 else f"{value:.1f}°"
 
 
-class EigenStretch(ExplainerScene):
+class EigenStretch(PlaneAndPanel, ExplainerScene):
     """A fan of vectors through A: eigenvectors stay on their span; the ellipse; the simplest basis."""
 
     scene_name = "eigen"
+    PANEL_BUFF = 0.28
 
     def construct(self) -> None:
         story: EigenStory = self.story
@@ -91,7 +84,7 @@ class EigenStretch(ExplainerScene):
         self.spans = self.build_spans()
         self.fan_arrows = VGroup(*(self.fan_arrow(i, 0.0) for i in range(len(story.fan))))
         self.circle = self.build_unit_circle()
-        self.panel_top = self.build_matrix_panel()
+        self.panel_matrix = self.build_matrix_panel()
 
         self.beat_fan()
         if fit.zoomed_out:
@@ -104,29 +97,9 @@ class EigenStretch(ExplainerScene):
 
     # -- layout and builders ------------------------------------------------------------------------
 
-    def layout(self) -> None:
-        """Where the plane and the text panel go: a square at the left, the panel to its right."""
-        frame_w = config.frame_width
-        top = style.CONTENT_TOP - 0.1
-        bottom = style.CAPTION_ZONE_TOP + 0.1
-        self.plane_side = min(PLANE_SIDE, top - bottom)
-        self.plane_center = np.array([-frame_w / 2 + PLANE_LEFT_GAP + self.plane_side / 2, (top + bottom) / 2, 0.0])
-        self.panel_left = self.plane_center[0] + self.plane_side / 2 + PANEL_GAP
-        self.panel_right = frame_w / 2 - style.SAFE_MARGIN - 0.2
-        self.panel_top_y = top
-
     def build_plane(self, radius: float, step: float) -> NumberPlane:
         """A faint still plane showing ``[-radius, radius]^2`` with equal units, behind everything."""
-        plane = NumberPlane(
-            x_range=[-radius, radius, step],
-            y_range=[-radius, radius, step],
-            x_length=self.plane_side,
-            y_length=self.plane_side,
-            background_line_style={"stroke_color": GREY_B, "stroke_width": 1, "stroke_opacity": 0.25},
-            axis_config={"stroke_color": GREY_B, "stroke_width": 1.5, "stroke_opacity": 0.6},
-        )
-        plane.shift(self.plane_center - plane.c2p(0, 0))
-        plane.unit = self.plane_side / (2 * radius)  # scene units per plane unit
+        plane = self.square_plane(radius, step)
         plane.view_radius = radius
         plane.set_z_index(-1)
         return plane
@@ -230,17 +203,6 @@ class EigenStretch(ExplainerScene):
         circle.move_to(self.to_scene((0, 0)))
         return circle
 
-    def panel_column(self, *rows: Any, top: float, buff: float = 0.28) -> VGroup:
-        """Rows stacked left-aligned at the panel's left edge, their top at ``top``; a row too wide is shrunk alone."""
-        width = self.panel_right - self.panel_left
-        for row in rows:
-            if row.width > width:
-                row.scale_to_fit_width(width)
-        column = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-        column.next_to([self.panel_left, top, 0], DOWN, buff=0, aligned_edge=LEFT)
-        column.align_to([self.panel_left, 0, 0], LEFT)
-        return column
-
     def eigenvalue_rows(self) -> list[Any]:
         """``lambda = ...`` lines in the eigen colours, with what happens along each direction."""
         story = self.story
@@ -270,7 +232,7 @@ class EigenStretch(ExplainerScene):
         return rows
 
     def build_matrix_panel(self) -> VGroup:
-        return self.panel_column(style.math(f"A = {typst_matrix(self.story.matrix)}"), top=self.panel_top_y)
+        return self.panel_column(style.math(f"A = {typst_matrix(self.story.matrix)}"), top=self.panel_top)
 
     def ratio_readouts(self) -> VGroup:
         """Live ``|A v_i| / |v_i|`` readouts, one per eigen direction drawn (one for a scalar matrix)."""
@@ -292,14 +254,14 @@ class EigenStretch(ExplainerScene):
         factor = fmt(fit.view_radius / fit.start_view_radius)
         note = style.text(f"view zoomed out {factor}x, grid step {fmt(fit.grid_step)}", size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
-        return self.panel_column(note, top=self.panel_top.get_bottom()[1] - 0.2)
+        return self.panel_column(note, top=self.panel_matrix.get_bottom()[1] - 0.2)
 
     # -- beats --------------------------------------------------------------------------------------
 
     def beat_fan(self) -> None:
         self.beat("fan", en="Unit vectors around a circle, each on its span (a line).",
                   zh="单位圆上的一圈向量，各自落在自己的张成直线上。")
-        self.play(FadeIn(self.plane), FadeIn(self.panel_top), run_time=0.8)
+        self.play(FadeIn(self.plane), FadeIn(self.panel_matrix), run_time=0.8)
         self.play(Create(self.spans, lag_ratio=0.05), Create(self.circle), run_time=1.2)
         self.play(*(GrowArrow(a) for a in self.fan_arrows), run_time=1.2)
         self.eigen_labels = self.build_eigen_labels()
@@ -411,7 +373,7 @@ class EigenStretch(ExplainerScene):
 
     def panel_bottom(self) -> float:
         """The lowest y of the text panel's rows shown so far."""
-        rows = [m for m in (self.panel_top, getattr(self, "zoom_label", None), getattr(self, "panel_eigen", None),
+        rows = [m for m in (self.panel_matrix, getattr(self, "zoom_label", None), getattr(self, "panel_eigen", None),
                             getattr(self, "panel_readouts", None), getattr(self, "panel_knock", None))
                 if m is not None and len(m)]
         return min(m.get_bottom()[1] for m in rows)

@@ -43,13 +43,13 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
-    config,
     smooth,
 )
 
 from mathviz.norms import Fit, NormsStory
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.layout import PlaneAndPanel
 from scenes.components.plane import I_HAT_COLOR, J_HAT_COLOR
 from scenes.components.readout import Readout
 
@@ -64,10 +64,6 @@ PROJECTION_COLOR = style.ACCENT_COLOR
 LEFTOVER_COLOR = style.NEGATIVE_COLOR
 BASIS_COLORS = (I_HAT_COLOR, J_HAT_COLOR)
 LATTICE_COLOR = BLUE_D
-#: The plane's square on screen: its largest side and its gap to the frame's left edge.
-PLANE_SIDE = 7.0
-PLANE_LEFT_GAP = 0.25
-PANEL_GAP = 0.45
 ARROW_WIDTH = 5.0
 TIP_LENGTH = 0.22
 CURVE_WIDTH = 4.0
@@ -134,7 +130,7 @@ def typst_matrix(rows: Sequence[Sequence[float]]) -> str:
     return prefix + "mat(" + "; ".join(", ".join(fmt(x) for x in row) for row in array) + ")"
 
 
-class UnitBalls(ExplainerScene):
+class UnitBalls(PlaneAndPanel, ExplainerScene):
     """Unit balls of the p-norms, a p slider, norms of v, the inner product, and coordinates in a basis."""
 
     scene_name = "norms"
@@ -157,30 +153,9 @@ class UnitBalls(ExplainerScene):
 
     # -- layout and builders ------------------------------------------------------------------------
 
-    def layout(self) -> None:
-        """A square plane at the left, the text panel to its right."""
-        frame_w = config.frame_width
-        top = style.CONTENT_TOP - 0.1
-        bottom = style.CAPTION_ZONE_TOP + 0.1
-        self.plane_side = min(PLANE_SIDE, top - bottom)
-        self.plane_center = np.array([-frame_w / 2 + PLANE_LEFT_GAP + self.plane_side / 2, (top + bottom) / 2, 0.0])
-        self.panel_left = self.plane_center[0] + self.plane_side / 2 + PANEL_GAP
-        self.panel_right = frame_w / 2 - style.SAFE_MARGIN - 0.2
-        self.panel_top = top
-
     def build_plane(self, fit: Fit) -> NumberPlane:
         """A faint still plane showing ``[-r, r]^2`` (r = ``fit.radius``) with equal units, behind everything."""
-        r = fit.radius
-        plane = NumberPlane(
-            x_range=[-r, r, fit.grid_step],
-            y_range=[-r, r, fit.grid_step],
-            x_length=self.plane_side,
-            y_length=self.plane_side,
-            background_line_style={"stroke_color": GREY_B, "stroke_width": 1, "stroke_opacity": 0.25},
-            axis_config={"stroke_color": GREY_B, "stroke_width": 1.5, "stroke_opacity": 0.6},
-        )
-        plane.shift(self.plane_center - plane.c2p(0, 0))
-        plane.unit = self.plane_side / (2 * r)  # scene units per plane unit
+        plane = self.square_plane(fit.radius, fit.grid_step)
         plane.view = fit
         plane.set_z_index(-2)
         return plane
@@ -237,17 +212,6 @@ class UnitBalls(ExplainerScene):
         direction = (end - start) / length
         label.move_to(end + direction * (0.1 + 0.5 * math.hypot(label.width, label.height)))
         return label
-
-    def panel_column(self, *rows: Any, top: float, buff: float = 0.26) -> VGroup:
-        """Rows stacked left-aligned at the panel's left edge, their top at ``top``; a row too wide is shrunk."""
-        width = self.panel_right - self.panel_left
-        for row in rows:
-            if row.width > width:
-                row.scale_to_fit_width(width)
-        column = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-        column.next_to([self.panel_left, top, 0], DOWN, buff=0, aligned_edge=LEFT)
-        column.align_to([self.panel_left, 0, 0], LEFT)
-        return column
 
     def panel_add(self, *rows: Any, gap: float = 0.3, buff: float = 0.26) -> VGroup:
         """Rows added under the panel's current rows (at the top when it is empty)."""

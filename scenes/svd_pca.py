@@ -45,7 +45,6 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
-    config,
     linear,
     smooth,
 )
@@ -53,6 +52,7 @@ from manim import (
 from mathviz.svd import PcaPart, Step, SvdPart, SvdPcaStory, directional_variance, step_matrix
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.layout import PlaneAndPanel
 from scenes.components.numbers import fmt, typst_matrix
 from scenes.components.plane import MIN_ARROW_LENGTH, coordinate_plane, from_scene, to_scene, vector_arrow
 from scenes.components.readout import Readout
@@ -65,10 +65,6 @@ GHOST_COLOR = style.SECONDARY_COLOR
 DOT_COLOR = BLUE_C
 MEAN_COLOR = RED
 SWEEP_COLOR = ORANGE
-#: The plane's square: its side and its gap from the frame's left edge; the panel's gap from the plane.
-PLANE_SIDE = 7.0
-PLANE_LEFT_GAP = 0.25
-PANEL_GAP = 0.5
 DOT_RADIUS = 0.04
 #: Shortest arrow (scene units) that carries a label.
 LABEL_MIN_LENGTH = 0.3
@@ -92,10 +88,12 @@ def degrees_text(value: float) -> str:
     return "0" if float(text) == 0 else text.removesuffix(".0")
 
 
-class RotateStretchRotate(ExplainerScene):
+class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
     """A = U Sigma V^T on the unit circle, then PCA of a point cloud."""
 
     scene_name = "svd_pca"
+    PANEL_GAP = 0.5
+    PANEL_BUFF = 0.25
     key_beat = "compare"
     story: SvdPcaStory
 
@@ -126,16 +124,6 @@ class RotateStretchRotate(ExplainerScene):
         self.wait(2.0)
 
     # -- layout and the plane ----------------------------------------------------------------------
-
-    def layout(self) -> None:
-        top = style.CONTENT_TOP - 0.1
-        bottom = style.CAPTION_ZONE_TOP + 0.1
-        self.plane_side = min(PLANE_SIDE, top - bottom)
-        self.plane_center = np.array([-config.frame_width / 2 + PLANE_LEFT_GAP + self.plane_side / 2,
-                                      (top + bottom) / 2, 0.0])
-        self.panel_left = self.plane_center[0] + self.plane_side / 2 + PANEL_GAP
-        self.panel_right = config.frame_width / 2 - style.SAFE_MARGIN - 0.2
-        self.panel_top = top
 
     def build_plane(self, radius: float) -> Any:
         """A faint still plane showing ``[-radius, radius]^2`` in the square at the left."""
@@ -274,17 +262,6 @@ class RotateStretchRotate(ExplainerScene):
 
     def step(self, name: str) -> Step:
         return next(s for s in self.story.svd.steps if s.name == name)
-
-    def panel_column(self, *rows: Any, top: float, buff: float = 0.25) -> VGroup:
-        """Rows stacked left-aligned at the panel's left edge from ``top`` down; a row too wide is shrunk."""
-        width = self.panel_right - self.panel_left
-        for row in rows:
-            if row.width > width:
-                row.scale_to_fit_width(width)
-        column = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-        column.next_to([self.panel_left, top, 0], DOWN, buff=0, aligned_edge=LEFT)
-        column.align_to([self.panel_left, 0, 0], LEFT)
-        return column
 
     def note(self, content: str, color: Any = style.MUTED_COLOR) -> Any:
         return style.text(content, size=style.SMALL_SIZE, color=color)

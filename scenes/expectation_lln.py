@@ -54,9 +54,10 @@ from manim import (
 from mathviz import probability as prob
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.graph import round_up_step
 from scenes.components.readout import Readout
 
-__all__ = ["RunningAverages", "format_amount", "format_count", "nice_step", "RUN_COLORS"]
+__all__ = ["RunningAverages", "format_amount", "format_count", "RUN_COLORS"]
 
 #: One colour per run (never the win, loss or E colours).
 RUN_COLORS = (BLUE_C, ORANGE, PURPLE_B, GREEN_C, PINK, BLUE_A, LIGHT_BROWN, GREY_A)
@@ -93,14 +94,6 @@ def typst_number(value: float) -> str:
     """A payoff inside a Typst formula: negative numbers in parentheses."""
     text = format_amount(value).replace(",", "").replace(MINUS, "-")
     return f"({text})" if value < 0 else text
-
-
-def nice_step(span: float, ticks: int = 4) -> float:
-    """A tick step of 1, 2 or 5 times a power of ten giving about ``ticks`` ticks over ``span``."""
-    raw = span / ticks
-    power = 10.0 ** math.floor(math.log10(raw))
-    # a step a hair short of span / ticks still serves: one more tick beats a range twice too wide
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-3))
 
 
 def faces_phrase(faces: Sequence[int], lang: str) -> str:
@@ -207,7 +200,8 @@ class RunningAverages(ExplainerScene):
         s = self.story
         values = [0.0] + [o.payoff for o in s.outcomes]
         low, high = min(values), max(values)
-        step = nice_step(high - low, ticks=5)
+        # a step a hair short of span / 5 still serves: one more tick beats a range twice too wide
+        step = round_up_step((high - low) / 5, rel_tol=1e-3)
         return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step, step
 
     def to_point(self, n: float, value: float) -> np.ndarray:

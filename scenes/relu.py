@@ -44,6 +44,7 @@ from manim import (
 from mathviz import nn
 from scenes.components import style
 from scenes.components.base import ExplainerScene
+from scenes.components.graph import round_up_step
 
 __all__ = ["ReluBackprop", "Bars", "format_value"]
 
@@ -65,9 +66,7 @@ def format_value(value: float, decimals: int | None = None) -> str:
 
 def nice_step(span: float, ticks: int = 3) -> float:
     """A tick step of the form 1, 2 or 5 times a power of ten giving about ``ticks`` ticks over ``span``."""
-    raw = span / ticks
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step = round_up_step(span / ticks)
     # whole steps as int, so the axes print 1, 2 rather than 1.0, 2.0
     return int(round(step)) if step >= 1 else step
 

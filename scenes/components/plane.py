@@ -16,6 +16,8 @@ from typing import Any, Sequence
 import numpy as np
 from manim import BLUE, BLUE_D, GREEN, GREY_B, ORANGE, Arrow, Line, NumberPlane, VGroup, VMobject
 
+from scenes.components.graph import round_up_step
+
 __all__ = [
     "I_HAT_COLOR",
     "J_HAT_COLOR",
@@ -46,13 +48,7 @@ LABEL_GAP = 0.06
 
 def nice_step(span: float, max_lines: int) -> float:
     """The smallest of 1, 2, 5 x 10^k that cuts ``span`` into at most ``max_lines`` intervals."""
-    raw = span / max(max_lines, 1)
-    exponent = np.floor(np.log10(raw)) if raw > 0 else 0.0
-    for mantissa in (1.0, 2.0, 5.0, 10.0):
-        step = mantissa * 10.0**exponent
-        if step >= raw - 1e-12:
-            return float(step)
-    return float(10.0 ** (exponent + 1))
+    return float(round_up_step(span / max(max_lines, 1), abs_tol=1e-12))
 
 
 def coordinate_plane(half_extents: Sequence[float], center: Sequence[float], width: float, height: float,

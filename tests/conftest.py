@@ -132,3 +132,23 @@ def tiny_render(tmp_path: Path) -> Callable[..., Path]:
 # The publishing tests' fixtures (one tiny render and one headless Chromium per worker), defined here
 # once: a fixture imported into several test modules would be a separate fixture in each of them.
 from web_helpers import chromium, published  # noqa: E402,F401
+
+
+class TexUsed(AssertionError):
+    """Raised by the ``no_tex`` fixture when anything tries to compile TeX."""
+
+
+@pytest.fixture
+def no_tex(monkeypatch, tmp_path):
+    import manim.mobject.text.tex_mobject as tex_mobject
+    import manim.utils.tex_file_writing as tex_file_writing
+
+    def refuse(*args, **kwargs):
+        raise TexUsed("a scene tried to compile TeX")
+
+    monkeypatch.setattr(tex_file_writing, "tex_to_svg_file", refuse)
+    monkeypatch.setattr(tex_mobject, "tex_to_svg_file", refuse)
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    return refuse

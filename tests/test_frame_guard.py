@@ -3,12 +3,14 @@
 Stress parameters push each scene where layouts break: large and tiny matrix
 entries, steep functions, long optimisation paths, the longest input lists
 allowed. A scene passes when the guard finds nothing off-screen, overlapping,
-over a curve without a background, too small at 480p, or unequal to its story.
+over a curve without a background, too small at 480p, or unequal to its story,
+and every build runs with TeX made unavailable.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 
 import pytest
 
@@ -41,7 +43,9 @@ def test_every_scene_has_stress_cases() -> None:
 
 @pytest.mark.parametrize(("scene", "params"), CASES,
                          ids=[f"{n}-{'defaults' if p is None else i}" for i, (n, p) in enumerate(CASES)])
-def test_frames_are_clean(scene: str, params: dict[str, str] | None, tmp_path) -> None:
+def test_frames_are_clean(scene: str, params: dict[str, str] | None, tmp_path, no_tex) -> None:
+    # Built with TeX made unavailable (conftest.no_tex): no scene may need a TeX install.
+    assert os.environ["PATH"].endswith("empty-bin")
     # Two frames per second are enough: the guard also samples inside every animation.
     checker = check_scene(scene, params, media_dir=tmp_path, extra_config={"frame_rate": 2})
     assert checker.frames_checked > 5

@@ -273,7 +273,7 @@ class TangentPlaneHessian(MeshExplainerScene):
 
     def beat_slice_x(self) -> None:
         s = self.story
-        self.beat("slice x", en="Fix y = y0: the slice z = f(x, y0). Its slope at x0 is the partial derivative ∂f/∂x",
+        self.beat("slice-x", en="Fix y = y0: the slice z = f(x, y0). Its slope at x0 is the partial derivative ∂f/∂x",
                   zh="固定 y = y0，得到切片曲线 z = f(x, y0)；它在 x0 处的斜率就是偏导数 ∂f/∂x")
         self.wall_x = self.build_slice_wall(self.axes, "x")
         self.slice_x = self.build_curve(self.axes, s.slice_x, SLICE_X_COLOR, width=4)
@@ -292,7 +292,7 @@ class TangentPlaneHessian(MeshExplainerScene):
 
     def beat_slice_y(self) -> None:
         s = self.story
-        self.beat("slice y", en="Fix x = x0: the slice z = f(x0, y). Its slope at y0 is ∂f/∂y",
+        self.beat("slice-y", en="Fix x = x0: the slice z = f(x0, y). Its slope at y0 is ∂f/∂y",
                   zh="固定 x = x0，得到切片曲线 z = f(x0, y)；它在 y0 处的斜率就是 ∂f/∂y")
         self.wall_y = self.build_slice_wall(self.axes, "y")
         self.slice_y = self.build_curve(self.axes, s.slice_y, SLICE_Y_COLOR, width=4)
@@ -321,7 +321,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         return formula
 
     def beat_plane(self) -> None:
-        self.beat("tangent plane", en="The two tangent lines span the tangent plane z = f + f_x (x − x0) + f_y (y − y0)",
+        self.beat("tangent-plane", en="The two tangent lines span the tangent plane z = f + f_x (x − x0) + f_y (y − y0)",
                   zh="两条切线张成切平面 z = f + f_x (x − x0) + f_y (y − y0)")
         self.plane = self.build_plane(self.axes)
         self.formula = self.plane_formula()
@@ -420,7 +420,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         leaving += [self.slice_x, self.slice_y, self.tangent_x, self.tangent_y, self.level_through_point]
         du = getattr(self, "du_readout", None)
         if cp is None:
-            self.beat("critical point",
+            self.beat("critical-point",
                       en=f"No critical point in view: ∇f ≠ 0 everywhere here (|∇f| ≥ {fmt(s.min_gradient_norm)}), "
                          "so no Hessian test",
                       zh=f"视野内没有临界点：这里 ∇f 处处不为零（|∇f| ≥ {fmt(s.min_gradient_norm)}），"
@@ -440,7 +440,7 @@ class TangentPlaneHessian(MeshExplainerScene):
             self.play(FadeIn(note), run_time=0.8)
             self.wait(2.5)
             return
-        self.beat("critical point", en="Glide to where ∇f = 0: the tangent plane turns flat. A critical point",
+        self.beat("critical-point", en="Glide to where ∇f = 0: the tangent plane turns flat. A critical point",
                   zh="滑到 ∇f = 0 的地方：切平面变成水平的——这是一个临界点")
         gone = [m for m in (du, self.norm_readout) if m is not None]
         self.play(*[FadeOut(m) for m in leaving + gone], run_time=0.6)

@@ -199,7 +199,7 @@ def test_the_box_stays_in_its_region(scene) -> None:
 
 def test_one_caption_per_beat_in_both_languages(scene) -> None:
     names = [c.name for c in scene.captions]
-    expected = ["surface", "slice x", "slice y", "tangent plane", "gradient", "critical point"]
+    expected = ["surface", "slice-x", "slice-y", "tangent-plane", "gradient", "critical-point"]
     if scene.story.critical_point is not None:
         expected.append("hessian")
     assert names == expected + ["classify"]

@@ -477,7 +477,13 @@ def _inner(u: np.ndarray, v: np.ndarray) -> InnerProduct:
     else:
         coefficient = scalar = None
         projection = np.zeros(2)
-    leftover = u - projection
+    if norm_v > 0:
+        # u - proj, written as its component along v turned a quarter turn: (v x u) / |v|^2 * v_perp.
+        # Subtracting proj from u would lose digits to cancellation when u is nearly along v, and the
+        # leftover would no longer be square to v; this way its direction is exactly v_perp.
+        leftover = (float(v[0] * u[1] - v[1] * u[0]) / float(v @ v)) * _turned(v)
+    else:
+        leftover = u.astype(float)
     if norm_v == 0:
         kind = "zero-v"
         pair = None if norm_u == 0 else (u, _turned(u))

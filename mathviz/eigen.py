@@ -46,6 +46,7 @@ import numpy as np
 from mathviz.params import Param, ParameterError
 from mathviz.params import matrix as matrix_parser
 from mathviz.story import Story
+from mathviz.view import nice_step
 
 __all__ = [
     "PARAMS",
@@ -428,16 +429,6 @@ def _basis(a: np.ndarray, kind: str, values: list[float], vectors: list[np.ndarr
     return Basis("rotation-scale", _mat(p), _mat(m), _mat(np.linalg.inv(p))), theta, r
 
 
-def _nice_step(size: float) -> float:
-    """The smallest 1, 2 or 5 times a power of ten that is at least ``size``."""
-    exponent = math.floor(math.log10(size))
-    for mantissa in (1.0, 2.0, 5.0, 10.0):
-        step = mantissa * 10.0**exponent
-        if step >= size * (1 - 1e-12):
-            return step
-    return 10.0 ** (exponent + 1)
-
-
 def _fit(ellipse: Ellipse, basis: Basis) -> Fit:
     """Zoom so that the unit circle, the ellipse and the basis pictures (square [-1, 1]^2 in P, I and M) all fit."""
     corners = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]]).T
@@ -453,7 +444,7 @@ def _fit(ellipse: Ellipse, basis: Basis) -> Fit:
 
 def _grid_step(view: float) -> float:
     # at most five grid lines a side, never closer than one unit (the unit circle's radius)
-    return max(1.0, _nice_step(view / 5.0))
+    return max(1.0, nice_step(view / 5.0))
 
 
 def eigen_story(matrix: np.ndarray) -> EigenStory:

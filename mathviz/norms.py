@@ -38,6 +38,7 @@ from mathviz.params import matrix as matrix_parser
 from mathviz.params import number as number_parser
 from mathviz.params import vector as vector_parser
 from mathviz.story import Story
+from mathviz.view import nice_step
 
 __all__ = [
     "PARAMS",
@@ -55,7 +56,6 @@ __all__ = [
     "unit_ball",
     "square_gap",
     "slider_values",
-    "nice_step",
     "clip_line",
     "UnitBall",
     "VectorNorms",
@@ -347,16 +347,6 @@ class NormsStory(Story):
 
 
 # -- geometry helpers -------------------------------------------------------------------------------
-
-
-def nice_step(size: float) -> float:
-    """The smallest 1, 2 or 5 times a power of ten that is at least ``size`` (> 0)."""
-    exponent = math.floor(math.log10(size))
-    for mantissa in (1.0, 2.0, 5.0, 10.0):
-        step = mantissa * 10.0**exponent
-        if step >= size * (1 - 1e-12):
-            return step
-    return 10.0 ** (exponent + 1)
 
 
 def _fit(reach: float) -> Fit:

@@ -27,7 +27,6 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
-    Axes,
     Create,
     CurvedArrow,
     DashedLine,
@@ -49,6 +48,7 @@ from mathviz.chain import ChainStory
 from scenes.components import style
 from scenes.components.base import ExplainerScene
 from scenes.components.graph import clip_segment, round_up_step, ticks_between
+from scenes.components.layout import overlaps
 from scenes.components.readout import Readout
 from scenes.components.typst_expr import to_typst
 
@@ -131,7 +131,7 @@ class Graph(VGroup):
                     at = self.c2p(x_lo, value)
                     ticks.add(Line(at, at + 0.08 * LEFT, **grey))
                     label.next_to(at, LEFT, buff=0.12)
-                if any(_overlap(label, other, 0.08) for other in placed):
+                if any(overlaps(label, other, 0.08) for other in placed):
                     continue
                 placed.append(label)
                 self.tick_labels.add(label)
@@ -170,11 +170,6 @@ class Graph(VGroup):
         clipped = clip_segment(start, end, *self.corners())
         start, end = clipped if clipped is not None else (point, point + 1e-3 * RIGHT)
         return Line(start, end, color=style.TANGENT_COLOR, stroke_width=3.5)
-
-
-def _overlap(a: Any, b: Any, margin: float = 0.0) -> bool:
-    return bool(abs(a.get_center()[0] - b.get_center()[0]) < (a.width + b.width) / 2 + margin
-                and abs(a.get_center()[1] - b.get_center()[1]) < (a.height + b.height) / 2 + margin)
 
 
 def operator(source: str, size: float = style.READOUT_SIZE) -> Any:
@@ -350,7 +345,7 @@ class SlopesMultiply(ExplainerScene):
             label.next_to(anchor, direction, buff=0.08)
             inside = (label.get_left()[0] > lower[0] + 0.02 and label.get_right()[0] < upper[0] + 0.3
                       and label.get_bottom()[1] > lower[1] + 0.02 and label.get_top()[1] < upper[1] + 0.1)
-            if inside and not any(_overlap(label, other, 0.04) for other in taken):
+            if inside and not any(overlaps(label, other, 0.04) for other in taken):
                 return label
         label.next_to(places[0][0], places[0][1], buff=0.08)
         return label

@@ -44,6 +44,7 @@ from mathviz.calculus import DerivativeStory
 from scenes.components import style
 from scenes.components.base import ExplainerScene
 from scenes.components.graph import clip_segment, nice_ticks
+from scenes.components.layout import overlaps
 from scenes.components.readout import Readout
 from scenes.components.typst_expr import to_typst
 
@@ -54,14 +55,6 @@ RISE_COLOR = style.ACCENT_COLOR
 CENTRAL_COLOR = style.HIGHLIGHT_COLOR
 LEFT_SECANT_COLOR = style.DERIVATIVE_COLOR
 POINT_COLOR = style.SECONDARY_COLOR
-
-
-def overlaps(a: Any, b: Any, margin: float = 0.06) -> bool:
-    """Whether the bounding boxes of ``a`` and ``b`` (grown by ``margin``) intersect."""
-    return bool(
-        abs(a.get_center()[0] - b.get_center()[0]) < (a.width + b.width) / 2 + margin
-        and abs(a.get_center()[1] - b.get_center()[1]) < (a.height + b.height) / 2 + margin
-    )
 
 
 def replace_parts(group: VGroup, new: VGroup) -> VGroup:

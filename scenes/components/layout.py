@@ -19,7 +19,18 @@ from manim import DOWN, GREY_B, LEFT, NumberPlane, VGroup, config
 
 from scenes.components import style
 
-__all__ = ["PlaneAndPanel"]
+__all__ = ["PlaneAndPanel", "overlaps"]
+
+
+def overlaps(a: Any, b: Any, margin: float = 0.06) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b`` (grown by ``margin``) intersect.
+
+    Scenes that place labels one by one use it to skip spots already taken.
+    """
+    return bool(
+        abs(a.get_center()[0] - b.get_center()[0]) < (a.width + b.width) / 2 + margin
+        and abs(a.get_center()[1] - b.get_center()[1]) < (a.height + b.height) / 2 + margin
+    )
 
 
 class PlaneAndPanel:

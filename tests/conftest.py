@@ -152,3 +152,15 @@ def no_tex(monkeypatch, tmp_path):
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     return refuse
+
+
+def bounds(mob) -> tuple[float, float, float, float]:
+    """A mobject's bounding box as (left, right, bottom, top) in scene units."""
+    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
+
+
+def boxes_overlap(a, b) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b`` overlap (touching edges do not count)."""
+    ax0, ax1, ay0, ay1 = bounds(a)
+    bx0, bx1, by0, by1 = bounds(b)
+    return ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from manim import config
 
-from conftest import construct_scene, dry_run_scene
+from conftest import boxes_overlap, construct_scene, dry_run_scene
 from scenes.components import style
 from scenes.components.quality import lookup
 from scenes.components.readout import Readout
@@ -175,11 +175,6 @@ def _inside(mob) -> bool:
             and style.CAPTION_ZONE_TOP <= mob.get_bottom()[1] and mob.get_top()[1] <= style.CONTENT_TOP)
 
 
-def _overlap(a, b) -> bool:
-    return (a.get_left()[0] < b.get_right()[0] and b.get_left()[0] < a.get_right()[0]
-            and a.get_bottom()[1] < b.get_top()[1] and b.get_bottom()[1] < a.get_top()[1])
-
-
 def test_everything_is_on_screen_and_apart(any_scene):
     sc = any_scene
     beats = {
@@ -199,7 +194,7 @@ def test_everything_is_on_screen_and_apart(any_scene):
     apart += [(a, b) for a in sc.tree_leaf_probabilities for b in sc.tree_leaves]
     apart += [(a, b) for k, a in enumerate(sc.tree_leaves) for b in list(sc.tree_leaves)[k + 1:]]
     for a, b in apart:
-        assert not _overlap(a, b), (a, b)
+        assert not boxes_overlap(a, b), (a, b)
 
 
 def test_one_caption_per_beat_in_both_languages(scene):

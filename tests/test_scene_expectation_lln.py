@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from manim import config
 
-from conftest import build_checked
+from conftest import bounds, boxes_overlap, build_checked
 from mathviz import probability as prob
 from scenes.components import style
 
@@ -182,22 +182,12 @@ def test_streak_marker_and_dilution_readouts(scene):
     assert value == pytest.approx(s.final_averages[0], abs=1e-6 * span(scene))
 
 
-def _box(mob):
-    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
-
-
-def _overlap(a, b) -> bool:
-    ax0, ax1, ay0, ay1 = _box(a)
-    bx0, bx1, by0, by1 = _box(b)
-    return ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1
-
-
 def test_layout_stays_in_the_content_zone_and_apart(scene):
     half_w = config.frame_width / 2
     mobs = [scene.table, scene.expectation_block, scene.plot, scene.e_label, scene.column_head, scene.run_legend,
             scene.band_legend, scene.fallacy_panel, scene.dilution]
     for mob in mobs:
-        left, right, bottom, top = _box(mob)
+        left, right, bottom, top = bounds(mob)
         assert -half_w + style.SAFE_MARGIN <= left and right <= half_w - style.SAFE_MARGIN, mob
         assert style.CAPTION_ZONE_TOP <= bottom and top <= style.CONTENT_TOP, mob
     # the plot keeps to the left of the right-hand column, and each beat's pieces keep apart
@@ -207,7 +197,7 @@ def test_layout_stays_in_the_content_zone_and_apart(scene):
                  (scene.run_legend, scene.band_legend), (scene.column_head, scene.fallacy_panel),
                  (scene.column_head, scene.dilution), (scene.fallacy_title, scene.fallacy_axes),
                  (scene.fallacy_note, scene.k_labels)]:
-        assert not _overlap(a, b), (a, b)
+        assert not boxes_overlap(a, b), (a, b)
 
 
 def test_one_caption_per_beat_in_both_languages(scene):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from manim import config
 
-from conftest import TINY_RENDER, build_checked
+from conftest import TINY_RENDER, bounds, boxes_overlap, build_checked
 from scenes.components import style
 
 
@@ -126,16 +126,6 @@ def test_network_shows_the_story_values(scene):
     assert f"{s.grad_check_max_error:.1e}" in scene.grad_check_summary[1].text
 
 
-def _box(mob):
-    return mob.get_left()[0], mob.get_right()[0], mob.get_bottom()[1], mob.get_top()[1]
-
-
-def _overlap(a, b) -> bool:
-    ax0, ax1, ay0, ay1 = _box(a)
-    bx0, bx1, by0, by1 = _box(b)
-    return ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1
-
-
 def test_everything_is_on_screen_above_the_captions(scene):
     groups = {
         "relu graph": [scene.relu_axes, scene.relu_label, scene.relu_code],
@@ -148,7 +138,7 @@ def test_everything_is_on_screen_above_the_captions(scene):
     half_w = config.frame_width / 2
     for name, mobs in groups.items():
         for mob in mobs:
-            left, right, bottom, top = _box(mob)
+            left, right, bottom, top = bounds(mob)
             assert -half_w + 0.1 <= left and right <= half_w - 0.1, (name, mob)
             assert style.CAPTION_ZONE_TOP <= bottom and top <= style.CONTENT_TOP, (name, mob)
     apart = [
@@ -164,7 +154,7 @@ def test_everything_is_on_screen_above_the_captions(scene):
     apart += [(part, other) for part in network_parts for other in (scene.dead_note, *scene.grad_check_rows,
                                                                     scene.grad_check_summary)]
     for a, b in apart:
-        assert not _overlap(a, b), (a, b)
+        assert not boxes_overlap(a, b), (a, b)
     for left, right in zip(scene.network_headers, scene.network_headers[1:]):
         assert left.get_right()[0] < right.get_left()[0]
 

@@ -21,13 +21,13 @@ scene_of = $(firstword $(subst --, ,$(1)))
 
 # DEPS_<scene>: the scene module and every repository module it (and its story) imports.
 # Generated from import statements by tools/deps.py with any python3; Make re-reads it when sources change.
-SOURCES := $(wildcard mathviz/*.py scenes/*.py scenes/components/*.py)
+SOURCES := $(wildcard mathviz/*.py mathviz/*/*.py scenes/*.py scenes/components/*.py)
 -include build/deps.mk
 build/deps.mk: $(SOURCES) tools/deps.py
 	@mkdir -p $(@D)
 	@python3 tools/deps.py > $@.tmp && mv $@.tmp $@
 
-# Web formats made from each 1080p60 render's MP4 by mathviz/publish.py (PyAV, no system ffmpeg):
+# Web formats made from each 1080p60 render's MP4 by mathviz/pipeline/publish.py (PyAV, no system ffmpeg):
 # a VP9 WebM, a few looping seconds as GIF, and the key frame as a poster PNG.
 WEB := $(foreach ext,webm gif poster.png,$(RENDERS:%=$(HQ)/%.$(ext)))
 # Lecture slides, one per render: a self-contained reveal.js HTML file and a PDF of each beat's last frame.
@@ -36,7 +36,7 @@ SLIDES := $(RENDERS:%=$(SLIDES_DIR)/%.html) $(RENDERS:%=$(SLIDES_DIR)/%.pdf)
 # reveal.js from npm (package-lock.json), inlined into every slides file so it plays with no network.
 REVEAL := node_modules/reveal.js/dist/reveal.js
 
-.PHONY: help setup test render preview check bench clean distclean gallery slides
+.PHONY: help setup lint test render preview check bench clean distclean gallery slides
 
 help: ## Show this help
 	@echo "mathviz: make <target>   (add -j$(NPROC) to render in parallel)"
@@ -47,6 +47,9 @@ $(STAMP): pyproject.toml constraints.txt tools/bootstrap.sh
 	@PYTHON=$(PYTHON) bash tools/bootstrap.sh
 
 setup: $(STAMP) ## Install system libraries and the .venv (done automatically by other targets)
+
+lint: $(STAMP) ## ruff over the whole tree (rules in pyproject.toml)
+	$(VENV)/bin/ruff check .
 
 test: $(STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
 	$(VENV)/bin/pytest -n $(NPROC) -q
@@ -68,24 +71,24 @@ $(HQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $(STAMP)
 $(LQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $(STAMP)
 	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q l --out $(LQ) --progress
 
-$(HQ)/%.webm: $(HQ)/%.mp4 mathviz/publish.py
+$(HQ)/%.webm: $(HQ)/%.mp4 mathviz/pipeline/publish.py
 	$(PY) -m mathviz publish $< --format webm
 
-$(HQ)/%.gif: $(HQ)/%.mp4 mathviz/publish.py
+$(HQ)/%.gif: $(HQ)/%.mp4 mathviz/pipeline/publish.py
 	$(PY) -m mathviz publish $< --format gif
 
-$(HQ)/%.poster.png: $(HQ)/%.mp4 mathviz/publish.py
+$(HQ)/%.poster.png: $(HQ)/%.mp4 mathviz/pipeline/publish.py
 	$(PY) -m mathviz publish $< --format poster
 
 # The gallery links each render's slides when they exist; with `make gallery slides` they are made first.
-media/index.html: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) mathviz/gallery.py $(wildcard $(SLIDES_DIR)/*) \
+media/index.html: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) mathviz/pipeline/gallery.py $(wildcard $(SLIDES_DIR)/*) \
 		$(if $(filter slides,$(MAKECMDGOALS)),$(SLIDES))
 	$(PY) -m mathviz gallery --media media --videos $(notdir $(HQ)) $(RENDERS)
 
-$(SLIDES_DIR)/%.html: $(HQ)/%.mp4 mathviz/slides.py $(REVEAL)
+$(SLIDES_DIR)/%.html: $(HQ)/%.mp4 mathviz/pipeline/slides.py $(REVEAL)
 	$(PY) -m mathviz slides $< --out $(SLIDES_DIR) --format html
 
-$(SLIDES_DIR)/%.pdf: $(HQ)/%.mp4 mathviz/slides.py
+$(SLIDES_DIR)/%.pdf: $(HQ)/%.mp4 mathviz/pipeline/slides.py
 	$(PY) -m mathviz slides $< --out $(SLIDES_DIR) --format pdf
 
 $(REVEAL): package.json package-lock.json | $(STAMP)

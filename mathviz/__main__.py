@@ -1,5 +1,5 @@
 """``python -m mathviz``: the same command as ``mathviz``."""
 
-from mathviz.cli import main
+from mathviz.pipeline.cli import main
 
 main()

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -54,7 +54,7 @@ def _relu(x: np.ndarray) -> np.ndarray:
 
 
 def _heaviside(x: np.ndarray) -> np.ndarray:
-    # The derivative of relu; the value 0 at exactly x = 0 matches mathviz.nn.
+    # The derivative of relu; the value 0 at exactly x = 0 matches mathviz.stories.relu.
     return np.heaviside(x, 0.0)
 
 
@@ -262,7 +262,7 @@ class Expression:
         """Whether the variable ``name`` appears in the expression."""
         return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(self.tree))
 
-    def diff(self, variable: str) -> "Expression":
+    def diff(self, variable: str) -> Expression:
         """The exact partial derivative d/d``variable``, by the rules of calculus on the tree.
 
         ``abs`` differentiates to ``sign`` and ``relu`` to ``heaviside`` (0 at
@@ -481,7 +481,8 @@ def parse_literal(text: str, *, what: str = "value", max_length: int = 2000, max
     try:
         tree = ast.parse(stripped, mode="eval").body
     except SyntaxError as exc:
-        raise ExpressionError(f"{what} is not valid ({exc.msg or 'invalid syntax'}); expected e.g. [[2, 1], [0.5, 1.5]]") from None
+        reason = exc.msg or "invalid syntax"
+        raise ExpressionError(f"{what} is not valid ({reason}); expected e.g. [[2, 1], [0.5, 1.5]]") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError(f"{what} could not be parsed (nested too deeply or too large)") from None
     items = 0

@@ -9,7 +9,7 @@ parameters (``x0`` outside the function's domain, lists of unequal length).
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 

@@ -1,6 +1,6 @@
 """Round numbers for framing a plane: the grid steps the numeric modules choose for their views.
 
-Shared by :mod:`mathviz.eigen` and :mod:`mathviz.norms`, whose stories carry
+Shared by :mod:`mathviz.stories.eigen` and :mod:`mathviz.stories.norms`, whose stories carry
 the view (radius and grid step) the scene draws, so the step is computed once,
 here, and never in a scene.
 """

@@ -1,4 +1,4 @@
-"""The chain rule: slopes multiply (issue #9, item 1), drawn from :mod:`mathviz.chain`.
+"""The chain rule: slopes multiply (issue #9, item 1), drawn from :mod:`mathviz.stories.chain_rule`.
 
 Beats: the composition x -> u = f(x) -> y = g(u) as two graphs side by side;
 a nudge dx at x0 through f (its tangent turns dx into df = f'(x0) dx); df
@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import ast
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -44,13 +45,13 @@ from manim import (
     config,
 )
 
-from mathviz.chain import ChainStory
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.graph import clip_segment, round_up_step, ticks_between
-from scenes.components.layout import overlaps
-from scenes.components.readout import Readout
-from scenes.components.typst_expr import to_typst
+from mathviz.stories.chain_rule import ChainStory
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.graph import clip_segment, round_up_step, ticks_between
+from mathviz_scenes.components.layout import overlaps
+from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.typst_expr import to_typst
 
 __all__ = ["SlopesMultiply", "Graph", "NumberMatrix", "decimals_for"]
 
@@ -63,7 +64,8 @@ PRODUCT_COLOR = style.HIGHLIGHT_COLOR
 
 def decimals_for(*values: float) -> int:
     """Decimals that keep the widest of ``values`` to about six digits (3 for most numbers, 0 past 10^5),
-    and show a small nonzero one to three significant digits (0.000335, not 0.000)."""
+    and show a small nonzero one to three significant digits (0.000335, not 0.000).
+    """
     largest = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
     if 0 < largest < 0.1:
         return min(8, 2 - math.floor(math.log10(largest)))
@@ -174,7 +176,8 @@ class Graph(VGroup):
 
 def operator(source: str, size: float = style.READOUT_SIZE) -> Any:
     """A lone operator (=, times, dot) between numbers. The guard's glyph-height test is for text: an
-    equals sign has no tall glyph at any size, so it is marked a decoration (it matches the numbers' size)."""
+    equals sign has no tall glyph at any size, so it is marked a decoration (it matches the numbers' size).
+    """
     mob = style.math(source, size=size)
     mob.is_decoration = True
     return mob
@@ -339,7 +342,8 @@ class SlopesMultiply(ExplainerScene):
     @staticmethod
     def place_label(label: Any, places: Sequence[tuple[Any, np.ndarray]], taken: Sequence[Any], graph: Graph) -> Any:
         """Put ``label`` at the first of ``places`` (anchor, direction) clear of ``taken`` and inside the
-        graph's box grown by a little; the first place if none is."""
+        graph's box grown by a little; the first place if none is.
+        """
         lower, upper = graph.corners()
         for anchor, direction in places:
             label.next_to(anchor, direction, buff=0.08)
@@ -407,7 +411,7 @@ class SlopesMultiply(ExplainerScene):
     # -- the layer -------------------------------------------------------------------------------
 
     def build_layer_diagram(self) -> VGroup:
-        """x -> z -> s -> L as columns of the story's values, the stages' Jacobians named on the arrows."""
+        """X -> z -> s -> L as columns of the story's values, the stages' Jacobians named on the arrows."""
         s = self.story
         size = style.SMALL_SIZE + 2
         columns = [("x in RR^2", "layer_x"), ("z = W x + b", "z"), ("s = sigma(z)", "s"), ("L = v dot s", "L")]

@@ -1,4 +1,4 @@
-"""The derivative is the slope of the tangent (storyboard 1), drawn from :mod:`mathviz.calculus`.
+"""The derivative is the slope of the tangent (storyboard 1), drawn from :mod:`mathviz.stories.derivative`.
 
 Beats: the graph of f with P = (x0, f(x0)); a second point Q and the secant
 with its run h, its rise and the difference quotient; h shrinking on a log
@@ -17,7 +17,8 @@ readout shows exactly the story's value for what is drawn at that moment.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -40,13 +41,13 @@ from manim import (
     linear,
 )
 
-from mathviz.calculus import DerivativeStory
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.graph import clip_segment, nice_ticks
-from scenes.components.layout import overlaps
-from scenes.components.readout import Readout
-from scenes.components.typst_expr import to_typst
+from mathviz.stories.derivative import DerivativeStory
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.graph import clip_segment, nice_ticks
+from mathviz_scenes.components.layout import overlaps
+from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.typst_expr import to_typst
 
 __all__ = ["TangentSlope", "SecantGroup"]
 
@@ -143,7 +144,7 @@ class TangentSlope(ExplainerScene):
         curve_points = self.curve_points(axes, pieces)
         # about one y tick per scene unit of height, between 3 and 6 of them
         target = max(3, min(6, round(top - bottom)))
-        for axis, (lo, hi), other in ((axes.x_axis, (x_lo, x_hi), 0), (axes.y_axis, (y_lo, y_hi), 1)):
+        for axis, (lo, hi), _other in ((axes.x_axis, (x_lo, x_hi), 0), (axes.y_axis, (y_lo, y_hi), 1)):
             ticks, decimals = nice_ticks(lo, hi, target=6 if axis is axes.x_axis else target)
             for value in ticks:
                 axis.add(axis.get_tick(value))
@@ -174,7 +175,8 @@ class TangentSlope(ExplainerScene):
 
     def fitted_axes(self, *specs: tuple[Sequence[float], dict]) -> list[Axes]:
         """Build axes for each (region, keyword arguments), all moved right together if long
-        tick numbers (10200) would leave the frame, so stacked axes keep a common x scale."""
+        tick numbers (10200) would leave the frame, so stacked axes keep a common x scale.
+        """
         built = [self.build_axes(region, **kwargs) for region, kwargs in specs]
         limit = -config.frame_width / 2 + style.SAFE_MARGIN + 0.05
         overflow = max(limit - min(m.get_left()[0] for m in axes.tick_labels) if len(axes.tick_labels) else 0.0
@@ -246,7 +248,7 @@ class TangentSlope(ExplainerScene):
     def line_points(self, *lines: Line, count: int = 60) -> np.ndarray:
         """Points (n, 2) along ``lines``, to keep labels off them."""
         along = np.linspace(0, 1, count)[:, None]
-        return np.concatenate([(l.get_start() + along * (l.get_end() - l.get_start()))[:, :2] for l in lines]
+        return np.concatenate([(line.get_start() + along * (line.get_end() - line.get_start()))[:, :2] for line in lines]
                               or [np.zeros((0, 2))])
 
     def lines_through_p(self) -> list[Line]:
@@ -300,7 +302,8 @@ class TangentSlope(ExplainerScene):
     def place_run_label(self, label: Any, run: Line, away: np.ndarray) -> Any:
         """Put h by the run: on the side away from the triangle, else across the run, at its middle
         or slid along it, else past either end; the first place clear of the curve, the axes' numbers
-        and P's name wins (else the first)."""
+        and P's name wins (else the first).
+        """
         taken = [*self.axes.tick_labels, *self.axes.axis_titles]
         if hasattr(self, "point_p"):
             taken.append(self.point_p.label)
@@ -429,14 +432,16 @@ class TangentSlope(ExplainerScene):
     @staticmethod
     def readout_decimals(values: Sequence[float], digits: int = 6) -> int:
         """Decimals that show the largest of ``values`` to about ``digits`` significant digits (1 to 3):
-        a steep f's slope of 10244.637 reads as 10244.6, short enough for the panel."""
+        a steep f's slope of 10244.637 reads as 10244.6, short enough for the panel.
+        """
         largest = max((abs(v) for v in values if v is not None and math.isfinite(v)), default=0.0)
         whole = math.floor(math.log10(largest)) + 1 if largest >= 1 else 1
         return min(3, max(1, digits - whole))
 
     def panel_row(self, readouts: Sequence[tuple[Readout, Sequence[float]]], top: float, buff: float = 0.5) -> None:
         """Put ``readouts`` side by side in the panel from height ``top`` if they fit while showing
-        their widest ``values``, else one under the other (each then fitted to the panel's width)."""
+        their widest ``values``, else one under the other (each then fitted to the panel's width).
+        """
         width = config.frame_width / 2 - style.SAFE_MARGIN - 0.05 - self.PANEL_LEFT
         shown = [readout.value for readout, _ in readouts]
         for readout, values in readouts:

@@ -16,9 +16,9 @@ panel line says so.
 parallelepiped whose live volume (triple product of the drawn corners) ends
 at det A, with the triad A e1, A e2, A e3 turning left-handed when det A < 0.
 
-Every number comes from :func:`mathviz.linalg.determinant_story`; the scene
-draws M(t) with :func:`mathviz.linalg.interpolant` and measures with
-:func:`mathviz.linalg.shoelace_area` / :func:`mathviz.linalg.parallelepiped_volume`.
+Every number comes from :func:`mathviz.stories.determinant.determinant_story`; the scene
+draws M(t) with :func:`mathviz.stories.determinant.interpolant` and measures with
+:func:`mathviz.stories.determinant.shoelace_area` / :func:`mathviz.stories.determinant.parallelepiped_volume`.
 """
 
 from __future__ import annotations
@@ -47,11 +47,11 @@ from manim import (
     smooth,
 )
 
-from mathviz import linalg
-from mathviz.linalg import DeterminantStory
-from scenes.components import style
-from scenes.components.base import ExplainerThreeDScene
-from scenes.components.plane import (
+from mathviz.stories import determinant as linalg
+from mathviz.stories.determinant import DeterminantStory
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerThreeDScene
+from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
     K_HAT_COLOR,
@@ -64,7 +64,7 @@ from scenes.components.plane import (
     update_grid_lines,
     vector_arrow,
 )
-from scenes.components.readout import Readout
+from mathviz_scenes.components.readout import Readout
 
 __all__ = ["AreaScaling", "format_entry"]
 

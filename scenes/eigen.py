@@ -10,7 +10,7 @@ basis (``P^-1``) and ``A`` there (``M``): a pure stretch ``D`` when A is
 diagonalizable, a shear when it is defective, a turn and a scaling when its
 eigenvalues are complex.
 
-Every number comes from :func:`mathviz.eigen.eigen_story`. The plane is a
+Every number comes from :func:`mathviz.stories.eigen.eigen_story`. The plane is a
 still frame of reference (never transformed); tests read arrows and curves
 back through ``self.plane.p2c``.
 """
@@ -18,7 +18,8 @@ back through ``self.plane.p2c``.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -42,12 +43,12 @@ from manim import (
     linear,
 )
 
-from mathviz.eigen import EigenStory
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.layout import PlaneAndPanel
-from scenes.components.numbers import fmt, typst_matrix
-from scenes.components.readout import Readout
+from mathviz.stories.eigen import EigenStory
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.layout import PlaneAndPanel
+from mathviz_scenes.components.numbers import fmt, typst_matrix
+from mathviz_scenes.components.readout import Readout
 
 __all__ = ["EigenStretch"]
 

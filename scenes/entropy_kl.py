@@ -9,13 +9,14 @@ average to H for a dyadic p (tree); uniform, p and one-hot side by side
 (cross_entropy); p and q together, H(p, q) = H(p) + D(p || q) as a stacked
 bar, and q sliding to p through the story's keyframes until D = 0 (kl).
 
-Every number comes from :func:`mathviz.information.entropy_story`.
+Every number comes from :func:`mathviz.stories.entropy_kl.entropy_story`.
 """
 
 from __future__ import annotations
 
 import weakref
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -39,10 +40,10 @@ from manim import (
     config,
 )
 
-from mathviz.information import InformationStory
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.readout import Readout
+from mathviz.stories.entropy_kl import InformationStory
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.readout import Readout
 
 __all__ = ["QuestionsAndBits", "ProbabilityBars", "fmt_probability"]
 
@@ -136,7 +137,8 @@ class QuestionsAndBits(ExplainerScene):
 
     def label(self, content: str, size: float, color: Any = style.SECONDARY_COLOR, **kwargs: Any) -> Any:
         """``style.text`` through a cache: the halving loop draws the same numbers again and again,
-        and copying a typeset Text is several times cheaper than typesetting it anew."""
+        and copying a typeset Text is several times cheaper than typesetting it anew.
+        """
         cache = self.__dict__.setdefault("_labels", {})
         key = (content, size, str(color), tuple(sorted(kwargs.items())))
         if key not in cache:
@@ -282,7 +284,7 @@ class QuestionsAndBits(ExplainerScene):
                         for i, letter in enumerate(self.story.labels)))
 
     def build_entropy_chart(self) -> VGroup:
-        """p as bars (left half), the formula of H and its readout, and the row of -log2 p_i under the letters."""
+        """P as bars (left half), the formula of H and its readout, and the row of -log2 p_i under the letters."""
         s = self.story
         n = len(s.p)
         self.entropy_formula = style.math("H(p) = -sum_i p_i log_2 p_i")
@@ -305,7 +307,8 @@ class QuestionsAndBits(ExplainerScene):
                 mark.become(style.text("∞", size=style.LABEL_SIZE + 4, color=P_COLOR).move_to(mark))
                 mark.text = "∞"
         self.surprisal_name = style.math("-log_2 p_i", size=style.SMALL_SIZE + 2, color=P_COLOR)
-        self.surprisal_name.move_to([0, row_y, 0]).align_to(self.p_axes, LEFT).shift(0.25 * LEFT + self.surprisal_name.width * LEFT)
+        self.surprisal_name.move_to([0, row_y, 0]).align_to(self.p_axes, LEFT)
+        self.surprisal_name.shift(0.25 * LEFT + self.surprisal_name.width * LEFT)
         depth_y = row_y - 0.55
         self.depth_row = row(["n/a" if d is None else str(d) for d in s.code_lengths], depth_y, style.HIGHLIGHT_COLOR)
         self.depth_name = style.text("questions", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
@@ -427,7 +430,7 @@ class QuestionsAndBits(ExplainerScene):
     # -- beats 7-8: cross-entropy and KL ------------------------------------------------------------------
 
     def build_prediction_chart(self) -> VGroup:
-        """q as bars with the one-hot truth marked, and the loss -log q_truth in bits and in nats."""
+        """Q as bars with the one-hot truth marked, and the loss -log q_truth in bits and in nats."""
         s = self.story
         n = len(s.q)
         self.q_axes = self.bar_axes(n, CHART_WIDTH, 2.9)
@@ -467,7 +470,7 @@ class QuestionsAndBits(ExplainerScene):
         return VGroup(self.q_axes, self.q_bars, self.q_letters, self.q_name, self.truth_box, self.truth_tag, self.ce_text)
 
     def build_kl_chart(self) -> VGroup:
-        """p and q side by side per outcome; readouts H(p), H(p, q), D(p || q); the stacked bar H + D."""
+        """P and q side by side per outcome; readouts H(p), H(p, q), D(p || q); the stacked bar H + D."""
         s = self.story
         n = len(s.p)
         unit = s.unit
@@ -663,7 +666,7 @@ class QuestionsAndBits(ExplainerScene):
         return f"Uniform is the most uncertain, log2 {n} = {top} bits; peaked has less; certain has 0."
 
     def play_morph(self) -> None:
-        """q slides to p through the story's keyframes; H(p, q) and D(p || q) follow; D reaches 0."""
+        """Q slides to p through the story's keyframes; H(p, q) and D(p || q) follow; D reaches 0."""
         s = self.story
         for k, frame in enumerate(s.morph[1:], start=1):
             target = ProbabilityBars(frame.q, self.kl_axes, Q_COLOR, span=(0.52, 0.9), labels=False)

@@ -8,13 +8,14 @@ the gambler's fallacy measured (the win rate right after k losses in a row,
 with its interval, on the line p); and the longest losing streak of run 1,
 never paid back but diluted by the rounds after it.
 
-Every number comes from :func:`mathviz.probability.expectation_story`.
+Every number comes from :func:`mathviz.stories.expectation_lln.expectation_story`.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -25,19 +26,19 @@ from manim import (
     GREY_A,
     LEFT,
     LIGHT_BROWN,
-    ORIGIN,
     ORANGE,
+    ORIGIN,
     PINK,
     PURPLE_B,
     RIGHT,
     UP,
     Circle,
+    Circumscribe,
     Create,
     DashedLine,
     Dot,
     FadeIn,
     FadeOut,
-    Circumscribe,
     LaggedStart,
     Line,
     Polygon,
@@ -51,11 +52,11 @@ from manim import (
     config,
 )
 
-from mathviz import probability as prob
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.graph import round_up_step
-from scenes.components.readout import Readout
+from mathviz.stories import expectation_lln as prob
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.graph import round_up_step
+from mathviz_scenes.components.readout import Readout
 
 __all__ = ["RunningAverages", "format_amount", "format_count", "RUN_COLORS"]
 
@@ -362,7 +363,8 @@ class RunningAverages(ExplainerScene):
         self.fallacy_y_labels = VGroup(*y_labels)
         self.k_labels = VGroup(*(style.text(str(k), size=style.SMALL_SIZE).next_to(self.fallacy_point(k, low), DOWN, buff=0.12)
                                  for k in range(1, prob.MAX_STREAK + 1)))
-        k_title = style.math("k", size=style.SMALL_SIZE + 2).next_to(self.fallacy_point(prob.MAX_STREAK + 0.6, low), DOWN, buff=0.12)
+        k_title = style.math("k", size=style.SMALL_SIZE + 2)
+        k_title.next_to(self.fallacy_point(prob.MAX_STREAK + 0.6, low), DOWN, buff=0.12)
         p_text = f"{len(s.winning_faces)}/{prob.FACES}"
         self.p_line = DashedLine(self.fallacy_point(0, s.p_win), self.fallacy_point(prob.MAX_STREAK + 0.6, s.p_win),
                                  color=E_COLOR, stroke_width=2.5, dash_length=0.1)
@@ -581,7 +583,8 @@ class RunningAverages(ExplainerScene):
 
         self.beat("dilute", *captions["dilute"])
         dilution = self.build_dilution()
-        self.play(FadeOut(panel), self.run_curves[1:].animate.set_stroke(opacity=0.25), self.band_fill.animate.set_fill(opacity=0.07), self.band_edges.animate.set_stroke(opacity=0.3),
+        self.play(FadeOut(panel), self.run_curves[1:].animate.set_stroke(opacity=0.25),
+                  self.band_fill.animate.set_fill(opacity=0.07), self.band_edges.animate.set_stroke(opacity=0.3),
                   run_time=0.8)
         streak = s.longest_streak
         if streak is None:

@@ -1,4 +1,4 @@
-"""Gradient descent on a loss surface (storyboard 4): the scene draws :func:`mathviz.optim.descent_story`.
+"""Gradient descent on a loss surface (storyboard 4): the scene draws :func:`mathviz.stories.gradient_descent.descent_story`.
 
 Beats: the surface in 3D beside its contour map; the gradient and the first
 step at the start; the ball rolling down the iterates with live readouts;
@@ -16,8 +16,9 @@ readouts rebuild their digits only when the iterate they show changes.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -46,13 +47,18 @@ from manim import (
     linear,
 )
 
-from mathviz.optim import DescentRun, DescentStory, SurfaceView
-from scenes.components import style
-from scenes.components.contour import ContourPanel
-from scenes.components.mesh_scene import MeshExplainerScene, box_axes, level_readout, show_value
-from scenes.components.mesh_scene import MESH_RESOLUTION  # noqa: F401 - tools/bench.py reads the scene's mesh size
-from scenes.components.readout import Readout
-from scenes.components.surface import typst_formula
+from mathviz.stories.gradient_descent import DescentRun, DescentStory, SurfaceView
+from mathviz_scenes.components import style
+from mathviz_scenes.components.contour import ContourPanel
+from mathviz_scenes.components.mesh_scene import (
+    MESH_RESOLUTION,  # noqa: F401 - tools/bench.py reads the scene's mesh size
+    MeshExplainerScene,
+    box_axes,
+    level_readout,
+    show_value,
+)
+from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.surface import typst_formula
 
 __all__ = ["LossSurfaceDescent", "ContourMap", "Trajectory", "run_status"]
 

@@ -1,4 +1,4 @@
-"""The integral is signed area (issue #9, item 2), drawn from :mod:`mathviz.integral`.
+"""The integral is signed area (issue #9, item 2), drawn from :mod:`mathviz.stories.integral`.
 
 Beats: the graph of f with the area between it and the x-axis shaded, above
 the axis in one colour and below it in another, with the areas and quad's
@@ -15,7 +15,8 @@ moves mobjects.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -42,13 +43,13 @@ from manim import (
     linear,
 )
 
-from mathviz.integral import IntegralStory, SignedArea
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.graph import clip_segment, nice_ticks
-from scenes.components.quality import lookup
-from scenes.components.readout import Readout
-from scenes.components.typst_expr import to_typst
+from mathviz.stories.integral import IntegralStory, SignedArea
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.graph import clip_segment, nice_ticks
+from mathviz_scenes.components.quality import lookup
+from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.typst_expr import to_typst
 
 __all__ = ["RiemannSums", "RULE_COLORS", "RULE_SYMBOLS"]
 
@@ -76,7 +77,8 @@ def decimals_for(values: Sequence[float | None]) -> int:
 
 def error_decimals(values: Sequence[float | None]) -> int:
     """Decimals that show the smallest nonzero |error| with 3 significant digits (3 to 7),
-    fewer if the largest would then need more than 8 digits."""
+    fewer if the largest would then need more than 8 digits.
+    """
     finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
     if not finite:
         return 3
@@ -236,7 +238,8 @@ class RiemannSums(ExplainerScene):
     def build_shading(self, axes: Axes, signed: SignedArea, upto: float | None = None,
                       opacity: float = 0.45) -> VGroup:
         """Each lobe of ``signed`` (up to x = ``upto``) filled between the curve and the x-axis,
-        above the axis in the positive colour, below in the negative one; ``.sign`` on each piece."""
+        above the axis in the positive colour, below in the negative one; ``.sign`` on each piece.
+        """
         shading = VGroup()
         graph = signed.graph
         for lobe in signed.lobes:
@@ -430,7 +433,8 @@ class RiemannSums(ExplainerScene):
     def beat_riemann(self) -> None:
         story = self.story
         rule = story.rule
-        self.beat("riemann", en=f"Riemann sums: {rule} rectangles of width Δx = (b − a)/n; as n grows the sum tends to the integral",
+        self.beat("riemann",
+                  en=f"Riemann sums: {rule} rectangles of width Δx = (b − a)/n; as n grows the sum tends to the integral",
                   zh={"left": "黎曼和：取左端点的矩形", "right": "黎曼和：取右端点的矩形",
                       "midpoint": "黎曼和：取中点的矩形"}[rule] + "，宽 Δx = (b − a)/n；n 越大，和越接近积分")
         records = story.sums[rule]
@@ -488,9 +492,11 @@ class RiemannSums(ExplainerScene):
             en, zh = ("Double n: left and right errors halve (order 1), the midpoint error quarters (order 2)",
                       "n 翻倍：左、右和的误差减半（1 阶），中点和的误差变为四分之一（2 阶）")
         elif all(story.exact.values()):
-            en, zh = "Here every rule is exact: the sums equal the integral for every n", "这里每种规则都精确：任何 n 的和都等于积分"
+            en = "Here every rule is exact: the sums equal the integral for every n"
+            zh = "这里每种规则都精确：任何 n 的和都等于积分"
         else:
-            en, zh = "Double n and compare how fast each rule's error shrinks: the measured orders", "n 翻倍，比较每种规则误差缩小的速度：实测阶数"
+            en = "Double n and compare how fast each rule's error shrinks: the measured orders"
+            zh = "n 翻倍，比较每种规则误差缩小的速度：实测阶数"
         self.beat("rates", en=en, zh=zh)
         leaving = [self.n_readout, self.width_readout, self.sum_readout, self.error_readout]
         self.play(*[FadeOut(m) for m in leaving], run_time=0.5)
@@ -555,7 +561,8 @@ class RiemannSums(ExplainerScene):
 
     def build_ftc_frame(self, index: int) -> VGroup:
         """For the area sample ``index``: the shading of f up to x, the height bar f(x), A traced up to x,
-        and the tangent to A at x with the story's slope."""
+        and the tangent to A at x with the story's slope.
+        """
         story = self.story
         record = story.area[index]
         x = record["x"]

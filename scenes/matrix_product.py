@@ -10,14 +10,15 @@ same time, with both matrices shown; the caption says whether they commute.
 Last, each entry of AB as row i of A times column j of B, the two terms
 written out and the sum bound to the story's entry.
 
-Every number comes from :func:`mathviz.matrix_product.matrix_product_story`;
-the scene draws with :func:`mathviz.matrix_product.path_of` and tests read
+Every number comes from :func:`mathviz.stories.matrix_product.matrix_product_story`;
+the scene draws with :func:`mathviz.stories.matrix_product.path_of` and tests read
 the geometry back through each (still) plane.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -40,10 +41,10 @@ from manim import (
     smooth,
 )
 
-from mathviz.matrix_product import MatrixProductStory, apply, path_of
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.plane import (
+from mathviz.stories.matrix_product import MatrixProductStory, apply, path_of
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
     coordinate_plane,
@@ -54,7 +55,7 @@ from scenes.components.plane import (
     update_grid_lines,
     vector_arrow,
 )
-from scenes.components.readout import Readout
+from mathviz_scenes.components.readout import Readout
 
 __all__ = ["Composition", "fmt"]
 

@@ -9,7 +9,7 @@ v; the leftover ``u - proj`` at right angles to v; a basis (the columns of B)
 and its skewed grid; the coordinates ``c = B^-1 v`` drawn as
 ``c1 b1 + c2 b2`` reaching v.
 
-Every number and every point comes from :func:`mathviz.norms.norms_story`.
+Every number and every point comes from :func:`mathviz.stories.norms.norms_story`.
 The plane of each part is a still frame of reference (never transformed);
 tests read curves and arrows back through ``ball_plane``, ``vector_plane``
 and ``basis_plane`` with ``p2c``.
@@ -18,7 +18,8 @@ and ``basis_plane`` with ``p2c``.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -46,12 +47,12 @@ from manim import (
     smooth,
 )
 
-from mathviz.norms import Fit, NormsStory
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.layout import PlaneAndPanel
-from scenes.components.plane import I_HAT_COLOR, J_HAT_COLOR
-from scenes.components.readout import Readout
+from mathviz.stories.norms import Fit, NormsStory
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.layout import PlaneAndPanel
+from mathviz_scenes.components.plane import I_HAT_COLOR, J_HAT_COLOR
+from mathviz_scenes.components.readout import Readout
 
 __all__ = ["UnitBalls", "fmt", "typst_number", "decimals_for"]
 

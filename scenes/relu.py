@@ -6,7 +6,7 @@ backprop through relu on bars (input x, upstream dL/dh, downstream dL/dx) as
 the masking line of ``relu_backward`` is highlighted; a tiny network forward,
 then backward right to left, with a dead unit and a central-difference check.
 
-Every number comes from :func:`mathviz.nn.relu_story`; the code listings are
+Every number comes from :func:`mathviz.stories.relu.relu_story`; the code listings are
 the story's ``code``, the source of the functions that computed it.
 """
 
@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import weakref
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -35,16 +36,16 @@ from manim import (
     ReplacementTransform,
     ShowPassingFlash,
     SurroundingRectangle,
-    TransformFromCopy,
     Transform,
+    TransformFromCopy,
     VGroup,
     config,
 )
 
-from mathviz import nn
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.graph import round_up_step
+from mathviz.stories import relu as nn
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.graph import round_up_step
 
 __all__ = ["ReluBackprop", "Bars", "format_value"]
 
@@ -147,7 +148,7 @@ class ReluBackprop(ExplainerScene):
         return math.ceil(self.story.plot_range / step) * step, step
 
     def build_relu_graph(self) -> VGroup:
-        """relu(x) = max(x, 0) in blue under its formula (plotted by the same ``mathviz.nn.relu``)."""
+        """relu(x) = max(x, 0) in blue under its formula (plotted by the same ``mathviz.stories.relu.relu``)."""
         extent, step = self.plot_extent()
         self.relu_label = style.math('op("relu")(x) = max(x, 0)', color=FORWARD_COLOR)
         self.relu_label.to_corner(UP + LEFT, buff=0.3)
@@ -174,7 +175,7 @@ class ReluBackprop(ExplainerScene):
         )
         self.grad_axes.next_to(self.grad_label, DOWN, buff=0.15).align_to(self.relu_axes, LEFT)
         ax = self.grad_axes
-        # The two levels are what mathviz.nn.relu_grad returns on either side of the corner.
+        # The two levels are what mathviz.stories.relu.relu_grad returns on either side of the corner.
         below, above = (float(nn.relu_grad(np.array([side]))[0]) for side in (-extent, extent))
         left = Line(ax.c2p(-extent, below), ax.c2p(0, below), color=BACKWARD_COLOR, stroke_width=5)
         right = Line(ax.c2p(0, above), ax.c2p(extent, above), color=BACKWARD_COLOR, stroke_width=5)

@@ -13,15 +13,16 @@ half turn while the variance of the projections onto it is plotted, draw
 the principal axes with the explained-variance ratio, and slide every point
 onto the first axis.
 
-Every number comes from :func:`mathviz.svd.svd_pca_story`; shapes are drawn
-at ``M @ point`` for the map ``M`` of the moment (:func:`mathviz.svd.step_matrix`)
+Every number comes from :func:`mathviz.stories.svd_pca.svd_pca_story`; shapes are drawn
+at ``M @ point`` for the map ``M`` of the moment (:func:`mathviz.stories.svd_pca.step_matrix`)
 through a still plane, and tests read them back with ``self.plane.p2c``.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -49,13 +50,13 @@ from manim import (
     smooth,
 )
 
-from mathviz.svd import PcaPart, Step, SvdPart, SvdPcaStory, directional_variance, step_matrix
-from scenes.components import style
-from scenes.components.base import ExplainerScene
-from scenes.components.layout import PlaneAndPanel
-from scenes.components.numbers import fmt, typst_matrix
-from scenes.components.plane import MIN_ARROW_LENGTH, coordinate_plane, from_scene, to_scene, vector_arrow
-from scenes.components.readout import Readout
+from mathviz.stories.svd_pca import Step, SvdPcaStory, directional_variance, step_matrix
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.layout import PlaneAndPanel
+from mathviz_scenes.components.numbers import fmt, typst_matrix
+from mathviz_scenes.components.plane import MIN_ARROW_LENGTH, coordinate_plane, from_scene, to_scene, vector_arrow
+from mathviz_scenes.components.readout import Readout
 
 __all__ = ["RotateStretchRotate", "decimals_for", "degrees_text"]
 
@@ -139,7 +140,8 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
 
     def zoom_plane(self, radius: float, redraw: Callable[[], None], run_time: float = 1.5) -> None:
         """Zoom the view to ``[-radius, radius]^2``: the old plane scales about its centre while
-        ``redraw`` re-places everything through it each frame, then the new plane takes over."""
+        ``redraw`` re-places everything through it each frame, then the new plane takes over.
+        """
         old = self.plane
         new = self.build_plane(radius)
         factor = old.view_radius / radius

@@ -10,7 +10,7 @@ note); the Hessian's eigenvalues and the verdict there; and the
 second-derivative test on a row of four small surfaces (minimum, maximum,
 saddle, and the degenerate monkey saddle where the test cannot decide).
 
-Every number comes from :func:`mathviz.multivariable.tangent_plane_story`.
+Every number comes from :func:`mathviz.stories.tangent_plane_hessian.tangent_plane_story`.
 Surfaces are :class:`~scenes.components.surface.MeshSurface` drawn by
 :class:`~scenes.components.surface.MeshCamera` (one vectorised pass a frame);
 the camera turns once, briefly; readouts, captions and the inset are drawn in
@@ -21,7 +21,8 @@ axes' ``p2c``.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -52,12 +53,12 @@ from manim import (
     linear,
 )
 
-from mathviz.multivariable import TangentPlaneStory
-from scenes.components import style
-from scenes.components.contour import ContourPanel
-from scenes.components.mesh_scene import MeshExplainerScene, box_axes, level_readout, show_value
-from scenes.components.readout import Readout
-from scenes.components.surface import typst_formula
+from mathviz.stories.tangent_plane_hessian import TangentPlaneStory
+from mathviz_scenes.components import style
+from mathviz_scenes.components.contour import ContourPanel
+from mathviz_scenes.components.mesh_scene import MeshExplainerScene, box_axes, level_readout, show_value
+from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.surface import typst_formula
 
 __all__ = ["TangentPlaneHessian", "ContourInset", "fmt", "signed"]
 

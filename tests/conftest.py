@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 import pytest
 
@@ -45,7 +46,7 @@ def dry_run_scene(name: str, overrides: Mapping[str, str] | None = None, *, medi
     """
     from manim import tempconfig
 
-    from mathviz import registry
+    from mathviz.pipeline import registry
 
     spec = registry.get(name)
     story = spec.build_story(overrides)
@@ -75,7 +76,7 @@ def build_checked(name: str, overrides: Mapping[str, str] | None = None, *, medi
     checked frame was clean). A module-scoped fixture calls this once per parameter set; pass a low
     ``frame_rate`` (2-5): dry_run still steps through every frame.
     """
-    from scenes.components.quality import FrameChecker
+    from mathviz_scenes.components.quality import FrameChecker
 
     with dry_run_scene(name, overrides, media_dir=media_dir, quality=quality, lang=lang,
                        frame_rate=frame_rate) as scene:
@@ -101,7 +102,7 @@ def render_tiny(name: str, overrides: Mapping[str, str] | None, *, media_dir: Pa
     """Really render scene ``name`` at 256x144, 5 fps and return the mp4's path (for PyAV checks)."""
     from manim import tempconfig
 
-    from mathviz import registry
+    from mathviz.pipeline import registry
 
     spec = registry.get(name)
     story = spec.build_story(overrides)
@@ -131,7 +132,7 @@ def tiny_render(tmp_path: Path) -> Callable[..., Path]:
 
 # The publishing tests' fixtures (one tiny render and one headless Chromium per worker), defined here
 # once: a fixture imported into several test modules would be a separate fixture in each of them.
-from web_helpers import chromium, published  # noqa: E402,F401
+from tests.pipeline.web_helpers import chromium, published  # noqa: E402,F401
 
 
 class TexUsed(AssertionError):

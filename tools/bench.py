@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python tools/bench.py            # 480p15 and 1080p60
     .venv/bin/python tools/bench.py --quick    # 480p15 only, short naive baseline
 
-Each registered scene (in :data:`mathviz.catalog.SCENES` order; scenes whose
+Each registered scene (in :data:`mathviz.pipeline.catalog.SCENES` order; scenes whose
 module does not exist yet are skipped, saying so) is rendered with its default
 parameters into a temporary media directory. For each quality the table gives
 the video length, the wall-clock time, video seconds rendered per wall-clock
@@ -79,7 +79,7 @@ def render_scene(name: str, quality: str, media_dir: Path) -> Result:
     """Render a registered scene with default parameters; time construction, rendering and encoding."""
     from manim import tempconfig
 
-    from mathviz import registry
+    from mathviz.pipeline import registry
 
     spec = registry.get(name)
     story = spec.build_story()
@@ -144,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep the rendered videos in this directory")
     args = parser.parse_args(argv)
 
-    from mathviz import registry
-    from mathviz.catalog import SCENES
+    from mathviz.pipeline import registry
+    from mathviz.pipeline.catalog import SCENES
 
     qualities = ["480p15"] if args.quick else ["480p15", "1080p60"]
     names = args.scenes or list(SCENES)
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"done {name} {quality}: {result.video_seconds:.1f} s of video in {result.wall_seconds:.1f} s "
                       f"({result.fps:.1f} fps)", flush=True)
             try:
-                from scenes.gradient_descent import MESH_RESOLUTION
+                from mathviz_scenes.gradient_descent import MESH_RESOLUTION
             except ImportError:
                 MESH_RESOLUTION = 24
             ours = next((r for r in results if r.name == "gradient_descent" and r.quality == quality), None)

@@ -14,11 +14,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("mathviz", "scenes")
+#: Import name of each package -> its folder (the scenes install as ``mathviz_scenes`` from scenes/).
+PACKAGES = {"mathviz": ROOT / "mathviz", "mathviz_scenes": ROOT / "scenes"}
+REGISTRY = ROOT / "mathviz" / "pipeline" / "registry.py"
 
 
 def module_file(name: str) -> Path | None:
-    path = ROOT.joinpath(*name.split("."))
+    top, *rest = name.split(".")
+    if top not in PACKAGES:
+        return None
+    path = PACKAGES[top].joinpath(*rest)
     if path.with_suffix(".py").is_file():
         return path.with_suffix(".py")
     if (path / "__init__.py").is_file():
@@ -29,7 +34,7 @@ def module_file(name: str) -> Path | None:
 def imports_of(path: Path) -> set[str]:
     names: set[str] = set()
     # The registry names every scene's story module; each scene depends only on its own (added below).
-    scan_strings = path != ROOT / "mathviz" / "registry.py"
+    scan_strings = path != REGISTRY
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
@@ -63,7 +68,7 @@ def closure(start: Path, only: set[str] | None = None) -> set[Path]:
 
 def story_modules() -> dict[str, str]:
     """Scene name -> story module, read from the registry's SceneSpec(...) calls."""
-    tree = ast.parse((ROOT / "mathviz" / "registry.py").read_text(encoding="utf-8"))
+    tree = ast.parse(REGISTRY.read_text(encoding="utf-8"))
     result = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "SceneSpec" and len(node.args) >= 4:
@@ -74,7 +79,7 @@ def story_modules() -> dict[str, str]:
 
 
 def main() -> int:
-    sys.path.insert(0, str(ROOT / "mathviz"))
+    sys.path.insert(0, str(ROOT / "mathviz" / "pipeline"))
     from catalog import SCENES  # noqa: E402  (stdlib-only module)
 
     stories = story_modules()
@@ -88,7 +93,7 @@ def main() -> int:
             files |= closure(story_file)
         # The render pipeline itself shapes every output.
         for core in ("render", "captions", "cli"):
-            files |= closure(ROOT / "mathviz" / f"{core}.py")
+            files |= closure(ROOT / "mathviz" / "pipeline" / f"{core}.py")
         rel = sorted(str(f.relative_to(ROOT)) for f in files)
         print(f"DEPS_{scene} := {' '.join(rel)}")
     return 0

@@ -1,7 +1,7 @@
 """The base class of every explainer: a story in, one section and one caption per beat.
 
 A scene subclasses :class:`ExplainerScene`, sets ``scene_name`` (its key in
-:mod:`mathviz.registry`) and draws ``self.story``. Each teaching beat starts
+:mod:`mathviz.pipeline.registry`) and draws ``self.story``. Each teaching beat starts
 with :meth:`ExplainerScene.beat`, which
 
 * opens a Manim section (one slide per beat for lectures),
@@ -18,9 +18,8 @@ from typing import Any, ClassVar
 
 from manim import DOWN, FadeIn, FadeOut, Mobject, Scene, ThreeDScene, config
 
-from mathviz import registry
 from mathviz.story import Story
-from scenes.components import style
+from mathviz_scenes.components import style
 
 __all__ = ["Caption", "ExplainerScene", "ExplainerThreeDScene"]
 
@@ -42,16 +41,15 @@ class Caption:
 class ExplainerScene(Scene):
     """Base scene: holds the story, opens a section and a caption per beat."""
 
-    #: The scene's key in the registry; used to build the default story.
+    #: The scene's name (its key in the registry and its story module's name).
     scene_name: ClassVar[str] = ""
     #: Seconds the caption cross-fade takes at each beat.
     caption_fade: ClassVar[float] = 0.35
     #: The beat whose last frame is the scene's key frame (poster, GIF loop); None: the last beat.
     key_beat: ClassVar[str | None] = None
 
-    def __init__(self, story: Story | None = None, lang: str = "en", **kwargs: Any) -> None:
-        if story is None:
-            story = registry.get(self.scene_name).build_story()
+    def __init__(self, story: Story, lang: str = "en", **kwargs: Any) -> None:
+        # The pipeline computes the story once and hands it in; a scene never builds its own numbers.
         self.story = story
         self.lang = lang
         self.captions: list[Caption] = []

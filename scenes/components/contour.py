@@ -8,13 +8,14 @@ and the story's level curves, coloured on the same height scale as the mesh
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import DOWN, LEFT, UP, Rectangle, VGroup, VMobject
 
-from scenes.components import style
-from scenes.components.surface import height_color, height_fractions
+from mathviz_scenes.components import style
+from mathviz_scenes.components.surface import height_color, height_fractions
 
 __all__ = ["ContourPanel"]
 

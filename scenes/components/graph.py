@@ -14,7 +14,7 @@ parameters of :func:`round_up_step` so each scene keeps its own ticks exactly.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

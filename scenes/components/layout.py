@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from manim import DOWN, GREY_B, LEFT, NumberPlane, VGroup, config
 
-from scenes.components import style
+from mathviz_scenes.components import style
 
 __all__ = ["PlaneAndPanel", "overlaps"]
 

@@ -15,16 +15,17 @@ and :func:`level_readout` (centre a readout's number on its label's '=').
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 from manim import LEFT, OUT, UP, FadeOut, Line, Mobject, ThreeDAxes, VGroup
 from manim.mobject.text.numbers import string_to_mob_map
 
-from scenes.components import style
-from scenes.components.base import ExplainerThreeDScene
-from scenes.components.readout import Readout
-from scenes.components.surface import MeshCamera, MeshSurface
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerThreeDScene
+from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.surface import MeshCamera, MeshSurface
 
 __all__ = [
     "MESH_RESOLUTION",
@@ -55,7 +56,8 @@ def make_cheap_to_copy(mobject: Mobject) -> None:
 
 def show_value(readout: Readout, value: float) -> None:
     """Set a readout. DecimalNumber copies one cached glyph per character at every change (Manim's
-    module-level ``string_to_mob_map``), so keep those glyphs cheap to copy."""
+    module-level ``string_to_mob_map``), so keep those glyphs cheap to copy.
+    """
     readout.set_value(value)
     for glyph in string_to_mob_map.values():
         make_cheap_to_copy(glyph)

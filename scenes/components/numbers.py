@@ -12,7 +12,7 @@ and keeps its own formatter for that.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 __all__ = ["fmt", "typst_matrix"]
 

@@ -11,12 +11,13 @@ labels beside the basis vectors' tips from landing on one another.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import BLUE, BLUE_D, GREEN, GREY_B, ORANGE, Arrow, Line, NumberPlane, VGroup, VMobject
 
-from scenes.components.graph import round_up_step
+from mathviz_scenes.components.graph import round_up_step
 
 __all__ = [
     "I_HAT_COLOR",

@@ -29,9 +29,9 @@ scene's camera, except mobjects fixed in the frame.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -39,22 +39,21 @@ from manim import (
     BackgroundRectangle,
     Code,
     DecimalNumber,
+    MarkupText,
     Mobject,
     ParametricFunction,
     Scene,
     Surface,
     SVGMobject,
     Text,
-    MarkupText,
     config,
-    tempconfig,
 )
 from manim.mobject.text.text_mobject import Paragraph
 
-from scenes.components import style
-from scenes.components.readout import Readout
+from mathviz_scenes.components import style
+from mathviz_scenes.components.readout import Readout
 
-__all__ = ["Finding", "FrameChecker", "check_scene", "SAFE_MARGIN", "OVERLAP_TOLERANCE", "format_findings"]
+__all__ = ["Finding", "FrameChecker", "lookup", "SAFE_MARGIN", "OVERLAP_TOLERANCE", "format_findings"]
 
 #: Scene units kept clear inside the frame's edges for text and arrows.
 SAFE_MARGIN = 0.05
@@ -129,7 +128,7 @@ class FrameChecker:
 
     # -- wiring -------------------------------------------------------------------------------------
 
-    def attach(self) -> "FrameChecker":
+    def attach(self) -> FrameChecker:
         scene = self.scene
         original_update = scene.update_to_time
         original_next_section = scene.next_section
@@ -311,34 +310,3 @@ def lookup(story: Mapping[str, Any], path: str) -> Any:
         else:
             value = value[part]
     return value
-
-
-def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path | str | None = None,
-                quality: str = "low_quality", extra_config: Mapping[str, Any] | None = None) -> "FrameChecker":
-    """Construct scene ``name`` under dry_run with the guard attached; return the finished checker.
-
-    ``check_scene(...).findings`` lists what it found; ``frames_checked`` says how many frames it saw.
-    """
-    import tempfile
-
-    from mathviz import registry
-
-    spec = registry.get(name)
-    story = spec.build_story(overrides)
-    with tempfile.TemporaryDirectory(prefix="mathviz-check-") as tmp:
-        cfg = {
-            "dry_run": True,
-            "disable_caching": True,
-            "media_dir": str(media_dir or tmp),
-            "quality": quality,
-            "verbosity": "ERROR",
-            "progress_bar": "none",
-            "write_to_movie": False,
-            **(extra_config or {}),
-        }
-        with tempconfig(cfg):
-            scene = spec.scene_class()(story=story)
-            checker = FrameChecker(scene).attach()
-            scene.render()
-            checker.finish()
-            return checker

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from manim import RIGHT, DecimalNumber, Mobject, VGroup, WHITE
+from manim import RIGHT, WHITE, DecimalNumber, Mobject, VGroup
 
-from scenes.components import style
+from mathviz_scenes.components import style
 
 __all__ = ["Readout"]
 
@@ -59,6 +59,6 @@ class Readout(VGroup):
     def value(self) -> float:
         return float(self.number.get_value())
 
-    def set_value(self, value: float) -> "Readout":
+    def set_value(self, value: float) -> Readout:
         self.number.set_value(value)
         return self

@@ -9,7 +9,8 @@ unavailable.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from manim import (
     BLUE,

@@ -21,7 +21,8 @@ new digits would otherwise be projected as 3D objects.
 from __future__ import annotations
 
 import ast
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import cairo
 import numpy as np
@@ -145,7 +146,7 @@ class _ScreenSpace(set):
     frame-quality guard, Manim itself) then gets the answer this camera draws by.
     """
 
-    def __init__(self, camera: "MeshCamera") -> None:
+    def __init__(self, camera: MeshCamera) -> None:
         super().__init__()
         self._camera = camera
 

@@ -1,0 +1,371 @@
+"""The ``mathviz`` command: list the explainers, print their numbers, check their frames, render them.
+
+Every bad input ends the same way: exit status 2 and one line on stderr that
+starts with ``error:`` and names the parameter and the problem. No traceback,
+no partial output file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import textwrap
+import threading
+import tomllib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mathviz.params import ParameterError
+from mathviz.pipeline import registry
+from mathviz.pipeline.catalog import SCENES
+
+__all__ = ["cli", "main"]
+
+#: Exit status for bad input (matches click's usage errors).
+EXIT_BAD_INPUT = 2
+#: Exit status when a valid request fails while rendering.
+EXIT_RENDER_FAILED = 1
+
+
+class BadInput(click.ClickException):
+    """Bad user input: reported as one ``error:`` line with exit status 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class RenderFailed(BadInput):
+    """A valid request that failed while rendering (a missing font, a Manim error): exit status 1."""
+
+    exit_code = EXIT_RENDER_FAILED
+
+
+@contextlib.contextmanager
+def _failures_as_errors(what: str, *expected: type[BaseException]) -> Iterator[None]:
+    """Turn a failure while doing ``what`` into one ``error:`` line (exit 1); MATHVIZ_DEBUG=1 shows the traceback.
+
+    ``expected`` exceptions carry a message meant for the user and are reported as they are.
+    """
+    try:
+        yield
+    except (KeyboardInterrupt, click.Abort, click.ClickException):
+        raise
+    except expected as exc:
+        raise RenderFailed(str(exc)) from None
+    except Exception as exc:
+        if os.environ.get("MATHVIZ_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise RenderFailed(f"{what} failed: {type(exc).__name__}: {message[:300]}") from None
+
+
+class _Group(click.Group):
+    """A click group whose every failure is one ``error:`` line, never a traceback or a usage dump."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:
+        extra.pop("standalone_mode", None)
+        try:
+            return super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click.UsageError as exc:
+            message = " ".join(exc.format_message().split())
+            click.echo(f"error: {message}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted", err=True)
+            sys.exit(130)
+
+
+def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise BadInput(f"--set: expected KEY=VALUE, got {pair[:60]!r}")
+        if key in overrides:
+            raise BadInput(f"{key}: given twice")
+        overrides[key] = value
+    return overrides
+
+
+def _read_params_file(path: Path | None) -> tuple[str | None, dict[str, str]]:
+    """The scene named in a TOML render file (``renders/*.toml``) and its parameters as text."""
+    if path is None:
+        return None, {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput(f"--params: cannot read {path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"--params: {path} is not valid TOML ({' '.join(str(exc).split())})") from None
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        raise BadInput(f"--params: [params] in {path} must be a table")
+    overrides = {}
+    for key, value in params.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, list)):
+            raise BadInput(f"{key}: unsupported value {value!r} in {path}")
+        overrides[key] = value if isinstance(value, str) else json.dumps(value)
+    scene = data.get("scene")
+    return (str(scene) if scene is not None else None), overrides
+
+
+def _with_time_limit(seconds: int, what: str, compute):
+    """Run ``compute()``; give up with a clear error after ``seconds`` (user input must never hang us)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        return compute()
+
+    def expire(signum, frame):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        return compute()
+    except TimeoutError:
+        raise BadInput(f"{what}: computing the numbers took longer than {seconds} s; simplify the parameters") from None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+#: Seconds allowed for validating parameters and computing a story.
+STORY_TIME_LIMIT = 60
+
+
+def _story_or_fail(scene: str, pairs: Sequence[str], params_file: Path | None = None):
+    try:
+        spec = registry.get(scene)
+    except registry.UnknownSceneError as exc:
+        raise BadInput(str(exc)) from None
+    file_scene, overrides = _read_params_file(params_file)
+    if file_scene is not None and file_scene != spec.name:
+        raise BadInput(f"--params: {params_file} is for scene {file_scene!r}, not {spec.name!r}")
+    overrides.update(_parse_sets(pairs))
+    try:
+        story = _with_time_limit(STORY_TIME_LIMIT, spec.name, lambda: spec.build_story(overrides))
+    except ParameterError as exc:
+        raise BadInput(str(exc)) from None
+    return spec, overrides, story
+
+
+_SET_HELP = "Set a parameter, e.g. --set x0=0.5 or --set matrix='[[1,2],[3,1]]'. Repeatable."
+_PARAMS_HELP = "Read parameters from a TOML file's [params] table (see renders/); --set wins over it."
+_FORMAT_HELP = ("Also write these formats beside the MP4, comma-separated: mp4 (H.264, +faststart), webm (VP9), "
+                "gif or webp (a few looping seconds at 480 px), poster (key frame PNG); 'default' = mp4,webm,gif,poster; "
+                "'all'. Repeatable. [default: mp4]")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mathviz")
+def cli() -> None:
+    """Verified animated explainers of the math behind machine learning."""
+
+
+@cli.command("list")
+@click.option("--names", is_flag=True, help="Only the scene names, one per line.")
+def list_scenes(names: bool) -> None:
+    """Each scene: its name, what it teaches, its parameters with defaults."""
+    if names:
+        click.echo("\n".join(SCENES))
+        return
+    for name in SCENES:
+        spec = registry.get(name)
+        click.echo(f"{spec.name}: {spec.title}")
+        click.echo(textwrap.fill(spec.teaches, width=88, initial_indent="    ", subsequent_indent="    "))
+        for param in spec.parameters():
+            click.echo(f"    --set {param.name}={param.default}")
+            click.echo(textwrap.fill(param.help, width=88, initial_indent="        ", subsequent_indent="        "))
+        click.echo("")
+
+
+@cli.command()
+@click.argument("scene")
+@click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
+@click.option("--compact", is_flag=True, help="One line of JSON instead of indented.")
+def numbers(scene: str, pairs: tuple[str, ...], params_file: Path | None, compact: bool) -> None:
+    """Print SCENE's story as JSON: exactly the numbers the video shows."""
+    _, _, story = _story_or_fail(scene, pairs, params_file)
+    click.echo(story.to_json(indent=None if compact else 2))
+
+
+@cli.command()
+@click.argument("scene")
+@click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
+@click.option("--name", "output_name", default=None, metavar="NAME",
+              help="Base name of the files written [default: the scene name].")
+@click.option("-q", "--quality", type=click.Choice(["l", "m", "h", "p", "k"]), default="h", show_default=True,
+              help="l=480p15, m=720p30, h=1080p60, p=1440p60, k=2160p60.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory [default: media/<quality>, e.g. media/1080p60].")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the caption line drawn in the video (sidecar captions come in both).")
+@click.option("--progress/--no-progress", default=None, help="Show Manim's progress bar [default: on a terminal].")
+@click.option("--format", "formats", multiple=True, metavar="LIST", help=_FORMAT_HELP)
+def render(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_name: str | None, quality: str,
+           out_dir: Path | None, lang: str, progress: bool | None, formats: tuple[str, ...]) -> None:
+    """Render SCENE and print the path of each file written, one per line."""
+    from mathviz.pipeline.render import MissingDependency, quality_label, render_scene
+
+    extra_formats = [f for f in _formats_or_fail(formats or ("mp4",)) if f != "mp4"]
+    spec, overrides, _ = _story_or_fail(scene, pairs, params_file)
+    if output_name is not None and (not output_name or not all(c.isalnum() or c in "-_." for c in output_name)
+                                    or output_name.startswith(".")):
+        raise BadInput(f"--name: use letters, digits, '-', '_' and '.', got {output_name[:40]!r}")
+    out = out_dir if out_dir is not None else Path("media") / quality_label(quality)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    with _failures_as_errors(f"render of {scene}", MissingDependency):
+        result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress,
+                              output_name=output_name)
+    for path in result.files:
+        click.echo(str(path))
+    if extra_formats:
+        _publish_or_fail(result.video, extra_formats)
+
+
+def _formats_or_fail(texts: Sequence[str]) -> tuple[str, ...]:
+    from mathviz.pipeline.publish import parse_formats
+
+    try:
+        return parse_formats(texts)
+    except ValueError as exc:
+        raise BadInput(f"--format: {exc}") from None
+
+
+def _reader_module(name: str):
+    """Import a module that only reads finished renders (gallery, slides).
+
+    By name, not with an import statement: tools/deps.py makes every video depend on the modules
+    this file imports, and editing the gallery or the slides must not re-render every video.
+    """
+    import importlib
+
+    return importlib.import_module(name)
+
+
+def _existing_video(video: Path) -> Path:
+    if video.suffix != ".mp4":
+        raise BadInput(f"{video}: expected a rendered .mp4 (see make render)")
+    for path in (video, video.with_suffix(".json")):
+        if not path.is_file():
+            raise BadInput(f"{path}: no such file; render it first (make render)")
+    return video
+
+
+def _publish_or_fail(video: Path, formats: Sequence[str]) -> None:
+    from mathviz.pipeline.publish import publish
+
+    def report(result) -> None:
+        click.echo(str(result.path))
+        if result.frames > 1:
+            click.echo(f"mathviz: {result.path.name}: {result.frames} frames in {result.seconds:.1f} s "
+                       f"({result.frames_per_second:.0f} frames/s)", err=True)
+
+    with _failures_as_errors(f"encoding {video.name}"):
+        publish(video, formats, report=report)
+
+
+@cli.command()
+@click.argument("video", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "formats", multiple=True, metavar="LIST", required=True,
+              help="Formats to write beside VIDEO, comma-separated: mp4, webm, gif, webp, poster, default, all.")
+def publish(video: Path, formats: tuple[str, ...]) -> None:
+    """Write web formats of a rendered VIDEO (.mp4 with its .json) beside it; print each path."""
+    chosen = _formats_or_fail(formats)
+    _publish_or_fail(_existing_video(video), chosen)
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.option("--media", "media", type=click.Path(file_okay=False, path_type=Path), default=Path("media"),
+              show_default=True, help="Folder the page is written to (as index.html).")
+@click.option("--videos", "video_dir", default="1080p60", show_default=True, metavar="DIR",
+              help="Folder inside --media holding the renders.")
+def gallery(names: tuple[str, ...], media: Path, video_dir: str) -> None:
+    """Write MEDIA/index.html: every render (or only NAMES) with video, captions, numbers and an embed snippet."""
+    write_gallery = _reader_module("mathviz.pipeline.gallery").write_gallery
+
+    if "/" in video_dir or video_dir.startswith(".") or not video_dir:
+        raise BadInput(f"--videos: a folder name inside {media}, got {video_dir[:40]!r}")
+    try:
+        page = write_gallery(media, video_dir, list(names) or None)
+    except FileNotFoundError as exc:
+        raise BadInput(str(exc)) from None
+    click.echo(str(page))
+
+
+@cli.command()
+@click.argument("video", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("media/slides"),
+              show_default=True, help="Output directory.")
+@click.option("--format", "formats", default="html", show_default=True, metavar="LIST",
+              help="Comma-separated: html (one self-contained file that plays offline), pdf (last frame of each beat), pptx.")
+def slides(video: Path, out_dir: Path, formats: str) -> None:
+    """Build lecture slides from a rendered VIDEO: one slide per beat, the next beat on a key press."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # manim-slides' PDF progress bars; tqdm reads this when imported
+    slides_module = _reader_module("mathviz.pipeline.slides")
+    SLIDE_FORMATS, RevealMissing, build_slides = (slides_module.SLIDE_FORMATS, slides_module.RevealMissing,
+                                                  slides_module.build_slides)
+
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in SLIDE_FORMATS]
+    if bad or not chosen:
+        raise BadInput(f"--format: unknown slides format {(bad or [formats])[0]!r} (known: {', '.join(SLIDE_FORMATS)})")
+    _existing_video(video)
+    with _failures_as_errors(f"slides for {video.name}", RevealMissing):
+        written = build_slides(video, out_dir, chosen)
+    for path in written:
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("scene")
+@click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
+def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
+    """Check SCENE's frames before a long render: off-screen, overlapping, illegible text, wrong numbers.
+
+    Builds the scene without rendering pixels and inspects every section end and
+    points inside each animation. Exit status 0 when clean, 1 when it found problems.
+    """
+    spec, overrides, _ = _story_or_fail(scene, pairs, params_file)
+    from mathviz.pipeline.check import check_scene
+
+    checker = check_scene(spec.name, overrides)
+    for finding in checker.findings:
+        click.echo(str(finding))
+    if checker.findings:
+        click.echo(f"{spec.name}: {len(checker.findings)} problem(s) in {checker.frames_checked} frames checked", err=True)
+        sys.exit(1)
+    click.echo(f"{spec.name}: ok ({checker.frames_checked} frames checked)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="mathviz")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,268 @@
+"""Render a registered scene to a video plus its sidecar files, atomically.
+
+The parameters are validated and the story computed before Manim starts, so
+bad input never leaves a file behind. Each render runs in a private temporary
+media directory inside the output directory (so parallel renders never share
+Manim's partial-movie or text caches) with Manim's play-call cache disabled:
+Manim hashes a function's source code, and a function built from user text
+has none, so two different user functions could hash alike and silently reuse
+each other's video. Make decides what is up to date instead. Finished files
+are renamed into place, so an interrupted render leaves the previous complete
+file or none.
+
+Manim is imported inside the functions that need it, never at import time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mathviz.pipeline import registry
+from mathviz.pipeline.atomic import atomic_write_text
+from mathviz.pipeline.captions import LANGUAGES, cues_from, to_srt, to_vtt
+
+__all__ = [
+    "QUALITIES",
+    "RenderResult",
+    "render_scene",
+    "quality_label",
+    "atomic_write_text",
+    "remove_stale_work_dirs",
+    "check_fonts",
+    "MissingDependency",
+]
+
+#: Fonts the scenes draw with, and the Debian package that provides each.
+REQUIRED_FONTS = {"en": ("DejaVu Sans", "fonts-dejavu-core"), "zh": ("Noto Sans CJK SC", "fonts-noto-cjk")}
+
+
+class MissingDependency(RuntimeError):
+    """Something the machine lacks; the message says what to install."""
+
+
+def check_fonts(lang: str = "en") -> None:
+    """Raise MissingDependency naming the package to install when a font the scenes need is missing."""
+    import manimpango
+
+    available = set(manimpango.list_fonts())
+    for needed in {"en", lang}:
+        font, package = REQUIRED_FONTS[needed]
+        if font not in available:
+            raise MissingDependency(f"font {font!r} is not installed; run: sudo apt-get install -y {package}")
+
+#: Command-line quality flag -> (label used in paths, Manim quality name).
+QUALITIES: dict[str, tuple[str, str]] = {
+    "l": ("480p15", "low_quality"),
+    "m": ("720p30", "medium_quality"),
+    "h": ("1080p60", "high_quality"),
+    "p": ("1440p60", "production_quality"),
+    "k": ("2160p60", "fourk_quality"),
+}
+
+
+def quality_label(flag: str) -> str:
+    """``"h"`` -> ``"1080p60"``."""
+    return QUALITIES[flag][0]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render wrote and measured."""
+
+    scene: str
+    quality: str
+    video: Path
+    files: tuple[Path, ...]
+    frames: int
+    duration: float
+    wall_seconds: float
+    captions: tuple = field(default=(), repr=False)
+
+
+_WORK_PREFIX = ".render-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_work_dirs(out: Path) -> list[Path]:
+    """Delete work directories left by renders that were killed (their process no longer exists)."""
+    removed = []
+    for work in out.glob(f"{_WORK_PREFIX}*"):
+        match = re.search(r"\.pid(\d+)-", work.name)
+        if work.is_dir() and match and not _pid_alive(int(match.group(1))):
+            shutil.rmtree(work, ignore_errors=True)
+            removed.append(work)
+    for tmp in out.glob(".*.tmp"):  # atomic_write_text leftovers
+        tmp.unlink(missing_ok=True)
+    return removed
+
+
+class _Progress:
+    """One line per tenth of the video (or an updating line on a terminal): scene, quality, percent, elapsed."""
+
+    def __init__(self, name: str, label: str, total: float, stream=None) -> None:
+        self.name, self.label, self.total = name, label, max(total, 1e-9)
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.started = time.perf_counter()
+        self.last_decile = -1
+
+    def update(self, done: float, final: bool = False) -> None:
+        percent = min(100.0, 100.0 * done / self.total)
+        decile = int(percent // 10)
+        if not final and not self.tty and decile == self.last_decile:
+            return
+        self.last_decile = decile
+        line = f"mathviz: {self.name} {self.label} {percent:5.1f}% {time.perf_counter() - self.started:7.1f} s"
+        if self.tty:
+            self.stream.write("\r" + line + ("\n" if final else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _planned_duration(scene_cls: type, story: object, lang: str, work: Path) -> float:
+    """The video's length, from a dry run (no pixels) of the same scene."""
+    from manim import tempconfig
+
+    with tempconfig({"dry_run": True, "disable_caching": True, "media_dir": str(work / "dry"), "quality": "low_quality",
+                     "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False}):
+        scene = scene_cls(story=story, lang=lang)
+        scene.render()
+        return float(scene.renderer.time)
+
+
+def render_scene(
+    name: str,
+    overrides: Mapping[str, str] | None = None,
+    *,
+    quality: str = "h",
+    out_dir: Path | str = Path("media"),
+    lang: str = "en",
+    progress: bool = False,
+    output_name: str | None = None,
+    extra_config: Mapping[str, object] | None = None,
+) -> RenderResult:
+    """Render scene ``name`` with ``overrides`` into ``out_dir``.
+
+    Writes ``<output_name>.mp4`` (default: the scene's name), ``.json``
+    (parameters and the story's numbers) and captions ``.<lang>.srt`` /
+    ``.vtt`` for every caption language. Raises
+    :class:`~mathviz.params.ParameterError` for bad input before anything is
+    written. With ``progress``, prints scene, quality, percent and elapsed
+    time to stderr as it goes.
+    """
+    spec = registry.get(name)
+    overrides = dict(overrides or {})
+    story = spec.build_story(overrides)
+    if quality not in QUALITIES:
+        raise ValueError(f"unknown quality {quality!r} (known: {', '.join(QUALITIES)})")
+    label, manim_quality = QUALITIES[quality]
+    stem = output_name or name
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_work_dirs(out)
+
+    from manim import tempconfig  # imported here: mathviz never imports manim at import time
+
+    check_fonts(lang)
+    scene_cls = spec.scene_class()
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(dir=out, prefix=f"{_WORK_PREFIX}{stem}.pid{os.getpid()}-"))
+    try:
+        meter = None
+        if progress:
+            meter = _Progress(stem, label, _planned_duration(scene_cls, story, lang, work))
+        cfg: dict[str, object] = {
+            "media_dir": str(work),
+            "quality": manim_quality,
+            "disable_caching": True,
+            # Absolute, inside the work dir: Manim writes its own .srt next to a relative
+            # output_file, which would land in the current directory.
+            "output_file": str((work / stem).absolute()),  # absolute even when --out is relative (make)
+            "verbosity": "WARNING",
+            "progress_bar": "none",
+            "write_to_movie": True,
+        }
+        cfg.update(extra_config or {})
+        with tempconfig(cfg):
+            scene = scene_cls(story=story, lang=lang)
+            if meter is not None:
+                play = scene.play
+
+                def play_and_report(*args, **kwargs):
+                    play(*args, **kwargs)
+                    meter.update(float(scene.renderer.time))
+
+                scene.play = play_and_report  # type: ignore[method-assign]
+            scene.render()
+            if meter is not None:
+                meter.update(float(scene.renderer.time), final=True)
+            movie = Path(scene.renderer.file_writer.movie_file_path)
+            fps = float(scene.renderer.camera.frame_rate)
+            duration = float(scene.renderer.time)
+        captions = tuple(scene.captions)
+        key_beat = getattr(scene, "key_beat", None)
+
+        # Move the MP4's index to the front (+faststart) so browsers can play it while it downloads.
+        from mathviz.pipeline.publish import faststart_mp4
+
+        streaming = work / f"{stem}.faststart.mp4"
+        faststart_mp4(movie, streaming)
+        staged: list[tuple[Path, Path]] = [(streaming, out / f"{stem}.mp4")]
+        for caption_lang in LANGUAGES:
+            cues = cues_from(captions, caption_lang)
+            for ext, fmt in (("srt", to_srt), ("vtt", to_vtt)):
+                tmp = work / f"{stem}.{caption_lang}.{ext}"
+                tmp.write_text(fmt(cues), encoding="utf-8")
+                staged.append((tmp, out / tmp.name))
+        numbers = {
+            "scene": name,
+            "quality": label,
+            "params": {p.name: overrides.get(p.name, p.default) for p in spec.parameters()},
+            "duration": duration,
+            "key_beat": key_beat,
+            "captions": [
+                {"name": c.name, "start": c.start, "end": c.end, "en": c.en, "zh": c.zh} for c in captions
+            ],
+            "story": story.to_dict(),
+        }
+        tmp_json = work / f"{stem}.json"
+        tmp_json.write_text(json.dumps(numbers, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+        staged.append((tmp_json, out / tmp_json.name))
+
+        # The video goes last: Make treats it as the target, so it only appears when the sidecars exist.
+        staged = staged[1:] + staged[:1]
+        for src, dst in staged:
+            os.replace(src, dst)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    wall = time.perf_counter() - started
+    files = tuple(dst for _, dst in staged)
+    return RenderResult(
+        scene=name,
+        quality=label,
+        video=out / f"{stem}.mp4",
+        files=files,
+        frames=int(round(duration * fps)),
+        duration=duration,
+        wall_seconds=wall,
+        captions=captions,
+    )

@@ -1,0 +1,266 @@
+"""Lecture slides from a finished render: one slide per beat, one self-contained HTML file.
+
+A lecturer wants the video to stop when an idea is complete and go on when
+they press a key. Every scene already opens one Manim section per teaching
+beat and records when each beat starts and ends (the render's ``.json``), so
+the rendered MP4 is cut at those times into one clip per beat and handed to
+`manim-slides <https://github.com/jeertmans/manim-slides>`_'s reveal.js
+converter, which plays a clip, holds its last frame and moves to the next on
+a key press (right arrow, page down, a presenter's clicker).
+
+Cutting needs no re-encode: Manim encodes every animation as its own movie
+and concatenates them, so each beat begins on a keyframe; the clip is a
+stream copy from that keyframe to the next beat's. (A video whose beats do
+not start on keyframes is re-encoded instead.)
+
+manim-slides loads reveal.js from a CDN, which a lecture room without network
+cannot reach. Here its template points at a placeholder and every reveal.js
+script and stylesheet is then inlined from the npm package ``reveal.js``
+installed in ``node_modules/`` by the set-up, and the clips are embedded as
+data URIs: the HTML file is the whole presentation and loads nothing.
+
+Also available: a PDF (the last frame of every beat, for slideware) and a
+PPTX (manim-slides' PowerPoint export, one video per slide).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+
+from mathviz.pipeline.atomic import atomic_output
+
+__all__ = [
+    "SLIDE_FORMATS",
+    "Beat",
+    "beats_of",
+    "cut_beats",
+    "reveal_dir",
+    "build_slides",
+    "RevealMissing",
+]
+
+#: What ``mathviz slides --format`` accepts, and the suffix each writes.
+SLIDE_FORMATS = {"html": ".html", "pdf": ".pdf", "pptx": ".pptx"}
+
+#: Where the reveal.js npm package is, relative to the repository (``npm ci`` installs it there).
+_REPO = Path(__file__).resolve().parents[1]
+_PLACEHOLDER = "mathviz-local-reveal"
+
+
+class RevealMissing(RuntimeError):
+    """reveal.js is not installed locally; the message says how to install it."""
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One slide: a beat's name, where it starts and ends in the video (s), its captions."""
+
+    name: str
+    start: float
+    end: float
+    en: str
+    zh: str
+
+
+def beats_of(numbers: dict) -> list[Beat]:
+    """The beats recorded by a render (its ``.json``), covering the whole video without gaps.
+
+    Anything before the first beat joins the first slide; beats of zero
+    length (two ``beat()`` calls in a row) are dropped.
+    """
+    duration = float(numbers["duration"])
+    beats = []
+    for caption in numbers.get("captions") or []:
+        if caption["end"] - caption["start"] <= 1e-6:
+            continue
+        beats.append(Beat(caption["name"], float(caption["start"]), float(caption["end"]), caption["en"], caption["zh"]))
+    if not beats:
+        return [Beat("video", 0.0, duration, "", "")]
+    first = beats[0]
+    beats[0] = Beat(first.name, 0.0, first.end, first.en, first.zh)
+    # Consecutive slides share their boundary, and the last one runs to the end of the video.
+    fixed = [Beat(b.name, b.start, nxt.start, b.en, b.zh) for b, nxt in zip(beats, beats[1:])]
+    last = beats[-1]
+    fixed.append(Beat(last.name, last.start, duration, last.en, last.zh))
+    return fixed
+
+
+def _packets_by_beat(video: Path, beats: Sequence[Beat]) -> list[list[av.Packet]] | None:
+    """The video's packets split at the keyframe where each beat starts, or None if one has none."""
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        tolerance = 1.5 / float(stream.average_rate or 30)
+        packets = [p for p in container.demux(stream) if p.dts is not None]
+    keyframes = [(i, float(p.pts * p.time_base)) for i, p in enumerate(packets) if p.is_keyframe]
+    cuts = [0]
+    for beat in beats[1:]:
+        index, at = min(keyframes, key=lambda k: abs(k[1] - beat.start))
+        if abs(at - beat.start) > tolerance or index <= cuts[-1]:
+            return None
+        cuts.append(index)
+    cuts.append(len(packets))
+    return [packets[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def _write_copy(video: Path, packets: list[av.Packet], dst: Path) -> None:
+    with av.open(str(video)) as template_container:
+        template = template_container.streams.video[0]
+        with av.open(str(dst), "w", format="mp4", options={"movflags": "+faststart", "fflags": "+bitexact"}) as out:
+            stream = out.add_stream_from_template(template)
+            offset = packets[0].pts
+            for packet in packets:
+                packet.pts -= offset
+                packet.dts = None  # as Manim's own concatenation: libav derives increasing dts
+                packet.stream = stream
+                out.mux(packet)
+
+
+def _write_reencoded(video: Path, beat: Beat, dst: Path) -> None:
+    with av.open(str(video)) as inp, av.open(str(dst), "w", format="mp4",
+                                             options={"movflags": "+faststart", "fflags": "+bitexact"}) as out:
+        in_stream = inp.streams.video[0]
+        rate = in_stream.average_rate
+        stream = out.add_stream("libx264", rate=rate, options={"crf": "20", "preset": "veryfast"})
+        stream.width, stream.height = in_stream.codec_context.width, in_stream.codec_context.height
+        stream.pix_fmt = "yuv420p"
+        count = 0
+        slack = 0.5 / float(rate)
+        for frame in inp.decode(in_stream):
+            t = float(frame.pts * in_stream.time_base)
+            if t < beat.start - slack:
+                continue
+            if t >= beat.end - slack:
+                break
+            frame = frame.reformat(format="yuv420p")
+            frame.pts = count
+            frame.time_base = Fraction(1) / rate
+            out.mux(stream.encode(frame))
+            count += 1
+        out.mux(stream.encode(None))
+
+
+def cut_beats(video: Path, numbers: dict, out_dir: Path) -> list[tuple[Beat, Path]]:
+    """One MP4 per beat in ``out_dir`` (``01-<beat>.mp4``, ...): stream copies when possible."""
+    beats = beats_of(numbers)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    groups = _packets_by_beat(video, beats)
+    clips = []
+    for i, beat in enumerate(beats, start=1):
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in beat.name)[:40]
+        dst = out_dir / f"{i:02d}-{safe}.mp4"
+        if groups is not None:
+            _write_copy(video, groups[i - 1], dst)
+        else:
+            _write_reencoded(video, beat, dst)
+        clips.append((beat, dst))
+    return clips
+
+
+def reveal_dir() -> Path:
+    """The installed reveal.js package (``MATHVIZ_REVEAL_DIR`` or ``node_modules/reveal.js``)."""
+    path = Path(os.environ.get("MATHVIZ_REVEAL_DIR") or _REPO / "node_modules" / "reveal.js")
+    if not (path / "dist" / "reveal.js").is_file():
+        raise RevealMissing(f"reveal.js is not installed in {path}; run: npm ci (make setup does it)")
+    return path
+
+
+def _inline_reveal(page: str, reveal: Path) -> str:
+    """Replace every placeholder ``<link>``/``<script src>`` with the file's content from ``reveal``."""
+    from bs4 import BeautifulSoup, Comment
+
+    soup = BeautifulSoup(page, "html.parser")
+    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
+        comment.extract()  # the template's commented-out <link>/<script> examples
+    for tag, attr in (("link", "href"), ("script", "src")):
+        for item in soup.find_all(tag):
+            ref = item.get(attr) or ""
+            if not ref.startswith(_PLACEHOLDER + "/"):
+                continue
+            path = reveal / ref[len(_PLACEHOLDER) + 1:]
+            try:
+                content = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise RevealMissing(f"{path} is missing from the installed reveal.js; run: npm ci") from None
+            new = soup.new_tag("style" if tag == "link" else "script")
+            new.string = content.replace("</script", "<\\/script") if tag == "script" else content
+            item.replace_with(new)
+    if soup.head is not None:  # no favicon request either
+        soup.head.append(soup.new_tag("link", rel="icon", href="data:,"))
+    leftover = [ref for s in soup.find_all(["script", "link"]) if (ref := s.get("src") or s.get("href"))
+                and not ref.startswith("data:")]
+    if leftover:  # the template changed: refuse to write a file that would need the network
+        raise RuntimeError(f"slides would load {leftover[0]!r}; expected every asset inlined")
+    return str(soup)
+
+
+def _notes_text(caption: str) -> str:
+    """A caption as speaker notes: the template inserts notes as raw HTML and reveal.js reads them as
+    Markdown, so ``<``/``&`` become entities and ``*``, ``_``, ``[`` etc. are backslash-escaped (``x**2``
+    stays ``x**2``, not bold).
+    """
+    escaped = html.escape(caption, quote=False)
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|~" else c for c in escaped)
+
+
+def _presentation(clips: list[tuple[Beat, Path]], numbers: dict):
+    from manim_slides.config import PresentationConfig, SlideConfig
+
+    with av.open(str(clips[0][1])) as container:
+        ctx = container.streams.video[0].codec_context
+        resolution = (ctx.width, ctx.height)
+    slides = [SlideConfig(file=path, rev_file=path, notes=f"{_notes_text(beat.en)}\n\n{_notes_text(beat.zh)}")
+              for beat, path in clips]
+    return PresentationConfig(slides=slides, resolution=resolution, background_color="black")
+
+
+def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] = ("html",),
+                 name: str | None = None) -> list[Path]:
+    """Write ``<name>.html`` (and ``.pdf``/``.pptx`` if asked) for ``video`` into ``out_dir``.
+
+    ``video`` is a render's MP4 with its ``.json`` sidecar beside it.
+    """
+    from manim_slides.convert import PDF, PowerPoint, RevealJS
+
+    video = Path(video)
+    out = Path(out_dir)
+    name = name or video.stem
+    unknown = [f for f in formats if f not in SLIDE_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown slides format {unknown[0]!r} (known: {', '.join(SLIDE_FORMATS)})")
+    sidecar = video.with_suffix(".json")
+    if not video.is_file() or not sidecar.is_file():
+        raise FileNotFoundError(f"{video if not video.is_file() else sidecar} does not exist; render it first (make render)")
+    numbers = json.loads(sidecar.read_text(encoding="utf-8"))
+    reveal = reveal_dir() if "html" in formats else None
+    written = []
+    with tempfile.TemporaryDirectory(dir=out if out.is_dir() else None, prefix=".slides-") as work:
+        clips = cut_beats(video, numbers, Path(work) / "clips")
+        presentation = _presentation(clips, numbers)
+        title = f"{numbers.get('scene', name)}: {name}" if numbers.get("scene") != name else name
+        for fmt in formats:
+            dst = out / f"{name}{SLIDE_FORMATS[fmt]}"
+            if fmt == "html":
+                def write_html(tmp: Path) -> None:
+                    staging = Path(work) / "page.html"
+                    # No on-screen arrows or slide number: they would sit on the video's caption line.
+                    # Keys (arrows, Page Up/Down, a clicker) move; a thin progress bar shows where we are.
+                    RevealJS(presentation_configs=[presentation], one_file=True, offline=False,
+                             cdn_url=_PLACEHOLDER, title=html.escape(title), controls="false",
+                             progress="true", slide_number="false", hash="true").convert_to(staging)
+                    tmp.write_text(_inline_reveal(staging.read_text(encoding="utf-8"), reveal), encoding="utf-8")
+                atomic_output(dst, write_html)
+            elif fmt == "pdf":
+                atomic_output(dst, lambda tmp: PDF(presentation_configs=[presentation]).convert_to(tmp))
+            elif fmt == "pptx":
+                atomic_output(dst, lambda tmp: PowerPoint(presentation_configs=[presentation]).convert_to(tmp))
+            written.append(dst)
+    return written

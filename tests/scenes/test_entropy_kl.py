@@ -1,0 +1,207 @@
+"""The entropy_kl scene draws the story: bars, ranges, tree depths and readouts read back from the built scene."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from manim import config
+
+from mathviz_scenes.components import style
+from mathviz_scenes.components.quality import lookup
+from mathviz_scenes.components.readout import Readout
+from tests.conftest import boxes_overlap, construct_scene, dry_run_scene
+
+#: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
+STRESS: list[dict[str, str]] = [
+    # 20 questions, a deep tree over the most outcomes, nats
+    {"numbers": "1000000", "secret": "1", "p": "[1/2, 1/4, 1/8, 1/16, 1/32, 1/64, 1/128, 1/128]",
+     "q": "[1/8, 1/8, 1/8, 1/8, 1/8, 1/8, 1/8, 1/8]", "truth": "H", "unit": "nats"},
+    # the smallest odd game, a certain p (H = 0, a tree with no questions) and a tiny probability
+    {"numbers": "3", "secret": "3", "p": "[1, 0]", "q": "[0.999, 0.001]", "truth": "B"},
+    # not a power of two, not dyadic, a zero in p (its -log2 p is infinite)
+    {"numbers": "1000", "secret": "777", "p": "[0.3, 0.2, 0.2, 0.1, 0.1, 0.05, 0.05, 0]",
+     "q": "[0.05, 0.05, 0.1, 0.1, 0.2, 0.2, 0.2, 0.1]", "truth": "G"},
+]
+#: Keys `mathviz numbers entropy_kl` must print (tests/pipeline/test_cli.py).
+STORY_KEYS = {"numbers", "secret", "questions", "question_count", "p", "q", "entropy_bits", "codewords",
+              "expected_questions", "truth_loss_bits", "truth_loss_nats", "cross_entropy", "kl", "morph"}
+
+BEATS = ["game", "halving", "bits", "entropy", "tree", "uniform", "cross_entropy", "kl"]
+
+
+def _media(tmp_path_factory):
+    # One media dir for the module: Typst's compiled formulas are cached there.
+    return tmp_path_factory.getbasetemp() / "entropy-media"
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    """The default scene, constructed once (dry_run, 5 fps: whole frames for its 0.4 s steps, so its length is true)."""
+    return construct_scene("entropy_kl", media_dir=_media(tmp_path_factory), frame_rate=5)
+
+
+STRESS_IDS = ["deep", "certain", "non-dyadic"]
+
+
+def _draw(overrides: dict[str, str], tmp_path_factory):
+    """A stress case drawn by the builders alone (no animation): the layouts the guard also checks."""
+    with dry_run_scene("entropy_kl", overrides, media_dir=_media(tmp_path_factory), frame_rate=5) as s:
+        s.build_game()
+        s.build_game_readouts()
+        s.build_bits_summary()
+        s.build_entropy_chart()
+        s.build_tree()
+        s.build_entropy_panels()
+        s.build_prediction_chart()
+        s.build_kl_chart()
+    return s
+
+
+@pytest.fixture(scope="module", params=["defaults", *STRESS_IDS])
+def any_scene(request, tmp_path_factory):
+    """The built default scene, or a stress case's builders."""
+    if request.param == "defaults":
+        return request.getfixturevalue("scene")
+    return _draw(STRESS[STRESS_IDS.index(request.param)], tmp_path_factory)
+
+
+# -- the game -----------------------------------------------------------------------------------------
+
+
+def test_every_question_splits_the_range_at_its_pivot(any_scene):
+    s = any_scene.story
+    for q in s.questions:
+        zoom = any_scene.build_zoom(q.low, q.high, q.pivot)
+        split_x = zoom.axes.p2c(zoom.split.get_center())[0]
+        assert split_x == pytest.approx(q.pivot + 0.5, abs=1e-6)
+        # the halves cover low..pivot and pivot+1..high, read back through the zoom axes
+        left, right = zoom.halves
+        assert zoom.axes.p2c(left.get_left())[0] == pytest.approx(q.low - 0.5, abs=1e-6)
+        assert zoom.axes.p2c(right.get_right())[0] == pytest.approx(q.high + 0.5, abs=1e-6)
+        assert [m.text for m in zoom.end_labels] == [str(q.low), str(q.high)]
+        marker = any_scene.build_range_marker(q.low_after, q.high_after)
+        assert any_scene.range_of(marker) == pytest.approx((q.low_after, q.high_after), abs=1e-6 * s.numbers)
+
+
+def test_the_search_ends_on_the_secret(scene):
+    s = scene.story
+    assert scene.range_of(scene.range_marker) == pytest.approx((s.secret, s.secret), abs=1e-3)
+    assert [m.text for m in scene.zoom.end_labels] == [str(s.secret)]
+    assert scene.candidates_readout.value == 1 == s.questions[-1].candidates_after
+    assert scene.asked_readout.value == s.question_count == len(s.questions)
+
+
+# -- bars and the tree --------------------------------------------------------------------------------
+
+
+def test_bars_read_back_through_their_axes_equal_the_story(any_scene):
+    s = any_scene.story
+    np.testing.assert_allclose(any_scene.p_bars.values(), s.p, atol=1e-6)
+    np.testing.assert_allclose(any_scene.q_bars.values(), s.q, atol=1e-6)
+    np.testing.assert_allclose(any_scene.kl_p_bars.values(), s.p, atol=1e-6)
+    for bars, values in zip(any_scene.panel_bars, (s.uniform, s.p, s.one_hot)):
+        np.testing.assert_allclose(bars.values(), values, atol=1e-6)
+    printed = [float(label.text) for label in any_scene.p_bars.labels]
+    np.testing.assert_allclose(printed, s.p, atol=5e-4)
+
+
+def test_q_slides_to_p_and_the_extra_cost_to_zero(scene):
+    s = scene.story
+    drawn_q = [scene.kl_axes.p2c(bar.get_top())[1] for bar in scene.kl_q_bars.bars]
+    np.testing.assert_allclose(drawn_q, s.morph[-1].q, atol=1e-6)
+    np.testing.assert_allclose(s.morph[-1].q, s.p)
+    ax = scene.cost_axes
+    assert ax.p2c(scene.h_segment.get_left())[0] == pytest.approx(0.0, abs=1e-6)
+    assert ax.p2c(scene.h_segment.get_right())[0] == pytest.approx(s.entropy, abs=1e-6)
+    assert ax.p2c(scene.kl_segment.get_right())[0] == pytest.approx(s.morph[-1].cross_entropy, abs=1e-3)
+    assert scene.kl_readout.value == pytest.approx(0.0) and scene.kl_readout.story_field == f"morph.{len(s.morph) - 1}.kl"
+
+
+def test_tree_leaves_sit_at_their_code_lengths(any_scene):
+    s = any_scene.story
+    leaves = {leaf.outcome: leaf for leaf in any_scene.tree_leaves}
+    assert sorted(leaves) == [i for i, n in enumerate(s.code_lengths) if n is not None]
+    for i, leaf in leaves.items():
+        assert any_scene.leaf_depth(leaf) == pytest.approx(s.code_lengths[i], abs=1e-6)
+        assert leaf[1].text == s.labels[i]
+    # left to right in the order of the answers (no = 0 before yes = 1)
+    xs = [leaves[i].get_center()[0] for i in sorted(leaves, key=lambda i: s.codewords[i])]
+    assert xs == sorted(xs)
+    shown = [m.text for m in any_scene.depth_row]
+    assert shown == ["n/a" if n is None else str(n) for n in s.code_lengths]
+    assert ["∞" if np.isinf(v) else "" for v in s.surprisal_bits] == \
+        ["∞" if m.text == "∞" else "" for m in any_scene.surprisal_row]
+
+
+# -- readouts -------------------------------------------------------------------------------------------
+
+
+def _readouts(scene) -> list[Readout]:
+    found = [v for v in vars(scene).values() if isinstance(v, Readout)]
+    found += list(scene.panel_readouts)
+    for group in (scene.bits_summary,):
+        found += [m for m in group.get_family() if isinstance(m, Readout)]
+    return found
+
+
+def test_readouts_equal_the_story_fields(any_scene):
+    story = any_scene.story.to_dict()
+    checked = 0
+    for readout in _readouts(any_scene):
+        if readout.story_field is None:
+            continue
+        expected = lookup(story, readout.story_field)
+        decimals = readout.number.num_decimal_places
+        assert round(readout.value, decimals) == pytest.approx(round(expected, decimals), abs=10 ** -decimals / 2), \
+            readout.story_field
+        checked += 1
+    assert checked >= 10
+
+
+def test_units_are_stated_next_to_the_losses(any_scene):
+    s = any_scene.story
+    units = [line[1].text for line in any_scene.kl_lines]
+    assert units == [s.unit] * 3
+    assert any_scene.cost_unit.text == s.unit
+    assert "log_2" in any_scene.loss_bits.label.typst_code and "ln" in any_scene.loss_nats.label.typst_code
+
+
+# -- layout and captions -------------------------------------------------------------------------------
+
+
+def _inside(mob) -> bool:
+    half_w = config.frame_width / 2
+    return (-half_w + 0.1 <= mob.get_left()[0] and mob.get_right()[0] <= half_w - 0.1
+            and style.CAPTION_ZONE_TOP <= mob.get_bottom()[1] and mob.get_top()[1] <= style.CONTENT_TOP)
+
+
+def test_everything_is_on_screen_and_apart(any_scene):
+    sc = any_scene
+    beats = {
+        "game": [sc.game_title, sc.overview_axes, sc.overview_ends, sc.game_readouts, sc.bits_summary],
+        "entropy": [sc.entropy_formula, sc.p_axes, sc.p_bars, sc.surprisal_name, sc.surprisal_row, sc.depth_name,
+                    sc.depth_row, sc.entropy_line, sc.tree, sc.expected_line],
+        "uniform": [sc.entropy_panels, sc.max_note],
+        "cross": [sc.q_axes, sc.q_bars, sc.q_name, sc.truth_box, sc.truth_tag, sc.ce_text],
+        "kl": [sc.kl_axes, sc.kl_key, sc.kl_lines, sc.cost_axes, sc.cost_title, sc.cost_unit, sc.gibbs_note],
+    }
+    for name, mobs in beats.items():
+        for mob in mobs:
+            assert _inside(mob), (name, mob)
+    apart = [(sc.p_axes, sc.tree), (sc.entropy_line, sc.expected_line), (sc.tree, sc.expected_line),
+             (sc.q_axes, sc.ce_text), (sc.kl_axes, sc.kl_lines), (sc.kl_lines, sc.cost_title),
+             (sc.cost_axes, sc.gibbs_note), (sc.game_readouts, sc.bits_summary), (sc.depth_name, sc.p_axes)]
+    apart += [(a, b) for a in sc.tree_leaf_probabilities for b in sc.tree_leaves]
+    apart += [(a, b) for k, a in enumerate(sc.tree_leaves) for b in list(sc.tree_leaves)[k + 1:]]
+    for a, b in apart:
+        assert not boxes_overlap(a, b), (a, b)
+
+
+def test_one_caption_per_beat_in_both_languages(scene):
+    assert [c.name for c in scene.captions] == BEATS
+    assert all(c.en and c.zh for c in scene.captions)
+    assert 30 <= scene.captions[-1].end <= 60
+    s = scene.story
+    # numbers in the captions are the story's
+    assert f"log2 {s.numbers} = {s.worst_case_questions}" in scene.captions[2].en
+    assert "1.75" in scene.captions[4].en and s.entropy_bits == pytest.approx(1.75)

@@ -27,8 +27,8 @@ import ast
 import inspect
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -33,13 +33,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import contourpy
 import numpy as np
 
 from mathviz import params
-from mathviz.expr import Expression, compile_expression
+from mathviz import surface as shared_surface
+from mathviz.expr import Expression
 from mathviz.params import Param, ParameterError
 from mathviz.story import Story
+from mathviz.surface import Surface, Window, contour_lines, window_text
 
 __all__ = [
     "NamedSurface",
@@ -71,7 +72,7 @@ __all__ = [
 #: Variable names of every loss surface.
 VARIABLES: tuple[str, str] = ("w1", "w2")
 #: The plotting window of a typed expression: w1 and w2 in [-3, 3].
-DEFAULT_WINDOW: tuple[tuple[float, float], tuple[float, float]] = ((-3.0, 3.0), (-3.0, 3.0))
+DEFAULT_WINDOW: Window = ((-3.0, 3.0), (-3.0, 3.0))
 #: Stop when |grad L(w_k)| <= CONVERGENCE_TOL * |grad L(w_0)| and the last step is as small
 #: relative to the window: the readout of |grad| has dropped a thousandfold and the ball stands still.
 CONVERGENCE_TOL = 1e-3
@@ -83,8 +84,6 @@ DIVERGENCE_FACTOR = 1000.0
 ADAM_BETA2 = 0.999
 ADAM_EPS = 1e-8
 OPTIMIZERS: tuple[str, ...] = ("gd", "momentum", "adam")
-#: Grid points per axis for the loss range, contour lines and the quadratic test.
-GRID_POINTS = 121
 #: Number of contour levels drawn on a contour map.
 CONTOUR_LEVELS = 10
 
@@ -95,7 +94,7 @@ class NamedSurface:
 
     name: str
     formula: str
-    window: tuple[tuple[float, float], tuple[float, float]]
+    window: Window
     start: tuple[float, float]
     minima: tuple[tuple[float, float], ...]
     about: str
@@ -135,51 +134,14 @@ SURFACES: dict[str, NamedSurface] = {
 }
 
 
-@dataclass(frozen=True)
-class LossSurface:
-    """A loss L(w1, w2) with its exact gradient and Hessian (symbolic derivatives of one tree)."""
-
-    name: str
-    loss: Expression
-    gradient: tuple[Expression, Expression]
-    hessian: tuple[tuple[Expression, Expression], tuple[Expression, Expression]]
-    window: tuple[tuple[float, float], tuple[float, float]]
-    named: NamedSurface | None = None
-
-    @property
-    def formula(self) -> str:
-        return self.loss.source
-
-    def __call__(self, w1: np.ndarray | float, w2: np.ndarray | float) -> np.ndarray:
-        return self.loss(w1, w2)
-
-    def grad(self, w: Sequence[float]) -> np.ndarray:
-        """Grad L(w) = [dL/dw1, dL/dw2] at one point."""
-        return np.array([float(g(w[0], w[1])) for g in self.gradient])
-
-    def hessian_at(self, w: Sequence[float]) -> np.ndarray:
-        """The 2x2 Hessian [[d2L/dw1^2, d2L/dw1dw2], [d2L/dw2dw1, d2L/dw2^2]] at one point."""
-        return np.array([[float(h(w[0], w[1])) for h in row] for row in self.hessian])
-
-    def in_window(self, w: Sequence[float]) -> bool:
-        (a, b), (c, d) = self.window
-        return bool(a <= w[0] <= b and c <= w[1] <= d)
-
-    def grid(self, n: int = GRID_POINTS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(w1, w2, L)`` on an n x n grid over the window; ``L[i, j] = L(w1[j], w2[i])``."""
-        (a, b), (c, d) = self.window
-        x, y = np.linspace(a, b, n), np.linspace(c, d, n)
-        xx, yy = np.meshgrid(x, y)
-        return x, y, self.loss(xx, yy)
+#: A loss surface: L(w1, w2) with its exact derivatives, window and (if named) description.
+LossSurface = Surface[NamedSurface]
 
 
-def make_surface(loss: Expression, *, name: str | None = None,
-                 window: tuple[tuple[float, float], tuple[float, float]] = DEFAULT_WINDOW,
+def make_surface(loss: Expression, *, name: str | None = None, window: Window = DEFAULT_WINDOW,
                  named: NamedSurface | None = None) -> LossSurface:
-    """Bundle ``loss`` with its symbolic gradient and Hessian."""
-    g1, g2 = loss.diff("w1"), loss.diff("w2")
-    hessian = ((g1.diff("w1"), g1.diff("w2")), (g2.diff("w1"), g2.diff("w2")))
-    return LossSurface(name or loss.source, loss, (g1, g2), hessian, window, named)
+    """Bundle ``loss`` with its symbolic gradient and Hessian (:func:`mathviz.surface.make_surface`)."""
+    return shared_surface.make_surface(loss, name=name, window=window, named=named)
 
 
 def parse_surface(text: str) -> LossSurface:
@@ -188,29 +150,8 @@ def parse_surface(text: str) -> LossSurface:
     A typed expression is plotted over w1, w2 in [-3, 3] and must be finite
     there (a surface with holes cannot be drawn).
     """
-    raw = str(text).strip()
-    if raw in SURFACES:
-        spec = SURFACES[raw]
-        loss = compile_expression(spec.formula, VARIABLES, what="surface")
-        return make_surface(loss, name=spec.name, window=spec.window, named=spec)
-    if raw.replace("-", "_").isidentifier() and raw not in VARIABLES:
-        raise ParameterError("surface", f"unknown surface {raw[:40]!r}; use one of {', '.join(SURFACES)} "
-                                        "or an expression in w1, w2 such as w1**2 + 10*w2**2")
-    loss = params.function_of("surface", VARIABLES)(raw)
-    surface = make_surface(loss, window=DEFAULT_WINDOW)
-    _, _, values = surface.grid()
-    bad = ~np.isfinite(values)
-    if bad.any():
-        x, y, _ = surface.grid()
-        i, j = np.argwhere(bad)[0]
-        raise ParameterError("surface", f"{raw[:60]} is not finite at (w1, w2) = ({x[j]:g}, {y[i]:g}) inside the "
-                                        f"plotting window {_window_text(surface.window)}")
-    return surface
-
-
-def _window_text(window: tuple[tuple[float, float], tuple[float, float]]) -> str:
-    (a, b), (c, d) = window
-    return f"w1 in [{a:g}, {b:g}], w2 in [{c:g}, {d:g}]"
+    return shared_surface.parse_surface(text, named=SURFACES, variables=VARIABLES, window=DEFAULT_WINDOW,
+                                        example="w1**2 + 10*w2**2")
 
 
 #: Where descent starts on a typed surface when the user gives no start (inside DEFAULT_WINDOW).
@@ -451,24 +392,13 @@ def loss_range(surface: LossSurface) -> tuple[float, float]:
         return float(np.nanmin(values)), float(np.nanmax(values))
 
 
-def contour_lines(surface: LossSurface, level: float, n: int = GRID_POINTS) -> tuple[np.ndarray, ...]:
-    """The level curve L(w1, w2) = ``level`` inside the window as polylines (k x 2 arrays of [w1, w2]).
-
-    Traced by contourpy on an n x n grid; the points lie on the curve up to the
-    grid's linear interpolation error.
-    """
-    x, y, z = surface.grid(n)
-    generator = contourpy.contour_generator(x, y, z, line_type=contourpy.LineType.Separate)
-    return tuple(np.asarray(line, dtype=float) for line in generator.lines(level) if len(line) >= 2)
-
-
 @dataclass(frozen=True)
 class SurfaceView:
     """Everything needed to draw one surface: window, loss range, contour levels, curvature facts."""
 
     name: str
     formula: str
-    window: tuple[tuple[float, float], tuple[float, float]]
+    window: Window
     loss_range: tuple[float, float]
     levels: tuple[float, ...]
     is_quadratic: bool
@@ -548,7 +478,7 @@ class DescentStory(Story):
 
     surface: str
     formula: str
-    window: tuple[tuple[float, float], tuple[float, float]]
+    window: Window
     loss_range: tuple[float, float]
     optimizer: str
     learning_rate: float
@@ -609,7 +539,7 @@ TWO_MINIMA_STARTS: tuple[tuple[float, float], tuple[float, float]] = ((-0.25, 1.
 TWO_MINIMA_LEARNING_RATE = 0.1
 
 
-def _gradient_arrow_scale(gradient: np.ndarray, window: tuple[tuple[float, float], tuple[float, float]]) -> float:
+def _gradient_arrow_scale(gradient: np.ndarray, window: Window) -> float:
     """A round factor (1, 1/2, 1/4, 1/10, ...) that makes the drawn gradient at most a third of the window."""
     norm = float(np.linalg.norm(gradient))
     limit = min(window[0][1] - window[0][0], window[1][1] - window[1][0]) / 3
@@ -655,7 +585,7 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
         raise ParameterError("start", "must be two finite numbers [w1, w2]")
     if not surface.in_window(start):
         raise ParameterError("start", f"[{start[0]:g}, {start[1]:g}] is outside the plotting window of "
-                                      f"{surface.name} ({_window_text(surface.window)})")
+                                      f"{surface.name} ({window_text(surface.window, VARIABLES)})")
     start_loss = float(surface(start[0], start[1]))
     gradient = surface.grad(start)
     if not (math.isfinite(start_loss) and np.all(np.isfinite(gradient))):

@@ -42,13 +42,14 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import contourpy
 import numpy as np
 
 from mathviz import params
-from mathviz.expr import Expression, compile_expression
+from mathviz import surface as shared_surface
+from mathviz.expr import Expression
 from mathviz.params import Param, ParameterError
 from mathviz.story import Story
+from mathviz.surface import GRID_POINTS, Surface, Window, contour_lines, window_text
 
 __all__ = [
     "NamedSurface",
@@ -83,9 +84,7 @@ __all__ = [
 
 VARIABLES: tuple[str, str] = ("x", "y")
 #: The plotting window of a typed expression: x and y in [-2, 2].
-DEFAULT_WINDOW: tuple[tuple[float, float], tuple[float, float]] = ((-2.0, 2.0), (-2.0, 2.0))
-#: Grid points per axis for the surface's height range, contour lines and curvature scale.
-GRID_POINTS = 121
+DEFAULT_WINDOW: Window = ((-2.0, 2.0), (-2.0, 2.0))
 #: Samples of each slice curve across the window.
 SLICE_SAMPLES = 121
 #: Directions u on the unit circle for the directional-derivative sweep (every 5 degrees, both ends).
@@ -115,8 +114,6 @@ CRITICAL_RTOL = 1e-9
 MAX_CRITICAL = 9
 KINDS: tuple[str, ...] = ("minimum", "maximum", "saddle", "degenerate")
 
-Window = tuple[tuple[float, float], tuple[float, float]]
-
 
 @dataclass(frozen=True)
 class NamedSurface:
@@ -145,63 +142,14 @@ SURFACES: dict[str, NamedSurface] = {
 EXAMPLES: tuple[str, ...] = ("bowl", "cap", "saddle", "monkey_saddle")
 
 
-@dataclass(frozen=True)
-class GraphSurface:
-    """f(x, y) with its exact gradient and Hessian (symbolic derivatives of one tree) and a window."""
-
-    name: str
-    f: Expression
-    gradient: tuple[Expression, Expression]
-    hessian: tuple[tuple[Expression, Expression], tuple[Expression, Expression]]
-    window: Window
-    named: NamedSurface | None = None
-
-    @property
-    def formula(self) -> str:
-        return self.f.source
-
-    def __call__(self, x: np.ndarray | float, y: np.ndarray | float) -> np.ndarray:
-        return self.f(x, y)
-
-    def grad(self, p: Sequence[float]) -> np.ndarray:
-        """Grad f(p) = [f_x, f_y] at one point."""
-        return np.array([float(g(p[0], p[1])) for g in self.gradient])
-
-    def hessian_at(self, p: Sequence[float]) -> np.ndarray:
-        """H(p) = [[f_xx, f_xy], [f_yx, f_yy]] at one point (symmetrised: both mixed partials averaged)."""
-        h = np.array([[float(e(p[0], p[1])) for e in row] for row in self.hessian])
-        mixed = 0.5 * (h[0, 1] + h[1, 0])
-        h[0, 1] = h[1, 0] = mixed
-        return h
-
-    def in_window(self, p: Sequence[float], slack: float = 0.0) -> bool:
-        (a, b), (c, d) = self.window
-        return bool(a - slack <= p[0] <= b + slack and c - slack <= p[1] <= d + slack)
-
-    @property
-    def width(self) -> float:
-        (a, b), (c, d) = self.window
-        return max(b - a, d - c)
-
-    def grid(self, n: int = GRID_POINTS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(x, y, z)`` on an n x n grid over the window; ``z[i, j] = f(x[j], y[i])``."""
-        (a, b), (c, d) = self.window
-        x, y = np.linspace(a, b, n), np.linspace(c, d, n)
-        xx, yy = np.meshgrid(x, y)
-        return x, y, self.f(xx, yy)
+#: A surface of this explainer: f(x, y) with its exact derivatives, window and (if named) description.
+GraphSurface = Surface[NamedSurface]
 
 
 def make_surface(f: Expression, *, name: str | None = None, window: Window = DEFAULT_WINDOW,
                  named: NamedSurface | None = None) -> GraphSurface:
-    """Bundle ``f`` with its symbolic gradient and Hessian."""
-    fx, fy = f.diff("x"), f.diff("y")
-    hessian = ((fx.diff("x"), fx.diff("y")), (fy.diff("x"), fy.diff("y")))
-    return GraphSurface(name or f.source, f, (fx, fy), hessian, window, named)
-
-
-def _window_text(window: Window) -> str:
-    (a, b), (c, d) = window
-    return f"x in [{a:g}, {b:g}], y in [{c:g}, {d:g}]"
+    """Bundle ``f`` with its symbolic gradient and Hessian (:func:`mathviz.surface.make_surface`)."""
+    return shared_surface.make_surface(f, name=name, window=window, named=named)
 
 
 def parse_surface(text: str) -> GraphSurface:
@@ -210,23 +158,8 @@ def parse_surface(text: str) -> GraphSurface:
     A typed expression is plotted over x, y in [-2, 2] and must be finite on
     the plotting grid there (a surface with holes cannot be drawn).
     """
-    raw = str(text).strip()
-    if raw in SURFACES:
-        spec = SURFACES[raw]
-        return make_surface(compile_expression(spec.formula, VARIABLES, what="surface"), name=spec.name,
-                            window=spec.window, named=spec)
-    if raw.replace("-", "_").isidentifier() and raw not in VARIABLES and raw not in ("pi", "e"):
-        raise ParameterError("surface", f"unknown surface {raw[:40]!r}; use one of {', '.join(SURFACES)} "
-                                        "or an expression in x, y such as x**2 + 3*y**2")
-    f = params.function_of("surface", VARIABLES)(raw)
-    surface = make_surface(f, window=DEFAULT_WINDOW)
-    x, y, z = surface.grid()
-    bad = ~np.isfinite(z)
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        raise ParameterError("surface", f"{raw[:60]} is not finite at (x, y) = ({x[j]:g}, {y[i]:g}) inside the "
-                                        f"plotting window {_window_text(surface.window)}")
-    return surface
+    return shared_surface.parse_surface(text, named=SURFACES, variables=VARIABLES, window=DEFAULT_WINDOW,
+                                example="x**2 + 3*y**2")
 
 
 # --- calculus at a point ----------------------------------------------------------------------
@@ -376,9 +309,8 @@ def _newton_roots(surface: GraphSurface, starts: np.ndarray, iterations: int) ->
     width = surface.width
     for _ in range(iterations):
         x, y = p[:, 0], p[:, 1]
-        g = np.stack([surface.gradient[0](x, y), surface.gradient[1](x, y)], axis=-1)
-        h = np.stack([np.stack([e(x, y) for e in row], axis=-1) for row in surface.hessian], axis=-2)
-        h = 0.5 * (h + np.swapaxes(h, -1, -2))
+        g = surface.gradient_grid(x, y)
+        h = surface.hessian_grid(x, y)
         ok = np.all(np.isfinite(g), axis=-1) & np.all(np.isfinite(h), axis=(-1, -2))
         g[~ok], h[~ok] = 0.0, np.eye(2)
         hth = np.einsum("nji,njk->nik", h, h)
@@ -475,13 +407,6 @@ def plane_half_size(width: float, height_span: float, slopes: Sequence[Sequence[
 def directional_derivatives(gradient: Sequence[float], angles: np.ndarray) -> np.ndarray:
     """D_u f = grad f . u for u = (cos angle, sin angle)."""
     return gradient[0] * np.cos(angles) + gradient[1] * np.sin(angles)
-
-
-def contour_lines(surface: GraphSurface, level: float, n: int = GRID_POINTS) -> tuple[np.ndarray, ...]:
-    """The level curve f = ``level`` inside the window as polylines (k x 2 arrays of [x, y]), by contourpy."""
-    x, y, z = surface.grid(n)
-    generator = contourpy.contour_generator(x, y, z, line_type=contourpy.LineType.Separate)
-    return tuple(np.asarray(line, dtype=float) for line in generator.lines(level) if len(line) >= 2)
 
 
 # --- the story --------------------------------------------------------------------------------
@@ -582,7 +507,7 @@ def tangent_plane_story(*, surface: GraphSurface, point: np.ndarray) -> TangentP
         raise ParameterError("point", "must be two finite numbers [x0, y0]")
     if not surface.in_window(p):
         raise ParameterError("point", f"[{p[0]:g}, {p[1]:g}] is outside the plotting window of {surface.name} "
-                                      f"({_window_text(surface.window)})")
+                                      f"({window_text(surface.window, VARIABLES)})")
     x0, y0 = float(p[0]), float(p[1])
     f0 = float(surface(x0, y0))
     if not math.isfinite(f0):

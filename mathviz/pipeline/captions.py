@@ -1,7 +1,9 @@
 """Caption files from the beats a render recorded: SubRip (.srt) and WebVTT (.vtt).
 
 Timings are the render's own (each beat's start and end in video seconds, as
-recorded by the scene while it played), never typed by hand.
+recorded by the scene while it played), never typed by hand. In a narrated
+video a cue starts and ends with its beat's clip (the beat may hold its
+picture a little longer; the caption goes when the voice stops).
 """
 
 from __future__ import annotations
@@ -34,14 +36,19 @@ class Cue:
 
 
 def cues_from(captions: Iterable[_CaptionLike], lang: str) -> list[Cue]:
-    """One cue per beat in ``lang``; zero-length beats are dropped."""
+    """One cue per beat in ``lang``; zero-length beats are dropped.
+
+    A caption with ``speech`` (its narration clip's length) gives the cue ``start .. start + speech``.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown caption language {lang!r} (known: {', '.join(LANGUAGES)})")
     cues = []
     for caption in captions:
-        if caption.end - caption.start <= 1e-6:
+        speech = getattr(caption, "speech", None)
+        end = float(caption.end) if speech is None else float(caption.start) + float(speech)
+        if end - caption.start <= 1e-6:
             continue
-        cues.append(Cue(float(caption.start), float(caption.end), getattr(caption, lang)))
+        cues.append(Cue(float(caption.start), end, getattr(caption, lang)))
     return cues
 
 

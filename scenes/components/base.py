@@ -9,10 +9,19 @@ with :meth:`ExplainerScene.beat`, which
   (timings come from the render, never typed by hand), and
 * shows the caption line in the band at the bottom of the frame, so the video
   reads with the sound off and without a player that shows subtitles.
+
+Narration hooks in here too. A render may hand the scene a *script* (the
+caption text of each beat, rewritten by the author, per language) and the
+length of each beat's recorded *speech*; a beat shorter than its speech is
+held on its settled picture (a ``wait`` at the end of the beat) until the clip
+has played, plus :attr:`ExplainerScene.speech_pause`. Audio is never cut or sped
+up: the picture waits for the voice.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -26,13 +35,18 @@ __all__ = ["Caption", "ExplainerScene", "ExplainerThreeDScene"]
 
 @dataclass
 class Caption:
-    """One beat's caption: section name, start and end in seconds of video, text in both languages."""
+    """One beat's caption: section name, start and end in seconds of video, text in both languages.
+
+    ``speech`` is the length in seconds of the beat's narration clip (None when the video is silent):
+    it starts with the beat, so its caption cue runs from ``start`` to ``start + speech``.
+    """
 
     name: str
     start: float
     end: float
     en: str
     zh: str
+    speech: float | None = None
 
     def text(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -47,26 +61,59 @@ class ExplainerScene(Scene):
     caption_fade: ClassVar[float] = 0.35
     #: The beat whose last frame is the scene's key frame (poster, GIF loop); None: the last beat.
     key_beat: ClassVar[str | None] = None
+    #: Seconds of settled picture after a beat's narration before the next beat starts.
+    speech_pause: ClassVar[float] = 0.3
 
-    def __init__(self, story: Story, lang: str = "en", **kwargs: Any) -> None:
+    def __init__(self, story: Story, lang: str = "en", *, script: Mapping[str, Sequence[str]] | None = None,
+                 speech: Sequence[float] | None = None, **kwargs: Any) -> None:
+        """``script`` maps a language to every beat's caption text, in beat order, replacing the scene's own;
+        ``speech`` is every beat's narration length in seconds, in beat order (each beat lasts at least that).
+        """
         # The pipeline computes the story once and hands it in; a scene never builds its own numbers.
         self.story = story
         self.lang = lang
         self.captions: list[Caption] = []
         self._caption_mob = None
+        self.script = {lang_: list(texts) for lang_, texts in (script or {}).items()}
+        self.speech = list(speech) if speech is not None else None
         super().__init__(**kwargs)
 
     # -- beats ------------------------------------------------------------------------------------
 
     def beat(self, name: str, en: str, zh: str, *, show: bool = True) -> None:
-        """Start a teaching beat: a new section, a caption record and the caption line on screen."""
+        """Start a teaching beat: a new section, a caption record and the caption line on screen.
+
+        With a script, the caption text is the script's; with speech, the previous beat is first held
+        until its narration has played.
+        """
+        self._hold_for_speech()
+        index = len(self.captions)
+        en = self._scripted("en", index, en)
+        zh = self._scripted("zh", index, zh)
         self.next_section(name)
         now = float(self.renderer.time)
         if self.captions:
             self.captions[-1].end = now
-        self.captions.append(Caption(name=name, start=now, end=now, en=en, zh=zh))
+        speech = self.speech[index] if self.speech is not None and index < len(self.speech) else None
+        self.captions.append(Caption(name=name, start=now, end=now, en=en, zh=zh, speech=speech))
         if show:
             self._show_caption(en if self.lang != "zh" else zh)
+
+    def _scripted(self, lang: str, index: int, text: str) -> str:
+        texts = self.script.get(lang)
+        return texts[index] if texts is not None and index < len(texts) else text
+
+    def _hold_for_speech(self) -> None:
+        """Wait on the current beat's settled picture until its speech (and a short pause) has played."""
+        if not self.captions or self.captions[-1].speech is None:
+            return
+        current = self.captions[-1]
+        until = current.start + current.speech + self.speech_pause
+        frame = 1.0 / float(config.frame_rate)
+        # Whole frames, rounded up, and checked: a still wait writes floor(seconds * fps) frames.
+        while float(self.renderer.time) < until - 1e-6:
+            missing = until - float(self.renderer.time)
+            self.wait((math.ceil(missing / frame - 1e-6) + 0.5) * frame)
 
     def caption_line(self, content: str):
         """The caption mobject for ``content``, fitted into the bottom band of the frame."""
@@ -92,13 +139,14 @@ class ExplainerScene(Scene):
         self._caption_mob = new
 
     def tear_down(self) -> None:
+        self._hold_for_speech()
         end = float(self.renderer.time)
         if self.captions:
             self.captions[-1].end = end
         # Manim's own .srt beside the movie, in English; mathviz writes both languages itself.
         # Under dry_run there is no movie and Manim cannot name an .srt file.
         for caption in [] if config.dry_run else self.captions:
-            duration = max(caption.end - caption.start, 0.1)
+            duration = max((caption.end if caption.speech is None else caption.start + caption.speech) - caption.start, 0.1)
             self.add_subcaption(caption.en, duration=duration, offset=caption.start - end)
         super().tear_down()
 

@@ -3,12 +3,13 @@
 #   1. the system libraries Manim builds against (Cairo, Pango, pkg-config) and fonts,
 #   2. a virtual environment in .venv with mathviz installed (pinned by constraints.txt),
 #   3. reveal.js from npm into node_modules/ (pinned by package-lock.json), so `make slides` works offline.
-# Chromium is for the browser tests of the gallery and slides; Noto CJK for the Chinese caption line.
+# Chromium is for the browser tests of the gallery and slides; Noto CJK for the Chinese caption line;
+# espeak-ng drafts a narration voice offline (mathviz render --narration espeak).
 # Called by the Makefile through the .venv/.stamp target, so a second run does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core fonts-noto-cjk chromium)
+APT_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core fonts-noto-cjk chromium espeak-ng)
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3

@@ -1,4 +1,4 @@
-"""The ``mathviz`` command: list the explainers, print their numbers, check their frames, render them.
+"""The ``mathviz`` command: list the explainers, print their numbers and narration scripts, check their frames, render them.
 
 Every bad input ends the same way: exit status 2 and one line on stderr that
 starts with ``error:`` and names the parameter and the problem. No traceback,
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import signal
 import sys
 import textwrap
@@ -170,6 +171,9 @@ def _story_or_fail(scene: str, pairs: Sequence[str], params_file: Path | None = 
 
 _SET_HELP = "Set a parameter, e.g. --set x0=0.5 or --set matrix='[[1,2],[3,1]]'. Repeatable."
 _PARAMS_HELP = "Read parameters from a TOML file's [params] table (see renders/); --set wins over it."
+_NARRATION_HELP = ("Narrate: a folder with one recording per beat named <number>-<beat>.wav (or .flac, .ogg, .mp3) "
+                   "as in `mathviz script`, or 'espeak' for an offline draft voice (espeak-ng). Each beat lasts at "
+                   "least as long as its clip; the audio is levelled to -16 LUFS (AAC in the MP4, Opus in the WebM).")
 _FORMAT_HELP = ("Also write these formats beside the MP4, comma-separated: mp4 (H.264, +faststart), webm (VP9), "
                 "gif or webp (a few looping seconds at 480 px), poster (key frame PNG); 'default' = mp4,webm,gif,poster; "
                 "'all'. Repeatable. [default: mp4]")
@@ -223,26 +227,115 @@ def numbers(scene: str, pairs: tuple[str, ...], params_file: Path | None, compac
               help="Language of the caption line drawn in the video (sidecar captions come in both).")
 @click.option("--progress/--no-progress", default=None, help="Show Manim's progress bar [default: on a terminal].")
 @click.option("--format", "formats", multiple=True, metavar="LIST", help=_FORMAT_HELP)
+@click.option("--narration", "narration_from", default=None, metavar="DIR|espeak", help=_NARRATION_HELP)
 def render(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_name: str | None, quality: str,
-           out_dir: Path | None, lang: str, progress: bool | None, formats: tuple[str, ...]) -> None:
+           out_dir: Path | None, lang: str, progress: bool | None, formats: tuple[str, ...],
+           narration_from: str | None) -> None:
     """Render SCENE and print the path of each file written, one per line."""
     from mathviz.pipeline.render import MissingDependency, quality_label, render_scene
 
     extra_formats = [f for f in _formats_or_fail(formats or ("mp4",)) if f != "mp4"]
-    spec, overrides, _ = _story_or_fail(scene, pairs, params_file)
+    spec, overrides, story = _story_or_fail(scene, pairs, params_file)
     if output_name is not None and (not output_name or not all(c.isalnum() or c in "-_." for c in output_name)
                                     or output_name.startswith(".")):
         raise BadInput(f"--name: use letters, digits, '-', '_' and '.', got {output_name[:40]!r}")
     out = out_dir if out_dir is not None else Path("media") / quality_label(quality)
     if progress is None:
         progress = sys.stderr.isatty()
+    # Every clip and script is checked before anything renders.
+    scripts, narration = _script_and_narration(spec, story, output_name or spec.name, lang, narration_from)
     with _failures_as_errors(f"render of {scene}", MissingDependency):
         result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress,
-                              output_name=output_name)
+                              output_name=output_name, script=scripts, narration=narration)
     for path in result.files:
         click.echo(str(path))
     if extra_formats:
         _publish_or_fail(result.video, extra_formats)
+
+
+def _beats_or_fail(spec, story, render_name: str, lang: str):
+    """The render's beats (scene build without pixels) with the author's scripts applied, and those scripts."""
+    from mathviz.pipeline.script import ScriptError, apply_scripts, load_scripts, scene_beats
+
+    with _failures_as_errors(f"building {spec.name}"):
+        beats = scene_beats(spec.scene_class(), story, lang)
+    try:
+        scripts = load_scripts(render_name, beats)
+    except ScriptError as exc:
+        raise BadInput(str(exc)) from None
+    return apply_scripts(beats, scripts), scripts
+
+
+def _script_and_narration(spec, story, render_name: str, lang: str, narration_from: str | None):
+    """The author's scripts for ``render_name`` and the checked, levelled narration (None without ``--narration``)."""
+    from mathviz.pipeline.script import SCRIPT_DIR
+
+    if narration_from is None and not (SCRIPT_DIR / render_name).is_dir():
+        return {}, None
+    beats, scripts = _beats_or_fail(spec, story, render_name, lang)
+    if narration_from is None:
+        return scripts, None
+    import tempfile
+
+    from mathviz.pipeline.narration import ESPEAK, NarrationError, espeak_clips, find_clips, load_narration
+
+    if not narration_from:
+        raise BadInput(f"--narration: give a folder of clips or '{ESPEAK}'")
+    try:
+        if narration_from == ESPEAK:
+            with tempfile.TemporaryDirectory(prefix="mathviz-espeak-") as folder:
+                try:
+                    paths = espeak_clips(beats, lang, Path(folder))
+                except NarrationError as exc:
+                    raise RenderFailed(str(exc)) from None
+                narration = load_narration(paths, beats, source=ESPEAK, lang=lang)
+        else:
+            folder = Path(narration_from)
+            narration = load_narration(find_clips(folder, beats), beats, source="recordings", lang=lang)
+    except NarrationError as exc:
+        raise BadInput(str(exc)) from None
+    return scripts, narration
+
+
+def _render_or_scene(name: str, pairs: Sequence[str], params_file: Path | None):
+    """``RENDER_OR_SCENE``: a render file ``renders/<name>.toml`` (its scene and parameters) or a scene's defaults."""
+    render_file = Path("renders") / f"{name}.toml"
+    if params_file is None and render_file.is_file():
+        params_file = render_file
+    file_scene, _ = _read_params_file(params_file)
+    scene = file_scene or name.split("--")[0]
+    if scene not in SCENES and params_file is None:
+        raise BadInput(f"{name[:60]!r} is neither a render (no renders/{name[:60]}.toml) nor a scene "
+                       f"(scenes: {', '.join(SCENES)})")
+    spec, overrides, story = _story_or_fail(scene, pairs, params_file)
+    return spec, overrides, story, params_file
+
+
+@cli.command()
+@click.argument("render_or_scene", metavar="RENDER_OR_SCENE")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the script (and of the voice that reads it).")
+@click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read parameters from this TOML file [default: renders/RENDER_OR_SCENE.toml when it exists].")
+def script(render_or_scene: str, lang: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
+    """Print the narration script of a render: one numbered paragraph per beat, from its caption.
+
+    Each beat is a heading '## <number>-<beat>', the name its recording must have (1-relu.wav),
+    then the words to say. Save it as narration/<render>/script.<lang>.md and edit the words to
+    make the captions follow; record one clip per paragraph and render with --narration FOLDER.
+    """
+    from mathviz.pipeline.script import format_script
+
+    spec, _, story, used_params = _render_or_scene(render_or_scene, pairs, params_file)
+    render_name = render_or_scene if used_params is not None and used_params.stem == render_or_scene else spec.name
+    beats, _ = _beats_or_fail(spec, story, render_name, lang)
+    command = f"mathviz render {spec.name}"
+    if render_name != spec.name:
+        command += f" --params {used_params} --name {render_name}"
+    elif pairs:
+        command += "".join(f" --set {shlex.quote(pair)}" for pair in pairs)
+    click.echo(format_script(render_name, beats, lang, render_command=command), nl=False)
 
 
 def _formats_or_fail(texts: Sequence[str]) -> tuple[str, ...]:

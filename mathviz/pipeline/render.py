@@ -22,13 +22,17 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mathviz.pipeline import registry
 from mathviz.pipeline.atomic import atomic_write_text
 from mathviz.pipeline.captions import LANGUAGES, cues_from, to_srt, to_vtt
+
+if TYPE_CHECKING:
+    from mathviz.pipeline.narration import Narration
 
 __all__ = [
     "QUALITIES",
@@ -138,15 +142,30 @@ class _Progress:
         self.stream.flush()
 
 
-def _planned_duration(scene_cls: type, story: object, lang: str, work: Path) -> float:
+def _planned_duration(scene_cls: type, story: object, lang: str, work: Path, **scene_kwargs: object) -> float:
     """The video's length, from a dry run (no pixels) of the same scene."""
     from manim import tempconfig
 
     with tempconfig({"dry_run": True, "disable_caching": True, "media_dir": str(work / "dry"), "quality": "low_quality",
                      "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False}):
-        scene = scene_cls(story=story, lang=lang)
+        scene = scene_cls(story=story, lang=lang, **scene_kwargs)
         scene.render()
         return float(scene.renderer.time)
+
+
+def _mux_narration(movie: Path, dst: Path, narration: Narration, captions: Sequence, duration: float) -> dict:
+    """Lay every clip at its beat's start, level the track and mux it as AAC; what the JSON records about it."""
+    import numpy as np
+
+    from mathviz.pipeline.audio import mux_mp4
+    from mathviz.pipeline.narration import loudness, narration_track
+
+    if len(captions) != len(narration.clips):
+        raise RuntimeError(f"the scene played {len(captions)} beats but {len(narration.clips)} clips were given")
+    track = narration_track(narration, [c.start for c in captions], duration)
+    mux_mp4(movie, track, dst)
+    peak = max(float(np.abs(track).max(initial=0.0)), 1e-12)
+    return {**narration.describe(), "loudness_lufs": round(loudness(track), 2), "peak_dbfs": round(20 * np.log10(peak), 2)}
 
 
 def render_scene(
@@ -159,6 +178,8 @@ def render_scene(
     progress: bool = False,
     output_name: str | None = None,
     extra_config: Mapping[str, object] | None = None,
+    script: Mapping[str, Sequence[str]] | None = None,
+    narration: Narration | None = None,
 ) -> RenderResult:
     """Render scene ``name`` with ``overrides`` into ``out_dir``.
 
@@ -168,6 +189,11 @@ def render_scene(
     :class:`~mathviz.params.ParameterError` for bad input before anything is
     written. With ``progress``, prints scene, quality, percent and elapsed
     time to stderr as it goes.
+
+    ``script`` (language -> every beat's caption, from ``narration/<render>/script.<lang>.md``)
+    replaces the scene's captions. ``narration`` (every beat's clip, checked and levelled) holds
+    each beat until its clip has played and puts the clips in the MP4 as AAC (see
+    :mod:`mathviz.pipeline.narration`); caption cues then start and end with the clips.
     """
     spec = registry.get(name)
     overrides = dict(overrides or {})
@@ -184,12 +210,14 @@ def render_scene(
 
     check_fonts(lang)
     scene_cls = spec.scene_class()
+    scene_kwargs: dict[str, object] = {"script": dict(script or {}),
+                                       "speech": narration.durations if narration is not None else None}
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(dir=out, prefix=f"{_WORK_PREFIX}{stem}.pid{os.getpid()}-"))
     try:
         meter = None
         if progress:
-            meter = _Progress(stem, label, _planned_duration(scene_cls, story, lang, work))
+            meter = _Progress(stem, label, _planned_duration(scene_cls, story, lang, work, **scene_kwargs))
         cfg: dict[str, object] = {
             "media_dir": str(work),
             "quality": manim_quality,
@@ -203,7 +231,7 @@ def render_scene(
         }
         cfg.update(extra_config or {})
         with tempconfig(cfg):
-            scene = scene_cls(story=story, lang=lang)
+            scene = scene_cls(story=story, lang=lang, **scene_kwargs)
             if meter is not None:
                 play = scene.play
 
@@ -222,10 +250,14 @@ def render_scene(
         key_beat = getattr(scene, "key_beat", None)
 
         # Move the MP4's index to the front (+faststart) so browsers can play it while it downloads.
-        from mathviz.pipeline.publish import faststart_mp4
-
         streaming = work / f"{stem}.faststart.mp4"
-        faststart_mp4(movie, streaming)
+        narration_info = None
+        if narration is None:
+            from mathviz.pipeline.publish import faststart_mp4
+
+            faststart_mp4(movie, streaming)
+        else:
+            narration_info = _mux_narration(movie, streaming, narration, captions, duration)
         staged: list[tuple[Path, Path]] = [(streaming, out / f"{stem}.mp4")]
         for caption_lang in LANGUAGES:
             cues = cues_from(captions, caption_lang)
@@ -240,10 +272,13 @@ def render_scene(
             "duration": duration,
             "key_beat": key_beat,
             "captions": [
-                {"name": c.name, "start": c.start, "end": c.end, "en": c.en, "zh": c.zh} for c in captions
+                {"name": c.name, "start": c.start, "end": c.end, "en": c.en, "zh": c.zh,
+                 **({} if c.speech is None else {"speech": c.speech})} for c in captions
             ],
             "story": story.to_dict(),
         }
+        if narration_info is not None:
+            numbers["narration"] = narration_info
         tmp_json = work / f"{stem}.json"
         tmp_json.write_text(json.dumps(numbers, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
         staged.append((tmp_json, out / tmp_json.name))

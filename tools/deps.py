@@ -3,8 +3,9 @@
 
 A render depends on its scene module, everything that module imports from this
 repository (the numeric module, expression parser, style, components), and the
-topic module the registry names for its story. Found by reading import
-statements with :mod:`ast`, so it runs on any python3 before ``.venv`` exists.
+numeric module its entry point names (``mathviz.explainers`` in pyproject.toml).
+Found by reading import statements with :mod:`ast`, so it runs on any python3
+before ``.venv`` exists.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 #: Import name of each package -> its folder (the scenes install as ``mathviz_scenes`` from scenes/).
 PACKAGES = {"mathviz": ROOT / "mathviz", "mathviz_scenes": ROOT / "scenes"}
-REGISTRY = ROOT / "mathviz" / "pipeline" / "registry.py"
+PYPROJECT = ROOT / "pyproject.toml"
+ENTRY_POINT_GROUP = "mathviz.explainers"
 
 
 def module_file(name: str) -> Path | None:
@@ -33,19 +35,12 @@ def module_file(name: str) -> Path | None:
 
 def imports_of(path: Path) -> set[str]:
     names: set[str] = set()
-    # The registry names every scene's story module; each scene depends only on its own (added below).
-    scan_strings = path != REGISTRY
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
-        elif scan_strings and isinstance(node, ast.Constant) and isinstance(node.value, str) and ":" in node.value:
-            # "module:attribute" strings, as the registry uses to name story functions lazily
-            module = node.value.split(":")[0]
-            if module.split(".")[0] in PACKAGES and module.replace(".", "").replace("_", "").isalnum():
-                names.add(module)
     return {n for n in names if n.split(".")[0] in PACKAGES}
 
 
@@ -66,23 +61,30 @@ def closure(start: Path, only: set[str] | None = None) -> set[Path]:
     return seen
 
 
-def story_modules() -> dict[str, str]:
-    """Scene name -> story module, read from the registry's SceneSpec(...) calls."""
-    tree = ast.parse(REGISTRY.read_text(encoding="utf-8"))
-    result = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "SceneSpec" and len(node.args) >= 4:
-            name, story = node.args[0], node.args[3]
-            if isinstance(name, ast.Constant) and isinstance(story, ast.Constant):
-                result[name.value] = story.value.split(":")[0]
-    return result
+def entry_points() -> dict[str, str]:
+    """Explainer name -> ``module:attr`` of its Explainer, from pyproject.toml's ``mathviz.explainers`` table."""
+    text = PYPROJECT.read_text(encoding="utf-8")
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # python3 older than 3.11: read the one flat table by hand
+        table: dict[str, str] = {}
+        inside = False
+        for line in text.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("["):
+                inside = stripped == f'[project.entry-points."{ENTRY_POINT_GROUP}"]'
+            elif inside and "=" in stripped and not stripped.startswith("#"):
+                key, _, value = stripped.partition("=")
+                table[key.strip()] = value.strip().strip('"')
+        return table
+    return dict(tomllib.loads(text).get("project", {}).get("entry-points", {}).get(ENTRY_POINT_GROUP, {}))
 
 
 def main() -> int:
     sys.path.insert(0, str(ROOT / "mathviz" / "pipeline"))
     from catalog import SCENES  # noqa: E402  (stdlib-only module)
 
-    stories = story_modules()
+    stories = {name: value.split(":")[0] for name, value in entry_points().items()}
     for scene in SCENES:
         files: set[Path] = set()
         scene_file = ROOT / "scenes" / f"{scene}.py"

@@ -24,7 +24,6 @@ import click
 
 from mathviz.params import ParameterError
 from mathviz.pipeline import registry
-from mathviz.pipeline.catalog import SCENES
 
 __all__ = ["cli", "main"]
 
@@ -189,12 +188,15 @@ def cli() -> None:
 @click.option("--names", is_flag=True, help="Only the scene names, one per line.")
 def list_scenes(names: bool) -> None:
     """Each scene: its name, what it teaches, its parameters with defaults."""
+    found = registry.specs()
+    for problem in registry.problems():
+        click.echo(f"error: {problem}", err=True)
     if names:
-        click.echo("\n".join(SCENES))
+        click.echo("\n".join(spec.name for spec in found))
         return
-    for name in SCENES:
-        spec = registry.get(name)
-        click.echo(f"{spec.name}: {spec.title}")
+    for spec in found:
+        origin = "" if spec.builtin else f"  [plugin: {spec.origin.distribution} {spec.origin.version}]"
+        click.echo(f"{spec.name}: {spec.title}{origin}")
         click.echo(textwrap.fill(spec.teaches, width=88, initial_indent="    ", subsequent_indent="    "))
         for param in spec.parameters():
             click.echo(f"    --set {param.name}={param.default}")
@@ -304,9 +306,10 @@ def _render_or_scene(name: str, pairs: Sequence[str], params_file: Path | None):
         params_file = render_file
     file_scene, _ = _read_params_file(params_file)
     scene = file_scene or name.split("--")[0]
-    if scene not in SCENES and params_file is None:
+    known = registry.names()
+    if scene not in known and params_file is None:
         raise BadInput(f"{name[:60]!r} is neither a render (no renders/{name[:60]}.toml) nor a scene "
-                       f"(scenes: {', '.join(SCENES)})")
+                       f"(scenes: {', '.join(known)})")
     spec, overrides, story = _story_or_fail(scene, pairs, params_file)
     return spec, overrides, story, params_file
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mathviz.pipeline import registry
-from mathviz.pipeline.catalog import SCENES
 from mathviz.pipeline.publish import FORMATS, output_path
 from mathviz.pipeline.render import atomic_write_text
 
@@ -58,8 +57,8 @@ class GalleryEntry:
         return sum(1 for c in self.numbers.get("captions", []) if c["end"] - c["start"] > 1e-6)
 
 
-def _scene_order(entry: GalleryEntry) -> tuple[int, str]:
-    return (SCENES.index(entry.scene) if entry.scene in SCENES else len(SCENES), entry.name)
+def _scene_order(order: Sequence[str], entry: GalleryEntry) -> tuple[int, str]:
+    return (order.index(entry.scene) if entry.scene in order else len(order), entry.name)
 
 
 def gallery_entries(media: Path, video_dir: str = "1080p60", names: Sequence[str] | None = None) -> list[GalleryEntry]:
@@ -85,7 +84,8 @@ def gallery_entries(media: Path, video_dir: str = "1080p60", names: Sequence[str
         except registry.UnknownSceneError:
             title, teaches = scene, ""
         entries.append(GalleryEntry(name, scene, title, teaches, video_dir, numbers))
-    return sorted(entries, key=_scene_order)
+    order = registry.names()
+    return sorted(entries, key=lambda entry: _scene_order(order, entry))
 
 
 def embed_snippet(entry: GalleryEntry, base: str = "") -> str:

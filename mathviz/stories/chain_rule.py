@@ -57,12 +57,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.expr import Expression
 from mathviz.params import Param, ParameterError, function_of, integer, number
 from mathviz.stories.derivative import curve_pieces, one_sided_derivative
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "PARAMS",
     "MAX_SHOWN",
     "HALF_WIDTH",
@@ -431,4 +433,15 @@ PARAMS: tuple[Param, ...] = (
           number("dx", minimum=0, exclusive_minimum=True, maximum=10)),
     Param("seed", "8", "seed of the tiny sigmoid layer's weights and input (the Jacobian part)",
           integer("seed", minimum=0, maximum=2**31 - 1)),
+)
+
+
+#: Found through the entry point ``chain_rule`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="chain_rule",
+    title="The chain rule: slopes multiply",
+    teaches="A nudge dx through f then g: (g o f)'(x) = g'(f(x)) f'(x); for layers, the Jacobians multiply.",
+    story=chain_rule_story,
+    params=PARAMS,
+    scene="mathviz_scenes.chain_rule:SlopesMultiply",
 )

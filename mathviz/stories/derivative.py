@@ -46,11 +46,13 @@ import numpy as np
 from scipy.differentiate import derivative as richardson_derivative
 from scipy.optimize import bisect, brentq, minimize_scalar
 
+from mathviz.explainer import Explainer
 from mathviz.expr import Expression
 from mathviz.params import Param, ParameterError, function_of, number
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "PARAMS",
     "DerivativeStory",
     "derivative_story",
@@ -561,3 +563,14 @@ def derivative_story(function: Expression, x0: float) -> DerivativeStory:
         graph_pieces=graph_pieces,
         derivative_pieces=curve_pieces(xs, slopes, derivative_window),
     )
+
+
+#: Found through the entry point ``derivative`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="derivative",
+    title="The derivative is the slope of the tangent",
+    teaches="Secant slopes (f(x0+h)-f(x0))/h converge to f'(x0) as h shrinks; the slope of f traced as f'.",
+    story=derivative_story,
+    params=PARAMS,
+    scene="mathviz_scenes.derivative:TangentSlope",
+)

@@ -23,10 +23,12 @@ from typing import Literal
 import numpy as np
 from scipy.optimize import brentq
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError, matrix
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "PARAMS",
     "GRID_EXTENT",
     "GRID_STEP",
@@ -534,3 +536,17 @@ def determinant_story(matrix: np.ndarray) -> DeterminantStory:
         view_center=view_center,
         reach=tuple(float(r) for r in reach),
     )
+
+
+#: Found through the entry point ``determinant`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="determinant",
+    title="The determinant is how much areas and volumes scale",
+    teaches=(
+        "A matrix maps the unit square (cube) to a parallelogram (parallelepiped) whose signed area (volume) "
+        "is det A."
+    ),
+    story=determinant_story,
+    params=PARAMS,
+    scene="mathviz_scenes.determinant:AreaScaling",
+)

@@ -43,12 +43,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError
 from mathviz.params import matrix as matrix_parser
 from mathviz.story import Story
 from mathviz.view import nice_step
 
 __all__ = [
+    "EXPLAINER",
     "PARAMS",
     "KINDS",
     "SCALAR_TOL",
@@ -521,3 +523,17 @@ def eigen_story(matrix: np.ndarray) -> EigenStory:
         fan=_fan(a, kind, vectors, ZERO_TOL * norm_a),
         fit=_fit(ellipse, basis),
     )
+
+
+#: Found through the entry point ``eigen`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="eigen",
+    title="Eigenvectors are the directions a matrix only stretches",
+    teaches=(
+        "Vectors on an eigenvector's span stay on it and stretch by lambda; in the eigenbasis A is a pure "
+        "stretch."
+    ),
+    story=eigen_story,
+    params=PARAMS,
+    scene="mathviz_scenes.eigen:EigenStretch",
+)

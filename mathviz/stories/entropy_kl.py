@@ -36,10 +36,12 @@ from functools import cache
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError, choice, integer, vector
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "MAX_OUTCOMES",
     "MAX_NUMBERS",
     "SUM_TOLERANCE",
@@ -434,4 +436,18 @@ PARAMS: tuple[Param, ...] = (
           lambda text: str(text).strip().upper()),
     Param("unit", "bits", "unit of entropy, cross-entropy and KL in the last beats: bits (log2) or nats (ln, as in ML)",
           choice("unit", UNITS)),
+)
+
+
+#: Found through the entry point ``entropy_kl`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="entropy_kl",
+    title="Entropy, cross-entropy and KL divergence",
+    teaches=(
+        "Entropy is the expected number of yes/no questions; cross-entropy scores a prediction; KL = cross-"
+        "entropy - entropy >= 0."
+    ),
+    story=entropy_story,
+    params=PARAMS,
+    scene="mathviz_scenes.entropy_kl:QuestionsAndBits",
 )

@@ -37,11 +37,13 @@ from statistics import NormalDist
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.expr import ExpressionError, parse_literal
 from mathviz.params import Param, ParameterError, integer, number
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "FACES",
     "MIN_ROUNDS",
     "MAX_ROUNDS",
@@ -461,4 +463,18 @@ PARAMS: tuple[Param, ...] = (
           integer("runs", minimum=1, maximum=MAX_RUNS)),
     Param("seed", "7", "seed of numpy's default_rng that rolls the die",
           integer("seed", minimum=0, maximum=2**31 - 1)),
+)
+
+
+#: Found through the entry point ``expectation_lln`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="expectation_lln",
+    title="Expectation and the law of large numbers",
+    teaches=(
+        "A game's expected value is the probability-weighted average; running averages of simulated rounds "
+        "converge to it; the dice have no memory."
+    ),
+    story=expectation_story,
+    params=PARAMS,
+    scene="mathviz_scenes.expectation_lln:RunningAverages",
 )

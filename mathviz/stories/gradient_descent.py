@@ -37,12 +37,14 @@ import numpy as np
 
 from mathviz import params
 from mathviz import surface as shared_surface
+from mathviz.explainer import Explainer
 from mathviz.expr import Expression
 from mathviz.params import Param, ParameterError
 from mathviz.story import Story
 from mathviz.surface import Surface, Window, contour_lines, window_text
 
 __all__ = [
+    "EXPLAINER",
     "NamedSurface",
     "LossSurface",
     "SurfaceView",
@@ -675,3 +677,17 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
         ravine_view=ravine_view,
         two_minima_view=two_view,
     )
+
+
+#: Found through the entry point ``gradient_descent`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="gradient_descent",
+    title="Gradient descent on a loss surface",
+    teaches=(
+        "Iterates w - eta * grad L(w) roll downhill; the learning rate's stability bound 2/lambda_max; "
+        "momentum in a ravine."
+    ),
+    story=descent_story,
+    params=PARAMS,
+    scene="mathviz_scenes.gradient_descent:LossSurfaceDescent",
+)

@@ -41,11 +41,13 @@ import numpy as np
 from scipy.integrate import IntegrationWarning, quad
 from scipy.optimize import brentq
 
+from mathviz.explainer import Explainer
 from mathviz.expr import Expression, compile_expression
 from mathviz.params import Param, ParameterError, choice, function_of, integer, number
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "PARAMS",
     "RULES",
     "MAX_N",
@@ -467,3 +469,17 @@ def integral_story(function: Expression, a: float, b: float, rule: str = "left",
         cancellation=sine_cancellation(),
         _rectangles=rectangles,
     )
+
+
+#: Found through the entry point ``integral`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="integral",
+    title="The integral is signed area",
+    teaches=(
+        "Left, right and midpoint Riemann sums converge at their known rates; area below the axis counts "
+        "negative; the area function's slope is the curve."
+    ),
+    story=integral_story,
+    params=PARAMS,
+    scene="mathviz_scenes.integral:RiemannSums",
+)

@@ -27,11 +27,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import polar
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError, matrix
 from mathviz.stories.determinant import singular_tolerance, snapped_det
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "PARAMS",
     "GRID_EXTENT",
     "GRID_STEP",
@@ -376,3 +378,17 @@ def matrix_product_story(A: np.ndarray, B: np.ndarray) -> MatrixProductStory:
         decimals=display_decimals(np.concatenate([a.ravel(), b.ravel(), ab.ravel(), ba.ravel(),
                                                   np.concatenate([e.terms for e in entries])])),
     )
+
+
+#: Found through the entry point ``matrix_product`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="matrix_product",
+    title="Matrix multiplication is composition",
+    teaches=(
+        "Applying B then A is the single transform AB; the order matters (AB vs BA); each entry is a row "
+        "times a column."
+    ),
+    story=matrix_product_story,
+    params=PARAMS,
+    scene="mathviz_scenes.matrix_product:Composition",
+)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError
 from mathviz.params import matrix as matrix_parser
 from mathviz.params import number as number_parser
@@ -41,6 +42,7 @@ from mathviz.story import Story
 from mathviz.view import nice_step
 
 __all__ = [
+    "EXPLAINER",
     "PARAMS",
     "BALL_SAMPLES",
     "MAX_P",
@@ -594,3 +596,17 @@ def norms_story(vector: np.ndarray, other: np.ndarray, basis: np.ndarray, p: flo
         vector_view=vector_view,
         basis_view=basis_view,
     )
+
+
+#: Found through the entry point ``norms`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="norms",
+    title="Norms, inner products and coordinates",
+    teaches=(
+        "Unit balls of the p-norms from p = 1 to infinity; the inner product and orthogonality; a vector's "
+        "coordinates in a basis."
+    ),
+    story=norms_story,
+    params=PARAMS,
+    scene="mathviz_scenes.norms:UnitBalls",
+)

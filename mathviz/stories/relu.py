@@ -29,10 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError, integer, vector
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "Array",
     "MAX_BARS",
     "INPUT_BOUND",
@@ -347,4 +349,18 @@ PARAMS: tuple[Param, ...] = (
           vector("upstream", max_length=MAX_BARS, max_abs=MAX_ENTRY)),
     Param("seed", "2", "seed of the tiny network's weights (one hidden unit is made dead)",
           integer("seed", minimum=0, maximum=2**31 - 1)),
+)
+
+
+#: Found through the entry point ``relu`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="relu",
+    title="ReLU and its gradient in backpropagation",
+    teaches=(
+        "relu = np.maximum(x, 0) forward; the chain rule with the indicator 1[x > 0] zeroes the upstream "
+        "gradient backward."
+    ),
+    story=relu_story,
+    params=PARAMS,
+    scene="mathviz_scenes.relu:ReluBackprop",
 )

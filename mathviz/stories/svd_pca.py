@@ -54,11 +54,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError, integer, number, vector
 from mathviz.params import matrix as matrix_parser
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "PARAMS",
     "ZERO_TOL",
     "REPEATED_TOL",
@@ -549,3 +551,17 @@ def svd_pca_story(matrix: np.ndarray, points: int, stds: np.ndarray, angle: floa
     if mean.shape != (2,) or not np.all(np.isfinite(mean)):
         raise ParameterError("mean", "must be two finite numbers")
     return SvdPcaStory(svd=_svd_part(a), pca=_pca_part(int(points), int(seed), stds, float(angle), mean))
+
+
+#: Found through the entry point ``svd_pca`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="svd_pca",
+    title="SVD: rotate, stretch, rotate; PCA: the directions of greatest variance",
+    teaches=(
+        "Any 2x2 matrix is U Sigma V^T acting on the unit circle; PCA finds a point cloud's principal axes "
+        "and explained variance."
+    ),
+    story=svd_pca_story,
+    params=PARAMS,
+    scene="mathviz_scenes.svd_pca:RotateStretchRotate",
+)

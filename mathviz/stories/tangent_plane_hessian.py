@@ -46,12 +46,14 @@ import numpy as np
 
 from mathviz import params
 from mathviz import surface as shared_surface
+from mathviz.explainer import Explainer
 from mathviz.expr import Expression
 from mathviz.params import Param, ParameterError
 from mathviz.story import Story
 from mathviz.surface import GRID_POINTS, Surface, Window, contour_lines, window_text
 
 __all__ = [
+    "EXPLAINER",
     "NamedSurface",
     "GraphSurface",
     "CriticalPoint",
@@ -605,3 +607,17 @@ def tangent_plane_story(*, surface: GraphSurface, point: np.ndarray) -> TangentP
         level_through_point=contour_lines(surface, f0) if span > 0 else (),
         graph=surface,
     )
+
+
+#: Found through the entry point ``tangent_plane_hessian`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="tangent_plane_hessian",
+    title="Partial derivatives, the tangent plane and the Hessian",
+    teaches=(
+        "The slopes of a surface's two slices span its tangent plane; the gradient points uphill; the "
+        "Hessian's eigenvalues tell minimum, maximum or saddle."
+    ),
+    story=tangent_plane_story,
+    params=PARAMS,
+    scene="mathviz_scenes.tangent_plane_hessian:TangentPlaneHessian",
+)

@@ -52,7 +52,7 @@ __all__ = [
 SLIDE_FORMATS = {"html": ".html", "pdf": ".pdf", "pptx": ".pptx"}
 
 #: Where the reveal.js npm package is, relative to the repository (``npm ci`` installs it there).
-_REPO = Path(__file__).resolve().parents[1]
+_REPO = Path(__file__).resolve().parents[2]  # mathviz/pipeline/slides.py -> the repository
 _PLACEHOLDER = "mathviz-local-reveal"
 
 

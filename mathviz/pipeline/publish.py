@@ -11,11 +11,13 @@ Speeds and choices, measured on 2 cores at 1080p60:
 
 * MP4: Manim's concatenated movie is already H.264 yuv420p; it only needs its
   ``moov`` index moved in front of the media data (``+faststart``) so a browser
-  can start playing before the whole file has arrived. A remux, no re-encode.
+  can start playing before the whole file has arrived. A remux, no re-encode
+  (a narration's AAC track is copied along).
 * WebM: VP9 with ``deadline=realtime, cpu-used=8, row-mt=1``. Manim's own VP9
   options (good quality, default speed) encode roughly 9 frames/s; these about
   8x faster, and at a constant quality (``crf``) the flat colours of these
-  videos stay small.
+  videos stay small. A narrated render's audio goes in as Opus
+  (:mod:`mathviz.pipeline.audio`).
 * GIF/WebP: a few seconds around the scene's key frame at 480 pixels wide or
   less, never the whole video: a GIF palette needs every frame in memory
   (Manim's own GIF path peaks at 3.6 GB for 5 s at 1080p).
@@ -40,6 +42,7 @@ from pathlib import Path
 import av
 
 from mathviz.pipeline.atomic import atomic_output
+from mathviz.pipeline.audio import add_track, decode_track, encode_track, interleave
 
 __all__ = [
     "FORMATS",
@@ -218,24 +221,24 @@ def mp4_is_faststart(path: Path) -> bool:
 
 
 def faststart_mp4(src: Path, dst: Path) -> EncodeResult:
-    """Remux ``src`` (H.264) into ``dst`` with the index at the front (``+faststart``). No re-encode.
+    """Remux ``src`` (H.264, and AAC if narrated) into ``dst`` with the index at the front (``+faststart``).
 
-    ``src`` and ``dst`` may be the same path.
+    No re-encode. ``src`` and ``dst`` may be the same path. Counts video packets.
     """
     started = time.perf_counter()
 
     def write(tmp: Path) -> int:
         count = 0
         with av.open(str(src)) as inp:
-            in_stream = inp.streams.video[0]
+            in_streams = [inp.streams.video[0], *inp.streams.audio[:1]]
             with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart", **_BITEXACT}) as out:
-                out_stream = out.add_stream_from_template(in_stream)
-                for packet in inp.demux(in_stream):
+                out_streams = {s.index: out.add_stream_from_template(s) for s in in_streams}
+                for packet in inp.demux(*in_streams):
                     if packet.dts is None:  # the flushing packet demux yields at the end
                         continue
-                    packet.stream = out_stream
+                    count += packet.stream.type == "video"
+                    packet.stream = out_streams[packet.stream.index]
                     out.mux(packet)
-                    count += 1
         return count
 
     frames = atomic_output(Path(dst), write)
@@ -243,8 +246,9 @@ def faststart_mp4(src: Path, dst: Path) -> EncodeResult:
 
 
 def encode_webm(src: Path, dst: Path, options: dict[str, str] | None = None) -> EncodeResult:
-    """Encode ``src`` to VP9 in WebM at realtime speed (see :data:`WEBM_OPTIONS`)."""
+    """Encode ``src`` to VP9 in WebM at realtime speed (see :data:`WEBM_OPTIONS`); its audio, if any, as Opus."""
     started = time.perf_counter()
+    track = decode_track(src)
 
     def write(tmp: Path) -> int:
         count = 0
@@ -258,14 +262,22 @@ def encode_webm(src: Path, dst: Path, options: dict[str, str] | None = None) -> 
                 stream.pix_fmt = "yuv420p"
                 stream.codec_context.thread_count = os.cpu_count() or 2
                 stream.codec_context.time_base = Fraction(1, int(rate)) if rate.denominator == 1 else 1 / rate
-                for frame in inp.decode(in_stream):
-                    if frame.format.name != "yuv420p":
-                        frame = frame.reformat(format="yuv420p")
-                    frame.pts = count
-                    frame.time_base = stream.codec_context.time_base
-                    out.mux(stream.encode(frame))
-                    count += 1
-                out.mux(stream.encode(None))
+                # The whole (small) audio track is encoded first: the WebM header needs Opus's setup.
+                audio_packets = encode_track(add_track(out, "libopus"), track) if len(track) else []
+
+                def video_packets() -> Iterator[av.Packet]:
+                    nonlocal count
+                    for frame in inp.decode(in_stream):
+                        if frame.format.name != "yuv420p":
+                            frame = frame.reformat(format="yuv420p")
+                        frame.pts = count
+                        frame.time_base = stream.codec_context.time_base
+                        yield from stream.encode(frame)
+                        count += 1
+                    yield from stream.encode(None)
+
+                for packet in interleave(video_packets(), audio_packets):
+                    out.mux(packet)
         return count
 
     frames = atomic_output(Path(dst), write)

@@ -19,6 +19,12 @@ script and stylesheet is then inlined from the npm package ``reveal.js``
 installed in ``node_modules/`` by the set-up, and the clips are embedded as
 data URIs: the HTML file is the whole presentation and loads nothing.
 
+A narrated render's slides speak: every clip carries its beat's stretch of
+the narration (re-encoded as AAC from the decoded track, so it starts and stops
+exactly with the slide's video), and no slide is muted. The beat's clip starts
+with the beat and the beat lasts at least as long as the clip, so the voice
+plays with its slide and stops at the end of the beat.
+
 Also available: a PDF (the last frame of every beat, for slideware) and a
 PPTX (manim-slides' PowerPoint export, one video per slide).
 """
@@ -37,6 +43,7 @@ from pathlib import Path
 import av
 
 from mathviz.pipeline.atomic import atomic_output
+from mathviz.pipeline.audio import SAMPLE_RATE, add_track, decode_track, encode_track, interleave
 
 __all__ = [
     "SLIDE_FORMATS",
@@ -111,20 +118,33 @@ def _packets_by_beat(video: Path, beats: Sequence[Beat]) -> list[list[av.Packet]
     return [packets[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
-def _write_copy(video: Path, packets: list[av.Packet], dst: Path) -> None:
+def _audio_slice(track, start: float, end: float):
+    """The narration between ``start`` and ``end`` seconds (None for a silent video)."""
+    if track is None or not len(track):
+        return None
+    return track[int(round(start * SAMPLE_RATE)):int(round(end * SAMPLE_RATE))]
+
+
+def _write_copy(video: Path, packets: list[av.Packet], dst: Path, audio=None) -> None:
     with av.open(str(video)) as template_container:
         template = template_container.streams.video[0]
         with av.open(str(dst), "w", format="mp4", options={"movflags": "+faststart", "fflags": "+bitexact"}) as out:
             stream = out.add_stream_from_template(template)
+            audio_packets = encode_track(add_track(out, "aac"), audio) if audio is not None and len(audio) else []
             offset = packets[0].pts
-            for packet in packets:
-                packet.pts -= offset
-                packet.dts = None  # as Manim's own concatenation: libav derives increasing dts
-                packet.stream = stream
+
+            def video_packets():
+                for packet in packets:
+                    packet.pts -= offset
+                    packet.dts = None  # as Manim's own concatenation: libav derives increasing dts
+                    packet.stream = stream
+                    yield packet
+
+            for packet in interleave(video_packets(), audio_packets):
                 out.mux(packet)
 
 
-def _write_reencoded(video: Path, beat: Beat, dst: Path) -> None:
+def _write_reencoded(video: Path, beat: Beat, dst: Path, audio=None) -> None:
     with av.open(str(video)) as inp, av.open(str(dst), "w", format="mp4",
                                              options={"movflags": "+faststart", "fflags": "+bitexact"}) as out:
         in_stream = inp.streams.video[0]
@@ -132,35 +152,49 @@ def _write_reencoded(video: Path, beat: Beat, dst: Path) -> None:
         stream = out.add_stream("libx264", rate=rate, options={"crf": "20", "preset": "veryfast"})
         stream.width, stream.height = in_stream.codec_context.width, in_stream.codec_context.height
         stream.pix_fmt = "yuv420p"
-        count = 0
+        audio_packets = encode_track(add_track(out, "aac"), audio) if audio is not None and len(audio) else []
         slack = 0.5 / float(rate)
-        for frame in inp.decode(in_stream):
-            t = float(frame.pts * in_stream.time_base)
-            if t < beat.start - slack:
-                continue
-            if t >= beat.end - slack:
-                break
-            frame = frame.reformat(format="yuv420p")
-            frame.pts = count
-            frame.time_base = Fraction(1) / rate
-            out.mux(stream.encode(frame))
-            count += 1
-        out.mux(stream.encode(None))
+
+        def video_packets():
+            count = 0
+            for frame in inp.decode(in_stream):
+                t = float(frame.pts * in_stream.time_base)
+                if t < beat.start - slack:
+                    continue
+                if t >= beat.end - slack:
+                    break
+                frame = frame.reformat(format="yuv420p")
+                frame.pts = count
+                frame.time_base = Fraction(1) / rate
+                yield from stream.encode(frame)
+                count += 1
+            yield from stream.encode(None)
+
+        for packet in interleave(video_packets(), audio_packets):
+            out.mux(packet)
 
 
 def cut_beats(video: Path, numbers: dict, out_dir: Path) -> list[tuple[Beat, Path]]:
-    """One MP4 per beat in ``out_dir`` (``01-<beat>.mp4``, ...): stream copies when possible."""
+    """One MP4 per beat in ``out_dir`` (``01-<beat>.mp4``, ...): stream copies when possible.
+
+    A narrated video's clips carry their beat's stretch of the narration.
+    """
     beats = beats_of(numbers)
     out_dir.mkdir(parents=True, exist_ok=True)
     groups = _packets_by_beat(video, beats)
+    track = decode_track(video)
     clips = []
     for i, beat in enumerate(beats, start=1):
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in beat.name)[:40]
         dst = out_dir / f"{i:02d}-{safe}.mp4"
         if groups is not None:
-            _write_copy(video, groups[i - 1], dst)
+            group = groups[i - 1]
+            # The copied clip starts on the keyframe nearest the beat's start (within a frame or so).
+            start = float(group[0].pts * group[0].time_base)
+            end = float(groups[i][0].pts * groups[i][0].time_base) if i < len(groups) else float(numbers["duration"])
+            _write_copy(video, group, dst, _audio_slice(track, start, end))
         else:
-            _write_reencoded(video, beat, dst)
+            _write_reencoded(video, beat, dst, _audio_slice(track, beat.start, beat.end))
         clips.append((beat, dst))
     return clips
 
@@ -173,11 +207,19 @@ def reveal_dir() -> Path:
     return path
 
 
-def _inline_reveal(page: str, reveal: Path) -> str:
-    """Replace every placeholder ``<link>``/``<script src>`` with the file's content from ``reveal``."""
+def _inline_reveal(page: str, reveal: Path, *, narrated: bool = False) -> str:
+    """Replace every placeholder ``<link>``/``<script src>`` with the file's content from ``reveal``.
+
+    ``narrated``: no slide is muted. manim-slides mutes the first slide's video so that it may
+    autoplay; reveal.js itself falls back to muted playback (with a button to unmute) where a
+    browser refuses autoplay with sound, so the voice is only lost where the browser insists.
+    """
     from bs4 import BeautifulSoup, Comment
 
     soup = BeautifulSoup(page, "html.parser")
+    if narrated:
+        for section in soup.find_all(attrs={"data-background-video-muted": True}):
+            del section["data-background-video-muted"]
     for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
         comment.extract()  # the template's commented-out <link>/<script> examples
     for tag, attr in (("link", "href"), ("script", "src")):
@@ -256,7 +298,8 @@ def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] 
                     RevealJS(presentation_configs=[presentation], one_file=True, offline=False,
                              cdn_url=_PLACEHOLDER, title=html.escape(title), controls="false",
                              progress="true", slide_number="false", hash="true").convert_to(staging)
-                    tmp.write_text(_inline_reveal(staging.read_text(encoding="utf-8"), reveal), encoding="utf-8")
+                    tmp.write_text(_inline_reveal(staging.read_text(encoding="utf-8"), reveal,
+                                                  narrated=bool(numbers.get("narration"))), encoding="utf-8")
                 atomic_output(dst, write_html)
             elif fmt == "pdf":
                 atomic_output(dst, lambda tmp: PDF(presentation_configs=[presentation]).convert_to(tmp))

@@ -12,6 +12,10 @@ WebVTT text inline, and the page's script swaps it in as a ``data:`` URL when
 the page is a ``file:`` page. Over HTTP the tracks load the real ``.vtt``
 files, exactly as a blog would.
 
+A narrated render (``mathviz render --narration``) is marked on its card
+("narrated", or "espeak draft voice"), and its video and embed snippet are
+not ``muted``: the voice is the point.
+
 Manim is never imported here.
 """
 
@@ -53,6 +57,16 @@ class GalleryEntry:
         return float(self.numbers["duration"])
 
     @property
+    def narration(self) -> dict | None:
+        """What the render recorded about its narration (source, loudness, clips), or None when silent."""
+        return self.numbers.get("narration") or None
+
+    @property
+    def muted(self) -> str:
+        """The ``muted`` attribute for a silent video (so it may autoplay quietly), nothing for a narrated one."""
+        return "" if self.narration else " muted"
+
+    @property
     def beats(self) -> int:
         return sum(1 for c in self.numbers.get("captions", []) if c["end"] - c["start"] > 1e-6)
 
@@ -89,7 +103,9 @@ def gallery_entries(media: Path, video_dir: str = "1080p60", names: Sequence[str
 
 
 def embed_snippet(entry: GalleryEntry, base: str = "") -> str:
-    """The HTML a blog author pastes: a muted, inline ``<video>`` with WebM, MP4 and both caption tracks.
+    """The HTML a blog author pastes: an inline ``<video>`` with WebM, MP4 and both caption tracks.
+
+    Muted unless the render is narrated.
 
     ``base`` is prefixed to every file name (``""``: the files sit next to the post).
     """
@@ -98,7 +114,7 @@ def embed_snippet(entry: GalleryEntry, base: str = "") -> str:
 
     width, height = _resolution(entry)
     lines = [
-        f'<video controls muted playsinline preload="metadata" width="{width}" height="{height}"',
+        f'<video controls{entry.muted} playsinline preload="metadata" width="{width}" height="{height}"',
         f'       style="max-width:100%;height:auto" poster="{src(FORMATS["poster"])}">',
         f'  <source src="{src(".webm")}" type="video/webm">',
         f'  <source src="{src(".mp4")}" type="video/mp4">',
@@ -145,18 +161,25 @@ def _entry_html(entry: GalleryEntry, media: Path) -> str:
     story = json.dumps(entry.numbers.get("story", {}), indent=2, ensure_ascii=False)
     scene_args = entry.scene + ("" if entry.name == entry.scene else f" --params renders/{entry.name}.toml")
     width, height = _resolution(entry)
+    narration = entry.narration
+    voice = ""
+    if narration:
+        label = "espeak draft voice" if narration.get("draft") else "narrated"
+        loudness = narration.get("loudness_lufs")
+        title = f"narration levelled to {loudness:.1f} LUFS" if isinstance(loudness, (int, float)) else "narration"
+        voice = f' · <span class="badge" title="{e(title, quote=True)}">{e(label)}</span>'
     return f"""
 <section class="card" id="{e(entry.name, quote=True)}">
   <h2>{e(entry.title)}</h2>
   <p class="teaches">{e(entry.teaches)}</p>
-  <video id="{e(vid, quote=True)}" controls muted playsinline preload="metadata" width="{width}" height="{height}"
+  <video id="{e(vid, quote=True)}" controls{entry.muted} playsinline preload="metadata" width="{width}" height="{height}"
          poster="{e(entry.file(FORMATS["poster"]), quote=True)}" data-duration="{entry.duration:.3f}" data-beats="{entry.beats}">
     <source src="{e(entry.file(".webm"), quote=True)}" type="video/webm">
     <source src="{e(entry.file(".mp4"), quote=True)}" type="video/mp4">
     {"".join(tracks)}
   </video>
   <p class="meta"><code>{e(entry.name)}</code> · scene <code>{e(entry.scene)}</code> · {e(str(entry.numbers.get("quality", "")))}
-    · {entry.duration:.1f} s · {entry.beats} beats</p>
+    · {entry.duration:.1f} s · {entry.beats} beats{voice}</p>
   <p class="links">{" · ".join(links)}</p>
   <div class="cols">
     <div>
@@ -199,6 +222,7 @@ pre { background: #0b0b0b; border: 1px solid #333; border-radius: 6px; padding: 
 .numbers { max-height: 360px; overflow: auto; }
 button.copy { background: #2b5d8a; color: #fff; border: 0; border-radius: 5px; padding: 6px 12px; cursor: pointer; }
 summary { cursor: pointer; color: #ccc; }
+.badge { background: #2b5d8a; color: #fff; border-radius: 4px; padding: 1px 6px; font-size: 13px; }
 """
 
 _SCRIPT = """

@@ -27,6 +27,10 @@ build/deps.mk: $(SOURCES) tools/deps.py
 	@mkdir -p $(@D)
 	@python3 tools/deps.py > $@.tmp && mv $@.tmp $@
 
+# Narration: narration/<render>/ holds an author's script.<lang>.md (`mathviz script`) and, once recorded,
+# one clip per beat (1-relu.wav, 2-gradient.flac, ...); a render with clips there is rendered narrated.
+narration_flag = $(if $(wildcard $(foreach ext,wav flac ogg mp3,narration/$(1)/*.$(ext))),--narration narration/$(1))
+
 # Web formats made from each 1080p60 render's MP4 by mathviz/pipeline/publish.py (PyAV, no system ffmpeg):
 # a VP9 WebM, a few looping seconds as GIF, and the key frame as a poster PNG.
 WEB := $(foreach ext,webm gif poster.png,$(RENDERS:%=$(HQ)/%.$(ext)))
@@ -65,11 +69,11 @@ preview: $(RENDERS:%=$(LQ)/%.mp4) ## Render every file in renders/ at 480p15 int
 check: $(STAMP) ## Run the frame-quality guard on every file in renders/
 	@for r in $(RENDERS); do $(PY) -m mathviz check $(call scene_of,$$r) --params renders/$$r.toml || exit 1; done
 
-$(HQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $(STAMP)
-	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q h --out $(HQ) --progress
+$(HQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $$(wildcard narration/$$*/*) $(STAMP)
+	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q h --out $(HQ) --progress $(call narration_flag,$*)
 
-$(LQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $(STAMP)
-	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q l --out $(LQ) --progress
+$(LQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $$(wildcard narration/$$*/*) $(STAMP)
+	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q l --out $(LQ) --progress $(call narration_flag,$*)
 
 $(HQ)/%.webm: $(HQ)/%.mp4 mathviz/pipeline/publish.py
 	$(PY) -m mathviz publish $< --format webm

@@ -314,3 +314,100 @@ def test_caption_cues_start_and_end_with_the_clips(narrated) -> None:
             assert cue.start.total_seconds() == pytest.approx(caption.start, abs=1e-3)
             assert cue.end.total_seconds() == pytest.approx(caption.start + clip.duration, abs=1e-3)
             assert cue.content == getattr(caption, lang)
+
+
+@pytest.mark.render
+def test_the_webm_carries_it_as_opus_and_a_remux_keeps_it(narrated, tmp_path: Path) -> None:
+    from mathviz.pipeline.audio import decode_track
+    from mathviz.pipeline.publish import faststart_mp4, publish
+
+    result, _ = narrated
+    (webm,) = publish(result.video, ["webm"])
+    with av.open(str(webm.path)) as container:
+        assert [s.codec_context.name for s in container.streams.audio] == ["opus"]
+        frame_time = 1 / float(container.streams.video[0].average_rate)
+    audio, video = _audio_seconds(webm.path)
+    assert abs(audio - video) <= frame_time
+    assert abs(loudness(decode_track(webm.path)) - TARGET_LUFS) <= 1.0
+    copy = faststart_mp4(result.video, tmp_path / "copy.mp4").path
+    assert len(decode_track(copy)) == len(decode_track(result.video))
+
+
+@pytest.mark.render
+def test_each_slide_plays_its_beats_clip_and_stops_with_the_beat(narrated, tmp_path: Path) -> None:
+    import json
+
+    from mathviz.pipeline.audio import decode_track
+    from mathviz.pipeline.slides import _inline_reveal, cut_beats
+
+    result, narration = narrated
+    numbers = json.loads(result.video.with_suffix(".json").read_text())
+    clips = cut_beats(result.video, numbers, tmp_path / "clips")
+    assert len(clips) == len(narration.clips)
+    for (beat, path), clip in zip(clips, narration.clips):
+        assert beat.name == clip.beat.name
+        audio, video = _audio_seconds(path)
+        assert abs(audio - video) <= 1 / 5 + 1e-9  # TINY_RENDER's 5 fps: within one frame
+        assert video >= clip.duration - 1e-9
+        track = decode_track(path)
+        voiced = np.flatnonzero(np.abs(track) > 0.01)
+        # The beat's own clip: it sounds from the start of the slide and has ended by the slide's end.
+        own = np.flatnonzero(np.abs(clip.samples) > 0.01)  # the clip alone (espeak ends on a little silence)
+        assert voiced[0] / SAMPLE_RATE == pytest.approx(own[0] / SAMPLE_RATE, abs=0.05)
+        assert voiced[-1] / SAMPLE_RATE == pytest.approx(own[-1] / SAMPLE_RATE, abs=0.05)
+    page = ('<section data-background-video="a.mp4" data-background-video-muted></section>'
+            '<section data-background-video="b.mp4"></section>')
+    assert "muted" not in _inline_reveal(page, Path("unused"), narrated=True)
+    assert "data-background-video-muted" in _inline_reveal(page, Path("unused"))
+
+
+@pytest.mark.render
+def test_the_gallery_marks_it_narrated_and_does_not_mute_it(narrated) -> None:
+    from bs4 import BeautifulSoup
+
+    from mathviz.pipeline.gallery import _entry_html, embed_snippet, gallery_entries
+    from mathviz.pipeline.publish import publish
+
+    result, _ = narrated
+    publish(result.video, ["webm", "poster"])
+    media = result.video.parent.parent
+    (entry,) = gallery_entries(media, result.video.parent.name, ["relu"])
+    assert entry.narration is not None and entry.narration["source"] == "recordings"
+    snippet = BeautifulSoup(embed_snippet(entry), "html.parser").video
+    assert "muted" not in snippet.attrs and "controls" in snippet.attrs
+    card = BeautifulSoup(_entry_html(entry, media), "html.parser")
+    assert "muted" not in card.video.attrs
+    assert card.find(class_="badge").get_text() == "narrated"
+
+
+@pytest.mark.render
+@pytest.mark.browser
+def test_narrated_slides_speak_in_the_browser(narrated, tmp_path: Path, chromium) -> None:
+    from mathviz.pipeline.slides import build_slides
+    from tests.pipeline.web_helpers import guarded_page, serve
+
+    result, narration = narrated
+    (page_file,) = build_slides(result.video, tmp_path, ["html"])
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page_file.read_text(encoding="utf-8"), "html.parser")
+    sections = soup.find_all("section", attrs={"data-background-video": True})
+    assert len(sections) == len(narration.clips)
+    assert not [s for s in sections if s.has_attr("data-background-video-muted")]
+    video = "Reveal.getCurrentSlide().slideBackgroundContentElement.querySelector('video')"
+    current = f"""() => {{ const v = {video};
+                          return {{muted: v.muted, duration: v.duration, audioBytes: v.webkitAudioDecodedByteCount}}; }}"""
+    with serve(tmp_path) as base, guarded_page(chromium, viewport={"width": 640, "height": 360}) as (page, guard):
+        page.goto(f"{base}/{page_file.name}")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
+        for k in range(2):
+            if k:
+                page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"() => Reveal.getIndices().h === {k}", timeout=10_000)
+            # The slide's video plays with its sound on: the browser decodes its audio as it goes.
+            page.wait_for_function(f"() => {{ const v = {video}; return v && v.currentTime > 0.5; }}", timeout=20_000)
+            state = page.evaluate(current)
+            assert state["muted"] is False
+            assert state["audioBytes"] > 0
+            assert state["duration"] >= narration.durations[k] - 0.05
+    assert guard.blocked == []

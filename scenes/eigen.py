@@ -74,6 +74,7 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
     """A fan of vectors through A: eigenvectors stay on their span; the ellipse; the simplest basis."""
 
     scene_name = "eigen"
+    story: EigenStory
     PANEL_BUFF = 0.28
 
     def construct(self) -> None:

@@ -109,6 +109,7 @@ class RunningAverages(ExplainerScene):
     """The dice game's expectation, running averages converging to it, and the die's lack of memory."""
 
     scene_name = "expectation_lln"
+    story: prob.ExpectationStory
     key_beat = "band"
 
     # -- beat 1: the outcome table ------------------------------------------------------------------

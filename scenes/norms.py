@@ -135,6 +135,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
     """Unit balls of the p-norms, a p slider, norms of v, the inner product, and coordinates in a basis."""
 
     scene_name = "norms"
+    story: NormsStory
     key_beat = "coordinates"
 
     def construct(self) -> None:

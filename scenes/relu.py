@@ -124,6 +124,7 @@ class ReluBackprop(ExplainerScene):
     """relu and its gradient, backprop through it on bars, and a tiny network with a gradient check."""
 
     scene_name = "relu"
+    story: nn.ReluStory
 
     # -- beats 1-2: the graphs and the code --------------------------------------------------------
 

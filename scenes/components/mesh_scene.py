@@ -1,14 +1,11 @@
 """The base of the 3D explainers drawn by :class:`~scenes.components.surface.MeshCamera`.
 
 :class:`MeshExplainerScene` is what every surface explainer shares: it runs on
-the fast mesh camera, keeps its mobjects cheap to copy before each animation,
-projects world points to the screen, pins screen-space labels to world points
+the fast mesh camera, projects world points to the screen, pins screen-space labels to world points
 (and keeps them there while the camera turns), builds the box a surface sits
 in, and zooms the camera so that box fits a region of the frame.
 
 Speed helpers for the readouts of such scenes live here too:
-:func:`make_cheap_to_copy` (every fade deep-copies its mobject, and a line of
-text copies ~15x faster without what its glyphs were parsed from),
 :func:`show_value` (set a readout and keep Manim's cached digit glyphs cheap)
 and :func:`level_readout` (centre a readout's number on its label's '=').
 """
@@ -23,7 +20,7 @@ from manim import LEFT, OUT, UP, FadeOut, Line, Mobject, ThreeDAxes, VGroup
 from manim.mobject.text.numbers import string_to_mob_map
 
 from mathviz_scenes.components import style
-from mathviz_scenes.components.base import ExplainerThreeDScene
+from mathviz_scenes.components.base import ExplainerThreeDScene, make_cheap_to_copy
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.surface import MeshCamera, MeshSurface
 
@@ -32,26 +29,11 @@ __all__ = [
     "MeshExplainerScene",
     "box_axes",
     "level_readout",
-    "make_cheap_to_copy",
     "show_value",
 ]
 
 #: Faces per side of a surface mesh: smooth at 1080p, and 32 x 32 still draws in ~20 ms.
 MESH_RESOLUTION = 32
-
-
-def make_cheap_to_copy(mobject: Mobject) -> None:
-    """Forget what glyphs were parsed from: the SVG path (read only while a glyph is built) and the
-    id -> group index of a Text or Typst formula (used only to select labelled parts).
-
-    Every fade deep-copies its mobject; with these a line of text costs ~35 ms
-    to copy, without them ~2 ms, and the copies were a fifth of the render time.
-    """
-    for mob in mobject.get_family():
-        if getattr(mob, "path_obj", None) is not None:
-            mob.path_obj = None
-        if getattr(mob, "id_to_vgroup_dict", None):
-            mob.id_to_vgroup_dict = {}
 
 
 def show_value(readout: Readout, value: float) -> None:
@@ -109,14 +91,6 @@ class MeshExplainerScene(ExplainerThreeDScene):
         super().__init__(story=story, lang=lang, **kwargs)
 
     # -- scene plumbing ---------------------------------------------------------------------------
-
-    def play(self, *animations: Any, **kwargs: Any) -> None:
-        """Play, after making what is on screen and what animates cheap to copy (see :func:`make_cheap_to_copy`)."""
-        for item in [*self.mobjects, *animations]:
-            mob = getattr(item, "mobject", item)
-            if isinstance(mob, Mobject):
-                make_cheap_to_copy(mob)
-        super().play(*animations, **kwargs)
 
     @property
     def mesh_camera(self) -> MeshCamera:

@@ -16,7 +16,7 @@ from tests.conftest import TINY_RENDER
 
 pytestmark = pytest.mark.render
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 _RENDER = """
 import sys

@@ -20,10 +20,12 @@ import ast
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
 __all__ = [
+    "RealFunction",
     "ExpressionError",
     "Expression",
     "FUNCTIONS",
@@ -83,14 +85,14 @@ _INTERNAL_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 #: Named constants a user may write.
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
-_BINARY = {
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: np.add,
     ast.Sub: np.subtract,
     ast.Mult: np.multiply,
     ast.Div: np.divide,
     ast.Pow: np.power,
 }
-_UNARY = {ast.USub: np.negative, ast.UAdd: np.positive}
+_UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: np.negative, ast.UAdd: np.positive}
 _SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _HINTS = {
     ast.BitXor: "'^' is not a power here; write x**2",
@@ -98,6 +100,10 @@ _HINTS = {
     ast.Mod: "'%' is not allowed",
     ast.MatMult: "'@' is not allowed",
 }
+
+
+#: A vectorised real function: a number or an array in, the same shape out (an Expression, or one composed of them).
+RealFunction = Callable[[Any], Any]
 
 
 class ExpressionError(ValueError):
@@ -209,10 +215,10 @@ def _validate(tree: ast.expr, variables: tuple[str, ...], *, what: str, allow_in
     visit(tree, 0)
 
 
-def _compile(node: ast.expr, variables: tuple[str, ...]) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
+def _compile(node: ast.expr, variables: tuple[str, ...]) -> Callable[[dict[str, np.ndarray]], Any]:
     """Turn a validated tree into nested closures; no code objects are generated."""
     if isinstance(node, ast.Constant):
-        value = float(node.value)
+        value = float(cast(float, node.value))
         return lambda env: np.float64(value)
     if isinstance(node, ast.Name):
         if node.id in CONSTANTS:
@@ -221,15 +227,15 @@ def _compile(node: ast.expr, variables: tuple[str, ...]) -> Callable[[dict[str, 
         name = node.id
         return lambda env: env[name]
     if isinstance(node, ast.BinOp):
-        op = _BINARY[type(node.op)]
+        binary = _BINARY[type(node.op)]
         left, right = _compile(node.left, variables), _compile(node.right, variables)
-        return lambda env: op(left(env), right(env))
+        return lambda env: binary(left(env), right(env))
     if isinstance(node, ast.UnaryOp):
-        op = _UNARY[type(node.op)]
+        unary = _UNARY[type(node.op)]
         operand = _compile(node.operand, variables)
-        return lambda env: op(operand(env))
+        return lambda env: unary(operand(env))
     if isinstance(node, ast.Call):
-        func = FUNCTIONS.get(node.func.id) or _INTERNAL_FUNCTIONS[node.func.id]
+        func = FUNCTIONS.get(_call_name(node)) or _INTERNAL_FUNCTIONS[_call_name(node)]
         arg = _compile(node.args[0], variables)
         return lambda env: func(arg(env))
     raise AssertionError(f"unvalidated node {node!r}")  # pragma: no cover - _validate runs first
@@ -360,7 +366,7 @@ def _derivative(node: ast.expr, v: str) -> ast.expr:
             inner = _bin(_bin(dw, ast.Mult(), _call("log", u)), ast.Add(), _bin(_bin(w, ast.Mult(), du), ast.Div(), u))
             return _bin(node, ast.Mult(), inner)
     if isinstance(node, ast.Call):
-        name, u = node.func.id, node.args[0]
+        name, u = _call_name(node), node.args[0]
         du = _derivative(u, v)
         outer = {
             "sin": lambda: _call("cos", u),
@@ -382,11 +388,17 @@ def _derivative(node: ast.expr, v: str) -> ast.expr:
     raise AssertionError(f"cannot differentiate {ast.dump(node)}")  # pragma: no cover
 
 
+def _call_name(node: ast.Call) -> str:
+    """The function a validated call names (validation admits only plain names)."""
+    assert isinstance(node.func, ast.Name)
+    return node.func.id
+
+
 def _const_value(node: ast.expr) -> float | None:
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return float(cast(float, node.value))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        return -float(node.operand.value)
+        return -float(cast(float, node.operand.value))
     return None
 
 
@@ -403,7 +415,7 @@ def _simplify(node: ast.expr) -> ast.expr:
             return operand.operand
         return ast.UnaryOp(ast.USub(), operand)
     if isinstance(node, ast.Call):
-        return _call(node.func.id, _simplify(node.args[0]))
+        return _call(_call_name(node), _simplify(node.args[0]))
     if not isinstance(node, ast.BinOp):
         return node
     left, right = _simplify(node.left), _simplify(node.right)

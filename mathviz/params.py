@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -108,6 +109,7 @@ def function_of(key: str, variables: tuple[str, ...]) -> Callable[[str], Express
 
 
 def _literal(key: str, text: str | Sequence) -> np.ndarray:
+    value: Any
     if isinstance(text, str):
         try:
             value = parse_literal(text, what=key)

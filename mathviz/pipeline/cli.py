@@ -70,7 +70,9 @@ def _failures_as_errors(what: str, *expected: type[BaseException]) -> Iterator[N
 class _Group(click.Group):
     """A click group whose every failure is one ``error:`` line, never a traceback or a usage dump."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:
+    # click types main() as two overloads on standalone_mode; this one always runs non-standalone.
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+             **extra: Any) -> Any:
         extra.pop("standalone_mode", None)
         try:
             return super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)

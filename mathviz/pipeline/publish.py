@@ -98,6 +98,15 @@ class EncodeResult:
         return self.frames / self.seconds if self.seconds > 0 else float("inf")
 
 
+def seconds(pts: int | None, time_base: Fraction | None) -> float:
+    """A packet's or frame's time in seconds. Everything our renders hold is timed, so a missing
+    time stamp is a broken file, reported as such rather than as an arithmetic error.
+    """
+    if pts is None or time_base is None:
+        raise ValueError("a packet or frame without a time stamp: the video is damaged")
+    return float(pts * time_base)
+
+
 def output_path(video: Path, fmt: str) -> Path:
     """``media/1080p60/relu.mp4``, ``"poster"`` -> ``media/1080p60/relu.poster.png``."""
     return video.with_name(video.stem + FORMATS[fmt])
@@ -183,9 +192,9 @@ def _frames_between(container: av.container.InputContainer, start: float, end: f
     slack = 0.5 / rate
     if start > 1.0:
         # Seek to the keyframe at or before start; decode forward from there.
-        container.seek(int((start - 1.0) / stream.time_base), stream=stream, backward=True)
+        container.seek(int((start - 1.0) / seconds(1, stream.time_base)), stream=stream, backward=True)
     for frame in container.decode(stream):
-        t = float(frame.pts * stream.time_base)
+        t = seconds(frame.pts, stream.time_base)
         if t < start - slack:
             continue
         if t >= end - 1e-9:
@@ -261,7 +270,9 @@ def encode_webm(src: Path, dst: Path, options: dict[str, str] | None = None) -> 
                 stream.height = in_stream.codec_context.height
                 stream.pix_fmt = "yuv420p"
                 stream.codec_context.thread_count = os.cpu_count() or 2
-                stream.codec_context.time_base = Fraction(1, int(rate)) if rate.denominator == 1 else 1 / rate
+                if rate is None:
+                    raise ValueError(f"{src}: the video has no frame rate")
+                stream.codec_context.time_base = Fraction(1, int(rate)) if rate.denominator == 1 else Fraction(1) / rate
                 # The whole (small) audio track is encoded first: the WebM header needs Opus's setup.
                 audio_packets = encode_track(add_track(out, "libopus"), track) if len(track) else []
 
@@ -327,8 +338,9 @@ def encode_loop(src: Path, dst: Path, start: float, end: float, *, kind: str = "
         if not frames:
             raise ValueError(f"no frames in {src} between {start:.2f} s and {end:.2f} s")
         graph = av.filter.Graph()
-        buffer = graph.add_buffer(width=frames[0].width, height=frames[0].height, format="rgb24",
-                                  time_base=Fraction(1, fps))
+        # PyAV's stub wants a VideoFormat; its C code takes the format's name as well.
+        buffer = graph.add_buffer(width=frames[0].width, height=frames[0].height,
+                                  format="rgb24", time_base=Fraction(1, fps))  # type: ignore[arg-type]
         split = graph.add("split")
         palettegen = graph.add("palettegen", "stats_mode=full")
         paletteuse = graph.add("paletteuse", "dither=bayer:bayer_scale=4")
@@ -351,12 +363,13 @@ def encode_loop(src: Path, dst: Path, start: float, end: float, *, kind: str = "
             stream.pix_fmt = "pal8"
             while True:
                 try:
-                    frame = graph.pull()
+                    paletted = graph.pull()
                 except (av.error.EOFError, av.error.BlockingIOError):
                     break
-                frame.pts = count
-                frame.time_base = Fraction(1, fps)
-                out.mux(stream.encode(frame))
+                assert isinstance(paletted, av.VideoFrame)  # a video-only graph
+                paletted.pts = count
+                paletted.time_base = Fraction(1, fps)
+                out.mux(stream.encode(paletted))
                 count += 1
             out.mux(stream.encode(None))
         return count

@@ -54,11 +54,12 @@ import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from mathviz.explainer import Explainer
-from mathviz.expr import Expression
+from mathviz.expr import Expression, RealFunction
 from mathviz.params import Param, ParameterError, function_of, integer, number
 from mathviz.stories.derivative import curve_pieces, one_sided_derivative
 from mathviz.story import Story
@@ -103,7 +104,7 @@ ZERO_SLOPE = 1e-12
 # --- one-variable slopes -----------------------------------------------------------------------
 
 
-def _value_at(function: Callable[[np.ndarray], np.ndarray], at: float, key: str, name: str, where: str) -> float:
+def _value_at(function: RealFunction, at: float, key: str, name: str, where: str) -> float:
     value = float(function(at))
     if math.isnan(value):
         raise ParameterError(key, f"{name} is undefined at {where} (not a real number there)")
@@ -242,7 +243,7 @@ def layer_jacobians(layer: Layer, x: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return layer.W.copy(), np.diag(s * (1.0 - s)), layer.v.reshape(1, 2).copy()
 
 
-def central_jacobian(function: Callable[[np.ndarray], np.ndarray], x: np.ndarray, step: float = JACOBIAN_STEP) -> np.ndarray:
+def central_jacobian(function: Callable[[np.ndarray], Any], x: np.ndarray, step: float = JACOBIAN_STEP) -> np.ndarray:
     """``J[i, j] ~ (F_i(x + h e_j) - F_i(x - h e_j)) / 2h``, one input at a time; error O(h^2)."""
     x = np.asarray(x, dtype=float)
     columns = []
@@ -350,7 +351,7 @@ def chain_rule_story(f: Expression, g: Expression, x0: float, dx: float, seed: i
     dg = _shown("dx", "dg = g'(f(x0)) df", g_slope * df)
     zero = tuple(name for name, slope in (("g", g_slope), ("f", f_slope)) if slope == 0.0)
 
-    def composed(x: np.ndarray) -> np.ndarray:
+    def composed(x: Any) -> Any:
         return g(f(x))
 
     composite_left = one_sided_derivative(composed, x0, -1)

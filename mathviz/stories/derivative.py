@@ -47,7 +47,7 @@ from scipy.differentiate import derivative as richardson_derivative
 from scipy.optimize import bisect, brentq, minimize_scalar
 
 from mathviz.explainer import Explainer
-from mathviz.expr import Expression
+from mathviz.expr import Expression, RealFunction
 from mathviz.params import Param, ParameterError, function_of, number
 from mathviz.story import Story
 
@@ -128,7 +128,7 @@ class DerivativeStory(Story):
     def secant(self, h: float) -> dict[str, float | None]:
         """The secant record (from ``secants`` or ``opposite_secants``) whose run is ``h``."""
         for record in self.secants + self.opposite_secants:
-            if math.isclose(record["h"], h, rel_tol=1e-9, abs_tol=0.0):
+            if record["h"] is not None and math.isclose(record["h"], h, rel_tol=1e-9, abs_tol=0.0):
                 return record
         raise KeyError(f"no secant with h = {h!r} in the story")
 
@@ -154,11 +154,11 @@ def difference_quotients(f: Expression, x0: float, steps: np.ndarray) -> tuple[n
     return forward, central
 
 
-def _finite_on(f: Expression, a: float, b: float, samples: int = 200) -> bool:
+def _finite_on(f: RealFunction, a: float, b: float, samples: int = 200) -> bool:
     return bool(np.all(np.isfinite(f(np.linspace(a, b, samples)))))
 
 
-def _neighbourhood(f: Expression, x0: float, side: int) -> float:
+def _neighbourhood(f: RealFunction, x0: float, side: int) -> float:
     """The largest reach r <= 1e-2 max(1, |x0|) with f finite on a fine geometric probe of (x0, x0 + side r].
 
     0.0 when f is not finite arbitrarily close to x0 on that side (a domain edge or a pole at x0).
@@ -173,7 +173,7 @@ def _neighbourhood(f: Expression, x0: float, side: int) -> float:
     return 0.0
 
 
-def one_sided_derivative(f: Expression, x0: float, side: int) -> float | None:
+def one_sided_derivative(f: RealFunction, x0: float, side: int) -> float | None:
     """The one-sided derivative ``lim_{h -> 0+} (f(x0 + side h) - f(x0)) / (side h)``, or None.
 
     Estimated by one-sided difference quotients with Richardson extrapolation
@@ -492,14 +492,14 @@ def derivative_story(function: Expression, x0: float) -> DerivativeStory:
     own_limit = right if side > 0 else left
     other_limit = left if side > 0 else right
     secants = _secant_records(function, x0, f0, steps, derivative if differentiable else own_limit)
-    opposite = ()
+    opposite: tuple[dict[str, float | None], ...] = ()
     if _finite_on(function, x0 - side * reach, x0):
         opposite = _secant_records(function, x0, f0, -steps, derivative if differentiable else other_limit)
     central: tuple[dict[str, float | None], ...] = ()
     if opposite:
         _, central_slopes = difference_quotients(function, x0, runs)
         central = tuple(
-            {"h": float(h), "slope": float(s), "error": abs(float(s) - derivative) if differentiable else None}
+            {"h": float(h), "slope": float(s), "error": abs(float(s) - derivative) if derivative is not None else None}
             for h, s in zip(runs, central_slopes)
         )
     # rounding error of a quotient: a few ulps of f divided by the run
@@ -517,7 +517,7 @@ def derivative_story(function: Expression, x0: float) -> DerivativeStory:
 
     xs = np.linspace(x_lo, x_hi, CURVE_SAMPLES)
     ys = function(xs)
-    required = [f0, float(secants[0]["value"])] + [p["y"] for p in on_range]
+    required = [f0, float(secants[0]["value"] or 0.0)] + [p["y"] for p in on_range]
     y_range = _value_window(ys, required)
     slopes = df(xs)
     # f' is drawn small and only read for its sign and zeros: show its peaks too

@@ -491,9 +491,10 @@ def determinant_story(matrix: np.ndarray) -> DeterminantStory:
         drawn = np.concatenate([window, window @ a.T, window @ product.matrix.T, outline, moved])
         reach = np.abs(drawn).max(axis=0)
         fit = max(1.0, float(np.max(reach / np.array(BASE_VIEW_2D))))
-        view = tuple(float(v * fit) for v in BASE_VIEW_2D)
-        view_center = (0.0, 0.0)
-        grid_extent, grid_step = GRID_EXTENT, GRID_STEP
+        view: tuple[float, ...] = tuple(float(v * fit) for v in BASE_VIEW_2D)
+        view_center: tuple[float, ...] = (0.0, 0.0)
+        grid_extent: float | None = GRID_EXTENT
+        grid_step: float | None = GRID_STEP
     else:
         # The cube, its image and the triad (the columns of M(t), which are corners). No
         # grid in space, so the view centres on the drawn points instead of the origin.

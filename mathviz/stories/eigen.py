@@ -334,10 +334,10 @@ def _fan(a: np.ndarray, kind: str, eigenvectors: list[np.ndarray], zero: float) 
     """Evenly spaced unit vectors plus both directions of each eigenvector."""
     special: list[tuple[float, np.ndarray, int]] = []
     if kind != "repeated-scalar":
-        for index, v in enumerate(eigenvectors):
+        for which, v in enumerate(eigenvectors):
             for w in (v, -v):
-                special.append((math.atan2(w[1], w[0]) % (2 * math.pi), w, index))
-    entries: list[tuple[float, np.ndarray, int | None]] = [(angle, w, index) for angle, w, index in special]
+                special.append((math.atan2(w[1], w[0]) % (2 * math.pi), w, which))
+    entries: list[tuple[float, np.ndarray, int | None]] = [(angle, w, which) for angle, w, which in special]
     for k in range(FAN_SIZE):
         angle = 2 * math.pi * k / FAN_SIZE
         gaps = [abs((angle - s + math.pi) % (2 * math.pi) - math.pi) for s, _, _ in special]

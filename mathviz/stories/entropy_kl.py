@@ -138,7 +138,7 @@ def huffman_lengths(p: np.ndarray) -> tuple[int | None, ...]:
     """
     p = np.asarray(p, dtype=float)
     lengths: list[int | None] = [None if v <= 0 else 0 for v in p]
-    heap = [(float(v), (i,), (i,)) for i, v in enumerate(p) if v > 0]
+    heap: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = [(float(v), (i,), (i,)) for i, v in enumerate(p) if v > 0]
     heapq.heapify(heap)
     while len(heap) > 1:
         w1, key1, members1 = heapq.heappop(heap)

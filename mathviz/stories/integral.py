@@ -436,13 +436,13 @@ def integral_story(function: Expression, a: float, b: float, rule: str = "left",
     # rounding in a sum of n terms and quad's own error both hide below this
     tolerance = max(1e-12 * scale * math.sqrt(ns[-1]), 10 * signed.quad_error)
     sums = {r: doubling_records(function, a, b, r, ns, signed.integral, tolerance) for r in RULES}
-    orders = {}
+    orders: dict[str, float | None] = {}
     for r in RULES:
         measured = [rec["order"] for rec in sums[r] if rec["order"] is not None]
         orders[r] = measured[-1] if measured else None
     exact = {r: all(rec["error"] == 0.0 for rec in sums[r]) for r in RULES}
-    textbook = all(orders[r] is not None and abs(orders[r] - p) < 0.25 for r, p in (("left", 1), ("right", 1),
-                                                                                    ("midpoint", 2)))
+    textbook = all((order := orders[r]) is not None and abs(order - p) < 0.25
+                   for r, p in (("left", 1), ("right", 1), ("midpoint", 2)))
     rectangles = {}
     for r in RULES:
         for n in ns:

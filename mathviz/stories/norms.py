@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -454,13 +455,15 @@ def _inner(u: np.ndarray, v: np.ndarray) -> InnerProduct:
     dot = float(u @ v)
     norm_u, norm_v = math.hypot(*u), math.hypot(*v)
     defined = norm_u > 0 and norm_v > 0
+    angle: float | None
+    cos: float | None
     if defined:
         cross = float(u[0] * v[1] - u[1] * v[0])
         angle = math.atan2(abs(cross), dot)  # accurate near 0 and pi, unlike arccos
         cos = min(1.0, max(-1.0, dot / (norm_u * norm_v)))
         angle_degrees: float | None = math.degrees(angle)
         norms_cos: float | None = norm_u * norm_v * cos
-    else:
+    else:  # no direction: neither angle nor cosine exists
         angle = cos = angle_degrees = norms_cos = None
     if norm_v > 0:
         coefficient: float | None = dot / float(v @ v)
@@ -527,7 +530,7 @@ def _coordinates(b: np.ndarray, v: np.ndarray) -> Coordinates:
     )
 
 
-def _reach(*points: np.ndarray | tuple[float, float]) -> float:
+def _reach(*points: Any) -> float:
     return max((float(np.max(np.abs(np.asarray(x, dtype=float)))) for x in points), default=0.0)
 
 

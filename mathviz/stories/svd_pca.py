@@ -295,8 +295,10 @@ def step_matrix(step: Step, t: float) -> np.ndarray:
     if t <= 0.0:
         return before
     if step.kind == "rotate":
+        assert step.angle is not None  # a turn always has its angle
         return rotation(t * float(step.angle)) @ before
     if step.kind == "stretch":
+        assert step.scales is not None  # a stretch always has its scales
         s1, s2 = step.scales
         return np.diag([1 + t * (s1 - 1), 1 + t * (s2 - 1)]) @ before
     if step.kind == "flip":

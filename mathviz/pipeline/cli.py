@@ -250,7 +250,7 @@ def render(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_
     scripts, narration = _script_and_narration(spec, story, output_name or spec.name, lang, narration_from)
     with _failures_as_errors(f"render of {scene}", MissingDependency):
         result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress,
-                              output_name=output_name, script=scripts, narration=narration)
+                              output_name=output_name, script=scripts, narration=narration, story=story)
     for path in result.files:
         click.echo(str(path))
     if extra_formats:
@@ -448,10 +448,10 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
     Builds the scene without rendering pixels and inspects every section end and
     points inside each animation. Exit status 0 when clean, 1 when it found problems.
     """
-    spec, overrides, _ = _story_or_fail(scene, pairs, params_file)
+    spec, _, story = _story_or_fail(scene, pairs, params_file)
     from mathviz.pipeline.check import check_scene
 
-    checker = check_scene(spec.name, overrides)
+    checker = check_scene(spec.name, story=story)
     for finding in checker.findings:
         click.echo(str(finding))
     if checker.findings:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from mathviz.pipeline import registry
 from mathviz.pipeline.atomic import atomic_write_text
 from mathviz.pipeline.captions import LANGUAGES, cues_from, to_srt, to_vtt
+from mathviz.story import Story
 
 if TYPE_CHECKING:
     from mathviz.pipeline.narration import Narration
@@ -180,6 +181,7 @@ def render_scene(
     extra_config: Mapping[str, object] | None = None,
     script: Mapping[str, Sequence[str]] | None = None,
     narration: Narration | None = None,
+    story: Story | None = None,
 ) -> RenderResult:
     """Render scene ``name`` with ``overrides`` into ``out_dir``.
 
@@ -194,10 +196,14 @@ def render_scene(
     replaces the scene's captions. ``narration`` (every beat's clip, checked and levelled) holds
     each beat until its clip has played and puts the clips in the MP4 as AAC (see
     :mod:`mathviz.pipeline.narration`); caption cues then start and end with the clips.
+
+    ``story``, when the caller already computed it from the same ``overrides`` (the command line
+    does, inside its time limit), is drawn as it is instead of being computed a second time.
     """
     spec = registry.get(name)
     overrides = dict(overrides or {})
-    story = spec.build_story(overrides)
+    if story is None:
+        story = spec.build_story(overrides)
     if quality not in QUALITIES:
         raise ValueError(f"unknown quality {quality!r} (known: {', '.join(QUALITIES)})")
     label, manim_quality = QUALITIES[quality]

@@ -40,7 +40,7 @@ SLIDES := $(RENDERS:%=$(SLIDES_DIR)/%.html) $(RENDERS:%=$(SLIDES_DIR)/%.pdf)
 # reveal.js from npm (package-lock.json), inlined into every slides file so it plays with no network.
 REVEAL := node_modules/reveal.js/dist/reveal.js
 
-.PHONY: help setup lint test render preview check bench clean distclean gallery slides
+.PHONY: help setup lint test fuzz render preview check bench clean distclean gallery slides
 
 help: ## Show this help
 	@echo "mathviz: make <target>   (add -j$(NPROC) to render in parallel)"
@@ -57,6 +57,11 @@ lint: $(STAMP) ## ruff over the whole tree (rules in pyproject.toml)
 
 test: $(STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
 	$(VENV)/bin/pytest -n $(NPROC) -q
+
+# The long sweep of tests/pipeline/test_hostile.py's fuzz (make test runs 40 examples per scene). CI runs both.
+FUZZ_EXAMPLES ?= 500
+fuzz: $(STAMP) ## Fuzz every parameter of every scene with arbitrary Unicode ($(FUZZ_EXAMPLES) examples per scene)
+	MATHVIZ_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -n $(NPROC) -q tests/pipeline/test_hostile.py -k fuzz
 
 render: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) ## Render every file in renders/ at 1080p60 into media/1080p60/ (MP4, WebM, GIF, poster, captions)
 

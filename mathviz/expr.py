@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import ast
 import math
+import re
+import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -36,6 +39,9 @@ __all__ = [
     "compile_expression",
     "parse_number",
     "parse_literal",
+    "check_ascii",
+    "describe_character",
+    "DECIMAL_LITERAL",
 ]
 
 #: Longest expression text accepted, in characters.
@@ -110,6 +116,33 @@ class ExpressionError(ValueError):
     """User text that is not an allowed expression. The message names the problem."""
 
 
+#: How a number is written inside an expression: ASCII decimal digits with an optional fraction and
+#: exponent (``2``, ``0.5``, ``.5``, ``1e-3``). Python's other spellings (``0x1f``, ``1_000``, ``0o7``) are refused.
+DECIMAL_LITERAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def describe_character(char: str) -> str:
+    """``'ｓ' (U+FF53 FULLWIDTH LATIN SMALL LETTER S)``; the character itself only when it is printable."""
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    label = f"{code} {name}" if name else code
+    return f"{char!r} ({label})" if char.isprintable() else label
+
+
+def check_ascii(text: str, *, what: str) -> None:
+    """Raise ExpressionError unless ``text`` is printable ASCII (spaces allowed, no tabs or newlines).
+
+    Parameters are ASCII on purpose: Python would read full-width letters (``ｓｉｎ``) and
+    mathematical italics (``𝐱``) as ``sin`` and ``x`` through Unicode normalisation, and ``int()``
+    reads Arabic-Indic digits, so a value could mean something other than what the video, its JSON
+    and the gallery show. Refusing them keeps one spelling for every value.
+    """
+    for index, char in enumerate(text):
+        if not " " <= char <= "~":
+            raise ExpressionError(f"{what}: {describe_character(char)} at position {index + 1} is not allowed; "
+                                  "values are written in plain ASCII (0-9, a-z, + - * / ( ) [ ] , . and spaces)")
+
+
 def _describe(node: ast.AST) -> str:
     names = {
         ast.Attribute: "attribute access",
@@ -137,6 +170,13 @@ def _describe(node: ast.AST) -> str:
     return names.get(type(node), type(node).__name__)
 
 
+def _ast_parse(text: str) -> ast.expr:
+    """``ast.parse`` in eval mode without its SyntaxWarnings (``1if x else 2``), which would print to stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return ast.parse(text, mode="eval").body
+
+
 def _parse(text: str, *, what: str) -> ast.expr:
     if not isinstance(text, str):
         raise ExpressionError(f"{what} must be text, got {type(text).__name__}")
@@ -145,10 +185,9 @@ def _parse(text: str, *, what: str) -> ast.expr:
         raise ExpressionError(f"{what} is empty")
     if len(stripped) > MAX_LENGTH:
         raise ExpressionError(f"{what} is too long ({len(stripped)} characters, limit {MAX_LENGTH})")
-    if "\x00" in stripped:
-        raise ExpressionError(f"{what} contains a NUL character")
+    check_ascii(stripped, what=what)
     try:
-        return ast.parse(stripped, mode="eval").body
+        return _ast_parse(stripped)
     except SyntaxError as exc:
         detail = exc.msg if exc.msg else "invalid syntax"
         raise ExpressionError(f"{what} is not a valid expression ({detail})") from None
@@ -169,8 +208,13 @@ def _literal_float(value: object, *, what: str) -> float:
     return number
 
 
-def _validate(tree: ast.expr, variables: tuple[str, ...], *, what: str, allow_internal: bool = False) -> None:
-    """Raise ExpressionError unless every node of ``tree`` is on the whitelist."""
+def _validate(tree: ast.expr, variables: tuple[str, ...], *, what: str, allow_internal: bool = False,
+              source: str | None = None) -> None:
+    """Raise ExpressionError unless every node of ``tree`` is on the whitelist.
+
+    With ``source`` (the text ``tree`` was parsed from) every number must also be written as a
+    :data:`DECIMAL_LITERAL`.
+    """
     functions = set(FUNCTIONS) | (set(_INTERNAL_FUNCTIONS) if allow_internal else set())
     count = 0
 
@@ -183,6 +227,10 @@ def _validate(tree: ast.expr, variables: tuple[str, ...], *, what: str, allow_in
             raise ExpressionError(f"{what} is nested too deeply (limit {MAX_DEPTH} levels)")
         if isinstance(node, ast.Constant):
             _literal_float(node.value, what=what)
+            written = ast.get_source_segment(source, node) if source is not None else None
+            if written is not None and not DECIMAL_LITERAL.fullmatch(written):
+                raise ExpressionError(f"{what}: the number {written[:20]!r} is not written in decimal "
+                                      "(digits, an optional fraction and exponent, like 2, 0.5 or 1e-3)")
         elif isinstance(node, ast.Name):
             if node.id not in variables and node.id not in CONSTANTS:
                 allowed = ", ".join(variables + tuple(CONSTANTS))
@@ -308,7 +356,7 @@ def compile_expression(text: str, variables: tuple[str, ...] | list[str] = ("x",
     """
     variables = tuple(variables)
     tree = _parse(text, what=what)
-    _validate(tree, variables, what=what)
+    _validate(tree, variables, what=what, source=text.strip())
     return Expression(text.strip(), variables, tree, _compile(tree, variables))
 
 
@@ -490,8 +538,9 @@ def parse_literal(text: str, *, what: str = "value", max_length: int = 2000, max
         raise ExpressionError(f"{what} is empty")
     if len(stripped) > max_length:
         raise ExpressionError(f"{what} is too long ({len(stripped)} characters, limit {max_length})")
+    check_ascii(stripped, what=what)
     try:
-        tree = ast.parse(stripped, mode="eval").body
+        tree = _ast_parse(stripped)
     except SyntaxError as exc:
         reason = exc.msg or "invalid syntax"
         raise ExpressionError(f"{what} is not valid ({reason}); expected e.g. [[2, 1], [0.5, 1.5]]") from None
@@ -508,7 +557,7 @@ def parse_literal(text: str, *, what: str = "value", max_length: int = 2000, max
         items += 1
         if items > max_items:
             raise ExpressionError(f"{what} has too many entries (limit {max_items})")
-        _validate(node, (), what=what)
+        _validate(node, (), what=what, source=stripped)
         with np.errstate(all="ignore"):
             value = float(_compile(node, ())({}))
         if not math.isfinite(value):

@@ -8,21 +8,20 @@ no partial output file.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import re
 import shlex
 import signal
 import sys
 import textwrap
 import threading
-import tomllib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from mathviz.params import ParameterError
+from mathviz.params import ParameterError, ParamsFile, ParamsFileError, check_key, read_params_file
 from mathviz.pipeline import registry
 
 __all__ = ["cli", "main"]
@@ -39,7 +38,8 @@ class BadInput(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        # One line whatever the message holds: user text is quoted with repr, this is the last guard.
+        click.echo(f"error: {' '.join(self.format_message().split())}", err=True)
 
 
 class RenderFailed(BadInput):
@@ -103,32 +103,24 @@ def _parse_sets(pairs: Sequence[str]) -> dict[str, str]:
         key = key.strip()
         if not sep or not key:
             raise BadInput(f"--set: expected KEY=VALUE, got {pair[:60]!r}")
+        try:
+            check_key(key)
+        except ParameterError as exc:
+            raise BadInput(str(exc)) from None
         if key in overrides:
             raise BadInput(f"{key}: given twice")
         overrides[key] = value
     return overrides
 
 
-def _read_params_file(path: Path | None) -> tuple[str | None, dict[str, str]]:
-    """The scene named in a TOML render file (``renders/*.toml``) and its parameters as text."""
+def _read_params_file(path: Path | None) -> ParamsFile | None:
+    """The render file (``renders/*.toml``) named by ``--params``, checked; BadInput in one line otherwise."""
     if path is None:
-        return None, {}
+        return None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BadInput(f"--params: cannot read {path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BadInput(f"--params: {path} is not valid TOML ({' '.join(str(exc).split())})") from None
-    params = data.get("params", {})
-    if not isinstance(params, dict):
-        raise BadInput(f"--params: [params] in {path} must be a table")
-    overrides = {}
-    for key, value in params.items():
-        if isinstance(value, bool) or not isinstance(value, (str, int, float, list)):
-            raise BadInput(f"{key}: unsupported value {value!r} in {path}")
-        overrides[key] = value if isinstance(value, str) else json.dumps(value)
-    scene = data.get("scene")
-    return (str(scene) if scene is not None else None), overrides
+        return read_params_file(path)
+    except ParamsFileError as exc:
+        raise BadInput(f"--params: {exc}") from None
 
 
 def _with_time_limit(seconds: int, what: str, compute):
@@ -159,11 +151,16 @@ def _story_or_fail(scene: str, pairs: Sequence[str], params_file: Path | None = 
         spec = registry.get(scene)
     except registry.UnknownSceneError as exc:
         raise BadInput(str(exc)) from None
-    file_scene, overrides = _read_params_file(params_file)
-    if file_scene is not None and file_scene != spec.name:
-        raise BadInput(f"--params: {params_file} is for scene {file_scene!r}, not {spec.name!r}")
-    overrides.update(_parse_sets(pairs))
+    params_from_file = _read_params_file(params_file)
+    sets = _parse_sets(pairs)
     try:
+        overrides: dict[str, str] = {}
+        if params_from_file is not None:
+            if params_from_file.scene is not None and params_from_file.scene != spec.name:
+                raise BadInput(f"--params: {params_file} is for scene {params_from_file.scene[:40]!r}, "
+                               f"not {spec.name!r}")
+            overrides.update(params_from_file.texts(spec.parameters()))
+        overrides.update(sets)
         story = _with_time_limit(STORY_TIME_LIMIT, spec.name, lambda: spec.build_story(overrides))
     except ParameterError as exc:
         raise BadInput(str(exc)) from None
@@ -240,10 +237,9 @@ def render(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_
 
     extra_formats = [f for f in _formats_or_fail(formats or ("mp4",)) if f != "mp4"]
     spec, overrides, story = _story_or_fail(scene, pairs, params_file)
-    if output_name is not None and (not output_name or not all(c.isalnum() or c in "-_." for c in output_name)
-                                    or output_name.startswith(".")):
-        raise BadInput(f"--name: use letters, digits, '-', '_' and '.', got {output_name[:40]!r}")
-    out = out_dir if out_dir is not None else Path("media") / quality_label(quality)
+    if output_name is not None:
+        _check_output_name(output_name)
+    out = _output_folder(out_dir if out_dir is not None else Path("media") / quality_label(quality))
     if progress is None:
         progress = sys.stderr.isatty()
     # Every clip and script is checked before anything renders.
@@ -306,8 +302,8 @@ def _render_or_scene(name: str, pairs: Sequence[str], params_file: Path | None):
     render_file = Path("renders") / f"{name}.toml"
     if params_file is None and render_file.is_file():
         params_file = render_file
-    file_scene, _ = _read_params_file(params_file)
-    scene = file_scene or name.split("--")[0]
+    from_file = _read_params_file(params_file)
+    scene = (from_file.scene if from_file is not None else None) or name.split("--")[0]
     known = registry.names()
     if scene not in known and params_file is None:
         raise BadInput(f"{name[:60]!r} is neither a render (no renders/{name[:60]}.toml) nor a scene "
@@ -341,6 +337,33 @@ def script(render_or_scene: str, lang: str, pairs: tuple[str, ...], params_file:
     elif pairs:
         command += "".join(f" --set {shlex.quote(pair)}" for pair in pairs)
     click.echo(format_script(render_name, beats, lang, render_command=command), nl=False)
+
+
+#: Longest --name: the longest file written is <name>.poster.png, and its temporary name adds about 60
+#: characters, all within the 255 bytes a file name may have on Linux and macOS.
+MAX_NAME = 100
+_NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_NAME - 1}}}")
+
+
+def _check_output_name(name: str) -> None:
+    if len(name) > MAX_NAME:
+        raise BadInput(f"--name: at most {MAX_NAME} characters, got {len(name)}")
+    if not _NAME.fullmatch(name):
+        raise BadInput(f"--name: ASCII letters, digits, '-', '_' and '.', not starting with '.', '-' or '_'; "
+                       f"got {name[:40]!r}")
+
+
+def _output_folder(out: Path) -> Path:
+    """``out``, created if needed; BadInput when it cannot be (a file in the way, no permission, a bad name)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise BadInput(f"--out: {out} exists and is not a folder") from None
+    except OSError as exc:
+        raise BadInput(f"--out: cannot create {out}: {exc.strerror or exc}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise BadInput(f"--out: {out} is not writable")
+    return out
 
 
 def _formats_or_fail(texts: Sequence[str]) -> tuple[str, ...]:

@@ -187,11 +187,13 @@ def one_sided_derivative(f: RealFunction, x0: float, side: int) -> float | None:
     if reach == 0.0:
         return None
     f0 = float(f(x0))
-    result = richardson_derivative(
-        # the one-sided stencil reaches out to a few initial steps
-        f, x0, step_direction=side, initial_step=reach / 8,
-        tolerances={"atol": 1e-13 * max(1.0, abs(f0)), "rtol": 1e-10},
-    )
+    # Huge values of f (f = 1e308) overflow inside the extrapolation; the inf that results is judged below.
+    with np.errstate(all="ignore"):
+        result = richardson_derivative(
+            # the one-sided stencil reaches out to a few initial steps
+            f, x0, step_direction=side, initial_step=reach / 8,
+            tolerances={"atol": 1e-13 * max(1.0, abs(f0)), "rtol": 1e-10},
+        )
     value, error = float(result.df), float(result.error)
     # Accept a converged estimate, or one whose own error estimate is tiny even if the
     # tolerance was not met to the last digit (df ~ 0 makes rtol unreachable).

@@ -37,7 +37,7 @@ from functools import cache
 import numpy as np
 
 from mathviz.explainer import Explainer
-from mathviz.params import Param, ParameterError, choice, integer, vector
+from mathviz.params import Param, ParameterError, choice, integer, vector, whole_number
 from mathviz.story import Story
 
 __all__ = [
@@ -317,10 +317,7 @@ def _probabilities(key: str, values: np.ndarray) -> tuple[np.ndarray, bool]:
 def _secret(numbers: int, secret: str, seed: int) -> int:
     if secret == "random":
         return int(np.random.default_rng(seed).integers(1, numbers + 1))
-    raw = secret.strip()
-    if not raw.isdigit() or len(raw) > 12:
-        raise ParameterError("secret", f"expected a whole number or 'random', got {raw[:40]!r}")
-    value = int(raw)
+    value = whole_number("secret", secret)
     if not 1 <= value <= numbers:
         raise ParameterError("secret", f"must be between 1 and numbers ({numbers}), got {value}")
     return value
@@ -417,8 +414,11 @@ def entropy_story(numbers: int, secret: str, seed: int, p: np.ndarray, q: np.nda
 
 def _secret_text(text: str) -> str:
     value = str(text).strip().lower()
-    if value != "random" and not value.isdigit():
-        raise ParameterError("secret", f"expected a whole number or 'random', got {value[:40]!r}")
+    if value != "random":
+        try:
+            whole_number("secret", value)
+        except ParameterError:
+            raise ParameterError("secret", f"expected a whole number or 'random', got {value[:40]!r}") from None
     return value
 
 

@@ -579,7 +579,7 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
         ``momentum`` not below 1, or ``start`` outside the surface's plotting window.
     """
     if not 0.0 <= momentum < 1.0:
-        raise ParameterError("momentum", f"must be in [0, 1), got {momentum:g}")
+        raise ParameterError("momentum", f"must be in [0, 1), got {params.show_number(momentum)}")
     if start is None:  # each named surface has a start that shows its shape; a typed one starts here
         start = surface.named.start if surface.named is not None else EXPRESSION_START
     start = np.asarray(start, dtype=float)

@@ -43,7 +43,7 @@ from scipy.optimize import brentq
 
 from mathviz.explainer import Explainer
 from mathviz.expr import Expression, compile_expression
-from mathviz.params import Param, ParameterError, choice, function_of, integer, number
+from mathviz.params import Param, ParameterError, choice, function_of, integer, number, show_number
 from mathviz.story import Story
 
 __all__ = [
@@ -399,9 +399,10 @@ class IntegralStory(Story):
 def _check_interval(a: float, b: float) -> None:
     for key, value in (("a", a), ("b", b)):
         if abs(value) > MAX_LIMIT:
-            raise ParameterError(key, f"must be between {-MAX_LIMIT:g} and {MAX_LIMIT:g}, got {value:g}")
+            raise ParameterError(key, f"must be between {show_number(-MAX_LIMIT)} and {show_number(MAX_LIMIT)}, "
+                                      f"got {show_number(value)}")
     if not a < b:
-        raise ParameterError("b", f"must be greater than a (a = {a:g}, b = {b:g})")
+        raise ParameterError("b", f"must be greater than a (a = {show_number(a)}, b = {show_number(b)})")
     if b - a < 1e-6 * max(1.0, abs(a), abs(b)):
         raise ParameterError("b", f"the interval [{a:g}, {b:g}] is too narrow to draw; make b - a larger")
 

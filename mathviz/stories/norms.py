@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from mathviz.explainer import Explainer
-from mathviz.params import Param, ParameterError
+from mathviz.params import Param, ParameterError, show_number
 from mathviz.params import matrix as matrix_parser
 from mathviz.params import number as number_parser
 from mathviz.params import vector as vector_parser
@@ -99,10 +99,11 @@ def _check_p(value: float) -> float:
     if not math.isfinite(value):
         raise ParameterError("p", f"must be a finite number between 1 and {MAX_P:g}, got {value}")
     if value < 1:
-        raise ParameterError("p", f"must be at least 1, got {value:g}: for p < 1 the unit ball is not convex and "
+        raise ParameterError("p", f"must be at least 1, got {show_number(value)}: for p < 1 the unit ball is not convex and "
                                   "the triangle inequality fails, so it is not a norm")
     if value > MAX_P:
-        raise ParameterError("p", f"must be at most {MAX_P:g}, got {value:g} (the ball is already the square)")
+        raise ParameterError("p", f"must be at most {show_number(MAX_P)}, got {show_number(value)} "
+                                  "(the ball is already the square)")
     return float(value)
 
 

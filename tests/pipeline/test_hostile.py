@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mathviz.pipeline import registry
-from mathviz.pipeline.catalog import SCENES
 from mathviz.pipeline.cli import cli
 
 CODE = [
@@ -205,7 +204,7 @@ def _values(default: str) -> st.SearchStrategy[str]:
     return st.one_of(unicode_text, grammar_like, mutated)
 
 
-@pytest.mark.parametrize("scene", SCENES)
+@pytest.mark.parametrize("scene", registry.names())
 def test_fuzz_every_parameter_exits_0_or_2_with_at_most_one_line(scene: str) -> None:
     params = registry.get(scene).parameters()
     names = [p.name for p in params]

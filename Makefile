@@ -40,7 +40,7 @@ SLIDES := $(RENDERS:%=$(SLIDES_DIR)/%.html) $(RENDERS:%=$(SLIDES_DIR)/%.pdf)
 # reveal.js from npm (package-lock.json), inlined into every slides file so it plays with no network.
 REVEAL := node_modules/reveal.js/dist/reveal.js
 
-.PHONY: help setup lint test fuzz render preview check bench clean distclean gallery slides
+.PHONY: help setup lint test sweep fuzz render preview check bench clean distclean gallery slides
 
 help: ## Show this help
 	@echo "mathviz: make <target>   (add -j$(NPROC) to render in parallel)"
@@ -56,7 +56,10 @@ lint: $(STAMP) ## ruff over the whole tree (rules in pyproject.toml)
 	$(VENV)/bin/ruff check .
 
 test: $(STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
-	$(VENV)/bin/pytest -n $(NPROC) -q
+	$(VENV)/bin/pytest -n $(NPROC) -q -m "not sweep"
+
+sweep: $(STAMP) ## The exhaustive sweeps CI runs after `make test`: the frame guard over every stress case
+	$(VENV)/bin/pytest -n $(NPROC) -q -m sweep
 
 # The long sweep of tests/pipeline/test_hostile.py's fuzz (make test runs 40 examples per scene). CI runs both.
 FUZZ_EXAMPLES ?= 500

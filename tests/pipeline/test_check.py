@@ -33,7 +33,11 @@ def _stress_cases(name: str) -> list[dict[str, str]]:
 
 STRESS: dict[str, list[dict[str, str]]] = {name: _stress_cases(name) for name in SCENES}
 
-CASES = [(name, None) for name in SCENES] + [(name, p) for name in SCENES for p in STRESS[name]]
+# Defaults run in `make test`; the stress cases are the sweep (`make sweep`, also run by CI).
+CASES = [pytest.param(name, None, id=f"{name}-defaults") for name in SCENES] + [
+    pytest.param(name, p, id=f"{name}-stress{i}", marks=pytest.mark.sweep)
+    for name in SCENES for i, p in enumerate(STRESS[name])
+]
 
 
 def test_every_scene_has_stress_cases() -> None:
@@ -41,8 +45,7 @@ def test_every_scene_has_stress_cases() -> None:
     assert not missing, f"no STRESS cases in tests/scenes/test_<name>.py for: {', '.join(missing)}"
 
 
-@pytest.mark.parametrize(("scene", "params"), CASES,
-                         ids=[f"{n}-{'defaults' if p is None else i}" for i, (n, p) in enumerate(CASES)])
+@pytest.mark.parametrize(("scene", "params"), CASES)
 def test_frames_are_clean(scene: str, params: dict[str, str] | None, tmp_path, no_tex) -> None:
     # Built with TeX made unavailable (conftest.no_tex): no scene may need a TeX install.
     assert os.environ["PATH"].endswith("empty-bin")

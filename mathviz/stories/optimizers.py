@@ -61,12 +61,15 @@ from mathviz.stories.gradient_descent import (
     DIVERGENCE_FACTOR,
     EXPRESSION_START,
     SURFACES,
+    VARIABLES,
+    LossSurface,
     SurfaceView,
     auto_learning_rate,
     parse_surface,
     view_of,
 )
 from mathviz.story import Story
+from mathviz.surface import Window, window_text
 from mathviz.view import nice_step
 
 __all__ = [
@@ -200,7 +203,7 @@ class OptimizerRun:
     scales: np.ndarray = field(repr=False)
 
 
-def run_optimizer(surface, start: Sequence[float] | np.ndarray, *, name: str, learning_rate: float, steps: int,
+def run_optimizer(surface: LossSurface, start: Sequence[float] | np.ndarray, *, name: str, learning_rate: float, steps: int,
                   noise: np.ndarray, loss_range: tuple[float, float]) -> OptimizerRun:
     """Iterate optimiser ``name`` from ``start`` for ``steps`` steps on gradients ``grad L + noise[k]``.
 
@@ -285,7 +288,7 @@ class SaddleEscape:
 
     surface: str
     formula: str
-    window: tuple[tuple[float, float], tuple[float, float]]
+    window: Window
     saddle: tuple[float, float, float]
     curvatures: tuple[float, float]
     escape_direction: tuple[float, float]
@@ -346,7 +349,7 @@ class OptimizersStory(Story):
 
     surface: str
     formula: str
-    window: tuple[tuple[float, float], tuple[float, float]]
+    window: Window
     loss_range: tuple[float, float]
     start: tuple[float, float]
     start_loss: float
@@ -376,7 +379,7 @@ class OptimizersStory(Story):
         return self.runs[OPTIMIZERS.index(name)]
 
 
-def _arrow_scale(vectors: np.ndarray, window: tuple[tuple[float, float], tuple[float, float]]) -> float:
+def _arrow_scale(vectors: np.ndarray, window: Window) -> float:
     """A 1-2-5 factor that makes the longest of ``vectors`` between 0.2 and 0.5 of ARROW_FRACTION x the window."""
     longest = float(np.max(np.linalg.norm(vectors, axis=1)))
     limit = ARROW_FRACTION * min(window[0][1] - window[0][0], window[1][1] - window[1][0])
@@ -419,7 +422,7 @@ PARAMS: tuple[Param, ...] = (
 )
 
 
-def optimizers_story(*, surface, start: np.ndarray | None, learning_rate: float | None, steps: int,
+def optimizers_story(*, surface: LossSurface, start: np.ndarray | None, learning_rate: float | None, steps: int,
                      batch_noise: float, seed: int) -> OptimizersStory:
     """Run SGD, momentum, RMSProp and Adam on ``surface`` and the saddle beat's runs.
 
@@ -434,10 +437,9 @@ def optimizers_story(*, surface, start: np.ndarray | None, learning_rate: float 
     start = np.asarray(chosen, dtype=float)
     if start.shape != (2,) or not np.all(np.isfinite(start)):
         raise ParameterError("start", "must be two finite numbers [w1, w2]")
-    (a, b), (c, d) = surface.window
     if not surface.in_window(start):
         raise ParameterError("start", f"[{start[0]:g}, {start[1]:g}] is outside the plotting window of "
-                                      f"{surface.name} (w1 in [{a:g}, {b:g}], w2 in [{c:g}, {d:g}])")
+                                      f"{surface.name} ({window_text(surface.window, VARIABLES)})")
     start_loss = float(surface(start[0], start[1]))
     with np.errstate(all="ignore"):
         gradient = surface.grad(start)

@@ -23,6 +23,7 @@ SCENES: tuple[str, ...] = (
     "relu",
     "expectation_lln",
     "entropy_kl",
+    "optimizers",
 )
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mathviz import params
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError
 from mathviz.stories.gradient_descent import (
     DIVERGENCE_FACTOR,
@@ -73,6 +74,7 @@ from mathviz.surface import Window, window_text
 from mathviz.view import nice_step
 
 __all__ = [
+    "EXPLAINER",
     "OPTIMIZERS",
     "LABELS",
     "MOMENTUM",
@@ -282,8 +284,9 @@ class SaddleEscape:
 
     ``escape_direction`` is the Hessian's eigenvector of its negative
     eigenvalue at the saddle; ``escaped_at[i]`` is the first step at which run
-    i is more than :data:`ESCAPE_DISTANCE` from the saddle along it (``None``:
-    not within the steps).
+    i is more than ``escape_distance`` from the saddle along it (``None``:
+    not within the steps); the start is ``start_offset`` from the saddle's
+    stable line along it.
     """
 
     surface: str
@@ -293,6 +296,8 @@ class SaddleEscape:
     curvatures: tuple[float, float]
     escape_direction: tuple[float, float]
     start: tuple[float, float]
+    start_offset: float
+    escape_distance: float
     learning_rate: float
     runs: tuple[OptimizerRun, ...]
     escaped_at: tuple[int | None, ...]
@@ -327,6 +332,8 @@ def saddle_escape(steps: int) -> SaddleEscape:
         curvatures=(float(curvatures[0]), float(curvatures[1])),
         escape_direction=(float(escape[0]), float(escape[1])),
         start=(float(start[0]), float(start[1])),
+        start_offset=SADDLE_ESCAPE_OFFSET,
+        escape_distance=ESCAPE_DISTANCE,
         learning_rate=float(eta),
         runs=runs,
         escaped_at=tuple(escaped),
@@ -407,13 +414,14 @@ def _parse_start(text: str) -> np.ndarray | None:
 
 
 PARAMS: tuple[Param, ...] = (
-    Param("surface", "ravine",
+    Param("surface", "bowl",
           f"loss L(w1, w2): one of {', '.join(SURFACES)} (as in gradient_descent), or an expression in w1, w2 "
           "such as w1**2 + 10*w2**2", parse_surface),
     Param("start", "auto", "starting point [w1, w2] inside the surface's plotting window; "
           "auto: the named surface's own start, [-2.5, 2] for an expression", _parse_start),
-    Param("learning_rate", "auto", "step size eta > 0 shared by all four optimisers (too large diverges: that is "
-          "shown, not an error); auto: the surface's own rate from gradient_descent", _parse_learning_rate),
+    Param("learning_rate", "0.1", "step size eta > 0 shared by all four optimisers (too large diverges: that is "
+          "shown, not an error); auto: the surface's own rate for plain descent, as in gradient_descent",
+          _parse_learning_rate),
     Param("steps", "60", "number of steps of each optimiser, 1 to 500", params.integer("steps", minimum=1, maximum=500)),
     Param("batch_noise", "0.5", "standard deviation sigma of the gradient noise that imitates a minibatch "
           f"(0 to {MAX_NOISE:g}; 0 is full batch)", params.number("batch_noise", minimum=0.0, maximum=MAX_NOISE)),
@@ -497,3 +505,17 @@ def optimizers_story(*, surface: LossSurface, start: np.ndarray | None, learning
         view=view,
         noise=noise,
     )
+
+
+#: Found through the entry point ``optimizers`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="optimizers",
+    title="SGD, momentum, RMSProp and Adam side by side",
+    teaches=(
+        "Noisy minibatch gradients against full batch; momentum averages the noise; RMSProp and Adam scale each "
+        "coordinate, and Adam's first step is eta in each; escaping a saddle; the final losses compared."
+    ),
+    story=optimizers_story,
+    params=PARAMS,
+    scene="mathviz_scenes.optimizers:OptimizersSideBySide",
+)

@@ -77,7 +77,7 @@ PANEL_TOP = style.CONTENT_TOP - 0.05
 #: Colours of the runs (the full-batch reference first).
 COLORS: dict[str, Any] = {"full": GREY_A, "sgd": YELLOW, "momentum": BLUE_B, "rmsprop": ORANGE, "adam": PINK}
 #: Columns of the run table: swatch, name, first and second number (left edges, from PANEL_LEFT).
-TABLE_COLUMNS = (0.0, 0.5, 2.35, 4.45)
+TABLE_COLUMNS = (0.0, 0.5, 2.5, 4.55)
 TABLE_ROW = 0.46
 #: Seconds a race takes at most and at least.
 RACE_MAX, RACE_MIN = 6.0, 2.5
@@ -342,9 +342,10 @@ class OptimizersSideBySide(ExplainerScene):
             style.math("eta", size=style.SMALL_SIZE, color=COLORS["adam"]),
             style.math(f"{factor:.2f} eta", size=style.SMALL_SIZE, color=COLORS["rmsprop"]),
         )
-        # Each name sits above the middle of its square's top edge's right half, clear of the arrows.
+        # Each name sits at the middle of the right half of its square's top edge (eta above it, the larger
+        # square's just inside it, clear of the zoom's border), away from the steps.
         self.square_labels[0].next_to(axes.c2p(w0[0] + eta / 2, w0[1] + eta), UP, buff=0.06)
-        self.square_labels[1].next_to(axes.c2p(w0[0] + factor * eta / 2, w0[1] + factor * eta), UP, buff=0.06)
+        self.square_labels[1].next_to(axes.c2p(w0[0] + factor * eta / 2, w0[1] + factor * eta), DOWN, buff=0.08)
         self.eta_brace = VGroup(Line(axes.c2p(w0[0], w0[1] + eta), axes.c2p(w0[0] + eta, w0[1] + eta),
                                      color=COLORS["adam"], stroke_width=3), self.square_labels[0])
         return VGroup(border, self.rmsprop_square, self.adam_square, self.eta_brace, centre, self.zoom_steps,
@@ -590,8 +591,8 @@ class OptimizersSideBySide(ExplainerScene):
         info = self.panel_block(
             style.text(self.say(f"full batch (no noise), η = {fmt(sd.learning_rate)}",
                                 f"全批量（无噪声），η = {fmt(sd.learning_rate)}"), size=style.SMALL_SIZE),
-            style.text(self.say(f"start {power_of_ten(sd.start_offset)} off the saddle's uphill line",
-                                f"起点偏离鞍点的上坡线 {power_of_ten(sd.start_offset)}"), size=style.SMALL_SIZE),
+            style.text(self.say(f"start {power_of_ten(sd.start_offset)} beside the line that runs into the saddle",
+                                f"起点离通向鞍点的直线仅 {power_of_ten(sd.start_offset)}"), size=style.SMALL_SIZE),
             style.text(self.say(f"escaped: {fmt(sd.escape_distance)} from the saddle along the dashed line",
                                 f"逃离：沿虚线离鞍点 {fmt(sd.escape_distance)}"), size=style.SMALL_SIZE,
                        color=style.MUTED_COLOR),

@@ -84,6 +84,7 @@ __all__ = [
     "EPS",
     "SADDLE_SURFACE",
     "ESCAPE_DISTANCE",
+    "ARROW_FRACTION",
     "NOISE_SAMPLES",
     "MAX_NOISE",
     "OptimizerRun",
@@ -121,7 +122,7 @@ NOISE_SAMPLES = 8
 #: Largest batch_noise accepted: beyond it the noise is all one sees.
 MAX_NOISE = 1e3
 #: The drawn arrows (gradient x arrow_scale) are at most this fraction of the window's smaller side.
-ARROW_FRACTION = 0.3
+ARROW_FRACTION = 0.5
 
 
 # --- the update rules -------------------------------------------------------------------------
@@ -387,7 +388,7 @@ class OptimizersStory(Story):
 
 
 def _arrow_scale(vectors: np.ndarray, window: Window) -> float:
-    """A 1-2-5 factor that makes the longest of ``vectors`` between 0.2 and 0.5 of ARROW_FRACTION x the window."""
+    """A factor 1/(1, 2 or 5 x 10^k) that makes the longest of ``vectors`` 0.4 to 1 times ARROW_FRACTION x the window."""
     longest = float(np.max(np.linalg.norm(vectors, axis=1)))
     limit = ARROW_FRACTION * min(window[0][1] - window[0][0], window[1][1] - window[1][0])
     if not (math.isfinite(longest) and longest > 0):

@@ -22,6 +22,7 @@ from mathviz.stories.gradient_descent import SURFACES, parse_surface
 from mathviz.stories.optimizers import (
     ADAM_BETA1,
     ADAM_BETA2,
+    ARROW_FRACTION,
     EPS,
     ESCAPE_DISTANCE,
     MOMENTUM,
@@ -269,7 +270,7 @@ def test_default_story_tells_every_beat() -> None:
     for run in s.runs:
         assert run.final_loss == run.path[-1, 2]
     longest = max(np.linalg.norm(np.vstack([s.gradient_at_start, s.noisy_gradients]), axis=1))
-    assert 0.2 * 0.3 * 6 <= longest * s.arrow_scale <= 0.3 * 6
+    assert 0.4 * ARROW_FRACTION * 6 <= longest * s.arrow_scale <= ARROW_FRACTION * 6  # the bowl's window is 6 wide
 
 
 def test_json_has_the_numbers_the_scene_shows() -> None:

@@ -389,9 +389,12 @@ def _reader_module(name: str):
 def _existing_video(video: Path) -> Path:
     if video.suffix != ".mp4":
         raise BadInput(f"{video}: expected a rendered .mp4 (see make render)")
-    for path in (video, video.with_suffix(".json")):
-        if not path.is_file():
-            raise BadInput(f"{path}: no such file; render it first (make render)")
+    from mathviz.pipeline.manifest import RenderMismatch, load_render
+
+    try:
+        load_render(video)  # the JSON and captions must be the ones written with this video
+    except (FileNotFoundError, RenderMismatch) as exc:
+        raise BadInput(str(exc)) from None
     return video
 
 
@@ -430,9 +433,11 @@ def gallery(names: tuple[str, ...], media: Path, video_dir: str) -> None:
 
     if "/" in video_dir or video_dir.startswith(".") or not video_dir:
         raise BadInput(f"--videos: a folder name inside {media}, got {video_dir[:40]!r}")
+    from mathviz.pipeline.manifest import RenderMismatch
+
     try:
         page = write_gallery(media, video_dir, list(names) or None)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, RenderMismatch) as exc:
         raise BadInput(str(exc)) from None
     click.echo(str(page))
 

@@ -23,6 +23,7 @@ SCENES: tuple[str, ...] = (
     "relu",
     "expectation_lln",
     "entropy_kl",
+    "backprop_graph",
     "optimizers",
 )
 

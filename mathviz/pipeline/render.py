@@ -43,6 +43,7 @@ __all__ = [
     "render_scene",
     "quality_label",
     "atomic_write_text",
+    "remove_stale_work_dirs",
     "check_fonts",
     "MissingDependency",
 ]
@@ -92,6 +93,10 @@ class RenderResult:
     duration: float
     wall_seconds: float
     captions: tuple = field(default=(), repr=False)
+
+
+#: The owner-safe cleanup (mathviz.pipeline.workdir.remove_stale) under the name render.py has always exported.
+remove_stale_work_dirs = remove_stale
 
 
 class _Progress:

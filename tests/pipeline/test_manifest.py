@@ -127,15 +127,14 @@ def test_an_interrupt_at_every_step_leaves_old_new_or_nothing(tmp_path: Path, mo
     assert seen == {"old", "absent", "new"}
 
 
+# The child only commits what the parent staged, so it imports nothing but the manifest module.
 _KILL_AT = """
-import os, signal, sys
+import json, os, signal, sys
 from pathlib import Path
-sys.path.insert(0, {root!r})
-from tests.pipeline.test_manifest import _stage
 from mathviz.pipeline.manifest import commit_render
 
-folder, stop, when = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-staged, video = _stage(folder, "new")
+staged = [(Path(src), Path(dst)) for src, dst in json.loads(sys.argv[1])]
+video, stop, when = Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 count = [0]
 
 def killing(real):
@@ -171,7 +170,9 @@ def test_sigkill_at_every_step_leaves_old_new_or_nothing(tmp_path: Path) -> None
             folder = tmp_path / f"{when}-{stop}"
             folder.mkdir()
             old = _old_render(folder)
-            done = subprocess.run([sys.executable, "-c", _KILL_AT.format(root=str(ROOT)), str(folder), str(stop), when],
+            staged, video = _stage(folder, "new")
+            pairs = json.dumps([[str(src), str(dst)] for src, dst in staged])
+            done = subprocess.run([sys.executable, "-c", _KILL_AT, pairs, str(video), str(stop), when],
                                   cwd=ROOT, capture_output=True, text=True, timeout=60)
             assert done.returncode == -signal.SIGKILL, done.stderr[-500:]
             seen.add(_visible(folder, {"old": old, "new": new}))

@@ -12,6 +12,9 @@ import pytest
 
 # Scenes are constructed, never shown; keep Manim quiet and off any display.
 os.environ.setdefault("MANIM_RENDERER", "cairo")
+# pytest-xdist already runs one test per core: renders in the suite use one process unless a test asks
+# for --jobs (the chunked-render tests do, explicitly).
+os.environ.setdefault("MATHVIZ_JOBS", "1")
 
 
 def dry_run_config(media_dir: Path, *, quality: str = "low_quality", frame_rate: float | None = None,

@@ -23,8 +23,6 @@ SCENES: tuple[str, ...] = (
     "relu",
     "expectation_lln",
     "entropy_kl",
-    "backprop_graph",
-    "optimizers",
 )
 
 if __name__ == "__main__":

@@ -214,43 +214,140 @@ def numbers(scene: str, pairs: tuple[str, ...], params_file: Path | None, compac
     click.echo(story.to_json(indent=None if compact else 2))
 
 
+_JOBS_HELP = ("Processes for one video: its animations are split into N contiguous chunks rendered at once and joined "
+              "without re-encoding (frames identical to --jobs 1). [default: the cores, divided by make's -jK when run "
+              "under make -jK; MATHVIZ_JOBS overrides; with --scheduler, one chunk per worker thread]")
+_SCHEDULER_HELP = ("Render on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786): one video's chunks, "
+                   "or each RENDER_FILE as a whole render. Files are written here, atomically, as for a local render.")
+
+
+def _render_targets(targets: Sequence[str], pairs: Sequence[str], params_file: Path | None, output_name: str | None):
+    """Each target as (spec, overrides, story, output name): a scene name, or a render file ``renders/<name>.toml``."""
+    if len(targets) > 1 and (pairs or params_file is not None or output_name is not None):
+        raise BadInput("--set, --params and --name apply to one render; give one SCENE or RENDER_FILE with them")
+    resolved = []
+    for target in targets:
+        if target.endswith(".toml"):
+            path = Path(target)
+            if params_file is not None:
+                raise BadInput(f"--params: {target} is already a render file; give one or the other")
+            if not path.is_file():
+                raise BadInput(f"{target[:80]}: no such render file")
+            file_scene, _ = _read_params_file(path)
+            scene = file_scene or path.stem.split("--")[0]
+            spec, overrides, story = _story_or_fail(scene, pairs, path)
+            name = output_name or path.stem
+        else:
+            spec, overrides, story = _story_or_fail(target, pairs, params_file)
+            name = output_name or spec.name
+        _check_output_name(name)
+        resolved.append((spec, overrides, story, name))
+    names = [name for *_, name in resolved]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate is not None:
+        raise BadInput(f"{duplicate}: two renders would write the same files")
+    return resolved
+
+
 @cli.command()
-@click.argument("scene")
+@click.argument("targets", nargs=-1, required=True, metavar="SCENE | RENDER_FILE...")
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
 @click.option("--name", "output_name", default=None, metavar="NAME",
-              help="Base name of the files written [default: the scene name].")
+              help="Base name of the files written [default: the scene name, or the render file's name].")
 @click.option("-q", "--quality", type=click.Choice(["l", "m", "h", "p", "k"]), default="h", show_default=True,
               help="l=480p15, m=720p30, h=1080p60, p=1440p60, k=2160p60.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory [default: media/<quality>, e.g. media/1080p60].")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the caption line drawn in the video (sidecar captions come in both).")
-@click.option("--progress/--no-progress", default=None, help="Show Manim's progress bar [default: on a terminal].")
+@click.option("--progress/--no-progress", default=None, help="Show progress on stderr [default: on a terminal].")
 @click.option("--format", "formats", multiple=True, metavar="LIST", help=_FORMAT_HELP)
 @click.option("--narration", "narration_from", default=None, metavar="DIR|espeak", help=_NARRATION_HELP)
-def render(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_name: str | None, quality: str,
-           out_dir: Path | None, lang: str, progress: bool | None, formats: tuple[str, ...],
-           narration_from: str | None) -> None:
-    """Render SCENE and print the path of each file written, one per line."""
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help=_JOBS_HELP)
+@click.option("--scheduler", default=None, metavar="ADDRESS", help=_SCHEDULER_HELP)
+def render(targets: tuple[str, ...], pairs: tuple[str, ...], params_file: Path | None, output_name: str | None,
+           quality: str, out_dir: Path | None, lang: str, progress: bool | None, formats: tuple[str, ...],
+           narration_from: str | None, jobs: int | None, scheduler: str | None) -> None:
+    """Render SCENE (or each RENDER_FILE, renders/<name>.toml) and print the path of each file written, one per line."""
+    from mathviz.pipeline.distributed import SchedulerUnavailable
     from mathviz.pipeline.render import MissingDependency, quality_label, render_scene
 
     extra_formats = [f for f in _formats_or_fail(formats or ("mp4",)) if f != "mp4"]
-    spec, overrides, story = _story_or_fail(scene, pairs, params_file)
-    if output_name is not None:
-        _check_output_name(output_name)
+    if scheduler is not None and not scheduler.strip():
+        raise BadInput("--scheduler: give the scheduler's address, e.g. tcp://127.0.0.1:8786")
+    resolved = _render_targets(targets, pairs, params_file, output_name)
     out = _output_folder(out_dir if out_dir is not None else Path("media") / quality_label(quality))
     if progress is None:
         progress = sys.stderr.isatty()
+    if len(resolved) > 1 and narration_from is not None:
+        raise BadInput("--narration: narrate one render at a time")
     # Every clip and script is checked before anything renders.
-    scripts, narration = _script_and_narration(spec, story, output_name or spec.name, lang, narration_from)
-    with _failures_as_errors(f"render of {scene}", MissingDependency):
-        result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress,
-                              output_name=output_name, script=scripts, narration=narration, story=story)
+    prepared = [(spec, overrides, story, name, *_script_and_narration(spec, story, name, lang, narration_from))
+                for spec, overrides, story, name in resolved]
+    videos = []
+    if scheduler is not None and len(prepared) > 1:
+        from mathviz.pipeline.distributed import RenderRequest, render_requests_on_cluster
+
+        requests = [RenderRequest(spec.name, overrides, name, quality, lang, script=scripts)
+                    for spec, overrides, _, name, scripts, _ in prepared]
+
+        def report(request, files) -> None:
+            for path in files:
+                click.echo(str(path))
+
+        with _failures_as_errors(f"render of {len(requests)} files on {scheduler}", MissingDependency,
+                                 SchedulerUnavailable):
+            written = render_requests_on_cluster(scheduler, requests, out, on_done=report)
+        videos = [files[-1] for files in written]
+    else:
+        for spec, overrides, story, name, scripts, narration in prepared:
+            with _failures_as_errors(f"render of {name}", MissingDependency, SchedulerUnavailable):
+                result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress,
+                                      output_name=name, script=scripts, narration=narration, story=story, jobs=jobs,
+                                      scheduler=scheduler)
+            for path in result.files:
+                click.echo(str(path))
+            videos.append(result.video)
+    if extra_formats:
+        for video in videos:
+            _publish_or_fail(video, extra_formats)
+
+
+@cli.command()
+@click.argument("scene")
+@click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
+@click.option("--name", "output_name", default=None, metavar="NAME",
+              help="Base name of the files written [default: the scene name].")
+@click.option("-q", "--quality", type=click.Choice(["l", "m", "h"]), default="l", show_default=True,
+              help="l=480p, m=720p, h=1080p (stills; no video is encoded).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the caption line in the stills and under them.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("media/storyboard"),
+              show_default=True, help="Output directory.")
+def storyboard(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_name: str | None, quality: str,
+               lang: str, out_dir: Path) -> None:
+    """Write the settled last frame of every beat of SCENE as PNG, and a contact sheet with captions; no video.
+
+    Plays the scene without drawing or encoding and draws only each beat's end, so a
+    parameter change shows in seconds. Writes OUT/NAME/NN-<beat>.png, OUT/NAME/storyboard.json
+    and the contact sheet OUT/NAME.png (printed last).
+    """
+    from mathviz.pipeline.render import MissingDependency
+    from mathviz.pipeline.storyboard import make_storyboard
+
+    spec, overrides, story = _story_or_fail(scene, pairs, params_file)
+    name = output_name or spec.name
+    _check_output_name(name)
+    out_dir = _output_folder(out_dir)
+    scripts, _ = _script_and_narration(spec, story, name, lang, None)
+    with _failures_as_errors(f"storyboard of {scene}", MissingDependency):
+        result = make_storyboard(spec.name, overrides, quality=quality, out_dir=out_dir, lang=lang, output_name=name,
+                                 script=scripts, story=story)
     for path in result.files:
         click.echo(str(path))
-    if extra_formats:
-        _publish_or_fail(result.video, extra_formats)
+    click.echo(f"mathviz: {name}: {len(result.stills)} beats in {result.seconds:.1f} s", err=True)
 
 
 def _beats_or_fail(spec, story, render_name: str, lang: str):
@@ -389,12 +486,9 @@ def _reader_module(name: str):
 def _existing_video(video: Path) -> Path:
     if video.suffix != ".mp4":
         raise BadInput(f"{video}: expected a rendered .mp4 (see make render)")
-    from mathviz.pipeline.manifest import RenderMismatch, load_render
-
-    try:
-        load_render(video)  # the JSON and captions must be the ones written with this video
-    except (FileNotFoundError, RenderMismatch) as exc:
-        raise BadInput(str(exc)) from None
+    for path in (video, video.with_suffix(".json")):
+        if not path.is_file():
+            raise BadInput(f"{path}: no such file; render it first (make render)")
     return video
 
 
@@ -433,11 +527,9 @@ def gallery(names: tuple[str, ...], media: Path, video_dir: str) -> None:
 
     if "/" in video_dir or video_dir.startswith(".") or not video_dir:
         raise BadInput(f"--videos: a folder name inside {media}, got {video_dir[:40]!r}")
-    from mathviz.pipeline.manifest import RenderMismatch
-
     try:
         page = write_gallery(media, video_dir, list(names) or None)
-    except (FileNotFoundError, RenderMismatch) as exc:
+    except FileNotFoundError as exc:
         raise BadInput(str(exc)) from None
     click.echo(str(page))
 
@@ -467,7 +559,7 @@ def slides(video: Path, out_dir: Path, formats: str) -> None:
 
 
 @cli.command()
-@click.argument("scene", metavar="SCENE|FILE.py:CLASS")
+@click.argument("scene")
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
 def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
@@ -475,38 +567,17 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
 
     Builds the scene without rendering pixels and inspects every section end and
     points inside each animation. Exit status 0 when clean, 1 when it found problems.
-
-    Any Manim Community scene can be checked too, as path/to/file.py:SceneClass (the class
-    may be left out when the file defines one scene): off-screen, overlapping and tiny text
-    and text over curves; it has no story, so its numbers are not compared.
     """
-    if scene.endswith(".py") or ".py:" in scene:
-        if pairs or params_file:
-            raise BadInput("--set/--params: a plain Manim scene file takes no parameters")
-        from mathviz.pipeline.check import SceneFileError, check_scene_class, find_scene_class, parse_scene_reference
+    spec, _, story = _story_or_fail(scene, pairs, params_file)
+    from mathviz.pipeline.check import check_scene
 
-        with _failures_as_errors(f"importing {scene}"):
-            try:
-                path, class_name = parse_scene_reference(scene)
-                scene_class = find_scene_class(path, class_name)
-            except SceneFileError as exc:
-                raise BadInput(str(exc)) from None
-        with _failures_as_errors(f"building {path}:{scene_class.__name__}"):
-            checker = check_scene_class(scene_class)
-        label = f"{path}:{scene_class.__name__}"
-    else:
-        spec, _, story = _story_or_fail(scene, pairs, params_file)
-        from mathviz.pipeline.check import check_scene
-
-        with _failures_as_errors(f"building {spec.name}"):
-            checker = check_scene(spec.name, story=story)
-        label = spec.name
+    checker = check_scene(spec.name, story=story)
     for finding in checker.findings:
         click.echo(str(finding))
     if checker.findings:
-        click.echo(f"{label}: {len(checker.findings)} problem(s) in {checker.frames_checked} frames checked", err=True)
+        click.echo(f"{spec.name}: {len(checker.findings)} problem(s) in {checker.frames_checked} frames checked", err=True)
         sys.exit(1)
-    click.echo(f"{label}: ok ({checker.frames_checked} frames checked)")
+    click.echo(f"{spec.name}: ok ({checker.frames_checked} frames checked)")
 
 
 def main() -> None:

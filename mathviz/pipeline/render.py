@@ -8,10 +8,7 @@ Manim hashes a function's source code, and a function built from user text
 has none, so two different user functions could hash alike and silently reuse
 each other's video. Make decides what is up to date instead. Finished files
 are renamed into place, so an interrupted render leaves the previous complete
-file or none, and the JSON records the digest of the video and captions it
-belongs with (:mod:`mathviz.pipeline.manifest`). Work folders name their
-owner, so a render removes only the leftovers of dead renders on its own
-machine (:mod:`mathviz.pipeline.workdir`).
+file or none.
 
 Manim is imported inside the functions that need it, never at import time.
 """
@@ -19,8 +16,11 @@ Manim is imported inside the functions that need it, never at import time.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,8 +30,6 @@ from typing import TYPE_CHECKING
 from mathviz.pipeline import registry
 from mathviz.pipeline.atomic import atomic_write_text
 from mathviz.pipeline.captions import LANGUAGES, cues_from, to_srt, to_vtt
-from mathviz.pipeline.manifest import commit_render, record_files
-from mathviz.pipeline.workdir import make_work_dir, remove_stale
 from mathviz.story import Story
 
 if TYPE_CHECKING:
@@ -95,27 +93,67 @@ class RenderResult:
     captions: tuple = field(default=(), repr=False)
 
 
-#: The owner-safe cleanup (mathviz.pipeline.workdir.remove_stale) under the name render.py has always exported.
-remove_stale_work_dirs = remove_stale
+_WORK_PREFIX = ".render-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_work_dirs(out: Path) -> list[Path]:
+    """Delete work directories left by renders that were killed (their process no longer exists)."""
+    removed = []
+    for work in out.glob(f"{_WORK_PREFIX}*"):
+        match = re.search(r"\.pid(\d+)-", work.name)
+        if work.is_dir() and match and not _pid_alive(int(match.group(1))):
+            shutil.rmtree(work, ignore_errors=True)
+            removed.append(work)
+    for tmp in out.glob(".*.tmp"):  # atomic_write_text leftovers
+        tmp.unlink(missing_ok=True)
+    return removed
 
 
 class _Progress:
-    """One line per tenth of the video (or an updating line on a terminal): scene, quality, percent, elapsed."""
+    """Progress on stderr: scene, quality, percent (when the length is known), video seconds done, elapsed.
 
-    def __init__(self, name: str, label: str, total: float, stream=None) -> None:
-        self.name, self.label, self.total = name, label, max(total, 1e-9)
+    One line per tenth of the video when stderr is a file (Make's log), an
+    updating line on a terminal. The length comes from the plan of a chunked
+    render, or else is estimated from the same render's previous ``.json``;
+    without either the meter counts seconds of video made. It never builds the
+    scene a second time just to know its length.
+    """
+
+    def __init__(self, name: str, label: str, total: float | None = None, stream=None, estimated: bool = False) -> None:
+        self.name, self.label = name, label
+        self.total = total
+        self.estimated = estimated
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
         self.started = time.perf_counter()
-        self.last_decile = -1
+        self.last_step = -1
+
+    def set_total(self, total: float) -> None:
+        self.total, self.estimated = total, False
 
     def update(self, done: float, final: bool = False) -> None:
-        percent = min(100.0, 100.0 * done / self.total)
-        decile = int(percent // 10)
-        if not final and not self.tty and decile == self.last_decile:
-            return
-        self.last_decile = decile
-        line = f"mathviz: {self.name} {self.label} {percent:5.1f}% {time.perf_counter() - self.started:7.1f} s"
+        elapsed = time.perf_counter() - self.started
+        if self.total:
+            percent = 100.0 if final else min(99.9 if self.estimated else 100.0, 100.0 * done / self.total)
+            step = int(percent // 10)
+            shown = f"{'~' if self.estimated and not final else ''}{percent:5.1f}%"
+        else:
+            step = int(done // 10)  # a line per 10 s of video while the length is unknown
+            shown = f"{done:6.1f} s of video"
+        if not final and ((not self.tty and step == self.last_step) or (self.total and percent >= 100.0)):
+            return  # one line per step; 100% only once, when the render is done
+        self.last_step = step
+        line = f"mathviz: {self.name} {self.label} {shown} {elapsed:7.1f} s"
         if self.tty:
             self.stream.write("\r" + line + ("\n" if final else ""))
         else:
@@ -123,15 +161,16 @@ class _Progress:
         self.stream.flush()
 
 
-def _planned_duration(scene_cls: type, story: object, lang: str, work: Path, **scene_kwargs: object) -> float:
-    """The video's length, from a dry run (no pixels) of the same scene."""
-    from manim import tempconfig
-
-    with tempconfig({"dry_run": True, "disable_caching": True, "media_dir": str(work / "dry"), "quality": "low_quality",
-                     "verbosity": "ERROR", "progress_bar": "none", "write_to_movie": False}):
-        scene = scene_cls(story=story, lang=lang, **scene_kwargs)
-        scene.render()
-        return float(scene.renderer.time)
+def _previous_duration(out: Path, stem: str, scene: str, label: str) -> float | None:
+    """The length of this render's previous output (its ``.json``), an estimate of the new one's; None if absent."""
+    try:
+        previous = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(previous, dict) or previous.get("scene") != scene or previous.get("quality") != label:
+        return None
+    duration = previous.get("duration")
+    return float(duration) if isinstance(duration, (int, float)) and duration > 0 else None
 
 
 def _mux_narration(movie: Path, dst: Path, narration: Narration, captions: Sequence, duration: float) -> dict:
@@ -149,6 +188,74 @@ def _mux_narration(movie: Path, dst: Path, narration: Narration, captions: Seque
     return {**narration.describe(), "loudness_lufs": round(loudness(track), 2), "peak_dbfs": round(20 * np.log10(peak), 2)}
 
 
+def _render_in_process(scene_cls: type, story: object, lang: str, manim_quality: str, stem: str,
+                       extra_config: dict, scene_kwargs: dict, work: Path, meter: _Progress | None):
+    """Render in this process; return (movie, fps, duration, captions, key beat)."""
+    from manim import tempconfig  # imported here: mathviz never imports manim at import time
+
+    from mathviz.pipeline.fastforward import install_renderer
+
+    cfg: dict[str, object] = {
+        "media_dir": str(work),
+        "quality": manim_quality,
+        "disable_caching": True,
+        # Absolute, inside the work dir: Manim writes its own .srt next to a relative
+        # output_file, which would land in the current directory.
+        "output_file": str((work / stem).absolute()),  # absolute even when --out is relative (make)
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+        "write_to_movie": True,
+    }
+    cfg.update(extra_config)
+    with tempconfig(cfg):
+        scene = scene_cls(story=story, lang=lang, **scene_kwargs)
+        install_renderer(scene)  # mathviz's H.264 settings; the same renderer the chunks use
+        if meter is not None:
+            play = scene.play
+
+            def play_and_report(*args, **kwargs):
+                play(*args, **kwargs)
+                meter.update(float(scene.renderer.time))
+
+            scene.play = play_and_report  # type: ignore[method-assign]
+        scene.render()
+        movie = Path(scene.renderer.file_writer.movie_file_path)
+        fps = float(scene.renderer.camera.frame_rate)
+        duration = float(scene.renderer.time)
+    return movie, fps, duration, tuple(scene.captions), getattr(scene, "key_beat", None)
+
+
+def _render_chunked(name: str, story: object, overrides: dict, quality: str, lang: str, extra_config: dict,
+                    scene_kwargs: dict, work: Path, jobs: int | None, scheduler: str | None, meter: _Progress | None):
+    """Render in chunks (forked processes, or a Dask cluster) and join them; return as :func:`_render_in_process`."""
+    from mathviz.pipeline import chunks
+
+    frame_rate = [1.0]
+
+    def on_plan(plan: chunks.Plan) -> None:
+        frame_rate[0] = plan.frame_rate
+        if meter is not None:
+            meter.set_total(plan.duration)
+
+    def on_progress(frames: int) -> None:
+        if meter is not None:
+            meter.update(frames / frame_rate[0])
+
+    if scheduler is not None:
+        from mathviz.pipeline.distributed import render_chunks_on_cluster
+
+        plan, results = render_chunks_on_cluster(scheduler, name, story, overrides, quality, lang, jobs, work,
+                                                 extra_config, scene_kwargs, on_plan=on_plan)
+    else:
+        plan, results = chunks.render_chunks_locally(name, story, overrides, quality, lang, jobs or 1, work,
+                                                     extra_config, scene_kwargs, on_plan=on_plan, on_progress=on_progress)
+    last = results[-1]
+    movies = [Path(r.movie) for r in results if r.movie]
+    joined = work / "chunks.joined.mp4"
+    chunks.join_movies(movies, joined)
+    return joined, plan.frame_rate, last.duration, tuple(last.captions), last.key_beat
+
+
 def render_scene(
     name: str,
     overrides: Mapping[str, str] | None = None,
@@ -162,6 +269,8 @@ def render_scene(
     script: Mapping[str, Sequence[str]] | None = None,
     narration: Narration | None = None,
     story: Story | None = None,
+    jobs: int | None = 1,
+    scheduler: str | None = None,
 ) -> RenderResult:
     """Render scene ``name`` with ``overrides`` into ``out_dir``.
 
@@ -179,6 +288,13 @@ def render_scene(
 
     ``story``, when the caller already computed it from the same ``overrides`` (the command line
     does, inside its time limit), is drawn as it is instead of being computed a second time.
+
+    ``jobs`` > 1 splits the video's animations into that many contiguous
+    chunks rendered by forked processes and joins them without re-encoding
+    (frame-identical to ``jobs=1``; see :mod:`mathviz.pipeline.chunks`);
+    ``None`` means :func:`~mathviz.pipeline.chunks.default_jobs`. ``scheduler``
+    (a Dask scheduler address) renders the chunks on that cluster instead; then
+    ``jobs=None`` means one chunk per worker thread.
     """
     spec = registry.get(name)
     overrides = dict(overrides or {})
@@ -190,58 +306,41 @@ def render_scene(
     stem = output_name or name
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    remove_stale(out)  # staging of killed renders on this machine; never another machine's
-
-    from manim import tempconfig  # imported here: mathviz never imports manim at import time
+    remove_stale_work_dirs(out)
 
     check_fonts(lang)
     scene_cls = spec.scene_class()
     scene_kwargs: dict[str, object] = {"script": dict(script or {}),
                                        "speech": narration.durations if narration is not None else None}
     started = time.perf_counter()
-    work = make_work_dir(out, stem)
+    work = Path(tempfile.mkdtemp(dir=out, prefix=f"{_WORK_PREFIX}{stem}.pid{os.getpid()}-"))
     try:
-        meter = None
-        if progress:
-            meter = _Progress(stem, label, _planned_duration(scene_cls, story, lang, work, **scene_kwargs))
-        cfg: dict[str, object] = {
-            "media_dir": str(work),
-            "quality": manim_quality,
-            "disable_caching": True,
-            # Absolute, inside the work dir: Manim writes its own .srt next to a relative
-            # output_file, which would land in the current directory.
-            "output_file": str((work / stem).absolute()),  # absolute even when --out is relative (make)
-            "verbosity": "WARNING",
-            "progress_bar": "none",
-            "write_to_movie": True,
-        }
-        cfg.update(extra_config or {})
-        with tempconfig(cfg):
-            scene = scene_cls(story=story, lang=lang, **scene_kwargs)
-            if meter is not None:
-                play = scene.play
+        estimate = _previous_duration(out, stem, name, label) if progress else None
+        meter = _Progress(stem, label, estimate, estimated=True) if progress else None
+        if jobs is None and scheduler is None:
+            from mathviz.pipeline.chunks import default_jobs
 
-                def play_and_report(*args, **kwargs):
-                    play(*args, **kwargs)
-                    meter.update(float(scene.renderer.time))
-
-                scene.play = play_and_report  # type: ignore[method-assign]
-            scene.render()
-            if meter is not None:
-                meter.update(float(scene.renderer.time), final=True)
-            movie = Path(scene.renderer.file_writer.movie_file_path)
-            fps = float(scene.renderer.camera.frame_rate)
-            duration = float(scene.renderer.time)
-        captions = tuple(scene.captions)
-        key_beat = getattr(scene, "key_beat", None)
+            jobs = default_jobs()
+        if scheduler is not None or jobs is None or jobs > 1:
+            movie, fps, duration, captions, key_beat = _render_chunked(
+                name, story, overrides, quality, lang, dict(extra_config or {}), scene_kwargs, work, jobs, scheduler,
+                meter)
+        else:
+            movie, fps, duration, captions, key_beat = _render_in_process(
+                scene_cls, story, lang, manim_quality, stem, dict(extra_config or {}), scene_kwargs, work, meter)
+        if meter is not None:
+            meter.update(duration, final=True)
 
         # Move the MP4's index to the front (+faststart) so browsers can play it while it downloads.
         streaming = work / f"{stem}.faststart.mp4"
         narration_info = None
         if narration is None:
-            from mathviz.pipeline.publish import faststart_mp4
+            if movie.name == "chunks.joined.mp4":  # a chunked render's join already put the index in front
+                os.replace(movie, streaming)
+            else:
+                from mathviz.pipeline.publish import faststart_mp4
 
-            faststart_mp4(movie, streaming)
+                faststart_mp4(movie, streaming)
         else:
             narration_info = _mux_narration(movie, streaming, narration, captions, duration)
         staged: list[tuple[Path, Path]] = [(streaming, out / f"{stem}.mp4")]
@@ -265,19 +364,18 @@ def render_scene(
         }
         if narration_info is not None:
             numbers["narration"] = narration_info
-        # The JSON names the digest of the video and of each caption file: every reader checks them
-        # (mathviz.pipeline.manifest), so a video is never shown with another render's numbers.
-        numbers = record_files(numbers, {dst.name[len(stem):]: src for src, dst in staged})
         tmp_json = work / f"{stem}.json"
         tmp_json.write_text(json.dumps(numbers, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
         staged.append((tmp_json, out / tmp_json.name))
-        # The old video and what was made from it go first, the new video last: interrupted anywhere,
-        # the folder shows the old set, the new set or no video (which Make renders again).
-        commit_render(staged, out / f"{stem}.mp4")
+
+        # The video goes last: Make treats it as the target, so it only appears when the sidecars exist.
+        staged = staged[1:] + staged[:1]
+        for src, dst in staged:
+            os.replace(src, dst)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     wall = time.perf_counter() - started
-    files = tuple(dst for _, dst in staged[1:]) + (staged[0][1],)  # the sidecars, then the video
+    files = tuple(dst for _, dst in staged)
     return RenderResult(
         scene=name,
         quality=label,

@@ -1,0 +1,255 @@
+"""See a parameter change in seconds: the settled last frame of every beat as PNG, and a captioned contact sheet.
+
+``mathviz storyboard SCENE`` plays the scene the way a render does, frame time
+by frame time, so updaters and caption times land exactly where the video's
+do, but draws nothing while it plays and encodes nothing at all
+(:class:`~mathviz.pipeline.fastforward.SelectiveRenderer` with no window).
+When a beat ends (the next beat opens a section, or the scene ends) it draws
+the whole picture once. The stills are the beats' settled pictures: what the
+video shows at the end of each beat.
+
+Output, for a storyboard named ``NAME`` in ``OUT`` (default ``media/storyboard``):
+
+* ``OUT/NAME/NN-<beat>.png``: one still per beat, numbered from 1 like the narration script;
+* ``OUT/NAME/storyboard.json``: the scene, parameters, and each beat's name, caption and time;
+* ``OUT/NAME.png``: the contact sheet, beats in order, each with its number, name and caption under it.
+
+Everything is made in a private folder and renamed into place, the contact
+sheet last (Make's target), so an interrupted run leaves the previous complete
+storyboard or none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mathviz.pipeline import registry
+from mathviz.pipeline.render import QUALITIES, check_fonts, remove_stale_work_dirs
+
+__all__ = ["Still", "StoryboardResult", "make_storyboard", "contact_sheet"]
+
+_WORK_PREFIX = ".storyboard-"
+#: Contact sheet colours: the videos' dark background, light text.
+SHEET_BACKGROUND = (17, 17, 17)
+SHEET_TEXT = (235, 235, 235)
+SHEET_MUTED = (160, 160, 160)
+
+
+@dataclass(frozen=True)
+class Still:
+    """One beat's settled picture: its number (from 1), name, caption, and the video time it ends at."""
+
+    number: int
+    name: str
+    caption: str
+    start: float
+    end: float
+    image: Any  # a PIL image
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.number:02d}-{self.name}.png"
+
+
+@dataclass(frozen=True)
+class StoryboardResult:
+    """What a storyboard wrote: the contact sheet, the stills, and how long it took."""
+
+    scene: str
+    sheet: Path
+    stills: tuple[Path, ...]
+    files: tuple[Path, ...]
+    seconds: float
+
+
+def capture_stills(scene_cls: type, story: object, lang: str, manim_config: Mapping[str, object],
+                   scene_kwargs: Mapping[str, Any] | None = None) -> tuple[list[Still], float]:
+    """Play the scene without drawing; draw the whole picture at the end of every beat. Returns stills and duration."""
+    from manim import tempconfig
+
+    from mathviz.pipeline.fastforward import install_renderer
+
+    images: list[Any] = []
+    with tempconfig(dict(manim_config)):
+        scene = scene_cls(story=story, lang=lang, **dict(scene_kwargs or {}))
+        renderer = install_renderer(scene, first=None)
+
+        def beat_ended() -> None:
+            # A section opens at every beat; the one before the first beat holds no beat.
+            if len(getattr(scene, "captions", ())) > len(images):
+                images.append(renderer.draw_still())
+
+        renderer.file_writer.on_section_end = beat_ended
+        scene.render()
+        beat_ended()
+        duration = float(renderer.time)
+    captions = list(getattr(scene, "captions", ()))
+    stills = [Still(i + 1, c.name, c.text(lang), float(c.start), float(c.end), image)
+              for i, (c, image) in enumerate(zip(captions, images))]
+    return stills, duration
+
+
+def _font_file(family: str) -> str | None:
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, timeout=10,
+                               check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found if found and Path(found).is_file() else None
+
+
+def _font(family: str, size: int):
+    from PIL import ImageFont
+
+    path = _font_file(family)
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
+
+
+def _wrap(text: str, font: Any, width: int, draw: Any) -> list[str]:
+    """Lines of ``text`` no wider than ``width`` pixels (by words; characters for text without spaces)."""
+    words = text.split() if " " in text.strip() else list(text)
+    joiner = " " if " " in text.strip() else ""
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line}{joiner}{word}" if line else word
+        if draw.textlength(candidate, font=font) <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def contact_sheet(stills: Sequence[Still], title: str, lang: str = "en", columns: int | None = None):
+    """One image: a title, then the stills in rows, each with ``N  beat-name`` and its caption under it."""
+    from PIL import Image, ImageDraw
+
+    if not stills:
+        raise ValueError("a contact sheet needs at least one still")
+    columns = columns or min(3, len(stills))
+    width, height = stills[0].image.size
+    scale = max(width / 854, 0.5)
+    pad = int(round(24 * scale))
+    family = "Noto Sans CJK SC" if lang == "zh" else "DejaVu Sans"
+    title_font = _font("DejaVu Sans:bold", int(round(26 * scale)))
+    name_font = _font("DejaVu Sans:bold", int(round(18 * scale)))
+    text_font = _font(family, int(round(17 * scale)))
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    line_height = int(round(text_font.size * 1.35))
+    blocks = [_wrap(s.caption, text_font, width, measure) for s in stills]
+    caption_height = int(round(name_font.size * 1.6)) + line_height * max(len(b) for b in blocks)
+    rows = (len(stills) + columns - 1) // columns
+    title_height = int(round(title_font.size * 2.0))
+    sheet = Image.new("RGB", (pad + columns * (width + pad), title_height + pad + rows * (height + caption_height + pad)),
+                      SHEET_BACKGROUND)
+    draw = ImageDraw.Draw(sheet)
+    draw.text((pad, pad // 2), title, font=title_font, fill=SHEET_TEXT)
+    for i, (still, block) in enumerate(zip(stills, blocks)):
+        row, column = divmod(i, columns)
+        x = pad + column * (width + pad)
+        y = title_height + pad + row * (height + caption_height + pad)
+        sheet.paste(still.image.convert("RGB"), (x, y))
+        draw.rectangle([x - 1, y - 1, x + width, y + height], outline=(70, 70, 70))
+        y += height + int(round(6 * scale))
+        draw.text((x, y), f"{still.number}  {still.name}   {still.start:.1f}-{still.end:.1f} s", font=name_font,
+                  fill=SHEET_MUTED)
+        y += int(round(name_font.size * 1.6))
+        for line in block:
+            draw.text((x, y), line, font=text_font, fill=SHEET_TEXT)
+            y += line_height
+    return sheet
+
+
+def make_storyboard(
+    name: str,
+    overrides: Mapping[str, str] | None = None,
+    *,
+    quality: str = "l",
+    out_dir: Path | str = Path("media/storyboard"),
+    lang: str = "en",
+    output_name: str | None = None,
+    extra_config: Mapping[str, object] | None = None,
+    script: Mapping[str, Sequence[str]] | None = None,
+    story: object = None,
+) -> StoryboardResult:
+    """Write the storyboard of scene ``name`` with ``overrides`` into ``out_dir`` (see the module docstring).
+
+    Raises :class:`~mathviz.params.ParameterError` for bad input before anything is written.
+    ``story``, already computed from the same ``overrides``, is drawn as it is.
+    """
+    spec = registry.get(name)
+    overrides = dict(overrides or {})
+    if story is None:
+        story = spec.build_story(overrides)
+    if quality not in QUALITIES:
+        raise ValueError(f"unknown quality {quality!r} (known: {', '.join(QUALITIES)})")
+    label, manim_quality = QUALITIES[quality]
+    stem = output_name or name
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_work_dirs(out)
+    for stale in out.glob(f"{_WORK_PREFIX}*"):
+        _remove_if_orphaned(stale)
+    check_fonts(lang)
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(dir=out, prefix=f"{_WORK_PREFIX}{stem}.pid{os.getpid()}-"))
+    try:
+        cfg: dict[str, object] = {"media_dir": str(work / "manim"), "quality": manim_quality, "disable_caching": True,
+                                  "verbosity": "WARNING", "progress_bar": "none", "write_to_movie": False}
+        cfg.update(extra_config or {})
+        stills, duration = capture_stills(spec.scene_class(), story, lang, cfg, {"script": dict(script or {})})
+        if not stills:
+            raise RuntimeError(f"{name} played no beats; nothing to show")
+        folder = work / stem
+        folder.mkdir()
+        for still in stills:
+            still.image.save(folder / still.file_name, optimize=False)
+        numbers = {
+            "scene": name,
+            "quality": label,
+            "lang": lang,
+            "params": {p.name: overrides.get(p.name, p.default) for p in spec.parameters()},
+            "duration": duration,
+            "beats": [{"number": s.number, "name": s.name, "caption": s.caption, "start": s.start, "end": s.end,
+                       "still": s.file_name} for s in stills],
+        }
+        (folder / "storyboard.json").write_text(json.dumps(numbers, indent=2, ensure_ascii=False), encoding="utf-8")
+        sheet_tmp = work / f"{stem}.png"
+        contact_sheet(stills, f"{stem}: {spec.title}", lang).save(sheet_tmp, optimize=False)
+
+        # The stills' folder swaps whole; the contact sheet (Make's target) comes last.
+        final_folder = out / stem
+        old = work / "previous"
+        if final_folder.is_dir():
+            os.replace(final_folder, old)
+        os.replace(folder, final_folder)
+        os.replace(sheet_tmp, out / f"{stem}.png")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    written = tuple(final_folder / s.file_name for s in stills)
+    return StoryboardResult(scene=name, sheet=out / f"{stem}.png", stills=written,
+                            files=(*written, final_folder / "storyboard.json", out / f"{stem}.png"),
+                            seconds=time.perf_counter() - started)
+
+
+def _remove_if_orphaned(work: Path) -> None:
+    import re
+
+    from mathviz.pipeline.render import _pid_alive
+
+    match = re.search(r"\.pid(\d+)-", work.name)
+    if work.is_dir() and match and not _pid_alive(int(match.group(1))):
+        shutil.rmtree(work, ignore_errors=True)
+

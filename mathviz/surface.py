@@ -41,6 +41,7 @@ __all__ = [
     "SurfaceSpec",
     "Surface",
     "GRID_POINTS",
+    "MAX_HEIGHT",
     "CONSTANTS",
     "make_surface",
     "parse_surface",
@@ -54,6 +55,12 @@ Window = tuple[tuple[float, float], tuple[float, float]]
 Point = Sequence[float] | np.ndarray
 #: Grid points per axis of :meth:`Surface.grid` (height range, contour lines, finiteness check).
 GRID_POINTS = 121
+#: Largest |height| a typed surface may reach on its window. Manim lays out an axis from its raw range before
+#: scaling it, and loses the scale for large ranges: measured, a box meant to be 3 units tall is 4 at 1e16 and
+#: a point at 1e17 (past about 1e154 with a numpy overflow warning too; exp(100*x*y) reaches 5e173 on
+#: [-2, 2]^2). Up to 1e12 the box is exact (tests/scenes/test_tangent_plane_hessian.py), so taller surfaces
+#: are refused rather than drawn wrong.
+MAX_HEIGHT = 1e12
 #: Names an expression may use that are constants, not surface names.
 CONSTANTS: tuple[str, ...] = ("pi", "e")
 
@@ -171,7 +178,8 @@ def parse_surface(text: str, *, named: Mapping[str, SpecT], variables: tuple[str
     Raises
     ------
     ParameterError
-        Unknown name, invalid expression, or an expression not finite on the window.
+        Unknown name, invalid expression, or an expression not finite on the window or reaching
+        heights beyond :data:`MAX_HEIGHT` there.
     """
     raw = str(text).strip()
     if raw in named:
@@ -188,6 +196,11 @@ def parse_surface(text: str, *, named: Mapping[str, SpecT], variables: tuple[str
         i, j = np.argwhere(bad)[0]
         raise ParameterError(key, f"{raw[:60]} is not finite at ({', '.join(variables)}) = ({u[j]:g}, {v[i]:g}) "
                                   f"inside the plotting window {window_text(window, variables)}")
+    peak = float(np.max(np.abs(z)))
+    if peak > MAX_HEIGHT:
+        i, j = np.unravel_index(int(np.argmax(np.abs(z))), z.shape)
+        raise ParameterError(key, f"{raw[:60]} reaches {peak:.3g} at ({', '.join(variables)}) = ({u[j]:g}, {v[i]:g}); "
+                                  f"heights beyond {MAX_HEIGHT:g} cannot be drawn to scale")
     return surface
 
 

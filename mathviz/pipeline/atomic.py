@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from mathviz.pipeline.workdir import temp_prefix
+
 __all__ = ["atomic_output", "atomic_write_text"]
 
 T = TypeVar("T")
@@ -30,7 +32,9 @@ def atomic_output(dst: Path, write: Callable[[Path], T], *, suffix: str | None =
     """
     dst = Path(dst)
     dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name if suffix else dst.stem}.",
+    # The temporary name records its owner, so a render cleaning up after killed runs in a shared
+    # folder never removes a file another machine is still writing (mathviz.pipeline.workdir).
+    fd, name = tempfile.mkstemp(dir=dst.parent, prefix=temp_prefix(dst.name if suffix else dst.stem),
                                 suffix=dst.suffix if suffix is None else suffix)
     os.close(fd)
     tmp = Path(name)
@@ -45,6 +49,6 @@ def atomic_output(dst: Path, write: Callable[[Path], T], *, suffix: str | None =
 
 
 def atomic_write_text(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary ``.<name>.*.tmp`` file and a rename."""
+    """Write ``text`` to ``path`` through a temporary ``.<name>~<owner>~*.tmp`` file and a rename."""
     atomic_output(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"), suffix=".tmp")
     return Path(path)

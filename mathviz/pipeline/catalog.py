@@ -23,6 +23,8 @@ SCENES: tuple[str, ...] = (
     "relu",
     "expectation_lln",
     "entropy_kl",
+    "backprop_graph",
+    "optimizers",
 )
 
 if __name__ == "__main__":

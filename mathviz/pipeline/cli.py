@@ -486,9 +486,12 @@ def _reader_module(name: str):
 def _existing_video(video: Path) -> Path:
     if video.suffix != ".mp4":
         raise BadInput(f"{video}: expected a rendered .mp4 (see make render)")
-    for path in (video, video.with_suffix(".json")):
-        if not path.is_file():
-            raise BadInput(f"{path}: no such file; render it first (make render)")
+    from mathviz.pipeline.manifest import RenderMismatch, load_render
+
+    try:
+        load_render(video)  # the JSON and captions must be the ones written with this video
+    except (FileNotFoundError, RenderMismatch) as exc:
+        raise BadInput(str(exc)) from None
     return video
 
 
@@ -527,9 +530,11 @@ def gallery(names: tuple[str, ...], media: Path, video_dir: str) -> None:
 
     if "/" in video_dir or video_dir.startswith(".") or not video_dir:
         raise BadInput(f"--videos: a folder name inside {media}, got {video_dir[:40]!r}")
+    from mathviz.pipeline.manifest import RenderMismatch
+
     try:
         page = write_gallery(media, video_dir, list(names) or None)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, RenderMismatch) as exc:
         raise BadInput(str(exc)) from None
     click.echo(str(page))
 
@@ -559,7 +564,7 @@ def slides(video: Path, out_dir: Path, formats: str) -> None:
 
 
 @cli.command()
-@click.argument("scene")
+@click.argument("scene", metavar="SCENE|FILE.py:CLASS")
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
 def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
@@ -567,17 +572,38 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
 
     Builds the scene without rendering pixels and inspects every section end and
     points inside each animation. Exit status 0 when clean, 1 when it found problems.
-    """
-    spec, _, story = _story_or_fail(scene, pairs, params_file)
-    from mathviz.pipeline.check import check_scene
 
-    checker = check_scene(spec.name, story=story)
+    Any Manim Community scene can be checked too, as path/to/file.py:SceneClass (the class
+    may be left out when the file defines one scene): off-screen, overlapping and tiny text
+    and text over curves; it has no story, so its numbers are not compared.
+    """
+    if scene.endswith(".py") or ".py:" in scene:
+        if pairs or params_file:
+            raise BadInput("--set/--params: a plain Manim scene file takes no parameters")
+        from mathviz.pipeline.check import SceneFileError, check_scene_class, find_scene_class, parse_scene_reference
+
+        with _failures_as_errors(f"importing {scene}"):
+            try:
+                path, class_name = parse_scene_reference(scene)
+                scene_class = find_scene_class(path, class_name)
+            except SceneFileError as exc:
+                raise BadInput(str(exc)) from None
+        with _failures_as_errors(f"building {path}:{scene_class.__name__}"):
+            checker = check_scene_class(scene_class)
+        label = f"{path}:{scene_class.__name__}"
+    else:
+        spec, _, story = _story_or_fail(scene, pairs, params_file)
+        from mathviz.pipeline.check import check_scene
+
+        with _failures_as_errors(f"building {spec.name}"):
+            checker = check_scene(spec.name, story=story)
+        label = spec.name
     for finding in checker.findings:
         click.echo(str(finding))
     if checker.findings:
-        click.echo(f"{spec.name}: {len(checker.findings)} problem(s) in {checker.frames_checked} frames checked", err=True)
+        click.echo(f"{label}: {len(checker.findings)} problem(s) in {checker.frames_checked} frames checked", err=True)
         sys.exit(1)
-    click.echo(f"{spec.name}: ok ({checker.frames_checked} frames checked)")
+    click.echo(f"{label}: ok ({checker.frames_checked} frames checked)")
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mathviz.pipeline import registry
+from mathviz.pipeline.manifest import load_render
 from mathviz.pipeline.publish import FORMATS, output_path
 from mathviz.pipeline.render import atomic_write_text
 
@@ -78,7 +79,9 @@ def _scene_order(order: Sequence[str], entry: GalleryEntry) -> tuple[int, str]:
 def gallery_entries(media: Path, video_dir: str = "1080p60", names: Sequence[str] | None = None) -> list[GalleryEntry]:
     """The renders in ``media/video_dir`` (or only ``names``), in the catalogue's order.
 
-    Raises FileNotFoundError naming the first missing file a listed render needs.
+    Raises FileNotFoundError naming the first missing file a listed render needs, and
+    :class:`~mathviz.pipeline.manifest.RenderMismatch` when a render's JSON and captions are not
+    the ones written with its video.
     """
     folder = media / video_dir
     if names is None:
@@ -90,7 +93,7 @@ def gallery_entries(media: Path, video_dir: str = "1080p60", names: Sequence[str
         for path in needed:
             if not path.is_file():
                 raise FileNotFoundError(f"{path} is missing; run: make render")
-        numbers = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        numbers = load_render(folder / f"{name}.mp4")  # raises RenderMismatch unless the files belong together
         scene = numbers.get("scene", name)
         try:
             spec = registry.get(scene)

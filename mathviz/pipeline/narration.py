@@ -287,11 +287,12 @@ def narration_track(narration: Narration, starts: Sequence[float], duration: flo
             raise ValueError(f"beat {clip.beat.stem}: its clip ends at {end / SAMPLE_RATE:.3f} s, "
                              f"after the video ({duration:.3f} s)")
         track[offset:min(end, length)] += clip.samples[:length - offset]
-    # Gain to the target, then limit; limiting takes a little loudness off the loudest words, so repeat
-    # until the limited track is within 0.1 LU of the target (two or three rounds for speech).
-    for _ in range(4):
+    # Limit, measure, gain to the target, limit again: limiting takes a little loudness off the
+    # loudest words, so repeat until the limited track is within 0.1 LU of the target.
+    track = limit_peaks(track)
+    for _ in range(12):
         level = loudness(track)
         if not np.isfinite(level) or abs(level - TARGET_LUFS) < 0.1:
             break
         track = limit_peaks((track * 10 ** ((TARGET_LUFS - level) / 20)).astype(np.float32))
-    return limit_peaks(track)
+    return track

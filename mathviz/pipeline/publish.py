@@ -31,7 +31,6 @@ Manim is never imported here.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -43,6 +42,7 @@ import av
 
 from mathviz.pipeline.atomic import atomic_output
 from mathviz.pipeline.audio import add_track, decode_track, encode_track, interleave
+from mathviz.pipeline.manifest import load_render
 
 __all__ = [
     "FORMATS",
@@ -141,12 +141,8 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def _numbers(video: Path) -> dict:
-    """The render's ``.json`` sidecar (parameters, story, captions with timings)."""
-    sidecar = video.with_suffix(".json")
-    try:
-        return json.loads(sidecar.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{sidecar} is missing; publish works on a video written by `mathviz render`") from None
+    """The render's ``.json`` sidecar (parameters, story, captions with timings), checked to belong to ``video``."""
+    return load_render(video)
 
 
 def key_frame_time(numbers: dict) -> float:

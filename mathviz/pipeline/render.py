@@ -8,7 +8,10 @@ Manim hashes a function's source code, and a function built from user text
 has none, so two different user functions could hash alike and silently reuse
 each other's video. Make decides what is up to date instead. Finished files
 are renamed into place, so an interrupted render leaves the previous complete
-file or none.
+file or none, and the JSON records the digest of the video and captions it
+belongs with (:mod:`mathviz.pipeline.manifest`). Work folders name their
+owner, so a render removes only the leftovers of dead renders on its own
+machine (:mod:`mathviz.pipeline.workdir`).
 
 Manim is imported inside the functions that need it, never at import time.
 """
@@ -16,11 +19,8 @@ Manim is imported inside the functions that need it, never at import time.
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 from mathviz.pipeline import registry
 from mathviz.pipeline.atomic import atomic_write_text
 from mathviz.pipeline.captions import LANGUAGES, cues_from, to_srt, to_vtt
+from mathviz.pipeline.manifest import commit_render, record_files
+from mathviz.pipeline.workdir import make_work_dir, remove_stale
 from mathviz.story import Story
 
 if TYPE_CHECKING:
@@ -93,30 +95,8 @@ class RenderResult:
     captions: tuple = field(default=(), repr=False)
 
 
-_WORK_PREFIX = ".render-"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_work_dirs(out: Path) -> list[Path]:
-    """Delete work directories left by renders that were killed (their process no longer exists)."""
-    removed = []
-    for work in out.glob(f"{_WORK_PREFIX}*"):
-        match = re.search(r"\.pid(\d+)-", work.name)
-        if work.is_dir() and match and not _pid_alive(int(match.group(1))):
-            shutil.rmtree(work, ignore_errors=True)
-            removed.append(work)
-    for tmp in out.glob(".*.tmp"):  # atomic_write_text leftovers
-        tmp.unlink(missing_ok=True)
-    return removed
+#: The owner-safe cleanup (mathviz.pipeline.workdir.remove_stale) under the name render.py has always exported.
+remove_stale_work_dirs = remove_stale
 
 
 class _Progress:
@@ -306,14 +286,14 @@ def render_scene(
     stem = output_name or name
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    remove_stale_work_dirs(out)
+    remove_stale(out)  # staging of killed renders on this machine; never another machine's
 
     check_fonts(lang)
     scene_cls = spec.scene_class()
     scene_kwargs: dict[str, object] = {"script": dict(script or {}),
                                        "speech": narration.durations if narration is not None else None}
     started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(dir=out, prefix=f"{_WORK_PREFIX}{stem}.pid{os.getpid()}-"))
+    work = make_work_dir(out, stem)
     try:
         estimate = _previous_duration(out, stem, name, label) if progress else None
         meter = _Progress(stem, label, estimate, estimated=True) if progress else None
@@ -364,18 +344,19 @@ def render_scene(
         }
         if narration_info is not None:
             numbers["narration"] = narration_info
+        # The JSON names the digest of the video and of each caption file: every reader checks them
+        # (mathviz.pipeline.manifest), so a video is never shown with another render's numbers.
+        numbers = record_files(numbers, {dst.name[len(stem):]: src for src, dst in staged})
         tmp_json = work / f"{stem}.json"
         tmp_json.write_text(json.dumps(numbers, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
         staged.append((tmp_json, out / tmp_json.name))
-
-        # The video goes last: Make treats it as the target, so it only appears when the sidecars exist.
-        staged = staged[1:] + staged[:1]
-        for src, dst in staged:
-            os.replace(src, dst)
+        # The old video and what was made from it go first, the new video last: interrupted anywhere,
+        # the folder shows the old set, the new set or no video (which Make renders again).
+        commit_render(staged, out / f"{stem}.mp4")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     wall = time.perf_counter() - started
-    files = tuple(dst for _, dst in staged)
+    files = tuple(dst for _, dst in staged[1:]) + (staged[0][1],)  # the sidecars, then the video
     return RenderResult(
         scene=name,
         quality=label,

@@ -32,7 +32,6 @@ PPTX (manim-slides' PowerPoint export, one video per slide).
 from __future__ import annotations
 
 import html
-import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -44,6 +43,7 @@ import av
 
 from mathviz.pipeline.atomic import atomic_output
 from mathviz.pipeline.audio import SAMPLE_RATE, add_track, decode_track, encode_track, interleave
+from mathviz.pipeline.manifest import load_render
 
 __all__ = [
     "SLIDE_FORMATS",
@@ -278,10 +278,7 @@ def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] 
     unknown = [f for f in formats if f not in SLIDE_FORMATS]
     if unknown:
         raise ValueError(f"unknown slides format {unknown[0]!r} (known: {', '.join(SLIDE_FORMATS)})")
-    sidecar = video.with_suffix(".json")
-    if not video.is_file() or not sidecar.is_file():
-        raise FileNotFoundError(f"{video if not video.is_file() else sidecar} does not exist; render it first (make render)")
-    numbers = json.loads(sidecar.read_text(encoding="utf-8"))
+    numbers = load_render(video)  # the JSON and captions checked to belong to this video
     reveal = reveal_dir() if "html" in formats else None
     written = []
     with tempfile.TemporaryDirectory(dir=out if out.is_dir() else None, prefix=".slides-") as work:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.expr import FUNCTIONS, Expression, compile_expression
 from mathviz.params import Param, ParameterError, function_of, number
 from mathviz.story import Story
@@ -44,6 +45,7 @@ __all__ = [
     "MAX_INPUT",
     "GRAD_CHECK_STEP",
     "Value",
+    "BackwardStep",
     "topological_order",
     "GraphNode",
     "BackpropStory",
@@ -51,6 +53,7 @@ __all__ = [
     "central_differences",
     "shown_source",
     "PARAMS",
+    "EXPLAINER",
 ]
 
 #: The expression's variables, in the order they are drawn.
@@ -58,9 +61,9 @@ VARIABLES = ("a", "b", "c")
 #: Most operation nodes drawn; more would not be legible at 480p.
 MAX_OPERATIONS = 12
 #: Most columns of the graph (inputs, then one column per level of operations).
-MAX_LAYERS = 8
-#: Most nodes stacked in one column.
-MAX_LAYER_SIZE = 5
+MAX_LAYERS = 7
+#: Most nodes stacked in one column (each with its value above and its gradient below; a constant counts 1/2).
+MAX_LAYER_SIZE = 4
 #: Largest |a|, |b|, |c| accepted: keeps node labels short.
 MAX_INPUT = 100.0
 #: Relative step of the central differences: h = GRAD_CHECK_STEP * max(1, |v|).
@@ -245,13 +248,49 @@ class GraphNode:
 
 
 @dataclass(frozen=True)
+class BackwardStep:
+    """One ``child.grad += local * node.grad`` of :meth:`Value.backward`, in the order it runs.
+
+    ``upstream`` is the gradient of ``node`` (complete when it runs: every
+    consumer of ``node`` comes later in topological order, so earlier in the
+    reversed walk), ``contribution = local * upstream``, and ``total`` is the
+    input's gradient after the addition: a running sum for a shared variable.
+    """
+
+    node: int
+    input: int
+    local: float
+    upstream: float
+    contribution: float
+    total: float
+
+
+def _replay_backward(out: Value, ids: dict[int, int]) -> tuple[BackwardStep, ...]:
+    """The additions of :meth:`Value.backward`, replayed in the same order with the same floats."""
+    grads = {id(n): 0.0 for n in topological_order(out)}
+    grads[id(out)] = 1.0
+    steps = []
+    for node in reversed(topological_order(out)):
+        for child, local in node.edges:
+            contribution = local * grads[id(node)]
+            grads[id(child)] += contribution
+            steps.append(BackwardStep(node=ids[id(node)], input=ids[id(child)], local=float(local),
+                                      upstream=float(grads[id(node)]), contribution=float(contribution),
+                                      total=float(grads[id(child)])))
+    # the same loop gives the same gradients, bit for bit
+    assert all(grads[id(n)] == n.grad for n in topological_order(out))
+    return tuple(steps)
+
+
+@dataclass(frozen=True)
 class BackpropStory(Story):
     """Everything the backprop_graph video shows.
 
     ``nodes`` lists the graph in topological order (every node after its
-    inputs; the variables first, the output last). ``paths`` maps each variable
-    to the contribution ``local * upstream`` of every edge leaving it, which
-    :meth:`Value.backward` summed into its gradient; ``shared`` names the
+    inputs; the variables first, the output last). ``steps`` are the additions
+    of the backward pass in the order they ran; ``paths`` maps each variable to
+    the contribution ``local * upstream`` of every edge leaving it, in that
+    order, which :meth:`Value.backward` summed into its gradient; ``shared`` names the
     variables with more than one such edge. ``numeric_gradients`` are central
     differences of the expression, independent of :class:`Value`.
     """
@@ -263,6 +302,7 @@ class BackpropStory(Story):
     nodes: tuple[GraphNode, ...]
     output_id: int
     layers: int
+    steps: tuple[BackwardStep, ...]
     paths: dict[str, tuple[float, ...]]
     shared: tuple[str, ...]
     unused: tuple[str, ...]
@@ -358,9 +398,11 @@ def backprop_story(expression: Expression, a: float, b: float, c: float) -> Back
     n_layers = 1 + max(layer.values())
     if n_layers > MAX_LAYERS:
         raise ParameterError("expression", f"is nested {n_layers - 1} operations deep; at most {MAX_LAYERS - 1} can be drawn")
-    widest = max(sum(1 for n in order if layer[id(n)] == k) for k in range(n_layers))
+    # a constant is drawn small (no gradient under it): it takes half a node's height
+    widest = max(sum(0.5 if n.op == "const" else 1.0 for n in order if layer[id(n)] == k) for k in range(n_layers))
     if widest > MAX_LAYER_SIZE:
-        raise ParameterError("expression", f"has {widest} nodes side by side; at most {MAX_LAYER_SIZE} can be drawn")
+        raise ParameterError("expression", f"has too many nodes side by side ({widest:g}, counting a constant as 1/2); "
+                                           f"at most {MAX_LAYER_SIZE} can be drawn")
 
     nodes = tuple(
         GraphNode(
@@ -375,13 +417,10 @@ def backprop_story(expression: Expression, a: float, b: float, c: float) -> Back
         )
         for n in order
     )
-    paths = {
-        v: tuple(float(local * user.grad) for user in dict.fromkeys(consumers.get(id(leaves[v]), []))
-                 for child, local in user.edges if child is leaves[v])
-        for v in VARIABLES
-    }
+    steps = _replay_backward(out, ids)
+    paths = {v: tuple(step.contribution for step in steps if step.input == ids[id(leaves[v])]) for v in VARIABLES}
     gradients = {v: float(leaves[v].grad) for v in VARIABLES}
-    numeric, steps = central_differences(expression, point)
+    numeric, check_steps = central_differences(expression, point)
     errors = [abs(gradients[v] - numeric[v]) for v in VARIABLES]
     max_error = max(errors) if all(math.isfinite(e) for e in errors) else math.inf
     # agreement to about the accuracy of the differences: O(h^2) truncation plus rounding over h
@@ -394,11 +433,12 @@ def backprop_story(expression: Expression, a: float, b: float, c: float) -> Back
         nodes=nodes,
         output_id=ids[id(out)],
         layers=n_layers,
+        steps=steps,
         paths=paths,
         shared=tuple(v for v in VARIABLES if len(paths[v]) > 1),
         unused=unused,
         numeric_gradients=numeric,
-        grad_check_steps=steps,
+        grad_check_steps=check_steps,
         check_max_error=max_error,
         check_passed=bool(max_error <= tolerance),
         code={name: shown_source(method) for name, method in SHOWN_METHODS.items()},
@@ -411,4 +451,18 @@ PARAMS: tuple[Param, ...] = (
     Param("a", "0.8", f"value of a (|a| <= {MAX_INPUT:g})", number("a", minimum=-MAX_INPUT, maximum=MAX_INPUT)),
     Param("b", "-1.5", f"value of b (|b| <= {MAX_INPUT:g})", number("b", minimum=-MAX_INPUT, maximum=MAX_INPUT)),
     Param("c", "2", f"value of c (|c| <= {MAX_INPUT:g})", number("c", minimum=-MAX_INPUT, maximum=MAX_INPUT)),
+)
+
+
+#: Found through the entry point ``backprop_graph`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="backprop_graph",
+    title="Backpropagation on a computational graph",
+    teaches=(
+        "Reverse-mode autodiff as in micrograd and PyTorch: values forward, gradients backward as upstream x local "
+        "derivative; a variable used twice sums its paths; checked by central differences."
+    ),
+    story=backprop_story,
+    params=PARAMS,
+    scene="mathviz_scenes.backprop_graph:BackpropGraph",
 )

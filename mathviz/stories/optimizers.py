@@ -56,20 +56,25 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mathviz import params
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError
 from mathviz.stories.gradient_descent import (
     DIVERGENCE_FACTOR,
     EXPRESSION_START,
     SURFACES,
+    VARIABLES,
+    LossSurface,
     SurfaceView,
     auto_learning_rate,
     parse_surface,
     view_of,
 )
 from mathviz.story import Story
+from mathviz.surface import Window, window_text
 from mathviz.view import nice_step
 
 __all__ = [
+    "EXPLAINER",
     "OPTIMIZERS",
     "LABELS",
     "MOMENTUM",
@@ -79,6 +84,7 @@ __all__ = [
     "EPS",
     "SADDLE_SURFACE",
     "ESCAPE_DISTANCE",
+    "ARROW_FRACTION",
     "NOISE_SAMPLES",
     "MAX_NOISE",
     "OptimizerRun",
@@ -116,7 +122,7 @@ NOISE_SAMPLES = 8
 #: Largest batch_noise accepted: beyond it the noise is all one sees.
 MAX_NOISE = 1e3
 #: The drawn arrows (gradient x arrow_scale) are at most this fraction of the window's smaller side.
-ARROW_FRACTION = 0.3
+ARROW_FRACTION = 0.5
 
 
 # --- the update rules -------------------------------------------------------------------------
@@ -200,7 +206,7 @@ class OptimizerRun:
     scales: np.ndarray = field(repr=False)
 
 
-def run_optimizer(surface, start: Sequence[float] | np.ndarray, *, name: str, learning_rate: float, steps: int,
+def run_optimizer(surface: LossSurface, start: Sequence[float] | np.ndarray, *, name: str, learning_rate: float, steps: int,
                   noise: np.ndarray, loss_range: tuple[float, float]) -> OptimizerRun:
     """Iterate optimiser ``name`` from ``start`` for ``steps`` steps on gradients ``grad L + noise[k]``.
 
@@ -279,17 +285,20 @@ class SaddleEscape:
 
     ``escape_direction`` is the Hessian's eigenvector of its negative
     eigenvalue at the saddle; ``escaped_at[i]`` is the first step at which run
-    i is more than :data:`ESCAPE_DISTANCE` from the saddle along it (``None``:
-    not within the steps).
+    i is more than ``escape_distance`` from the saddle along it (``None``:
+    not within the steps); the start is ``start_offset`` from the saddle's
+    stable line along it.
     """
 
     surface: str
     formula: str
-    window: tuple[tuple[float, float], tuple[float, float]]
+    window: Window
     saddle: tuple[float, float, float]
     curvatures: tuple[float, float]
     escape_direction: tuple[float, float]
     start: tuple[float, float]
+    start_offset: float
+    escape_distance: float
     learning_rate: float
     runs: tuple[OptimizerRun, ...]
     escaped_at: tuple[int | None, ...]
@@ -324,6 +333,8 @@ def saddle_escape(steps: int) -> SaddleEscape:
         curvatures=(float(curvatures[0]), float(curvatures[1])),
         escape_direction=(float(escape[0]), float(escape[1])),
         start=(float(start[0]), float(start[1])),
+        start_offset=SADDLE_ESCAPE_OFFSET,
+        escape_distance=ESCAPE_DISTANCE,
         learning_rate=float(eta),
         runs=runs,
         escaped_at=tuple(escaped),
@@ -346,7 +357,7 @@ class OptimizersStory(Story):
 
     surface: str
     formula: str
-    window: tuple[tuple[float, float], tuple[float, float]]
+    window: Window
     loss_range: tuple[float, float]
     start: tuple[float, float]
     start_loss: float
@@ -376,8 +387,8 @@ class OptimizersStory(Story):
         return self.runs[OPTIMIZERS.index(name)]
 
 
-def _arrow_scale(vectors: np.ndarray, window: tuple[tuple[float, float], tuple[float, float]]) -> float:
-    """A 1-2-5 factor that makes the longest of ``vectors`` between 0.2 and 0.5 of ARROW_FRACTION x the window."""
+def _arrow_scale(vectors: np.ndarray, window: Window) -> float:
+    """A factor 1/(1, 2 or 5 x 10^k) that makes the longest of ``vectors`` 0.4 to 1 times ARROW_FRACTION x the window."""
     longest = float(np.max(np.linalg.norm(vectors, axis=1)))
     limit = ARROW_FRACTION * min(window[0][1] - window[0][0], window[1][1] - window[1][0])
     if not (math.isfinite(longest) and longest > 0):
@@ -404,13 +415,14 @@ def _parse_start(text: str) -> np.ndarray | None:
 
 
 PARAMS: tuple[Param, ...] = (
-    Param("surface", "ravine",
+    Param("surface", "bowl",
           f"loss L(w1, w2): one of {', '.join(SURFACES)} (as in gradient_descent), or an expression in w1, w2 "
           "such as w1**2 + 10*w2**2", parse_surface),
     Param("start", "auto", "starting point [w1, w2] inside the surface's plotting window; "
           "auto: the named surface's own start, [-2.5, 2] for an expression", _parse_start),
-    Param("learning_rate", "auto", "step size eta > 0 shared by all four optimisers (too large diverges: that is "
-          "shown, not an error); auto: the surface's own rate from gradient_descent", _parse_learning_rate),
+    Param("learning_rate", "0.1", "step size eta > 0 shared by all four optimisers (too large diverges: that is "
+          "shown, not an error); auto: the surface's own rate for plain descent, as in gradient_descent",
+          _parse_learning_rate),
     Param("steps", "60", "number of steps of each optimiser, 1 to 500", params.integer("steps", minimum=1, maximum=500)),
     Param("batch_noise", "0.5", "standard deviation sigma of the gradient noise that imitates a minibatch "
           f"(0 to {MAX_NOISE:g}; 0 is full batch)", params.number("batch_noise", minimum=0.0, maximum=MAX_NOISE)),
@@ -419,7 +431,7 @@ PARAMS: tuple[Param, ...] = (
 )
 
 
-def optimizers_story(*, surface, start: np.ndarray | None, learning_rate: float | None, steps: int,
+def optimizers_story(*, surface: LossSurface, start: np.ndarray | None, learning_rate: float | None, steps: int,
                      batch_noise: float, seed: int) -> OptimizersStory:
     """Run SGD, momentum, RMSProp and Adam on ``surface`` and the saddle beat's runs.
 
@@ -434,10 +446,9 @@ def optimizers_story(*, surface, start: np.ndarray | None, learning_rate: float 
     start = np.asarray(chosen, dtype=float)
     if start.shape != (2,) or not np.all(np.isfinite(start)):
         raise ParameterError("start", "must be two finite numbers [w1, w2]")
-    (a, b), (c, d) = surface.window
     if not surface.in_window(start):
         raise ParameterError("start", f"[{start[0]:g}, {start[1]:g}] is outside the plotting window of "
-                                      f"{surface.name} (w1 in [{a:g}, {b:g}], w2 in [{c:g}, {d:g}])")
+                                      f"{surface.name} ({window_text(surface.window, VARIABLES)})")
     start_loss = float(surface(start[0], start[1]))
     with np.errstate(all="ignore"):
         gradient = surface.grad(start)
@@ -495,3 +506,17 @@ def optimizers_story(*, surface, start: np.ndarray | None, learning_rate: float 
         view=view,
         noise=noise,
     )
+
+
+#: Found through the entry point ``optimizers`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="optimizers",
+    title="SGD, momentum, RMSProp and Adam side by side",
+    teaches=(
+        "Noisy minibatch gradients against full batch; momentum averages the noise; RMSProp and Adam scale each "
+        "coordinate, and Adam's first step is eta in each; escaping a saddle; the final losses compared."
+    ),
+    story=optimizers_story,
+    params=PARAMS,
+    scene="mathviz_scenes.optimizers:OptimizersSideBySide",
+)

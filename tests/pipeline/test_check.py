@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,65 @@ def test_frames_are_clean(scene: str, params: dict[str, str] | None, tmp_path, n
     checker = check_scene(scene, params, media_dir=tmp_path, extra_config={"frame_rate": 2})
     assert checker.frames_checked > 5
     assert checker.findings == [], format_findings(checker.findings)
+
+
+# --- any Manim scene: mathviz check path/to/file.py:SceneClass ------------------------------------
+
+PLAIN = Path(__file__).resolve().parents[1] / "data" / "plain_scenes.py"
+
+
+def _check_file(*args: str):
+    from click.testing import CliRunner
+
+    from mathviz.pipeline.cli import cli
+
+    return CliRunner().invoke(cli, ["check", *args])
+
+
+def test_a_plain_manim_scene_with_layout_mistakes_is_reported() -> None:
+    result = _check_file(f"{PLAIN}:Broken")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    kinds = {line.split(":")[0] for line in lines}
+    assert kinds == {"offscreen", "overlap", "over-curve", "tiny"}
+    assert any(line.startswith("offscreen: Text 'this sentence runs off the left edge'") for line in lines)
+    assert any(line.startswith("overlap: Text 'minimum' / Text 'vertex'") for line in lines)
+    assert any(line.startswith("over-curve: Text 'steep here'") and "ParametricFunction" in line for line in lines)
+    assert any(line.startswith("tiny: Text 'fine print'") for line in lines)
+    assert result.stderr.strip().endswith(f"{PLAIN}:Broken: {len(lines)} problem(s) in "
+                                          f"{result.stderr.split(' in ')[-1].split()[0]} frames checked")
+
+
+def test_a_clean_plain_manim_scene_passes() -> None:
+    result = _check_file(f"{PLAIN}:Clean")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{PLAIN}:Clean: ok (")
+
+
+@pytest.mark.parametrize(("reference", "words"), [
+    ("{plain}", "name the scene as"),  # two scenes in the file: which one?
+    ("{plain}:Missing", "no Manim Scene class 'Missing' (scenes defined there: Broken, Clean)"),
+    ("{plain}:Axes", "no Manim Scene class 'Axes'"),  # imported there, not a scene
+    ("{missing}:Scene", "no such file"),
+    ("{plain}:not-a-class", "is not a class name"),
+])
+def test_a_bad_scene_reference_is_one_error_line(reference: str, words: str, tmp_path: Path) -> None:
+    result = _check_file(reference.format(plain=PLAIN, missing=tmp_path / "gone.py"))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and words in line
+
+
+def test_a_scene_file_that_fails_is_one_error_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken_scene.py"
+    broken.write_text("from manim import Scene\n\n\nclass Fails(Scene):\n"
+                      "    def construct(self):\n        raise ValueError('oops')\n")
+    result = _check_file(f"{broken}:Fails")
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: building ") and "ValueError: oops" in line
+    bad_syntax = tmp_path / "bad_syntax.py"
+    bad_syntax.write_text("def (:\n")
+    result = _check_file(f"{bad_syntax}:Any")
+    assert result.exit_code == 2 and "syntax error" in result.stderr

@@ -147,6 +147,18 @@ def test_audit_inputs_are_one_error_line(command: str, scene: str, key: str, val
     assert not any(tmp_path.iterdir()), "nothing is written"
 
 
+@pytest.mark.parametrize(("scene", "surface"), [("tangent_plane_hessian", "exp(100*x*y)"),
+                                                ("gradient_descent", "exp(30*w1*w2)")])
+def test_a_surface_too_tall_to_draw_is_refused_without_numpy_warnings(scene: str, surface: str) -> None:
+    # It used to render with a numpy RuntimeWarning on stderr and its box collapsed to a point.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(cli, ["numbers", scene, "--set", f"surface={surface}"])
+    assert not caught and result.exit_code == 2
+    assert result.stderr.startswith("error: surface: ") and "cannot be drawn to scale" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_a_limit_message_shows_the_real_value() -> None:
     result = CliRunner().invoke(cli, ["numbers", "expectation_lln", "--set", "lose=1000001"])
     assert result.exit_code == 2

@@ -9,6 +9,7 @@ import av
 import numpy as np
 import pytest
 
+from mathviz.pipeline.manifest import RenderMismatch, file_digest, load_render
 from mathviz.pipeline.render import render_scene
 from tests.conftest import TINY_RENDER
 
@@ -38,6 +39,16 @@ def test_two_user_functions_give_two_videos(tmp_path: Path) -> None:
     numbers = json.loads((tmp_path / "a" / "derivative.json").read_text())
     assert numbers["params"]["function"] == "x**2"
     assert numbers["story"]["derivative"] == pytest.approx(2.0)
+
+    # The JSON names the digest of the video and of each caption file it belongs with, and readers check them:
+    # the cube's JSON beside the square's video is refused.
+    assert set(numbers["files"]) == {".mp4", ".en.srt", ".en.vtt", ".zh.srt", ".zh.vtt"}
+    assert numbers["files"][".mp4"] == file_digest(square.video)
+    assert load_render(square.video) == numbers
+    (tmp_path / "a" / "derivative.json").write_bytes((tmp_path / "b" / "derivative.json").read_bytes())
+    with pytest.raises(RenderMismatch):
+        load_render(square.video)
+    (tmp_path / "a" / "derivative.json").write_text(json.dumps(numbers, indent=2, ensure_ascii=False))
 
     # The video is as long as the scene played, at the requested frame rate, and it moves.
     with av.open(str(square.video)) as container:

@@ -9,10 +9,12 @@ graph units, never in scene units.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 
+from mathviz.surface import MAX_HEIGHT
 from mathviz_scenes.tangent_plane_hessian import THETA, VIEW3D_REGION
 from tests.conftest import build_checked
 
@@ -210,3 +212,16 @@ def test_one_caption_per_beat_in_both_languages(scene) -> None:
     assert names == expected + ["classify"]
     assert all(c.en.strip() and c.zh.strip() for c in scene.captions)
     assert 30 <= scene.captions[-1].end <= 60
+
+
+@pytest.mark.parametrize("height", [1.0, 1e6, MAX_HEIGHT])
+def test_the_box_keeps_its_height_up_to_the_surface_limit(height: float) -> None:
+    # Manim's axis layout loses the scale for tall ranges (a point at 1e17, a numpy warning on stderr past
+    # 1e154); the surface parser refuses heights beyond MAX_HEIGHT, and up to it the box is drawn to scale.
+    from mathviz_scenes.components.mesh_scene import box_axes
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        axes = box_axes(((-2.0, 2.0), (-2.0, 2.0)), (-height / 50, height), side=4.0, height=3.0)
+    bottom, top = axes.c2p(0, 0, -height / 50), axes.c2p(0, 0, height)
+    assert np.linalg.norm(np.asarray(top) - np.asarray(bottom)) == pytest.approx(3.0, rel=1e-9)

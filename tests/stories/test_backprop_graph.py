@@ -10,11 +10,13 @@ import warnings
 import numpy as np
 import pytest
 import sympy as sp
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mathviz.expr import FUNCTIONS, compile_expression
 from mathviz.params import ParameterError
+from mathviz.pipeline.cli import cli
 from mathviz.stories import backprop_graph as bg
 
 A, B, C = sp.symbols("a b c")
@@ -194,6 +196,27 @@ def test_code_on_screen_is_the_source_that_ran():
     assert "child.grad += local * node.grad" in s.code["backward"]
 
 
+def test_backward_steps_are_the_additions_in_the_order_they_ran():
+    s = story("(a*b + c)*tanh(a) + exp(a)", 0.3, 1.2, -0.4)
+    by_id = {n.id: n for n in s.nodes}
+    done: set[int] = set()
+    seen_totals: dict[int, float] = {}
+    for step in s.steps:
+        node = by_id[step.node]
+        # a node passes its gradient on only after every node that uses it has passed theirs
+        assert all(c.id in done or c.id == step.node for c in s.nodes if step.node in c.inputs)
+        assert step.upstream == node.grad
+        assert step.contribution == step.local * step.upstream
+        assert step.total == seen_totals.get(step.input, 0.0) + step.contribution
+        seen_totals[step.input] = step.total
+        if step is s.steps[-1] or s.steps[s.steps.index(step) + 1].node != step.node:
+            done.add(step.node)
+    for node in s.nodes:
+        if node.id in seen_totals:
+            assert seen_totals[node.id] == node.grad  # the last running total is the gradient
+    assert len(s.paths["a"]) == 3 and s.shared == ("a",)
+
+
 def test_story_json_is_plain():
     data = json.loads(default_story().to_json())
     assert {"output", "gradients", "nodes", "check_max_error"} <= set(data)
@@ -210,9 +233,11 @@ BAD = [
     ({"expression": "a**b", "a": -2.0, "b": 0.5}, "not finite"),
     ({"expression": "2*pi"}, "at least one of a, b, c"),
     ({"expression": "b"}, "just the variable"),
-    ({"expression": "a+b+c+a+b+c+a+b+c+a+b+c+a"}, "operations"),
+    ({"expression": "(a*b + b*c)*(c*a + a*b) + (a*c - b*b)*(c*c + a)"}, "has 14 operations"),
+    ({"expression": "a*b + b*c + c*a + a*a + b*b"}, "side by side"),
+    ({"expression": "a*2 + b*3 + c*4"}, "side by side"),
     ({"expression": "exp(exp(exp(exp(exp(exp(exp(a)))))))"}, "not finite"),
-    ({"expression": "sin(sin(sin(sin(sin(sin(sin(sin(a))))))))"}, "deep"),
+    ({"expression": "sin(sin(sin(sin(sin(sin(sin(a)))))))"}, "7 operations deep"),
 ]
 
 
@@ -242,3 +267,19 @@ def test_numerics_stay_quiet():
         warnings.simplefilter("error")
         story("exp(a)*log(c) + a**b", 3.0, -2.5, 0.5)
         story("tanh(a*50)*b", 2.0, 1.0, 0.0)
+
+
+@pytest.mark.parametrize("args", [
+    ["--set", "expression=abs(a)", "--set", "a=0"],
+    ["--set", "expression=log(a)", "--set", "a=-1"],
+    ["--set", "expression=__import__('os').system('true')"],
+    ["--set", "a=1e9"],
+    ["--set", "d=1"],
+])
+def test_cli_bad_input_is_one_error_line(args):
+    result = CliRunner().invoke(cli, ["numbers", "backprop_graph", *args])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr

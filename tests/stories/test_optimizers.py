@@ -12,14 +12,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mathviz.params import ParameterError
+from mathviz.pipeline.cli import cli
 from mathviz.stories.gradient_descent import SURFACES, parse_surface
 from mathviz.stories.optimizers import (
     ADAM_BETA1,
     ADAM_BETA2,
+    ARROW_FRACTION,
     EPS,
     ESCAPE_DISTANCE,
     MOMENTUM,
@@ -186,7 +189,7 @@ def test_adam_first_step_is_eta_in_each_coordinate(g1: float, g2: float, eta: fl
 
 
 def test_story_states_the_first_steps_of_adam_and_rmsprop() -> None:
-    s = story()
+    s = story(surface="ravine", learning_rate="auto")
     g = np.array(s.gradient_at_start) + s.noise[0]
     np.testing.assert_allclose(s.adam_first_step, s.learning_rate * g / (np.abs(g) + EPS))
     np.testing.assert_allclose(np.abs(s.run("adam").first_step), s.learning_rate, rtol=1e-6)
@@ -257,7 +260,7 @@ def test_saddle_escape_is_along_the_negative_curvature_and_adaptive_methods_are_
 
 def test_default_story_tells_every_beat() -> None:
     s = story()
-    assert s.surface == "ravine" and s.learning_rate == SURFACES["ravine"].learning_rate
+    assert s.surface == "bowl" and s.learning_rate == 0.1 and s.start == SURFACES["bowl"].start
     assert [r.name for r in s.runs] == list(OPTIMIZERS)
     assert all(not r.diverged and r.steps_taken == s.steps for r in s.runs)
     # noisy SGD wanders more than full batch, momentum less than noisy SGD
@@ -267,7 +270,7 @@ def test_default_story_tells_every_beat() -> None:
     for run in s.runs:
         assert run.final_loss == run.path[-1, 2]
     longest = max(np.linalg.norm(np.vstack([s.gradient_at_start, s.noisy_gradients]), axis=1))
-    assert 0.2 * 0.3 * 6 <= longest * s.arrow_scale <= 0.3 * 6
+    assert 0.4 * ARROW_FRACTION * 6 <= longest * s.arrow_scale <= ARROW_FRACTION * 6  # the bowl's window is 6 wide
 
 
 def test_json_has_the_numbers_the_scene_shows() -> None:
@@ -338,3 +341,20 @@ def test_story_function_checks_its_own_arguments() -> None:
     with pytest.raises(ParameterError, match="learning_rate"):
         optimizers_story(surface=parse_surface("bowl"), start=None, learning_rate=math.inf, steps=5, batch_noise=0.0,
                          seed=0)
+
+
+@pytest.mark.parametrize("args", [
+    ["--set", "surface=banana"],
+    ["--set", "learning_rate=0"],
+    ["--set", "start=[0, 99]"],
+    ["--set", "batch_noise=-1"],
+    ["--set", "steps=many"],
+    ["--set", "momentum=0.5"],
+])
+def test_cli_bad_input_is_one_error_line(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["numbers", "optimizers", *args])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr

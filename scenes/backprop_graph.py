@@ -1,0 +1,496 @@
+"""Backprop on a computational graph: the ``backprop_graph`` explainer (storyboard 14).
+
+Beats: the expression as a graph of operation nodes; the forward pass filling
+in each node's value left to right; the backward pass from d(out)/d(out) = 1,
+each operation multiplying its gradient by the local derivative on each of its
+edges (shown on the edge as it runs); a variable used twice collecting the sum
+of its paths; the gradients against central differences; and the few lines of
+the ``Value`` class that computed all of it, read from the module that ran.
+
+Every number comes from :func:`mathviz.stories.backprop_graph.backprop_story`:
+node values, gradients and the backward pass's additions in the order
+:meth:`~mathviz.stories.backprop_graph.Value.backward` made them.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Circle,
+    Code,
+    Create,
+    CurvedArrow,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    Line,
+    Mobject,
+    ReplacementTransform,
+    ShowPassingFlash,
+    SurroundingRectangle,
+    VGroup,
+    config,
+)
+
+from mathviz.stories.backprop_graph import BackpropStory, BackwardStep, GraphNode
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.layout import overlaps
+from mathviz_scenes.components.numbers import fmt
+from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.typst_expr import to_typst
+
+__all__ = ["BackpropGraph", "op_symbol"]
+
+FORWARD_COLOR = style.FUNCTION_COLOR
+BACKWARD_COLOR = style.GRADIENT_COLOR
+CODE_SIZE = 20
+#: Radius of a node's circle, in scene units.
+NODE_RADIUS = 0.34
+#: Gap between a node's circle and its value (above) and gradient (below).
+TAG_BUFF = 0.05
+
+#: How operations are written inside their node.
+_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−x", "**": "xʸ", "sigmoid": "σ", "sqrt": "√",
+            "abs": "|x|"}
+
+
+def op_symbol(node: GraphNode) -> str:
+    """The text inside a node: the variable's name, the constant's value, or the operation's symbol."""
+    if node.op == "var":
+        return node.label
+    if node.op == "const":
+        return fmt(node.value)
+    if node.op == "**" and node.label.startswith("**"):  # a constant exponent: u**2 is one operation
+        return "x^" + node.label[2:].replace(" ", "")
+    return _SYMBOLS.get(node.op, node.op)
+
+
+class BackpropGraph(ExplainerScene):
+    """Forward and backward through the expression's graph, the sum over paths, the check and the code."""
+
+    scene_name = "backprop_graph"
+    story: BackpropStory
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    #: The graph's box: full width, between the title row and the readout row.
+    GRAPH_TOP = 3.15
+    GRAPH_BOTTOM = -2.68
+    READOUT_Y = -2.9
+    graph_top = GRAPH_TOP
+    #: Vertical room of a node with its value above and gradient below, and of a constant.
+    NODE_HEIGHT = 1.6
+    CONST_HEIGHT = 0.6
+    #: Half the height of a node with its value and gradient tags (what must stay inside the box).
+    NODE_EXTENT = NODE_RADIUS + TAG_BUFF + 0.29
+    #: Spacing of the inputs a, b, c in the first column.
+    INPUT_SPACING = 1.5
+
+    def node_order(self) -> dict[int, float]:
+        """A sort key per node: variables in order, an operation at the mean of its inputs, a constant beside its consumer."""
+        s = self.story
+        key: dict[int, float] = {}
+        for node in s.nodes:
+            if node.op == "var":
+                key[node.id] = float("abc".index(node.label))
+            elif node.op != "const":
+                inputs = [key[i] for i in node.inputs if s.nodes[i].op != "const"]
+                key[node.id] = float(np.mean(inputs))
+        for node in s.nodes:
+            for position, i in enumerate(node.inputs):
+                if s.nodes[i].op == "const":
+                    key[i] = key[node.id] + (0.01 if position else -0.01)
+        return key
+
+    def column_x(self) -> np.ndarray:
+        """The x of each layer's column: spread over the frame's width (closer together when there are few)."""
+        layers = self.story.layers
+        half_w = config.frame_width / 2 - style.SAFE_MARGIN - 0.45 - NODE_RADIUS
+        spacing = min(2 * half_w / max(layers - 1, 1), 4.2)
+        return (np.arange(layers) - (layers - 1) / 2) * spacing
+
+    def _pack(self, desired: list[float], heights: list[float]) -> list[float]:
+        """Ys as close to ``desired`` (sorted top to bottom) as the nodes' heights allow, inside the graph's box."""
+        # the ends keep their tags inside the box whatever the squeeze
+        lo, hi = self.GRAPH_BOTTOM + self.NODE_EXTENT, self.graph_top - self.NODE_EXTENT
+        ys = list(desired)
+        for k in range(1, len(ys)):  # push each node below the one above it
+            ys[k] = min(ys[k], ys[k - 1] - (heights[k - 1] + heights[k]) / 2)
+        shift = float(np.mean(desired) - np.mean(ys))  # then re-centre on where they wanted to be
+        shift = min(max(shift, lo - ys[-1]), hi - ys[0])
+        return [y + shift for y in ys]
+
+    def node_positions(self) -> dict[int, np.ndarray]:
+        """Where each node goes: one column per layer; an operation level with the mean of its inputs.
+
+        Placing an operation at its inputs' mean height keeps edges short, and
+        keeps an edge that skips a column from running through that column's nodes.
+        """
+        s = self.story
+        by_id = {n.id: n for n in s.nodes}
+        key = self.node_order()
+        xs = self.column_x()
+        # the fullest column sets how tightly nodes stack: at most NODE_HEIGHT apart, and always inside the box
+        fullest = max(sum(self.CONST_HEIGHT if n.op == "const" else self.NODE_HEIGHT for n in s.nodes if n.layer == k)
+                      for k in range(s.layers))
+        room = self.graph_top - self.GRAPH_BOTTOM - 2 * self.NODE_EXTENT
+        squeeze = min(1.0, room / max(fullest - self.NODE_HEIGHT, 1e-9))
+        node_height, const_height = self.NODE_HEIGHT * squeeze, self.CONST_HEIGHT * squeeze
+        centre = (self.graph_top + self.GRAPH_BOTTOM) / 2 - 0.1
+        y: dict[int, float] = {}
+        variables = [n for n in s.nodes if n.op == "var"]
+        for rank, node in enumerate(variables):
+            y[node.id] = centre + (len(variables) - 1) / 2 * self.INPUT_SPACING - rank * self.INPUT_SPACING
+        # operations left to right at the mean of their inputs (constants ignored), packed per column
+        for layer in range(1, s.layers):
+            column = [n for n in s.nodes if n.layer == layer and n.op != "const"]
+            desired = {n.id: float(np.mean([y[i] for i in n.inputs if by_id[i].op != "const"])) for n in column}
+            column.sort(key=lambda n: (-desired[n.id], key[n.id]))
+            packed = self._pack([desired[n.id] for n in column], [node_height] * len(column))
+            y.update({n.id: v for n, v in zip(column, packed)})
+        # constants beside their consumer, then each column re-packed with them in it
+        for node in s.nodes:
+            for position, i in enumerate(node.inputs):
+                if by_id[i].op == "const":
+                    y[i] = y[node.id] + (-0.01 if position else 0.01)
+        for layer in range(s.layers):
+            column = sorted((n for n in s.nodes if n.layer == layer), key=lambda n: -y[n.id])
+            heights = [const_height if n.op == "const" else node_height for n in column]
+            packed = self._pack([y[n.id] for n in column], heights)
+            y.update({n.id: v for n, v in zip(column, packed)})
+        return {n.id: np.array([xs[n.layer], y[n.id], 0.0]) for n in s.nodes}
+
+    # -- builders ----------------------------------------------------------------------------------
+
+    def build_title(self) -> VGroup:
+        """``out = <expression>`` at the top left and the inputs at the top right."""
+        s = self.story
+        self.title = style.math(f'"out" = {to_typst(s.expression)}')
+        max_width = config.frame_width * 0.58
+        if self.title.width > max_width:
+            self.title.scale_to_fit_width(max_width)
+        if self.title.height > 0.8:  # a fraction in the expression: keep the title to two levels' height
+            self.title.scale_to_fit_height(0.8)
+        self.title.to_corner(UP + LEFT, buff=0.3)
+        # the graph starts below the title (a fraction in it makes it taller)
+        self.graph_top = min(self.GRAPH_TOP, self.title.get_bottom()[1] - 0.08)
+        self.inputs_label = style.text("   ".join(f"{k} = {fmt(v)}" for k, v in s.inputs.items()),
+                                       size=style.SMALL_SIZE + 2, color=FORWARD_COLOR)
+        self.inputs_label.to_corner(UP + RIGHT, buff=0.35)
+        return VGroup(self.title, self.inputs_label)
+
+    def build_graph(self) -> VGroup:
+        """Circles for the nodes (variables white, constants grey), arrows for the edges, value and gradient tags."""
+        s = self.story
+        self.positions = self.node_positions()
+        self.nodes: dict[int, VGroup] = {}
+        for node in s.nodes:
+            if node.op == "const":  # a constant: its value in a small grey box, no gradient under it
+                label: Mobject = style.text(op_symbol(node), size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+                box: Mobject = SurroundingRectangle(label, color=style.MUTED_COLOR, buff=0.09, corner_radius=0.08,
+                                                    stroke_width=2)
+                self.nodes[node.id] = VGroup(box, label).move_to(self.positions[node.id])
+                continue
+            color = style.SECONDARY_COLOR if node.op == "var" else style.HIGHLIGHT_COLOR
+            circle = Circle(radius=NODE_RADIUS, color=color, stroke_width=3).move_to(self.positions[node.id])
+            if node.op == "var":
+                label = style.math(node.label, size=style.LABEL_SIZE)
+            elif node.op == "-":  # a minus sign is a bar, not a glyph with a height to read
+                label = Line(LEFT * 0.14, RIGHT * 0.14, color=color, stroke_width=4)
+            else:
+                label = style.text(op_symbol(node), size=style.LABEL_SIZE, color=color)
+            if label.width > 1.6 * NODE_RADIUS:
+                label.scale_to_fit_width(1.6 * NODE_RADIUS)
+            label.move_to(circle)
+            self.nodes[node.id] = VGroup(circle, label)
+        # edges: one arrow per (input, consumer) operand; a repeated pair (a*a) bends its two arrows apart
+        self.edges: dict[tuple[int, int, int], Mobject] = {}
+        for node in s.nodes:
+            for position, i in enumerate(node.inputs):
+                start, end = self.positions[i], self.positions[node.id]
+                direction = (end - start) / np.linalg.norm(end - start)
+                a = start + self._boundary(i, direction) * direction
+                b = end - NODE_RADIUS * direction
+                repeated = node.inputs.count(i) > 1
+                if repeated:
+                    arrow: Mobject = CurvedArrow(a, b, angle=0.6 if position == 0 else -0.6, color=style.MUTED_COLOR,
+                                                 stroke_width=2.5, tip_length=0.14)
+                else:
+                    arrow = Arrow(a, b, buff=0, color=style.MUTED_COLOR, stroke_width=2.5, tip_length=0.14,
+                                  max_tip_length_to_length_ratio=0.2)
+                self.edges[(i, node.id, position)] = arrow
+        self.value_tags = {n.id: self.value_tag(n.id, n.value) for n in s.nodes if n.op != "const"}
+        self.grad_tags = {n.id: self.grad_tag(n.id, n.grad) for n in s.nodes if n.op != "const"}
+        self.graph = VGroup(*self.edges.values(), *self.nodes.values())
+        return self.graph
+
+    def _boundary(self, node_id: int, direction: np.ndarray) -> float:
+        """Distance from a node's centre to its outline along ``direction`` (circle, or a constant's box)."""
+        node = self.nodes[node_id]
+        if isinstance(node[0], Circle):
+            return NODE_RADIUS
+        half_w, half_h = node.width / 2, node.height / 2
+        return float(min(half_w / max(abs(direction[0]), 1e-9), half_h / max(abs(direction[1]), 1e-9)))
+
+    def value_tag(self, node_id: int, value: float) -> Mobject:
+        """A node's value above it, in blue, on a background so an edge passing behind does not cut it."""
+        tag = style.text(fmt(value), size=style.SMALL_SIZE, color=FORWARD_COLOR)
+        tag.next_to(self.nodes[node_id], UP, buff=TAG_BUFF)
+        tag.add_background_rectangle(opacity=0.85, buff=0.03)
+        return tag
+
+    def grad_tag(self, node_id: int, value: float) -> Mobject:
+        """A gradient under node ``node_id``, in red (an exact zero in grey), on a background."""
+        tag = style.text(fmt(value), size=style.SMALL_SIZE, color=BACKWARD_COLOR if value != 0 else style.MUTED_COLOR)
+        tag.next_to(self.nodes[node_id], DOWN, buff=TAG_BUFF)
+        tag.add_background_rectangle(opacity=0.85, buff=0.03)
+        return tag
+
+    def edge_label(self, edge_key: tuple[int, int, int], content: str, avoid: list[Mobject],
+                   proportions: tuple[float, ...] = (0.5, 0.38, 0.62, 0.28, 0.72)) -> Mobject:
+        """``content`` in red on an edge, at the first spot along it clear of ``avoid`` (tags, nodes, other labels)."""
+        edge = self.edges[edge_key]
+        label = style.text(content, size=style.SMALL_SIZE, color=BACKWARD_COLOR)
+        label.add_background_rectangle(opacity=0.9, buff=0.04)
+        for proportion in proportions:
+            label.move_to(edge.point_from_proportion(proportion))
+            if not any(overlaps(label, other) for other in avoid):
+                break
+        else:
+            label.move_to(edge.point_from_proportion(proportions[0]))
+        return label
+
+    def build_readouts(self) -> VGroup:
+        """The output and the three gradients, bound to the story, in a row above the captions."""
+        s = self.story
+        self.output_readout = Readout("out", s.output, story_field="output", color=FORWARD_COLOR, math_label=False,
+                                      size=style.SMALL_SIZE + 2)
+        self.grad_readouts = {
+            v: Readout(f"∂out/∂{v}", s.gradients[v], story_field=f"gradients.{v}", math_label=False,
+                       color=BACKWARD_COLOR, size=style.SMALL_SIZE + 2)
+            for v in s.gradients
+        }
+        row = VGroup(self.output_readout, *self.grad_readouts.values()).arrange(RIGHT, buff=0.6)
+        row.move_to([0, self.READOUT_Y, 0])
+        self.readouts = row
+        return row
+
+    def build_paths_note(self) -> VGroup:
+        """For each shared variable: its gradient as the sum of its paths' contributions (from the story)."""
+        s = self.story
+        lines = VGroup()
+        for v in s.shared:
+            terms = " + ".join(f"({fmt(c)})" if c < 0 else fmt(c) for c in s.paths[v])
+            lines.add(style.text(f"∂out/∂{v} = {terms} = {fmt(s.gradients[v])}", size=style.SMALL_SIZE + 2,
+                                 color=BACKWARD_COLOR))
+        if not lines:
+            lines.add(style.text("No variable is used twice: one path each.", size=style.SMALL_SIZE + 2))
+        lines.arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+        lines.to_corner(UP + RIGHT, buff=0.35)
+        self.paths_note = lines
+        return lines
+
+    def build_path_labels(self) -> dict[tuple[int, int, int], Mobject]:
+        """On each edge out of a shared variable, that path's contribution ``local * upstream`` (from the story's steps)."""
+        s = self.story
+        labels: dict[tuple[int, int, int], Mobject] = {}
+        for v in s.shared:
+            node = next(n for n in s.nodes if n.op == "var" and n.label == v)
+            for node_id, group in groupby(s.steps, key=lambda step: step.node):
+                for position, st in enumerate(group):
+                    if st.input == node.id:
+                        key = (node.id, node_id, position)
+                        avoid = [*self.nodes.values(), *self.value_tags.values(), *self.grad_tags.values(),
+                                 *labels.values()]
+                        labels[key] = self.edge_label(key, fmt(st.contribution), avoid,
+                                                      proportions=(0.3, 0.22, 0.4, 0.5, 0.6))
+        return labels
+
+    def build_check(self) -> VGroup:
+        """Backprop against central differences for a, b, c, and the largest gap."""
+        s = self.story
+        size = style.SMALL_SIZE + 2
+        header = [style.text("", size=size), style.text("backprop", size=size, color=BACKWARD_COLOR),
+                  style.text("central difference", size=size, color=style.HIGHLIGHT_COLOR),
+                  style.text("step h", size=size, color=style.MUTED_COLOR)]
+        rows = [header]
+        for v in s.gradients:
+            rows.append([style.text(f"∂out/∂{v}", size=size),
+                         style.text(f"{s.gradients[v]:.9f}", size=size, color=BACKWARD_COLOR),
+                         style.text(f"{s.numeric_gradients[v]:.9f}", size=size, color=style.HIGHLIGHT_COLOR),
+                         style.text(f"{s.grad_check_steps[v]:.0e}", size=size, color=style.MUTED_COLOR)])
+        widths = [max(r[c].width for r in rows) for c in range(len(header))]
+        table = VGroup()
+        for i, r in enumerate(rows):
+            x = 0.0
+            for c, mob in enumerate(r):
+                mob.move_to([x + widths[c], -0.62 * i, 0], aligned_edge=RIGHT)
+                x += widths[c] + 0.55
+            table.add(VGroup(*r))
+        table.move_to([0, 1.2, 0])
+        self.check_table = table
+        verdict = "agree" if s.check_passed else "disagree"
+        self.check_summary = VGroup(
+            style.text(f"largest |backprop − central difference| = {s.check_max_error:.1e}", size=size,
+                       t2c={f"{s.check_max_error:.1e}": style.HIGHLIGHT_COLOR}),
+            style.text(f"They {verdict}: (f(v + h) − f(v − h)) / 2h is off by about h² from the slope.",
+                       size=style.SMALL_SIZE, color=style.MUTED_COLOR),
+        ).arrange(DOWN, buff=0.15).next_to(table, DOWN, buff=0.5)
+        self.check = VGroup(table, self.check_summary)
+        return self.check
+
+    def build_code(self) -> Code:
+        """The Value methods that ran (story.code), as one listing of the class."""
+        s = self.story
+        body = "\n\n".join(s.code.values())
+        source = "class Value:\n" + "\n".join("    " + line if line else "" for line in body.splitlines())
+        listing = Code(
+            code_string=source,
+            language="python",
+            formatter_style="monokai",
+            add_line_numbers=False,
+            background="rectangle",
+            background_config={"buff": 0.18, "corner_radius": 0.12, "stroke_color": style.MUTED_COLOR},
+            paragraph_config={"font": "DejaVu Sans Mono", "font_size": CODE_SIZE},
+        )
+        listing.source_lines = source.splitlines()
+        listing.to_corner(UP + LEFT, buff=0.35)
+        self.code = listing
+        return listing
+
+    def code_line(self, text: str) -> Mobject:
+        """The drawn line of the listing whose stripped source is ``text``."""
+        return self.code.code_lines[[line.strip() for line in self.code.source_lines].index(text)]
+
+    def build_code_notes(self) -> VGroup:
+        """What the shown methods do, under the listing."""
+        size = style.SMALL_SIZE
+        notes = VGroup(
+            style.text("__mul__ and tanh store each input's local derivative: b and a; 1 − tanh².", size=size,
+                       t2c={"b and a; 1 − tanh²": BACKWARD_COLOR}),
+            style.text("backward() starts from 1 and walks from the output back, adding local × upstream",
+                       size=size),
+            style.text("into each input: += sums a shared variable's paths.", size=size,
+                       t2c={"+=": style.HIGHLIGHT_COLOR}),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        notes.next_to(self.code, DOWN, buff=0.25, aligned_edge=LEFT)
+        self.code_notes = notes
+        return notes
+
+    # -- the video ---------------------------------------------------------------------------------
+
+    def construct(self) -> None:
+        s = self.story
+        by_id = {n.id: n for n in s.nodes}
+
+        self.beat("graph", en="An expression is a graph: inputs on the left, one node per operation.",
+                  zh="表达式就是一张图：输入在左边，每个运算是一个节点。")
+        self.build_title()
+        self.build_graph()
+        self.build_readouts()
+        self.play(FadeIn(self.title), FadeIn(self.inputs_label), run_time=0.8)
+        for layer in range(s.layers):
+            members = [n for n in s.nodes if n.layer == layer]
+            edges = [e for (i, j, _), e in self.edges.items() if by_id[j].layer == layer]
+            self.play(*(FadeIn(self.nodes[n.id]) for n in members), *(Create(e) for e in edges), run_time=0.6)
+        self.wait(1.0)
+
+        self.beat("forward", en="Forward pass: each node computes its value from its inputs, left to right.",
+                  zh="前向传播：每个节点由输入算出自己的值，从左到右。")
+        for layer in range(s.layers):
+            members = [n for n in s.nodes if n.layer == layer and n.id in self.value_tags]
+            if members:
+                self.play(*(FadeIn(self.value_tags[n.id], shift=0.1 * UP) for n in members), run_time=0.5)
+        self.play(FadeIn(self.output_readout), Indicate(self.nodes[s.output_id], color=FORWARD_COLOR), run_time=0.8)
+        self.wait(1.0)
+
+        self.beat("backward", en="Backward from d out/d out = 1: each node multiplies its gradient by a local derivative.",
+                  zh="反向传播从 d out/d out = 1 开始：每个节点把梯度乘以局部导数传给输入。")
+        self.play(FadeIn(self.grad_tags[s.output_id], shift=0.1 * DOWN),
+                  Indicate(self.nodes[s.output_id], color=BACKWARD_COLOR), run_time=0.8)
+        shown: dict[int, Mobject] = {s.output_id: self.grad_tags[s.output_id]}
+        self.local_labels: list[tuple[BackwardStep, Mobject]] = []
+        for node_id, group in groupby(s.steps, key=lambda step: step.node):
+            # the steps of one node run over its edges in operand order; constants get no gradient tag
+            edge_steps = [((st.input, node_id, position), st) for position, st in enumerate(group)
+                          if by_id[st.input].op != "const"]
+            if not edge_steps:
+                continue
+            keys = [key for key, _ in edge_steps]
+            steps = [st for _, st in edge_steps]
+            labels: list[Mobject] = []
+            for key, st in zip(keys, steps):
+                avoid = [*self.nodes.values(), *self.value_tags.values(), *shown.values(), *labels]
+                labels.append(self.edge_label(key, f"×{fmt(st.local)}", avoid))
+            flashes = [ShowPassingFlash(self.edges[k].copy().set_stroke(BACKWARD_COLOR, width=6).reverse_points(),
+                                        time_width=0.6) for k in keys]
+            self.play(*flashes, *(FadeIn(label) for label in labels), run_time=0.7)
+            self.local_labels.extend(zip(steps, labels))
+            updates = []
+            for st in steps:
+                tag = self.grad_tag(st.input, st.total)
+                # a shared variable's tag is replaced by its running total
+                updates.append(ReplacementTransform(shown[st.input], tag) if st.input in shown
+                               else FadeIn(tag, shift=0.1 * DOWN))
+                shown[st.input] = tag
+            self.play(*updates, run_time=0.5)
+            self.play(*(FadeOut(label) for label in labels), run_time=0.3)
+        for v in s.unused:  # an unused variable gets no edge and gradient 0
+            node = next(n for n in s.nodes if n.op == "var" and n.label == v)
+            shown[node.id] = self.grad_tags[node.id]
+            self.play(FadeIn(self.grad_tags[node.id]), run_time=0.4)
+        self.shown_grads = shown
+        self.play(*(FadeIn(r) for r in self.grad_readouts.values()), run_time=0.8)
+        self.wait(1.0)
+
+        if len(s.shared) == 1:
+            v = s.shared[0]
+            en = f"{v} is used on {len(s.paths[v])} paths: its gradient is the sum over those paths."
+            zh = f"{v} 出现在 {len(s.paths[v])} 条路径上：它的梯度是这些路径之和。"
+        elif s.shared:
+            names = ", ".join(s.shared[:-1]) + " and " + s.shared[-1]
+            en = f"{names} are each used more than once: each gradient is the sum over its paths."
+            zh = f"{'、'.join(s.shared)} 都被用了不止一次：每个梯度都是各自路径之和。"
+        else:
+            en = "No variable is used twice here: each gradient comes along one path."
+            zh = "这里没有变量被用两次：每个梯度只有一条路径。"
+        self.beat("sum-of-paths", en=en, zh=zh)
+        note = self.build_paths_note()
+        self.path_labels = self.build_path_labels()
+        highlights = []
+        for v in s.shared:
+            highlights.append(Indicate(self.grad_readouts[v], color=style.HIGHLIGHT_COLOR))
+        self.play(FadeOut(self.inputs_label), run_time=0.4)
+        self.play(*(Indicate(self.edges[key], color=style.HIGHLIGHT_COLOR) for key in self.path_labels),
+                  FadeIn(VGroup(*self.path_labels.values())), run_time=1.0)
+        self.play(FadeIn(note), *highlights, run_time=1.0)
+        self.wait(2.0)
+
+        self.beat("check", en="Check: central differences of the expression agree with backprop.",
+                  zh="检验：表达式的中心差分与反向传播一致。")
+        self.build_check()
+        graph_parts = VGroup(self.graph, *self.value_tags.values(), *shown.values(), note, *self.path_labels.values())
+        self.play(FadeOut(graph_parts), run_time=0.6)
+        self.play(FadeIn(self.check_table), run_time=1.0)
+        self.play(FadeIn(self.check_summary), run_time=0.8)
+        self.wait(2.0)
+
+        self.beat("code", en="The same in code: a Value stores local derivatives; backward() adds local × upstream.",
+                  zh="代码也一样：Value 记录局部导数；backward() 把 局部导数 × 上游梯度 加到输入上。")
+        self.play(FadeOut(self.check), FadeOut(self.title), run_time=0.6)
+        self.build_code()
+        self.build_code_notes()
+        self.play(FadeIn(self.code), run_time=1.0)
+        self.play(FadeIn(self.code_notes), run_time=1.0)
+        self.accumulate_highlight = SurroundingRectangle(self.code_line("child.grad += local * node.grad"),
+                                                         color=style.HIGHLIGHT_COLOR, buff=0.05)
+        self.play(Create(self.accumulate_highlight), run_time=0.6)
+        self.wait(2.5)

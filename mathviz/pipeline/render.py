@@ -19,6 +19,7 @@ Manim is imported inside the functions that need it, never at import time.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time

@@ -25,7 +25,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from mathviz.pipeline import registry
-from mathviz.pipeline.render import QUALITIES, check_fonts, remove_stale_work_dirs
+from mathviz.pipeline.render import QUALITIES, check_fonts
+from mathviz.pipeline.workdir import make_work_dir, remove_stale
 
 __all__ = ["Still", "StoryboardResult", "make_storyboard", "contact_sheet"]
 
@@ -199,12 +199,10 @@ def make_storyboard(
     stem = output_name or name
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    remove_stale_work_dirs(out)
-    for stale in out.glob(f"{_WORK_PREFIX}*"):
-        _remove_if_orphaned(stale)
+    remove_stale(out)  # staging of killed runs on this machine; never another machine's
     check_fonts(lang)
     started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(dir=out, prefix=f"{_WORK_PREFIX}{stem}.pid{os.getpid()}-"))
+    work = make_work_dir(out, stem, prefix=_WORK_PREFIX)
     try:
         cfg: dict[str, object] = {"media_dir": str(work / "manim"), "quality": manim_quality, "disable_caching": True,
                                   "verbosity": "WARNING", "progress_bar": "none", "write_to_movie": False}
@@ -242,14 +240,4 @@ def make_storyboard(
     return StoryboardResult(scene=name, sheet=out / f"{stem}.png", stills=written,
                             files=(*written, final_folder / "storyboard.json", out / f"{stem}.png"),
                             seconds=time.perf_counter() - started)
-
-
-def _remove_if_orphaned(work: Path) -> None:
-    import re
-
-    from mathviz.pipeline.render import _pid_alive
-
-    match = re.search(r"\.pid(\d+)-", work.name)
-    if work.is_dir() and match and not _pid_alive(int(match.group(1))):
-        shutil.rmtree(work, ignore_errors=True)
 

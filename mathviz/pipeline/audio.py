@@ -71,6 +71,7 @@ def add_track(out: av.container.OutputContainer, codec: str) -> av.AudioStream:
     if codec not in ("aac", "libopus"):
         raise ValueError(f"audio codec must be aac or libopus, not {codec!r}")
     stream = out.add_stream(codec, rate=SAMPLE_RATE, layout="mono")
+    assert isinstance(stream, av.AudioStream)  # for the type checker: an audio codec makes an audio stream
     stream.bit_rate = AAC_BIT_RATE if codec == "aac" else OPUS_BIT_RATE
     stream.codec_context.time_base = Fraction(1, SAMPLE_RATE)
     return stream
@@ -102,13 +103,17 @@ def encode_track(stream: av.AudioStream, samples: np.ndarray) -> list[av.Packet]
     return packets
 
 
+def _seconds(packet: av.Packet) -> float:
+    return float(packet.pts * packet.time_base) if packet.pts is not None else 0.0
+
+
 def interleave(first: Iterator[av.Packet], audio: list[av.Packet]) -> Iterator[av.Packet]:
     """``first``'s packets with ``audio``'s merged in by time, so players never wait on a far-off packet."""
     pending = list(audio)
     index = 0
     for packet in first:
-        at = float(packet.pts * packet.time_base) if packet.pts is not None else 0.0
-        while index < len(pending) and float(pending[index].pts * pending[index].time_base) <= at:
+        at = _seconds(packet)
+        while index < len(pending) and _seconds(pending[index]) <= at:
             yield pending[index]
             index += 1
         yield packet

@@ -168,6 +168,7 @@ def apply_scripts(beats: Sequence[ScriptBeat], scripts: Mapping[str, Sequence[st
     """``beats`` with their captions replaced by the scripts' paragraphs."""
     result = []
     for i, beat in enumerate(beats):
-        changes = {lang: texts[i] for lang, texts in scripts.items() if lang in LANGUAGES}
-        result.append(replace(beat, **changes))
+        en = scripts["en"][i] if "en" in scripts else beat.en
+        zh = scripts["zh"][i] if "zh" in scripts else beat.zh
+        result.append(replace(beat, en=en, zh=zh))
     return result

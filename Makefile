@@ -6,10 +6,18 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 
-PYTHON ?= python3.11
+# The interpreter .venv is made with (3.11, 3.12 or 3.13); empty: the first of python3.11 ... python3 that runs.
+PYTHON ?=
 VENV := .venv
 PY := $(VENV)/bin/python
+# What tools/bootstrap.sh installed: STAMP renders; SLIDES_STAMP adds manim-slides and reveal.js;
+# DEV_STAMP adds the test and lint tools and Chromium. Each target asks only for what it uses.
 STAMP := $(VENV)/.stamp
+SLIDES_STAMP := $(VENV)/.stamp-slides
+DEV_STAMP := $(VENV)/.stamp-dev
+BOOTSTRAP_DEPS := pyproject.toml constraints.txt tools/bootstrap.sh
+# The newest supported Python, for the smoke set (make smoke); skipped with one line when missing.
+SMOKE_PYTHON ?= python3.13
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 HQ := media/1080p60
 LQ := media/480p15
@@ -40,31 +48,40 @@ SLIDES := $(RENDERS:%=$(SLIDES_DIR)/%.html) $(RENDERS:%=$(SLIDES_DIR)/%.pdf)
 # reveal.js from npm (package-lock.json), inlined into every slides file so it plays with no network.
 REVEAL := node_modules/reveal.js/dist/reveal.js
 
-.PHONY: help setup lint test sweep fuzz render preview check bench clean distclean gallery slides
+.PHONY: help setup lint test smoke sweep fuzz render preview check bench clean distclean gallery slides
 
 help: ## Show this help
 	@echo "mathviz: make <target>   (add -j$(NPROC) to render in parallel)"
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo "Renders (renders/*.toml): $(RENDERS)"
 
-$(STAMP): pyproject.toml constraints.txt tools/bootstrap.sh
-	@PYTHON=$(PYTHON) bash tools/bootstrap.sh
+$(STAMP): $(BOOTSTRAP_DEPS)
+	@PYTHON=$(PYTHON) bash tools/bootstrap.sh render
 
-setup: $(STAMP) ## Install system libraries and the .venv (done automatically by other targets)
+$(SLIDES_STAMP): $(BOOTSTRAP_DEPS)
+	@PYTHON=$(PYTHON) bash tools/bootstrap.sh slides
 
-lint: $(STAMP) ## ruff over the whole tree (rules in pyproject.toml)
+$(DEV_STAMP): $(BOOTSTRAP_DEPS)
+	@PYTHON=$(PYTHON) bash tools/bootstrap.sh dev
+
+setup: $(DEV_STAMP) ## Install system libraries and .venv with every extra (render-only targets install less)
+
+lint: $(DEV_STAMP) ## ruff over the whole tree (rules in pyproject.toml)
 	$(VENV)/bin/ruff check .
 
-test: $(STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
+test: $(DEV_STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
 	$(VENV)/bin/pytest -n $(NPROC) -q -m "not sweep"
 
-sweep: $(STAMP) ## The exhaustive sweeps CI runs after `make test`: the frame guard over every stress case
+sweep: $(DEV_STAMP) ## The exhaustive sweeps CI runs after `make test`: the frame guard over every stress case
 	$(VENV)/bin/pytest -n $(NPROC) -q -m sweep
 
 # The long sweep of tests/pipeline/test_hostile.py's fuzz (make test runs 40 examples per scene). CI runs both.
 FUZZ_EXAMPLES ?= 500
-fuzz: $(STAMP) ## Fuzz every parameter of every scene with arbitrary Unicode ($(FUZZ_EXAMPLES) examples per scene)
+fuzz: $(DEV_STAMP) ## Fuzz every parameter of every scene with arbitrary Unicode ($(FUZZ_EXAMPLES) examples per scene)
 	MATHVIZ_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -n $(NPROC) -q tests/pipeline/test_hostile.py -k fuzz
+
+smoke: ## The smoke set (list, numbers, check, a tiny render, the example plugin) on $(SMOKE_PYTHON) in its own venv
+	bash tools/smoke.sh $(SMOKE_PYTHON)
 
 render: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) ## Render every file in renders/ at 1080p60 into media/1080p60/ (MP4, WebM, GIF, poster, captions)
 
@@ -97,13 +114,13 @@ media/index.html: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) mathviz/pipeline/gallery.py $(
 		$(if $(filter slides,$(MAKECMDGOALS)),$(SLIDES))
 	$(PY) -m mathviz gallery --media media --videos $(notdir $(HQ)) $(RENDERS)
 
-$(SLIDES_DIR)/%.html: $(HQ)/%.mp4 mathviz/pipeline/slides.py $(REVEAL)
+$(SLIDES_DIR)/%.html: $(HQ)/%.mp4 mathviz/pipeline/slides.py $(REVEAL) | $(SLIDES_STAMP)
 	$(PY) -m mathviz slides $< --out $(SLIDES_DIR) --format html
 
-$(SLIDES_DIR)/%.pdf: $(HQ)/%.mp4 mathviz/pipeline/slides.py
+$(SLIDES_DIR)/%.pdf: $(HQ)/%.mp4 mathviz/pipeline/slides.py | $(SLIDES_STAMP)
 	$(PY) -m mathviz slides $< --out $(SLIDES_DIR) --format pdf
 
-$(REVEAL): package.json package-lock.json | $(STAMP)
+$(REVEAL): package.json package-lock.json | $(SLIDES_STAMP)
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -548,6 +548,10 @@ def gallery(names: tuple[str, ...], media: Path, video_dir: str) -> None:
 def slides(video: Path, out_dir: Path, formats: str) -> None:
     """Build lecture slides from a rendered VIDEO: one slide per beat, the next beat on a key press."""
     os.environ.setdefault("TQDM_DISABLE", "1")  # manim-slides' PDF progress bars; tqdm reads this when imported
+    import importlib.util
+
+    if importlib.util.find_spec("manim_slides") is None:
+        raise BadInput("slides need the [slides] extra: pip install 'mathviz[slides]' (make slides installs it)")
     slides_module = _reader_module("mathviz.pipeline.slides")
     SLIDE_FORMATS, RevealMissing, build_slides = (slides_module.SLIDE_FORMATS, slides_module.RevealMissing,
                                                   slides_module.build_slides)
@@ -604,6 +608,26 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
         click.echo(f"{label}: {len(checker.findings)} problem(s) in {checker.frames_checked} frames checked", err=True)
         sys.exit(1)
     click.echo(f"{label}: ok ({checker.frames_checked} frames checked)")
+
+
+@cli.command("new")
+@click.argument("name")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="Folder to create the package folder NAME in.")
+@click.option("--title", default=None, help="The explainer's title [default: from NAME].")
+def new(name: str, directory: Path, title: str | None) -> None:
+    """Create a plugin package NAME: a working, tested explainer to make your own.
+
+    Then: pip install -e DIR/NAME; cd DIR/NAME; pytest; mathviz render NAME -q l.
+    """
+    from mathviz.pipeline.scaffold import ScaffoldError, create_plugin
+
+    try:
+        folder = create_plugin(name, directory, title)
+    except ScaffoldError as exc:
+        raise BadInput(str(exc)) from None
+    click.echo(str(folder))
+    click.echo(f"next: pip install -e {folder} && (cd {folder} && pytest) && mathviz render {name} -q l", err=True)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Temperature sharpens or flattens softmax: an example mathviz explainer plugin."""

@@ -493,8 +493,9 @@ class OptimizersSideBySide(ExplainerScene):
         formula = self.panel_block(
             style.math("s arrow.l rho s + (1 - rho) tilde(g)^2, quad w arrow.l w - eta tilde(g) / (sqrt(s) + epsilon)",
                        color=COLORS["rmsprop"]),
-            style.math("\"Adam:\" m, s \"averaged,\" quad w arrow.l w - eta hat(m) / (sqrt(hat(s)) + epsilon)",
-                       color=COLORS["adam"]),
+            style.math("\"Adam:\" w arrow.l w - eta hat(m) / (sqrt(hat(s)) + epsilon), quad "
+                       "hat(m) = m slash (1 - beta_1^k), quad hat(s) = s slash (1 - beta_2^k)", color=COLORS["adam"],
+                       size=style.SMALL_SIZE),
             top=self.title.get_bottom()[1] - 0.25, buff=0.16,
         )
         rows = [self.run_row(self.table_top - (3 + i) * TABLE_ROW, s.run(name), f"runs.{2 + i}", COLORS[name])
@@ -544,10 +545,14 @@ class OptimizersSideBySide(ExplainerScene):
             factor = room / zoom.height
             zoom.scale(factor)  # the axes scale with it, so zoom_axes still maps w to the screen
             self.zoom_axes.scale(factor, about_point=zoom.get_center())
-        shift = np.array([(PANEL_LEFT + PANEL_RIGHT) / 2, zoom_top - zoom.height / 2, 0]) - zoom.get_center()
+        shift = np.array([PANEL_RIGHT - 0.1 - zoom.width / 2, zoom_top - zoom.height / 2, 0]) - zoom.get_center()
         zoom.shift(shift)
         self.zoom_axes.shift(shift)
         self.zoom = zoom
+        # The table is gone for this beat: a key to the arrows' colours left of the zoom.
+        key_top = zoom.get_top()[1] - 0.3
+        self.zoom_key = VGroup(*[self.table_row(key_top - i * TABLE_ROW, COLORS[name], s.run(name).label, [])
+                                 for i, name in enumerate(("sgd", "rmsprop", "adam"))])
         # Where the zoom looks, marked on the map.
         lo, hi = self.zoom_window
         (a, b), (c, d) = s.window
@@ -558,7 +563,8 @@ class OptimizersSideBySide(ExplainerScene):
         table = VGroup(*self.rows.values(), self.length_box)
         self.play(FadeOut(self.formula), FadeOut(table), Create(self.zoom_box), run_time=0.6)
         self.play(FadeIn(formula[0]), FadeIn(zoom[0]), FadeIn(zoom[4]), run_time=0.8)
-        self.play(*[GrowArrow(a) if isinstance(a, Arrow) else Create(a) for a in self.zoom_steps], run_time=1.0)
+        self.play(*[GrowArrow(a) if isinstance(a, Arrow) else Create(a) for a in self.zoom_steps],
+                  FadeIn(self.zoom_key), run_time=1.0)
         self.play(Create(self.adam_square), FadeIn(self.eta_brace), FadeIn(formula[1]), run_time=1.0)
         self.play(Create(self.rmsprop_square), FadeIn(self.square_labels[1]), FadeIn(formula[2]), run_time=0.8)
         self.wait(1.5)
@@ -606,7 +612,7 @@ class OptimizersSideBySide(ExplainerScene):
                 cell = style.text(self.say(f"not in {run.steps_taken} steps", f"{run.steps_taken} 步内未逃离"),
                                   size=style.SMALL_SIZE, color=style.MUTED_COLOR)
             else:
-                cell = level_readout(Readout(self.say("escaped at step", "逃离于第"), k,
+                cell = level_readout(Readout(self.say("escaped at step", "逃离步数"), k,
                                              story_field=f"saddle.escaped_at.{i}", decimals=0, size=style.SMALL_SIZE,
                                              math_label=False))
             rows.append(self.table_row(top - i * TABLE_ROW, COLORS[run.name], run.label, [cell]))

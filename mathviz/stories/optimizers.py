@@ -254,7 +254,8 @@ def run_optimizer(surface: LossSurface, start: Sequence[float] | np.ndarray, *, 
     left = next((k for k, p in enumerate(pts) if not (np.all(np.isfinite(p)) and surface.in_window(p))), None)
     inside = pts[: left if left is not None else len(pts)]
     length = float(np.sum(np.linalg.norm(np.diff(inside, axis=0), axis=1))) if len(inside) > 1 else 0.0
-    first = pts[1] - pts[0] if len(pts) > 1 else np.zeros(2)
+    with np.errstate(all="ignore"):  # a runaway last iterate may be ~1e308 from the start
+        first = pts[1] - pts[0] if len(pts) > 1 else np.zeros(2)
     gradients = np.array(used).reshape(-1, 2)
     scale_arr = np.array(scales).reshape(-1, 2)
     for arr in (path, gradients, scale_arr):
@@ -389,7 +390,8 @@ class OptimizersStory(Story):
 
 def _arrow_scale(vectors: np.ndarray, window: Window) -> float:
     """A factor 1/(1, 2 or 5 x 10^k) that makes the longest of ``vectors`` 0.4 to 1 times ARROW_FRACTION x the window."""
-    longest = float(np.max(np.linalg.norm(vectors, axis=1)))
+    with np.errstate(all="ignore"):  # gradients near 1e300 overflow the norm: inf, handled below
+        longest = float(np.max(np.linalg.norm(vectors, axis=1)))
     limit = ARROW_FRACTION * min(window[0][1] - window[0][0], window[1][1] - window[1][0])
     if not (math.isfinite(longest) and longest > 0):
         return 1.0

@@ -193,11 +193,12 @@ def _inside(mob) -> bool:
 
 
 def test_everything_is_on_screen_and_apart(scene):
-    mobs = [scene.map, scene.title, scene.noise_formula, scene.first_step_formula, scene.zoom, scene.saddle_map,
+    mobs = [scene.map, scene.title, scene.noise_formula, scene.first_step_formula, scene.zoom, scene.zoom_key, scene.saddle_map,
             scene.saddle_rows, scene.final_map, scene.final_title, *scene.rows.values(), *scene.final_rows.values()]
     for mob in mobs:
         assert _inside(mob), mob
     apart = [(scene.map, scene.noise_formula), (scene.first_step_formula, scene.zoom), (scene.map, scene.zoom),
+             (scene.zoom_key, scene.zoom), (scene.zoom_key, scene.first_step_formula),
              (scene.saddle_map, scene.saddle_rows), (scene.final_map, VGroup(*scene.final_rows.values()))]
     rows = list(scene.rows.values())
     apart += [(a, b) for i, a in enumerate(rows) for b in rows[i + 1:]]

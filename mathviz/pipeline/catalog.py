@@ -24,6 +24,7 @@ SCENES: tuple[str, ...] = (
     "expectation_lln",
     "entropy_kl",
     "backprop_graph",
+    "softmax_cross_entropy",
     "optimizers",
 )
 

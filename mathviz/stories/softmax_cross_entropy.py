@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError, integer, number, vector
 from mathviz.story import Story
 
@@ -40,12 +41,15 @@ __all__ = [
     "SoftmaxStory",
     "softmax_story",
     "PARAMS",
+    "EXPLAINER",
 ]
 
 MIN_CLASSES, MAX_CLASSES = 2, 8
 #: Largest |logit| accepted.
 MAX_LOGIT = 1e4
-#: Temperatures accepted: (0, MAX_TEMPERATURE].
+#: Temperatures accepted: [MIN_TEMPERATURE, MAX_TEMPERATURE]. The floor keeps z / T, the gradient (p - onehot) / T
+#: and the stepped logits / T finite for every |z| <= MAX_LOGIT (1e-300 would overflow them).
+MIN_TEMPERATURE = 1e-3
 MAX_TEMPERATURE = 100.0
 #: The constant added to every scaled logit z / T to show that softmax does not change: large enough
 #: that the textbook formula's exp overflows (exp(709.8) is the largest finite double).
@@ -239,6 +243,20 @@ PARAMS: tuple[Param, ...] = (
           vector("logits", min_length=MIN_CLASSES, max_length=MAX_CLASSES, max_abs=MAX_LOGIT)),
     Param("label", "1", "index of the true class, counting from 0",
           integer("label", minimum=0, maximum=MAX_CLASSES - 1)),
-    Param("temperature", "1", f"divides the logits before softmax (> 0, at most {MAX_TEMPERATURE:g})",
-          number("temperature", minimum=0.0, exclusive_minimum=True, maximum=MAX_TEMPERATURE)),
+    Param("temperature", "1", f"divides the logits before softmax ({MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g})",
+          number("temperature", minimum=MIN_TEMPERATURE, maximum=MAX_TEMPERATURE)),
+)
+
+
+#: Found through the entry point ``softmax_cross_entropy`` in the group ``mathviz.explainers`` (pyproject.toml).
+EXPLAINER = Explainer(
+    name="softmax_cross_entropy",
+    title="Softmax and cross-entropy: logits to probabilities to loss to gradient",
+    teaches=(
+        "softmax exponentiates and normalises, stably via log-sum-exp; temperature sharpens or flattens; the loss "
+        "-log p_label has gradient p - onehot; one step raises p_label."
+    ),
+    story=softmax_story,
+    params=PARAMS,
+    scene="mathviz_scenes.softmax_cross_entropy:SoftmaxCrossEntropy",
 )

@@ -8,12 +8,14 @@ import warnings
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.special import log_softmax, logsumexp, softmax
 
 from mathviz.params import ParameterError
+from mathviz.pipeline.cli import cli
 from mathviz.stories import softmax_cross_entropy as sce
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
@@ -135,9 +137,9 @@ BAD = [
     ({"label": "3", "logits": "[1, 2]"}, "label", "from 0 to 1"),
     ({"label": "-1"}, "label", "between 0"),
     ({"label": "one"}, "label", "whole number"),
-    ({"temperature": "0"}, "temperature", "greater than 0"),
-    ({"temperature": "-1"}, "temperature", "greater than 0"),
-    ({"temperature": "1e-320", "logits": "[9000, 0]"}, "temperature", "overflows"),
+    ({"temperature": "0"}, "temperature", "at least 0.001"),
+    ({"temperature": "-1"}, "temperature", "at least 0.001"),
+    ({"temperature": "1e-300"}, "temperature", "at least 0.001"),
     ({"temperature": "1000"}, "temperature", "at most"),
 ]
 
@@ -150,6 +152,21 @@ def test_bad_input_is_a_parameter_error_naming_the_key(overrides, key, words):
     assert words in err.value.message
 
 
+def test_the_story_refuses_a_temperature_that_overflows_even_past_the_parser():
+    with pytest.raises(ParameterError) as err:
+        sce.softmax_story(np.array([9000.0, 0.0]), 0, 1e-320)
+    assert err.value.key == "temperature" and "overflows" in err.value.message
+
+
+@SETTINGS
+@given(logit_lists.map(lambda z: z * 200), st.sampled_from([sce.MIN_TEMPERATURE, 0.01, 1.0, sce.MAX_TEMPERATURE]))
+def test_every_number_is_finite_down_to_the_smallest_temperature(z, temperature):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = sce.softmax_story(z, 0, temperature)
+    assert math.isfinite(s.loss) and math.isfinite(s.step.loss) and np.all(np.isfinite(s.gradient))
+
+
 def test_numerics_stay_quiet():
     # numpy's default error state (warn on overflow, divide, invalid), every warning an error: stderr stays clean
     with np.errstate(all="warn", under="ignore"), warnings.catch_warnings():
@@ -157,3 +174,28 @@ def test_numerics_stay_quiet():
         for logits, label, temperature in CASES:
             # the naive formula is the one place overflow is expected; it silences its own warning
             story(logits, str(label), str(temperature))
+
+
+@pytest.mark.parametrize("args", [
+    ["--set", "logits=[1]"],
+    ["--set", "label=5"],
+    ["--set", "temperature=0"],
+    ["--set", "logits=[1, inf]"],
+    ["--set", "logits=__import__('os')"],
+])
+def test_cli_bad_input_is_one_error_line(args):
+    result = CliRunner().invoke(cli, ["numbers", "softmax_cross_entropy", *args])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_prints_large_logits_as_json():
+    result = CliRunner().invoke(cli, ["numbers", "softmax_cross_entropy", "--set", "logits=[1000, 1001, 1002]",
+                                      "--set", "label=0"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["probabilities"] == pytest.approx(list(softmax([0.0, 1.0, 2.0])), rel=1e-12)
+    assert data["shift_invariant"] is True and data["naive_probabilities"] == [None, None, None]

@@ -233,8 +233,8 @@ def _render_targets(targets: Sequence[str], pairs: Sequence[str], params_file: P
                 raise BadInput(f"--params: {target} is already a render file; give one or the other")
             if not path.is_file():
                 raise BadInput(f"{target[:80]}: no such render file")
-            file_scene, _ = _read_params_file(path)
-            scene = file_scene or path.stem.split("--")[0]
+            from_file = _read_params_file(path)
+            scene = (from_file.scene if from_file is not None else None) or path.stem.split("--")[0]
             spec, overrides, story = _story_or_fail(scene, pairs, path)
             name = output_name or path.stem
         else:

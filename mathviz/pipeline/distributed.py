@@ -110,19 +110,32 @@ def render_request_remote(request: RenderRequest) -> dict[str, bytes]:
 
 
 def _write_returned(files: Mapping[str, bytes], out: Path, name: str) -> list[Path]:
-    """Write one render's returned files into ``out`` atomically, the video last (Make's target)."""
-    from mathviz.pipeline.atomic import atomic_output
+    """Write one render's returned files into ``out`` as a local render commits them.
 
-    written = []
+    They are staged in an owner-tagged work folder inside ``out`` and moved in by
+    :func:`~mathviz.pipeline.manifest.commit_render` (the old video and its web formats first, the new
+    video last), so an interrupted write shows the old render, the new one or no video.
+    """
+    from mathviz.pipeline.manifest import commit_render
+    from mathviz.pipeline.workdir import make_work_dir, remove_stale
+
     video = f"{name}.mp4"
-    for file_name in sorted(files, key=lambda n: n == video):
-        data = files[file_name]
-        if os.sep in file_name or file_name.startswith("."):
+    if video not in files:
+        raise RuntimeError(f"a worker returned no {video}")
+    for file_name in files:
+        if os.sep in file_name or file_name.startswith(".") or not file_name.startswith(name + "."):
             raise RuntimeError(f"a worker returned an unexpected file name {file_name!r}")
-        dst = out / file_name
-        atomic_output(dst, lambda tmp, data=data: tmp.write_bytes(data))
-        written.append(dst)
-    return written
+    remove_stale(out)
+    work = make_work_dir(out, name)
+    try:
+        staged = []
+        for file_name, data in files.items():
+            (work / file_name).write_bytes(data)
+            staged.append((work / file_name, out / file_name))
+        commit_render(staged, out / video)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [dst for _, dst in staged if dst.name != video] + [out / video]
 
 
 def render_requests_on_cluster(address: str, requests: Sequence[RenderRequest], out: Path,

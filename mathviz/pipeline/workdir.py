@@ -182,7 +182,7 @@ def remove_stale(folder: Path | str) -> list[Path]:
     Only hidden entries (``.name``) carrying an owner tag are considered; everything else, including
     leftovers of live owners, of other machines and of unknown owners, stays.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -222,3 +222,24 @@ def test_digests_are_of_whole_files(tmp_path: Path) -> None:
     import hashlib
 
     assert file_digest(path) == hashlib.sha256(b"x" * (3 << 20)).hexdigest()
+
+
+def test_renders_returned_by_dask_workers_are_committed_the_same_way(tmp_path: Path) -> None:
+    from mathviz.pipeline.distributed import _write_returned
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    _old_render(folder)
+    new = _new_render_files(tmp_path)
+    written = _write_returned(new, folder, STEM)
+    assert written[-1] == folder / f"{STEM}.mp4"
+    assert _visible(folder, {"new": new}) == "new"
+    assert not list(folder.glob(".render-*")) and not list(folder.glob(".relu*")), "no staging left behind"
+
+
+def test_a_render_file_given_as_the_target_is_read_with_the_same_grammar(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("relu--odd.toml").write_text('scene = "relu"\n[params]\nseed = "+-5"\n')
+    result = CliRunner().invoke(cli, ["render", "relu--odd.toml", "--out", "out"])
+    assert result.exit_code == 2, (result.stderr, result.exception)
+    assert result.stderr.startswith("error: seed: ") and result.stderr.count("\n") == 1

@@ -54,6 +54,7 @@ __all__ = [
     "SWEEP_STEPS",
     "SWEEP_TILT",
     "BELL_POINTS",
+    "BELL_WIDTH",
     "VIEW_PAD",
     "Line",
     "LineScore",
@@ -83,6 +84,8 @@ SWEEP_STEPS = 41
 SWEEP_TILT = 0.3
 #: Most points given a bell (a Gaussian drawn along the vertical); more would overlap.
 BELL_POINTS = 7
+#: A bell's width (its peak's distance from its point, in x) as a share of the least gap between bell points.
+BELL_WIDTH = 0.8
 #: The view's y range is the points' and lines' range grown by this fraction on each side.
 VIEW_PAD = 0.12
 
@@ -172,7 +175,8 @@ class LeastSquaresStory(Story):
 
     The data: the ``true_line``, ``noise`` and the points ``x``, ``y``. A
     ``candidate`` line (the first slope of the sweep) with its residuals and
-    the bells at the points ``bell_points``. The ``fit`` from the normal
+    the bells at the points ``bell_points`` (at least ``bell_gap``
+    apart in x; the tallest bell, ``bell_peak`` high, is drawn BELL_WIDTH * bell_gap wide). The ``fit`` from the normal
     equations (``normal_matrix`` ``X^T X``, ``normal_rhs`` ``X^T y``), its
     ``sse`` and ``log_likelihood`` at ``sigma = noise``, whose constant part is
     ``log_likelihood_constant``. The ``sweep`` of slopes through the centroid,
@@ -193,6 +197,7 @@ class LeastSquaresStory(Story):
 
     candidate: LineScore
     bell_points: tuple[int, ...]
+    bell_gap: float
     bell_peak: float
     log_likelihood_constant: float
 
@@ -212,10 +217,21 @@ class LeastSquaresStory(Story):
     residuals: np.ndarray = field(repr=False)
 
 
-def _bell_points(points: int) -> tuple[int, ...]:
-    """Up to BELL_POINTS indices spread evenly over the points (sorted by x), ends included."""
-    count = min(BELL_POINTS, points)
-    return tuple(int(i) for i in np.unique(np.round(np.linspace(0, points - 1, count)).astype(int)))
+def _bell_points(x: np.ndarray) -> tuple[tuple[int, ...], float]:
+    """Points given a bell, at least ``gap`` apart in x and ``BELL_WIDTH * gap`` from the right end, and ``gap``.
+
+    ``gap`` is X_RANGE's width over BELL_POINTS + 1; from the left, each point at least ``gap`` right of the
+    last one chosen is taken, BELL_POINTS at most. A bell drawn ``BELL_WIDTH * gap`` wide to the right of its point then
+    overlaps neither its neighbour nor the right end of the plot.
+    """
+    gap = (X_RANGE[1] - X_RANGE[0]) / (BELL_POINTS + 1)
+    chosen: list[int] = []
+    for i, value in enumerate(x):
+        if value > X_RANGE[1] - BELL_WIDTH * gap or len(chosen) == BELL_POINTS:
+            break
+        if not chosen or value >= x[chosen[-1]] + gap:
+            chosen.append(i)
+    return tuple(chosen), gap
 
 
 def least_squares_story(slope: float, intercept: float, noise: float, points: int, seed: int) -> LeastSquaresStory:
@@ -244,6 +260,7 @@ def least_squares_story(slope: float, intercept: float, noise: float, points: in
     tilt = 2.0 * SWEEP_TILT * (y_view[1] - y_view[0]) / (X_RANGE[1] - X_RANGE[0])
     half = SWEEP_STEPS // 2
     offsets = tilt * np.arange(-half, half + 1) / half
+    bell_points, bell_gap = _bell_points(x)
     sweep = tuple(
         best if k == half else score_line(Line(float(fit.slope + d), float(y_bar - (fit.slope + d) * x_bar)), x, y, noise)
         for k, d in enumerate(offsets)
@@ -260,7 +277,8 @@ def least_squares_story(slope: float, intercept: float, noise: float, points: in
         x_view=X_RANGE,
         y_view=y_view,
         candidate=sweep[0],
-        bell_points=_bell_points(points),
+        bell_points=bell_points,
+        bell_gap=bell_gap,
         bell_peak=1.0 / (noise * math.sqrt(2.0 * math.pi)),
         log_likelihood_constant=-0.5 * points * math.log(2.0 * math.pi * noise**2),
         fit=fit,

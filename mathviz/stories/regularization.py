@@ -52,6 +52,7 @@ __all__ = [
     "L1_PATH_MARGIN",
     "CONTOUR_FRACTIONS",
     "VIEW_MARGIN",
+    "CORNER_POSITION",
     "loss",
     "penalty_value",
     "norm_of",
@@ -79,6 +80,8 @@ PATH_STEPS = 48
 L2_PATH_SCALE = 4.0
 #: The L1 path runs a little past lam_max, where both weights are 0.
 L1_PATH_MARGIN = 1.25
+#: Where in the first lam-stretch with exactly one zero weight the corner beat is shown (0 = its start).
+CORNER_POSITION = 0.25
 #: The view's half-width is at least this times the largest |w*_i|.
 VIEW_MARGIN = 1.3
 #: Contours drawn at these fractions of L(0), the level of the contour through the origin.
@@ -317,7 +320,10 @@ def _run(penalty: str, optimum: np.ndarray, hessian: np.ndarray, lam: float, lam
 
 
 def _corner(optimum: np.ndarray, hessian: np.ndarray, lam: float, knots: np.ndarray) -> Corner | None:
-    """An lam where L1 zeroes exactly one weight: ``lam`` itself if it does, else the middle of the first such stretch."""
+    """An lam where L1 zeroes exactly one weight: ``lam`` itself if it does, else a quarter into the first such stretch.
+
+    The diamond shrinks to 0 across the stretch, so early in it the corner is large enough to see.
+    """
 
     def corner_at(t: float) -> Corner | None:
         w = l1_solution(optimum, hessian, t)
@@ -340,7 +346,7 @@ def _corner(optimum: np.ndarray, hessian: np.ndarray, lam: float, knots: np.ndar
         if one_zero and start is None:
             start = float(lo)
         elif not one_zero and start is not None:
-            return corner_at(0.5 * (start + float(lo)))
+            return corner_at(start + CORNER_POSITION * (float(lo) - start))
     return None
 
 
@@ -407,9 +413,9 @@ def regularization_story(optimum: np.ndarray, hessian: np.ndarray, penalty: str,
 PARAMS: tuple[Param, ...] = (
     Param("optimum", "[2, 1]", "the unregularised minimiser w* = [w1, w2] (not the origin)",
           vector("optimum", length=2, max_length=2, max_abs=MAX_ENTRY)),
-    Param("hessian", "[[1, 0.4], [0.4, 2]]", "H of the loss (w - w*)^T H (w - w*): 2x2, symmetric, positive definite",
+    Param("hessian", "[[1.5, 0.5], [0.5, 1]]", "H of the loss (w - w*)^T H (w - w*): 2x2, symmetric, positive definite",
           matrix("hessian", sizes=(2,), max_abs=MAX_ENTRY)),
     Param("penalty", "l1", "the penalty: l1 (lam ||w||_1, sparse) or l2 (lam ||w||_2^2, shrinks)",
           choice("penalty", PENALTIES)),
-    Param("lam", "2", f"the penalty's weight lam (0 to {MAX_LAM:g})", number("lam", minimum=0.0, maximum=MAX_LAM)),
+    Param("lam", "1", f"the penalty's weight lam (0 to {MAX_LAM:g})", number("lam", minimum=0.0, maximum=MAX_LAM)),
 )

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 import scipy.optimize
 import scipy.stats
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mathviz.params import ParameterError
+from mathviz.pipeline.cli import cli
 from mathviz.stories import least_squares_mle as ls
 
 SETTINGS = settings(max_examples=20, deadline=None, derandomize=True)
@@ -161,11 +163,21 @@ def test_view_holds_every_point_and_the_fitted_line():
 
 
 @pytest.mark.parametrize("points", [5, 6, 7, 8, 30, 500])
-def test_bell_points_spread_over_the_cloud(points):
+def test_bells_stand_apart_inside_the_plot(points):
     s = story(points=points)
-    chosen = s.bell_points
-    assert len(chosen) == min(ls.BELL_POINTS, points)
-    assert chosen[0] == 0 and chosen[-1] == points - 1 and list(chosen) == sorted(set(chosen))
+    chosen = list(s.bell_points)
+    assert 1 <= len(chosen) <= min(ls.BELL_POINTS, points) and chosen == sorted(set(chosen))
+    xs = s.x[chosen]
+    # a bell BELL_WIDTH * gap wide never reaches the next bell's point nor the right end of the plot
+    assert np.all(np.diff(xs) >= s.bell_gap)
+    assert xs[-1] + ls.BELL_WIDTH * s.bell_gap <= ls.X_RANGE[1]
+    # greedy from the left: no skipped point could have been added between two chosen ones
+    for i in range(len(s.x)):
+        if i not in chosen and s.x[i] <= ls.X_RANGE[1] - ls.BELL_WIDTH * s.bell_gap and i < chosen[-1]:
+            before = [c for c in chosen if c < i]
+            assert before and s.x[i] < s.x[before[-1]] + s.bell_gap
+    if points >= 30:
+        assert len(chosen) >= ls.BELL_POINTS - 2  # the cloud is dense enough for most of the bells
 
 
 def test_tiny_and_huge_noise_stay_finite_and_quiet():
@@ -215,3 +227,24 @@ def test_bad_input_is_a_parameter_error_naming_the_key(key, text, words):
     assert err.value.key == key
     assert words in err.value.message
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("args", [
+    ["--set", "noise=0"],
+    ["--set", "points=1000"],
+    ["--set", "slope=os.system('true')"],
+    ["--set", "sigma=1"],
+])
+def test_cli_bad_input_is_one_error_line(args):
+    result = CliRunner().invoke(cli, ["numbers", "least_squares_mle", *args])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_prints_the_story():
+    result = CliRunner().invoke(cli, ["numbers", "least_squares_mle", "--set", "points=12", "--set", "seed=9"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(story(points=12, seed=9).to_json())

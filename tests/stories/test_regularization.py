@@ -9,10 +9,12 @@ import warnings
 import numpy as np
 import pytest
 import scipy.optimize
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mathviz.params import ParameterError
+from mathviz.pipeline.cli import cli
 from mathviz.stories import regularization as reg
 
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True)
@@ -289,3 +291,25 @@ def test_bad_input_is_a_parameter_error_naming_the_key(overrides, key, words):
     assert err.value.key == key
     assert words in err.value.message
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("args", [
+    ["--set", "hessian=[[1, 2], [2, 1]]"],
+    ["--set", "optimum=[0, 0]"],
+    ["--set", "penalty=elastic"],
+    ["--set", "lam=-2"],
+    ["--set", "hessian=[[1, 0], [1, 1]]"],
+])
+def test_cli_bad_input_is_one_error_line(args):
+    result = CliRunner().invoke(cli, ["numbers", "regularization", *args])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_prints_the_story():
+    result = CliRunner().invoke(cli, ["numbers", "regularization", "--set", "penalty=l2", "--set", "lam=0.5"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(story(penalty="l2", lam="0.5").to_json())

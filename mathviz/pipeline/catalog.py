@@ -25,6 +25,8 @@ SCENES: tuple[str, ...] = (
     "entropy_kl",
     "backprop_graph",
     "softmax_cross_entropy",
+    "least_squares_mle",
+    "regularization",
     "optimizers",
 )
 

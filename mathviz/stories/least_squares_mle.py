@@ -41,10 +41,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError, integer, number
 from mathviz.story import Story
 
 __all__ = [
+    "EXPLAINER",
     "X_RANGE",
     "MIN_POINTS",
     "MAX_POINTS",
@@ -308,4 +310,17 @@ PARAMS: tuple[Param, ...] = (
     Param("points", "30", f"how many noisy points ({MIN_POINTS} to {MAX_POINTS}), x uniform in "
           f"[{X_RANGE[0]:g}, {X_RANGE[1]:g}]", integer("points", minimum=MIN_POINTS, maximum=MAX_POINTS)),
     Param("seed", "4", "seed of the points' x and noise", integer("seed", minimum=0, maximum=2**31 - 1)),
+)
+
+
+EXPLAINER = Explainer(
+    name="least_squares_mle",
+    title="Least squares is maximum likelihood",
+    teaches=(
+        "Under Gaussian noise each point's likelihood is a bell around the line; log L = -SSE/(2 sigma^2) + const, so "
+        "the least-squares line (the normal equations) is the most likely one, and sigma_hat = sqrt(SSE/n)."
+    ),
+    story=least_squares_story,
+    params=PARAMS,
+    scene="mathviz_scenes.least_squares_mle:FitAsLikelihood",
 )

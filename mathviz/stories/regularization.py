@@ -38,11 +38,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mathviz.explainer import Explainer
 from mathviz.params import Param, ParameterError, choice, matrix, number, vector
 from mathviz.story import Story
 from mathviz.view import nice_step
 
 __all__ = [
+    "EXPLAINER",
     "PENALTIES",
     "MAX_ENTRY",
     "MAX_CONDITION",
@@ -418,4 +420,17 @@ PARAMS: tuple[Param, ...] = (
     Param("penalty", "l1", "the penalty: l1 (lam ||w||_1, sparse) or l2 (lam ||w||_2^2, shrinks)",
           choice("penalty", PENALTIES)),
     Param("lam", "1", f"the penalty's weight lam (0 to {MAX_LAM:g})", number("lam", minimum=0.0, maximum=MAX_LAM)),
+)
+
+
+EXPLAINER = Explainer(
+    name="regularization",
+    title="L1 makes weights sparse, L2 shrinks them",
+    teaches=(
+        "The regularised minimiser is where a contour of the loss first touches the penalty's ball: the L1 diamond "
+        "is touched at a corner (a weight exactly 0), the L2 disc is not; the solution paths as lambda grows."
+    ),
+    story=regularization_story,
+    params=PARAMS,
+    scene="mathviz_scenes.regularization:PenaltyBalls",
 )

@@ -1,0 +1,389 @@
+"""Why L1 gives sparse weights and L2 shrinks them: the ``regularization`` explainer.
+
+Beats: the loss's elliptical contours around its minimiser w* (loss-contours);
+the penalty's ball, a diamond for L1 or a disc for L2 (penalty-ball); a contour
+grown from w* until it first touches the ball, at the regularised minimiser
+(first-touch); the L1 diamond touched at a corner, where a weight is exactly 0
+(l1-corner); and the paths of both penalties' solutions as lam grows from 0,
+L2 shrinking smoothly, L1 reaching exactly 0 at the computed lam (solution-path).
+
+Every number comes from :func:`mathviz.stories.regularization.regularization_story`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from manim import (
+    DOWN,
+    GREEN,
+    LEFT,
+    PINK,
+    RIGHT,
+    UP,
+    Circle,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Flash,
+    Polygon,
+    Rectangle,
+    UpdateFromAlphaFunc,
+    VGroup,
+    VMobject,
+    linear,
+)
+
+from mathviz.stories.regularization import PenaltyRun, RegularizationStory
+from mathviz_scenes.components import style
+from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.layout import PlaneAndPanel
+from mathviz_scenes.components.numbers import fmt, typst_matrix
+from mathviz_scenes.components.readout import Readout
+
+__all__ = ["PenaltyBalls", "ellipse_pieces"]
+
+CONTOUR_COLOR = style.FUNCTION_COLOR
+TOUCH_COLOR = style.HIGHLIGHT_COLOR
+L1_COLOR = style.SECANT_COLOR
+L2_COLOR = style.ACCENT_COLOR
+PENALTY_COLORS = {"l1": L1_COLOR, "l2": L2_COLOR}
+#: Colours of the weights w_1 and w_2 (apart from the penalties' orange and purple).
+W_COLORS = (GREEN, PINK)
+#: Points sampled around each contour ellipse.
+ELLIPSE_SAMPLES = 240
+#: Height of each of the two path plots in the last beat.
+PATH_PLOT_HEIGHT = 1.25
+
+
+def ellipse_pieces(centre: np.ndarray, axes: np.ndarray, level: float, radius: float,
+                   samples: int = ELLIPSE_SAMPLES) -> list[np.ndarray]:
+    """The contour ``centre + sqrt(level) (cos t a_1 + sin t a_2)`` cut to the square ``|w|_inf <= radius``.
+
+    Returns the runs of consecutive sample points inside the square (plane coordinates, N x 2 each),
+    joined across t = 0 when the ellipse is inside there.
+    """
+    t = np.linspace(0.0, 2.0 * math.pi, samples + 1)
+    points = centre + math.sqrt(max(level, 0.0)) * (np.outer(np.cos(t), axes[0]) + np.outer(np.sin(t), axes[1]))
+    inside = np.all(np.abs(points) <= radius, axis=1)
+    if inside.all():
+        return [points]
+    runs: list[np.ndarray] = []
+    start = None
+    for k in range(len(points)):
+        if inside[k] and start is None:
+            start = k
+        if (not inside[k] or k == len(points) - 1) and start is not None:
+            end = k if inside[k] else k - 1
+            if end > start:
+                runs.append(points[start:end + 1])
+            start = None
+    # the run that ends at t = 2 pi continues with the one that starts at t = 0
+    if len(runs) > 1 and inside[0] and inside[-1]:
+        runs[0] = np.concatenate([runs.pop(), runs[0][1:]])
+    return runs
+
+
+class PenaltyBalls(PlaneAndPanel, ExplainerScene):
+    """Contours of a quadratic loss meeting the L1 diamond and the L2 disc; both solution paths."""
+
+    scene_name = "regularization"
+    key_beat = "l1-corner"
+    story: RegularizationStory
+    PANEL_BUFF = 0.22
+
+    # -- builders ------------------------------------------------------------------------------------
+
+    def to_scene(self, w: Any) -> np.ndarray:
+        return np.asarray(self.plane.c2p(float(w[0]), float(w[1])), dtype=float)
+
+    def build_plane(self) -> VGroup:
+        s = self.story
+        self.layout()
+        self.plane = self.square_plane(s.view_radius, s.grid_step)
+        self.plane.set_z_index(-2)
+        corner = self.to_scene((s.view_radius, -s.view_radius))
+        self.axis_names = VGroup(
+            style.math("w_1", size=style.LABEL_SIZE).next_to(self.to_scene((s.view_radius, 0)), UP + LEFT, buff=0.1),
+            style.math("w_2", size=style.LABEL_SIZE).next_to(self.to_scene((0, s.view_radius)), DOWN + RIGHT, buff=0.1),
+        )
+        for name in self.axis_names:
+            name.add_background_rectangle(opacity=0.8, buff=0.04)
+        self.grid_note = style.text(f"grid {fmt(s.grid_step)}", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.grid_note.next_to(corner, UP + LEFT, buff=0.1).add_background_rectangle(opacity=0.8, buff=0.04)
+        return VGroup(self.plane, self.axis_names, self.grid_note)
+
+    def contour(self, level: float, color: Any = CONTOUR_COLOR, width: float = 2.5, opacity: float = 0.7) -> VGroup:
+        """The loss's level set ``L(w) = level`` as drawn pieces inside the plane's square (``.level`` kept)."""
+        s = self.story
+        group = VGroup()
+        for piece in ellipse_pieces(s.optimum, s.ellipse_axes, level, s.view_radius):
+            curve = VMobject(color=color, stroke_width=width, stroke_opacity=opacity)
+            curve.set_points_smoothly([self.to_scene(p) for p in piece]) if len(piece) > 3 else \
+                curve.set_points_as_corners([self.to_scene(p) for p in piece])
+            curve.is_curve = True
+            group.add(curve)
+        group.level = level
+        return group
+
+    def ball(self, penalty: str, radius: float) -> VMobject:
+        """The ball ``||w|| <= radius``: the L1 diamond or the L2 disc (a dot when the radius is 0)."""
+        color = PENALTY_COLORS[penalty]
+        if radius <= 0:
+            mob: VMobject = Dot(self.to_scene((0, 0)), radius=0.06, color=color)
+        elif penalty == "l1":
+            mob = Polygon(*(self.to_scene(p) for p in ((radius, 0), (0, radius), (-radius, 0), (0, -radius))),
+                          color=color, stroke_width=3.5, fill_opacity=0.18)
+        else:
+            mob = Circle(radius=radius * self.plane.unit, color=color, stroke_width=3.5, fill_opacity=0.18)
+            mob.move_to(self.to_scene((0, 0)))
+        mob.penalty, mob.radius = penalty, radius
+        return mob
+
+    def point_dot(self, w: Any, color: Any, label: str | None = None, direction: Any = UP + RIGHT) -> VGroup:
+        dot = Dot(self.to_scene(w), radius=0.08, color=color)
+        group = VGroup(dot)
+        if label is not None:
+            text = style.math(label, size=style.LABEL_SIZE, color=color).next_to(dot, direction, buff=0.08)
+            text.add_background_rectangle(opacity=0.75, buff=0.04)
+            group.add(text)
+        group.dot = dot
+        return group
+
+    def run_key(self, penalty: str) -> str:
+        """Where ``penalty``'s run lives in the story's JSON: ``run`` (the chosen penalty) or ``other``."""
+        return "run" if self.story.penalty == penalty else "other"
+
+    def readout(self, label: str, value: float, field: str | None, color: Any = style.SECONDARY_COLOR,
+                size: float = style.READOUT_SIZE) -> Readout:
+        magnitude = abs(float(value))
+        decimals = 3 if magnitude < 100 else 1 if magnitude < 1e4 else 0
+        return Readout(label, value, story_field=field, color=color, size=size, decimals=decimals)
+
+    def build_path_plot(self, run: PenaltyRun, width: float) -> VGroup:
+        """w_1 and w_2 against lam over ``[0, run.path_end]``, with dashed lines where they become exactly 0."""
+        lams = np.array([p.lam for p in run.path])
+        ws = np.array([p.w for p in run.path])
+        top = float(np.max(np.abs(ws))) * 1.1 or 1.0
+        axes = style.make_axes([0, run.path_end, run.path_end], [-top, top, top], width, PATH_PLOT_HEIGHT, numbers=False,
+                               axis_config={"include_ticks": False, "stroke_opacity": 0.0})
+        frame = Rectangle(width=width, height=PATH_PLOT_HEIGHT, color=style.MUTED_COLOR, stroke_width=1.2)
+        frame.move_to(axes.get_center())
+        zero = DashedLine(axes.c2p(0, 0), axes.c2p(run.path_end, 0), color=style.MUTED_COLOR, stroke_width=1.2)
+        curves = VGroup()
+        for i in (0, 1):
+            curve = VMobject(color=W_COLORS[i], stroke_width=3.5)
+            curve.set_points_as_corners([axes.c2p(lam, w) for lam, w in zip(lams, ws[:, i])])
+            curve.is_curve = True
+            curves.add(curve)
+        markers = VGroup()
+        for i, lam0 in enumerate(run.zero_at):
+            if lam0 is not None and 0 < lam0 <= run.path_end:
+                markers.add(DashedLine(axes.c2p(lam0, -top), axes.c2p(lam0, top), color=W_COLORS[i], stroke_width=2))
+        name = style.text(run.penalty.upper(), size=style.LABEL_SIZE, color=PENALTY_COLORS[run.penalty])
+        name.next_to(frame, LEFT, buff=0.12)
+        lam_end = style.text(f"λ = {fmt(run.path_end)}", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        lam_end.next_to(frame, DOWN, buff=0.06).align_to(frame, RIGHT)
+        group = VGroup(axes, frame, zero, curves, markers, name, lam_end)
+        group.axes, group.curves, group.markers, group.run = axes, curves, markers, run
+        return group
+
+    # -- the video -----------------------------------------------------------------------------------
+
+    def show_panel(self, *rows: Any, buff: float | None = None) -> VGroup:
+        column = self.panel_column(*rows, top=self.panel_top, buff=buff)
+        return column
+
+    def construct(self) -> None:
+        s = self.story
+        run = s.run
+        pen = s.penalty
+        pen_name = pen.upper()
+        color = PENALTY_COLORS[pen]
+
+        self.beat("loss-contours", en="The loss (w − w*)ᵀ H (w − w*) is a bowl: its contours are ellipses around w*.",
+                  zh="损失 (w − w*)ᵀ H (w − w*) 是一个碗：它的等高线是围绕 w* 的椭圆。")
+        self.build_plane()
+        self.contours = VGroup(*(self.contour(level) for level in s.contour_levels))
+        self.optimum_dot = self.point_dot(s.optimum, style.SECONDARY_COLOR, "w^*", UP + RIGHT)
+        formula = style.math("L(w) = (w - w^*)^T H (w - w^*)")
+        h_row = VGroup(style.math(f"H = {typst_matrix(s.hessian)}"),
+                       style.math(f"w^* = vec({fmt(s.optimum[0])}, {fmt(s.optimum[1])})")).arrange(RIGHT, buff=0.5)
+        self.panel_rows = self.show_panel(formula, h_row)
+        self.play(FadeIn(self.plane), FadeIn(self.axis_names), FadeIn(self.grid_note), FadeIn(formula), run_time=0.8)
+        self.play(Create(self.contours), FadeIn(self.optimum_dot), FadeIn(h_row), run_time=1.4)
+        self.wait(1.0)
+
+        norm = "||w||_1" if pen == "l1" else "||w||_2^2"
+        shape = "diamond" if pen == "l1" else "disc"
+        shape_zh = "菱形" if pen == "l1" else "圆盘"
+        self.beat("penalty-ball", en=f"Add λ{'‖w‖₁' if pen == 'l1' else '‖w‖₂²'}: the {pen_name} ball of radius "
+                                     f"t = {fmt(run.ball_radius)} is a {shape}.",
+                  zh=f"加上 λ{'‖w‖₁' if pen == 'l1' else '‖w‖₂²'}：半径 t = {fmt(run.ball_radius)} 的 "
+                     f"{pen_name} 球是一个{shape_zh}。")
+        objective = style.math(f"L(w) + lambda {norm}", color=color)
+        self.lam_readout = self.readout("lambda", s.lam, "lam", color)
+        self.radius_readout = self.readout(f"t = {'||w_lambda||_1' if pen == 'l1' else '||w_lambda||_2'}",
+                                           run.ball_radius, "run.ball_radius", color)
+        row = VGroup(self.lam_readout, self.radius_readout).arrange(RIGHT, buff=0.5)
+        self.main_ball = self.ball(pen, run.ball_radius)
+        self.show_panel(formula, h_row, objective, row)
+        self.play(FadeIn(objective), FadeIn(row), self.contours.animate.set_stroke(opacity=0.3), run_time=0.8)
+        self.play(Create(self.main_ball), run_time=1.0)
+        self.wait(1.0)
+
+        self.beat("first-touch", en=self.touch_caption("en"), zh=self.touch_caption("zh"))
+        self.touch_contour = self.contour(run.touch_level, TOUCH_COLOR, width=4, opacity=1.0)
+        self.play_growing_contour(run.touch_level, 2.0)
+        self.solution_dot = self.point_dot(run.solution, TOUCH_COLOR, "w_lambda", self.label_side(run.solution))
+        self.solution_readouts = VGroup(
+            self.readout("w_1", run.solution[0], "solution.0", W_COLORS[0]),
+            self.readout("w_2", run.solution[1], "solution.1", W_COLORS[1]),
+        ).arrange(RIGHT, buff=0.5)
+        self.touch_readout = self.readout("L(w_lambda)", run.touch_level, "run.touch_level", TOUCH_COLOR)
+        self.show_panel(formula, h_row, objective, row, self.solution_readouts, self.touch_readout)
+        self.play(FadeIn(self.solution_dot), FadeIn(self.solution_readouts), FadeIn(self.touch_readout), run_time=0.8)
+        self.play(Flash(self.solution_dot.dot, color=TOUCH_COLOR), run_time=0.6)
+        self.wait(1.5)
+
+        self.beat("l1-corner", en=self.corner_caption("en"), zh=self.corner_caption("zh"))
+        keep = [self.plane, self.axis_names, self.grid_note, self.contours, self.optimum_dot]
+        gone = [m for m in self.mobjects if m not in keep and not getattr(m, "caption", False)]
+        self.play(*(FadeOut(m) for m in gone), run_time=0.5)
+        self.show_corner()
+        self.wait(2.0)
+
+        l1, l2 = s.runs()["l1"], s.runs()["l2"]
+        self.beat("solution-path", en=self.path_caption("en"), zh=self.path_caption("zh"))
+        gone = [m for m in self.mobjects if m not in keep and not getattr(m, "caption", False)]
+        self.play(*(FadeOut(m) for m in gone), run_time=0.5)
+        self.path_plots = VGroup(*(self.build_path_plot(r, self.panel_right - self.panel_left - 0.75) for r in (l1, l2)))
+        legend = VGroup(style.math("w_1", color=W_COLORS[0]), style.math("w_2", color=W_COLORS[1]),
+                        style.text("against λ from 0", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+                        ).arrange(RIGHT, buff=0.35)
+        self.zero_readouts = VGroup(*(
+            self.readout(f"w_{i + 1} = 0 \"from\" lambda", l1.zero_at[i], f"{self.run_key('l1')}.zero_at.{i}", W_COLORS[i],
+                         size=style.SMALL_SIZE + 4)
+            for i in (0, 1) if l1.zero_at[i] is not None
+        )).arrange(RIGHT, buff=0.4)
+        never = style.text("L2: never exactly 0, only smaller", size=style.SMALL_SIZE, color=L2_COLOR)
+        rows = [legend, self.path_plots[0], self.zero_readouts, self.path_plots[1], never]
+        self.panel_column(*rows, top=self.panel_top, buff=0.22)
+        # the plots' names sit left of their frames: keep the frames' left edges clear of the panel's edge
+        for plot in self.path_plots:
+            plot.shift((self.panel_left + plot[5].width + 0.15 - plot[1].get_left()[0]) * RIGHT)
+        self.plane_paths = VGroup()
+        for r in (l1, l2):
+            curve = VMobject(color=PENALTY_COLORS[r.penalty], stroke_width=4)
+            curve.set_points_as_corners([self.to_scene(p.w) for p in r.path])
+            curve.is_curve = True
+            curve.run = r
+            self.plane_paths.add(curve)
+        self.play(FadeIn(legend), *(FadeIn(VGroup(p[0], p[1], p[2], p[5], p[6])) for p in self.path_plots), run_time=0.8)
+        self.play(*(Create(c) for c in self.plane_paths), *(Create(p.curves) for p in self.path_plots),
+                  run_time=3.0, rate_func=linear)
+        self.end_dots = VGroup(*(self.point_dot(r.path[-1].w, PENALTY_COLORS[r.penalty]) for r in (l1, l2)))
+        self.play(*(Create(p.markers) for p in self.path_plots), FadeIn(self.zero_readouts), FadeIn(never),
+                  FadeIn(self.end_dots), run_time=1.0)
+        self.wait(2.5)
+
+    def label_side(self, w: Any) -> Any:
+        """Put a point's label away from the origin (the balls) and inside the plane."""
+        horizontal = RIGHT if w[0] >= 0 else LEFT
+        vertical = UP if w[1] >= 0 else DOWN
+        return horizontal + vertical
+
+    def play_growing_contour(self, level: float, seconds: float) -> None:
+        """A contour grows from w* (level 0) to ``level``, then stays as ``self.touch_contour``."""
+        growing = self.contour(1e-12 * max(level, 1.0), TOUCH_COLOR, width=4, opacity=1.0)
+        self.add(growing)
+
+        def update(mob: Any, alpha: float) -> None:
+            # grow in sqrt(level): the ellipse's size grows linearly in time
+            mob.become(self.contour((alpha * math.sqrt(level)) ** 2 if alpha > 0 else 1e-12, TOUCH_COLOR, width=4,
+                                    opacity=1.0))
+
+        if level > 0:
+            self.play(UpdateFromAlphaFunc(growing, update), run_time=seconds, rate_func=linear)
+        self.remove(growing)
+        self.add(self.touch_contour)
+
+    def show_corner(self) -> None:
+        """The L1 diamond touched at a corner (a weight exactly 0), or why no corner is touched here."""
+        s = self.story
+        corner = s.corner
+        objective = style.math("L(w) + lambda ||w||_1", color=L1_COLOR)
+        if corner is None:
+            l1 = s.runs()["l1"]
+            both = l1.zero_at[0]
+            self.corner_ball = self.ball("l1", l1.ball_radius)
+            self.corner_contour = self.contour(l1.touch_level, TOUCH_COLOR, width=4, opacity=1.0)
+            notes = VGroup(
+                style.text("Here the contours meet the diamond", size=style.LABEL_SIZE),
+                style.text("on an edge: both weights shrink", size=style.LABEL_SIZE),
+                style.text(f"and reach 0 together at λ = {fmt(both)}.", size=style.LABEL_SIZE),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            self.corner_dot = self.point_dot(l1.solution, TOUCH_COLOR)
+            self.show_panel(objective, notes)
+            self.play(FadeIn(objective), Create(self.corner_ball), run_time=0.8)
+            self.play(Create(self.corner_contour), FadeIn(self.corner_dot), FadeIn(notes), run_time=1.0)
+            return
+        zero = corner.zero_index
+        self.corner_ball = self.ball("l1", corner.ball_radius)
+        self.corner_contour = self.contour(corner.touch_level, TOUCH_COLOR, width=4, opacity=1.0)
+        self.corner_dot = self.point_dot(corner.w, TOUCH_COLOR, "w_lambda", self.label_side(corner.w))
+        readouts = VGroup(
+            self.readout("lambda", corner.lam, "corner.lam", L1_COLOR),
+            self.readout("w_1", corner.w[0], "corner.w.0", W_COLORS[0]),
+            self.readout("w_2", corner.w[1], "corner.w.1", W_COLORS[1]),
+        ).arrange(RIGHT, buff=0.45)
+        notes = VGroup(
+            style.text(f"w{'₁' if zero == 0 else '₂'} is exactly 0: the contour", size=style.LABEL_SIZE,
+                       color=TOUCH_COLOR),
+            style.text("first touches the diamond at a corner.", size=style.LABEL_SIZE, color=TOUCH_COLOR),
+            style.text("Corners sit on the axes, and an ellipse", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
+            style.text("reaches a corner first for a whole", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
+            style.text("range of λ: sparse weights.", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        self.corner_readouts = readouts
+        self.show_panel(objective, readouts, notes, buff=0.3)
+        self.play(FadeIn(objective), FadeIn(readouts), Create(self.corner_ball), run_time=0.9)
+        self.play(Create(self.corner_contour), run_time=1.0)
+        self.play(FadeIn(self.corner_dot), FadeIn(notes), run_time=0.8)
+        self.play(Flash(self.corner_dot.dot, color=TOUCH_COLOR), run_time=0.6)
+
+    # -- captions ----------------------------------------------------------------------------------
+
+    def touch_caption(self, lang: str) -> str:
+        s = self.story
+        run = s.run
+        if s.lam == 0:
+            return ("λ = 0: no penalty, and the answer is w* itself." if lang != "zh"
+                    else "λ = 0：没有惩罚，答案就是 w* 本身。")
+        if run.ball_radius == 0:
+            return (f"λ = {fmt(s.lam)} is past λ_max = {fmt(s.lam_max)}: both weights are exactly 0." if lang != "zh"
+                    else f"λ = {fmt(s.lam)} 超过 λ_max = {fmt(s.lam_max)}：两个权重都恰好为 0。")
+        if lang == "zh":
+            return "从 w* 放大等高线，它第一次碰到球的地方就是正则化后的最小点。"
+        return "Grow a contour from w*: where it first touches the ball is the regularised minimiser."
+
+    def corner_caption(self, lang: str) -> str:
+        corner = self.story.corner
+        if corner is None:
+            return ("No corner here: the contours meet the L1 diamond on an edge." if lang != "zh"
+                    else "这里没有角：等高线在边上碰到 L1 菱形。")
+        w = "w₁" if corner.zero_index == 0 else "w₂"
+        if lang == "zh":
+            return f"λ = {fmt(corner.lam)} 时 L1 菱形在角上被碰到：{w} 恰好为 0。"
+        return f"At λ = {fmt(corner.lam)} the L1 diamond is touched at a corner: {w} is exactly 0."
+
+    def path_caption(self, lang: str) -> str:
+        l1 = self.story.runs()["l1"]
+        last = max(v for v in l1.zero_at if v is not None)
+        if lang == "zh":
+            return f"λ 从 0 增大：L2 平滑收缩，L1 让权重恰好变成 0（λ = {fmt(last)} 时全部为 0）。"
+        return f"As λ grows, L2 shrinks smoothly; L1 zeroes weights exactly (all by λ = {fmt(last)})."

@@ -41,7 +41,7 @@ from manim import (
 from mathviz.stories.regularization import PenaltyRun, RegularizationStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
-from mathviz_scenes.components.layout import PlaneAndPanel
+from mathviz_scenes.components.layout import PlaneAndPanel, overlaps
 from mathviz_scenes.components.numbers import fmt, typst_matrix
 from mathviz_scenes.components.readout import Readout
 
@@ -239,7 +239,11 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
         self.beat("first-touch", en=self.touch_caption("en"), zh=self.touch_caption("zh"))
         self.touch_contour = self.contour(run.touch_level, TOUCH_COLOR, width=4, opacity=1.0)
         self.play_growing_contour(run.touch_level, 2.0)
-        self.solution_dot = self.point_dot(run.solution, TOUCH_COLOR, "w_lambda", self.label_side(run.solution))
+        side = self.label_side(run.solution)
+        self.solution_dot = self.point_dot(run.solution, TOUCH_COLOR, "w_lambda", side)
+        if overlaps(self.solution_dot[1], self.optimum_dot[1]):
+            # lam = 0 (or nearly): w_lambda is w*; its label goes to the other side of the dot
+            self.solution_dot = self.point_dot(run.solution, TOUCH_COLOR, "w_lambda", -side)
         self.solution_readouts = VGroup(
             self.readout("w_1", run.solution[0], "solution.0", W_COLORS[0]),
             self.readout("w_2", run.solution[1], "solution.1", W_COLORS[1]),
@@ -335,7 +339,10 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
         zero = corner.zero_index
         self.corner_ball = self.ball("l1", corner.ball_radius)
         self.corner_contour = self.contour(corner.touch_level, TOUCH_COLOR, width=4, opacity=1.0)
-        self.corner_dot = self.point_dot(corner.w, TOUCH_COLOR, "w_lambda", self.label_side(corner.w))
+        side = self.label_side(corner.w)
+        self.corner_dot = self.point_dot(corner.w, TOUCH_COLOR, "w_lambda", side)
+        if overlaps(self.corner_dot[1], self.optimum_dot[1]):
+            self.corner_dot = self.point_dot(corner.w, TOUCH_COLOR, "w_lambda", -side)
         readouts = VGroup(
             self.readout("lambda", corner.lam, "corner.lam", L1_COLOR),
             self.readout("w_1", corner.w[0], "corner.w.0", W_COLORS[0]),

@@ -322,7 +322,7 @@ def _run(penalty: str, optimum: np.ndarray, hessian: np.ndarray, lam: float, lam
 
 
 def _corner(optimum: np.ndarray, hessian: np.ndarray, lam: float, knots: np.ndarray) -> Corner | None:
-    """An lam where L1 zeroes exactly one weight: ``lam`` itself if it does, else a quarter into the first such stretch.
+    """An lam where L1 zeroes exactly one weight: ``lam`` itself if it does (and is > 0), else a quarter into the first such stretch.
 
     The diamond shrinks to 0 across the stretch, so early in it the corner is large enough to see.
     """
@@ -335,16 +335,16 @@ def _corner(optimum: np.ndarray, hessian: np.ndarray, lam: float, knots: np.ndar
         return Corner(lam=t, w=w, zero_index=zeros[0], ball_radius=norm_of(w, "l1"),
                       touch_level=loss(w, optimum, hessian))
 
-    found = corner_at(lam)
+    # lam = 0 leaves w* itself, which is no penalty's doing even when w* lies on an axis
+    found = corner_at(lam) if lam > 0 else None
     if found is not None:
         return found
     edges = np.concatenate([[0.0], knots])
     ends = np.concatenate([knots, [math.inf]])
     start: float | None = None
     for lo, hi in zip(edges, ends):
-        if not math.isfinite(hi):
-            break
-        one_zero = corner_at(0.5 * (lo + hi)) is not None
+        # past the last knot both weights are 0: that closes an open stretch
+        one_zero = corner_at(0.5 * (lo + hi) if math.isfinite(hi) else lo + 1.0) is not None
         if one_zero and start is None:
             start = float(lo)
         elif not one_zero and start is not None:

@@ -313,3 +313,10 @@ def test_cli_prints_the_story():
     result = CliRunner().invoke(cli, ["numbers", "regularization", "--set", "penalty=l2", "--set", "lam=0.5"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == json.loads(story(penalty="l2", lam="0.5").to_json())
+
+
+def test_corner_is_never_the_unpenalised_optimum():
+    # w* on an axis already has a zero weight at lam = 0; the corner beat shows a penalised solution instead
+    s = story(optimum="[0, 3]", hessian="[[2, 0], [0, 1]]", lam="0")
+    assert s.corner is not None and s.corner.lam > 0
+    assert s.corner.w[0] == 0 and 0 < s.corner.w[1] < 3

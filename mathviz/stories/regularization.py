@@ -301,7 +301,10 @@ def _run(penalty: str, optimum: np.ndarray, hessian: np.ndarray, lam: float, lam
     extra = [k for k in knots if k < end] if penalty == "l1" else []
     if chosen:
         extra.append(lam)
-    lams = np.unique(np.concatenate([lams, np.array(extra, dtype=float)]))
+    extra_lams = np.array(extra, dtype=float)
+    # a grid value a rounding error away from lam or a knot would be a second, equal point of the path
+    near = np.array([bool(extra_lams.size) and float(np.min(np.abs(extra_lams - t))) <= 1e-9 * end for t in lams])
+    lams = np.unique(np.concatenate([lams[~near], extra_lams]))
     path = tuple(PathPoint(lam=float(t), w=_solve(penalty, optimum, hessian, float(t))) for t in lams)
     loss_value = loss(solution, optimum, hessian)
     pen = penalty_value(solution, penalty, lam)

@@ -320,3 +320,10 @@ def test_corner_is_never_the_unpenalised_optimum():
     s = story(optimum="[0, 3]", hessian="[[2, 0], [0, 1]]", lam="0")
     assert s.corner is not None and s.corner.lam > 0
     assert s.corner.w[0] == 0 and 0 < s.corner.w[1] < 3
+
+
+def test_path_has_no_twin_points_where_lam_meets_the_grid():
+    # lam = 4 * mu_max * k / PATH_STEPS up to rounding: the grid and lam must not both be kept
+    s = story(hessian="[[1, 0], [0, 2]]", penalty="l2", lam=str(8.0 * 3 / reg.PATH_STEPS + 1e-15))
+    lams = np.array([p.lam for p in s.path])
+    assert np.all(np.diff(lams) > 1e-9 * lams[-1]) and s.lam in lams

@@ -325,7 +325,7 @@ def _run(penalty: str, optimum: np.ndarray, hessian: np.ndarray, lam: float, lam
 
 
 def _corner(optimum: np.ndarray, hessian: np.ndarray, lam: float, knots: np.ndarray) -> Corner | None:
-    """An lam where L1 zeroes exactly one weight: ``lam`` itself if it does (and is > 0), else a quarter into the first such stretch.
+    """An lam where L1 zeroes exactly one weight: ``lam`` if it does (and is > 0), else a quarter into the first such stretch.
 
     The diamond shrinks to 0 across the stretch, so early in it the corner is large enough to see.
     """

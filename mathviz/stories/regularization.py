@@ -48,6 +48,8 @@ __all__ = [
     "PENALTIES",
     "MAX_ENTRY",
     "MAX_CONDITION",
+    "MIN_OPTIMUM",
+    "MIN_EIGENVALUE",
     "MAX_LAM",
     "PATH_STEPS",
     "L2_PATH_SCALE",
@@ -72,6 +74,10 @@ __all__ = [
 PENALTIES = ("l1", "l2")
 #: Largest |entry| of the optimum and the Hessian; keeps every number on screen short.
 MAX_ENTRY = 1000.0
+#: Smallest largest-|entry| of w* accepted: a view narrower than about 1e-3 prints as zeros.
+MIN_OPTIMUM = 1e-3
+#: Smallest eigenvalue of H accepted: flatter bowls give levels and lams that print as zeros.
+MIN_EIGENVALUE = 1e-6
 #: Largest condition number of H accepted: beyond it the contours are needles, not ellipses.
 MAX_CONDITION = 1000.0
 #: Largest lam accepted.
@@ -364,6 +370,9 @@ def _check_hessian(hessian: np.ndarray) -> np.ndarray:
     if eigenvalues[0] <= 0:
         raise ParameterError("hessian", f"must be positive definite (a bowl); its eigenvalues are "
                                         f"{eigenvalues[0]:.3g} and {eigenvalues[1]:.3g}")
+    if eigenvalues[0] < MIN_EIGENVALUE:
+        raise ParameterError("hessian", f"is too flat to draw: its smallest eigenvalue {eigenvalues[0]:.3g} is below "
+                                        f"{MIN_EIGENVALUE:g}")
     if eigenvalues[1] > MAX_CONDITION * eigenvalues[0]:
         raise ParameterError("hessian", f"is too elongated to draw: its eigenvalues {eigenvalues[0]:.3g} and "
                                         f"{eigenvalues[1]:.3g} differ by more than {MAX_CONDITION:g} times")
@@ -380,6 +389,8 @@ def regularization_story(optimum: np.ndarray, hessian: np.ndarray, penalty: str,
     hessian = _check_hessian(np.asarray(hessian, dtype=float))
     if not np.any(optimum):
         raise ParameterError("optimum", "must not be the origin: w = 0 would then be the answer for every lam")
+    if float(np.max(np.abs(optimum))) < MIN_OPTIMUM:
+        raise ParameterError("optimum", f"is too close to the origin to draw: give an entry of size at least {MIN_OPTIMUM:g}")
     lam_max = 2.0 * float(np.max(np.abs(hessian @ optimum)))
     knots = l1_knots(optimum, hessian)
     other_penalty = "l2" if penalty == "l1" else "l1"

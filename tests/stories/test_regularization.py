@@ -275,6 +275,8 @@ BAD = [
     ({"hessian": "[[1, 0], [0, 1e-4]]"}, "hessian", "elongated"),
     ({"hessian": "[[1, 0, 0], [0, 1, 0], [0, 0, 1]]"}, "hessian", "2x2"),
     ({"optimum": "[0, 0]"}, "optimum", "origin"),
+    ({"optimum": "[1e-300, 0]"}, "optimum", "too close to the origin"),
+    ({"hessian": "[[1e-9, 0], [0, 1e-9]]"}, "hessian", "too flat"),
     ({"optimum": "[1, 2, 3]"}, "optimum", "exactly 2"),
     ({"optimum": "[1e4, 0]"}, "optimum", "at most"),
     ({"penalty": "l3"}, "penalty", "l1, l2"),

@@ -31,7 +31,8 @@ scene_of = $(firstword $(subst --, ,$(1)))
 # Generated from import statements by tools/deps.py with any python3; Make re-reads it when sources change.
 SOURCES := $(wildcard mathviz/*.py mathviz/*/*.py scenes/*.py scenes/components/*.py)
 -include build/deps.mk
-build/deps.mk: $(SOURCES) tools/deps.py
+# Plugin explainers named by render files: re-read when render files or the installed packages change.
+build/deps.mk: $(SOURCES) tools/deps.py $(wildcard renders/*.toml) $(wildcard $(VENV)/lib/python3*/site-packages)
 	@mkdir -p $(@D)
 	@python3 tools/deps.py > $@.tmp && mv $@.tmp $@
 

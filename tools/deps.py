@@ -6,6 +6,11 @@ repository (the numeric module, expression parser, style, components), and the
 numeric module its entry point names (``mathviz.explainers`` in pyproject.toml).
 Found by reading import statements with :mod:`ast`, so it runs on any python3
 before ``.venv`` exists.
+
+A render file may name an explainer from an installed plugin package
+(``renders/softmax_temperature.toml``). Its modules live outside this repository;
+``.venv/bin/python`` says where (entry point -> module file, without importing the
+explainer), and the same import scan follows the plugin's own package.
 """
 
 from __future__ import annotations
@@ -80,6 +85,58 @@ def entry_points() -> dict[str, str]:
     return dict(tomllib.loads(text).get("project", {}).get("entry-points", {}).get(ENTRY_POINT_GROUP, {}))
 
 
+PLUGIN_QUERY = """
+import importlib.util, json, os, sys
+from importlib.metadata import entry_points
+found = {}
+for ep in entry_points(group=sys.argv[1]):
+    if ep.name not in sys.argv[2:]:
+        continue
+    module = ep.value.split(":")[0]
+    try:
+        top = importlib.util.find_spec(module.split(".")[0])
+        spec = importlib.util.find_spec(module)
+    except Exception:
+        continue
+    if spec is None or not spec.origin or top is None:
+        continue
+    folder = list(top.submodule_search_locations or [os.path.dirname(top.origin or "")])[0]
+    found[ep.name] = {"module": module, "top": module.split(".")[0], "folder": folder}
+print(json.dumps(found))
+"""
+
+
+def plugin_locations(names: list[str]) -> dict[str, dict[str, str]]:
+    """Installed explainer name -> its story module, top-level package and that package's folder (asked of .venv)."""
+    python = ROOT / ".venv" / "bin" / "python"
+    if not names or not python.is_file():
+        return {}
+    import json
+    import subprocess
+
+    done = subprocess.run([str(python), "-c", PLUGIN_QUERY, ENTRY_POINT_GROUP, *names], capture_output=True, text=True)
+    return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else {}
+
+
+def scene_module(story_file: Path) -> str | None:
+    """The module of ``scene="module:Class"`` in the story file's ``Explainer(...)`` declaration."""
+    for node in ast.walk(ast.parse(story_file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Explainer":
+            for keyword in node.keywords:
+                if keyword.arg == "scene" and isinstance(keyword.value, ast.Constant):
+                    return str(keyword.value.value).split(":")[0]
+    return None
+
+
+def render_scenes() -> list[str]:
+    """The explainer each render file names (renders/<scene>.toml or renders/<scene>--<variant>.toml)."""
+    return sorted({path.stem.split("--")[0] for path in (ROOT / "renders").glob("*.toml")})
+
+
+def display(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT / "mathviz" / "pipeline"))
     from catalog import SCENES  # noqa: E402  (stdlib-only module)
@@ -98,6 +155,20 @@ def main() -> int:
             files |= closure(ROOT / "mathviz" / "pipeline" / f"{core}.py")
         rel = sorted(str(f.relative_to(ROOT)) for f in files)
         print(f"DEPS_{scene} := {' '.join(rel)}")
+
+    plugins = [name for name in render_scenes() if name not in SCENES]
+    for scene, where in sorted(plugin_locations(plugins).items()):
+        PACKAGES[where["top"]] = Path(where["folder"])
+        files = set()
+        story_file = module_file(where["module"])
+        if story_file:
+            files |= closure(story_file)
+            scene_file = module_file(scene_module(story_file) or "")
+            if scene_file:
+                files |= closure(scene_file)
+        for core in ("render", "captions", "cli"):
+            files |= closure(ROOT / "mathviz" / "pipeline" / f"{core}.py")
+        print(f"DEPS_{scene} := {' '.join(sorted(display(f) for f in files))}")
     return 0
 
 

@@ -9,8 +9,11 @@ floats (a diverged loss) become ``null`` in JSON, which has no ``inf``.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import math
+import sys
+import types
 from enum import Enum
 from typing import Any
 
@@ -56,3 +59,18 @@ class Story:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+
+class _StoryModule(types.ModuleType):
+    """The module, callable: ``mathviz.story(name, **params)`` is the Python API's story function.
+
+    The package attribute ``mathviz.story`` is this module as soon as anything imports it, so the
+    API function answers here, looked up on first call: the numeric core still imports neither
+    the pipeline nor manim (``tests/test_architecture.py``).
+    """
+
+    def __call__(self, name: str, /, **params: Any) -> Story:
+        return importlib.import_module("mathviz.pipeline.api").story(name, **params)
+
+
+sys.modules[__name__].__class__ = _StoryModule

@@ -49,10 +49,13 @@ SLIDES := $(RENDERS:%=$(SLIDES_DIR)/%.html) $(RENDERS:%=$(SLIDES_DIR)/%.pdf)
 # reveal.js from npm (package-lock.json), inlined into every slides file so it plays with no network.
 REVEAL := node_modules/reveal.js/dist/reveal.js
 
-.PHONY: help setup lint test smoke sweep fuzz render preview check bench clean distclean gallery slides
+# Storyboards: each beat's settled still and a captioned contact sheet per render file, no video encoded.
+STORYBOARD := media/storyboard
+
+.PHONY: help setup lint test smoke sweep fuzz render preview storyboard check bench clean distclean gallery slides
 
 help: ## Show this help
-	@echo "mathviz: make <target>   (add -j$(NPROC) to render in parallel)"
+	@echo "mathviz: make <target>   (each render uses every core; with make -jK each uses cores/K processes)"
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo "Renders (renders/*.toml): $(RENDERS)"
 
@@ -92,6 +95,8 @@ slides: $(SLIDES) ## Lecture slides in media/slides/: one beat per key press, on
 
 preview: $(RENDERS:%=$(LQ)/%.mp4) ## Render every file in renders/ at 480p15 into media/480p15/
 
+storyboard: $(RENDERS:%=$(STORYBOARD)/%.png) ## Each render file's beat stills and contact sheet in media/storyboard/ (no video)
+
 check: $(STAMP) ## Run the frame-quality guard on every file in renders/
 	@for r in $(RENDERS); do $(PY) -m mathviz check $(call scene_of,$$r) --params renders/$$r.toml || exit 1; done
 
@@ -100,6 +105,11 @@ $(HQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $$(wildcard narration
 
 $(LQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $$(wildcard narration/$$*/*) $(STAMP)
 	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q l --out $(LQ) --progress $(call narration_flag,$*)
+
+# --jobs is left to its default: all cores under a plain `make render`, cores/K under `make -jK render`
+# (read from MAKEFLAGS), so Make's renders and their chunk processes never ask for more than the cores.
+$(STORYBOARD)/%.png: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $(STAMP)
+	$(PY) -m mathviz storyboard $(call scene_of,$*) --params $< --name $* --out $(STORYBOARD)
 
 $(HQ)/%.webm: $(HQ)/%.mp4 mathviz/pipeline/publish.py
 	$(PY) -m mathviz publish $< --format webm
@@ -129,7 +139,7 @@ bench: $(STAMP) ## Benchmark render speed per scene (video seconds per wall seco
 	$(PY) tools/bench.py
 
 clean: ## Remove rendered media (keeps .venv)
-	rm -rf $(HQ) $(LQ) media/.render-* build media/index.html $(SLIDES_DIR)
+	rm -rf $(HQ) $(LQ) media/.render-* build media/index.html $(SLIDES_DIR) $(STORYBOARD)
 
 distclean: clean ## Also remove the virtual environment and node_modules
 	rm -rf $(VENV) node_modules

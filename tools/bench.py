@@ -1,28 +1,34 @@
-"""Render speed of every scene, and of a naive Manim surface, measured in one run.
+"""Render speed, measured in one run: per scene one process vs all cores, the storyboard, and a naive Manim baseline.
 
 Usage::
 
-    .venv/bin/python tools/bench.py            # 480p15 and 1080p60
-    .venv/bin/python tools/bench.py --quick    # 480p15 only, short naive baseline
+    .venv/bin/python tools/bench.py                       # every scene, 1080p60 and 480p15
+    .venv/bin/python tools/bench.py --scenes derivative gradient_descent --qualities 1080p60
+    .venv/bin/python tools/bench.py --quick               # 480p15 only, short naive baseline
 
-Each registered scene (in :data:`mathviz.pipeline.catalog.SCENES` order; scenes whose
-module does not exist yet are skipped, saying so) is rendered with its default
-parameters into a temporary media directory. For each quality the table gives
-the video length, the wall-clock time, video seconds rendered per wall-clock
-second and frames per second. A naive baseline is rendered in the same run:
+For each registered scene (default parameters) and quality, the scene is
+rendered through the pipeline (``mathviz.pipeline.render.render_scene``: the
+same MP4, captions and JSON as ``mathviz render``) once with ``--jobs 1`` and
+once with ``--jobs N`` (N = the cores), and its storyboard is made at 480p
+(``mathviz storyboard``). The table gives video seconds per wall second and
+frames per second for both, the speed-up, and the storyboard time as a share
+of the one-process 1080p60 render. A naive baseline is rendered in the same run:
 Manim's own :class:`~manim.Surface` (one VMobject per face) of the loss bowl,
 at the same mesh resolution as the gradient-descent scene, under a rotating
-camera, as long as the gradient-descent video. The last lines give
-gradient_descent fps / naive fps and gradient_descent fps / derivative fps.
+camera, as long as the gradient-descent video. The totals are what
+``make render`` and ``make preview`` spend rendering the MP4s (sum of the
+scenes at 1080p60 and 480p15 with all cores, as Make runs them one at a time).
 
-Wall time covers constructing and rendering the scene and encoding the movie;
-the machine is shared, so compare numbers from the same run only.
+Wall time covers the story, constructing and rendering the scene, encoding,
+joining and writing the files; the machine may be shared, so compare numbers
+from the same run only.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 import tempfile
 import time
@@ -75,23 +81,25 @@ def scene_module_exists(spec) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def render_scene(name: str, quality: str, media_dir: Path) -> Result:
-    """Render a registered scene with default parameters; time construction, rendering and encoding."""
-    from manim import tempconfig
+PIPELINE_QUALITY = {"480p15": "l", "1080p60": "h"}
 
-    from mathviz.pipeline import registry
 
-    spec = registry.get(name)
-    story = spec.build_story()
-    with tempconfig(render_config(quality, media_dir, name)):
-        from manim import config
+def render_scene(name: str, quality: str, media_dir: Path, jobs: int = 1) -> Result:
+    """Render a registered scene with default parameters through the pipeline, with ``jobs`` processes."""
+    from mathviz.pipeline.render import render_scene as pipeline_render
 
-        started = time.perf_counter()
-        scene = spec.scene_class()(story=story)
-        scene.render()
-        wall = time.perf_counter() - started
-        video = float(scene.renderer.time)
-        return Result(name, quality, video, wall, int(round(video * config.frame_rate)))
+    started = time.perf_counter()
+    result = pipeline_render(name, quality=PIPELINE_QUALITY[quality], out_dir=media_dir / f"jobs{jobs}", jobs=jobs)
+    wall = time.perf_counter() - started
+    return Result(f"{name} --jobs {jobs}", quality, result.duration, wall, result.frames)
+
+
+def storyboard_seconds(name: str, media_dir: Path) -> float:
+    from mathviz.pipeline.storyboard import make_storyboard
+
+    started = time.perf_counter()
+    make_storyboard(name, quality="l", out_dir=media_dir / "storyboard")
+    return time.perf_counter() - started
 
 
 def naive_scene_class(resolution: int, seconds: float):
@@ -126,10 +134,10 @@ def render_naive(quality: str, media_dir: Path, resolution: int, seconds: float)
 
 
 def table(results: list[Result]) -> str:
-    header = f"{'scene':<18} {'quality':<8} {'video s':>8} {'wall s':>8} {'video s/wall s':>15} {'fps':>7}"
+    header = f"{'scene':<28} {'quality':<8} {'video s':>8} {'wall s':>8} {'video s/wall s':>15} {'fps':>7}"
     lines = [header, "-" * len(header)]
     for r in results:
-        lines.append(f"{r.name:<18} {r.quality:<8} {r.video_seconds:>8.1f} {r.wall_seconds:>8.1f} "
+        lines.append(f"{r.name:<28} {r.quality:<8} {r.video_seconds:>8.1f} {r.wall_seconds:>8.1f} "
                      f"{r.speed:>15.3f} {r.fps:>7.1f}")
     return "\n".join(lines)
 
@@ -138,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="480p15 only, and a 5 s naive baseline")
     parser.add_argument("--scenes", nargs="*", help="only these registered scenes (default: all)")
+    parser.add_argument("--qualities", nargs="*", choices=list(QUALITIES), help="default: 1080p60 and 480p15")
+    parser.add_argument("--jobs", type=int, default=None, help="processes for the parallel render (default: the cores)")
     parser.add_argument("--naive-seconds", type=float, default=None,
                         help="length of the naive baseline (default: as long as the gradient_descent video); its "
                              "camera turns steadily, so its fps does not depend on the length")
@@ -147,31 +157,39 @@ def main(argv: list[str] | None = None) -> int:
     from mathviz.pipeline import registry
     from mathviz.pipeline.catalog import SCENES
 
-    qualities = ["480p15"] if args.quick else ["480p15", "1080p60"]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    jobs = args.jobs or cores
+    qualities = ["480p15"] if args.quick else (args.qualities or ["1080p60", "480p15"])
     names = args.scenes or list(SCENES)
     results: list[Result] = []
+    boards: dict[str, float] = {}
+    speedups: dict[tuple[str, str], float] = {}
     with tempfile.TemporaryDirectory(prefix="mathviz-bench-") as tmp:
         media = args.keep.resolve() if args.keep else Path(tmp)
+        for name in names:
+            spec = registry.get(name)
+            if not scene_module_exists(spec):
+                print(f"skip {name}: {spec.scene.split(':')[0]} does not exist yet", flush=True)
+                continue
+            try:
+                boards[name] = storyboard_seconds(name, media)
+                print(f"done {name} storyboard 480p: {boards[name]:.1f} s", flush=True)
+                for quality in qualities:
+                    one = render_scene(name, quality, media / quality, jobs=1)
+                    many = render_scene(name, quality, media / quality, jobs=jobs)
+                    results += [one, many]
+                    speedups[(name, quality)] = one.wall_seconds / many.wall_seconds
+                    print(f"done {name} {quality}: --jobs 1 {one.wall_seconds:.1f} s, --jobs {jobs} "
+                          f"{many.wall_seconds:.1f} s ({speedups[(name, quality)]:.2f}x)", flush=True)
+            except Exception as exc:  # one broken scene must not hide the others' numbers
+                print(f"fail {name}: {type(exc).__name__}: {exc}", flush=True)
+                traceback.print_exc(limit=3)
         for quality in qualities:
-            for name in names:
-                spec = registry.get(name)
-                if not scene_module_exists(spec):
-                    print(f"skip {name}: {spec.scene.split(':')[0]} does not exist yet", flush=True)
-                    continue
-                try:
-                    result = render_scene(name, quality, media / quality)
-                except Exception as exc:  # one broken scene must not hide the others' numbers
-                    print(f"fail {name} {quality}: {type(exc).__name__}: {exc}", flush=True)
-                    traceback.print_exc(limit=3)
-                    continue
-                results.append(result)
-                print(f"done {name} {quality}: {result.video_seconds:.1f} s of video in {result.wall_seconds:.1f} s "
-                      f"({result.fps:.1f} fps)", flush=True)
             try:
                 from mathviz_scenes.gradient_descent import MESH_RESOLUTION
             except ImportError:
                 MESH_RESOLUTION = 24
-            ours = next((r for r in results if r.name == "gradient_descent" and r.quality == quality), None)
+            ours = next((r for r in results if r.name.startswith("gradient_descent ") and r.quality == quality), None)
             seconds = args.naive_seconds or (5.0 if args.quick else (ours.video_seconds if ours else 10.0))
             naive = render_naive(quality, media / quality, MESH_RESOLUTION, seconds)
             results.append(naive)
@@ -181,17 +199,23 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(results))
     print()
-    for quality in qualities:
-        by_name = {r.name: r for r in results if r.quality == quality}
-        ours = by_name.get("gradient_descent")
-        if ours is None:
-            continue
-        if NAIVE in by_name:
-            print(f"{quality}: gradient_descent fps / {NAIVE} fps = {ours.fps / by_name[NAIVE].fps:.2f}")
-        if "derivative" in by_name:
-            ratio = ours.fps / by_name["derivative"].fps
-            verdict = "meets" if ratio >= 0.5 else "misses"
-            print(f"{quality}: gradient_descent fps / derivative fps = {ratio:.2f} ({verdict} the >= 0.5 target)")
+    hq = next((q for q in qualities if q == "1080p60"), qualities[0])
+    print(f"{'scene':<20} {'speed-up':>9} {'storyboard s':>13} {'/ render':>9}")
+    for name in boards:
+        one = next((r for r in results if r.name == f"{name} --jobs 1" and r.quality == hq), None)
+        share = f"{boards[name] / one.wall_seconds:>9.3f}" if one else f"{'':>9}"
+        print(f"{name:<20} {speedups.get((name, hq), float('nan')):>8.2f}x {boards[name]:>13.1f} {share}")
+    for quality, target in (("1080p60", "make render"), ("480p15", "make preview")):
+        many = [r for r in results if r.quality == quality and r.name.endswith(f"--jobs {jobs}")]
+        if many:
+            video, wall = sum(r.video_seconds for r in many), sum(r.wall_seconds for r in many)
+            print(f"{target} (MP4s, {len(many)} scenes, --jobs {jobs}): {video:.0f} s of video in {wall:.0f} s "
+                  f"= {video / wall:.2f}x real time")
+    by_quality = {q: {r.name: r for r in results if r.quality == q} for q in qualities}
+    for quality, by_name in by_quality.items():
+        ours = by_name.get(f"gradient_descent --jobs {jobs}")
+        if ours is not None and NAIVE in by_name:
+            print(f"{quality}: gradient_descent fps (--jobs {jobs}) / {NAIVE} fps = {ours.fps / by_name[NAIVE].fps:.2f}")
     return 0
 
 

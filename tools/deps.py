@@ -163,9 +163,9 @@ def main() -> int:
         story_file = module_file(where["module"])
         if story_file:
             files |= closure(story_file)
-            scene_file = module_file(scene_module(story_file) or "")
-            if scene_file:
-                files |= closure(scene_file)
+            plugin_scene = module_file(scene_module(story_file) or "")
+            if plugin_scene:
+                files |= closure(plugin_scene)
         for core in ("render", "captions", "cli"):
             files |= closure(ROOT / "mathviz" / "pipeline" / f"{core}.py")
         print(f"DEPS_{scene} := {' '.join(sorted(display(f) for f in files))}")

@@ -106,15 +106,16 @@ print(json.dumps(found))
 """
 
 
-def plugin_locations(names: list[str]) -> dict[str, dict[str, str]]:
+def plugin_locations(names: list[str], python: Path = ROOT / ".venv" / "bin" / "python",
+                     env: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
     """Installed explainer name -> its story module, top-level package and that package's folder (asked of .venv)."""
-    python = ROOT / ".venv" / "bin" / "python"
     if not names or not python.is_file():
         return {}
     import json
     import subprocess
 
-    done = subprocess.run([str(python), "-c", PLUGIN_QUERY, ENTRY_POINT_GROUP, *names], capture_output=True, text=True)
+    done = subprocess.run([str(python), "-c", PLUGIN_QUERY, ENTRY_POINT_GROUP, *names], capture_output=True, text=True,
+                          env=env)
     return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else {}
 
 
@@ -158,18 +159,23 @@ def main() -> int:
 
     plugins = [name for name in render_scenes() if name not in SCENES]
     for scene, where in sorted(plugin_locations(plugins).items()):
-        PACKAGES[where["top"]] = Path(where["folder"])
-        files = set()
-        story_file = module_file(where["module"])
-        if story_file:
-            files |= closure(story_file)
-            plugin_scene = module_file(scene_module(story_file) or "")
-            if plugin_scene:
-                files |= closure(plugin_scene)
-        for core in ("render", "captions", "cli"):
-            files |= closure(ROOT / "mathviz" / "pipeline" / f"{core}.py")
-        print(f"DEPS_{scene} := {' '.join(sorted(display(f) for f in files))}")
+        print(f"DEPS_{scene} := {' '.join(sorted(display(f) for f in plugin_files(where)))}")
     return 0
+
+
+def plugin_files(where: dict[str, str]) -> set[Path]:
+    """The files a plugin explainer's render depends on: its story and scene modules, what they import, the pipeline."""
+    PACKAGES[where["top"]] = Path(where["folder"])
+    files: set[Path] = set()
+    story_file = module_file(where["module"])
+    if story_file:
+        files |= closure(story_file)
+        plugin_scene = module_file(scene_module(story_file) or "")
+        if plugin_scene:
+            files |= closure(plugin_scene)
+    for core in ("render", "captions", "cli"):
+        files |= closure(ROOT / "mathviz" / "pipeline" / f"{core}.py")
+    return files
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def _install(package: Path, target: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(target), "MATHVIZ_DEBUG": "1"}
 
 
-def _use_plugin(package: Path, name: str, title: str, tmp_path: Path) -> None:
+def _use_plugin(package: Path, name: str, title: str, tmp_path: Path) -> dict[str, str]:
     env = _install(package, tmp_path / "site")
     tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"],
                            cwd=package, env=env, capture_output=True, text=True)
@@ -107,6 +107,7 @@ def _use_plugin(package: Path, name: str, title: str, tmp_path: Path) -> None:
                           env=env, capture_output=True, text=True)
     assert page.returncode == 0, page.stderr[-3000:]
     assert title in page.stdout and f"{name}.webm" in page.stdout
+    return env
 
 
 @pytest.mark.render
@@ -115,6 +116,23 @@ def test_a_new_plugin_installs_passes_its_tests_renders_and_shows_in_the_gallery
     _use_plugin(tmp_path / "src" / "slope_demo", "slope_demo", "Slope demo", tmp_path)
 
 
+def _make_follows_the_plugins_own_modules(tmp_path: Path, env: dict[str, str]) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deps_tool", ROOT / "tools" / "deps.py")
+    assert spec is not None and spec.loader is not None
+    deps = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(deps)
+    (where,) = deps.plugin_locations(["softmax_temperature"], python=Path(sys.executable), env=env).values()
+    files = {str(path.relative_to(tmp_path / "site")) for path in deps.plugin_files(where) if path.is_relative_to(tmp_path)}
+    assert files == {"softmax_temperature/story.py", "softmax_temperature/scene.py"}
+    repo = {str(path.relative_to(ROOT)) for path in deps.plugin_files(where) if path.is_relative_to(ROOT)}
+    assert {"mathviz/explainer.py", "scenes/components/readout.py", "mathviz/pipeline/render.py"} <= repo
+    assert deps.plugin_locations(["not_installed"], python=Path(sys.executable), env=env) == {}
+
+
 @pytest.mark.render
 def test_the_example_plugin_installs_passes_its_tests_renders_and_shows_in_the_gallery(tmp_path: Path) -> None:
-    _use_plugin(EXAMPLE, "softmax_temperature", "Temperature sharpens or flattens softmax", tmp_path)
+    env = _use_plugin(EXAMPLE, "softmax_temperature", "Temperature sharpens or flattens softmax", tmp_path)
+    # and Make re-renders it when the plugin's own modules change (tools/deps.py)
+    _make_follows_the_plugins_own_modules(tmp_path, env)

@@ -46,9 +46,10 @@ from manim import (
 )
 
 from mathviz.stories.chain_rule import ChainStory
+from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
-from mathviz_scenes.components.graph import clip_segment, round_up_step, ticks_between
+from mathviz_scenes.components.graph import clip_segment, ticks_between
 from mathviz_scenes.components.layout import overlaps
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
@@ -119,7 +120,7 @@ class Graph(VGroup):
         ticks = VGroup()
         for axis, (lo, hi) in ((0, (x_lo, x_hi)), (1, (y_lo, y_hi))):
             target = max(3, min(6, round((right - left if axis == 0 else top - bottom) / 0.9)))
-            step = round_up_step((hi - lo) / target, rel_tol=1e-3)
+            step = nice_step((hi - lo) / target)
             values = ticks_between(lo, hi, step)
             largest = float(np.max(np.abs(values))) if len(values) else 0.0
             placed: list[Any] = []

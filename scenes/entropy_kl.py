@@ -41,6 +41,7 @@ from manim import (
 )
 
 from mathviz.stories.entropy_kl import InformationStory
+from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.readout import Readout
@@ -499,7 +500,7 @@ class QuestionsAndBits(ExplainerScene):
         self.kl_lines = lines
 
         top = max(frame.cross_entropy for frame in s.morph)
-        self.cost_axes = style.make_axes([0, top, _nice_step(top)], [0, 1, 1], x_length=RIGHT_EDGE - 1.9, y_length=0.7,
+        self.cost_axes = style.make_axes([0, top, nice_step(top / 6)], [0, 1, 1], x_length=RIGHT_EDGE - 1.9, y_length=0.7,
                                          y_axis_config={"include_numbers": False, "include_ticks": False,
                                                         "stroke_opacity": 0.0})
         self.cost_axes.move_to([1.0 + (RIGHT_EDGE - 1.9) / 2, -0.75, 0])
@@ -677,11 +678,3 @@ class QuestionsAndBits(ExplainerScene):
                       ChangeDecimalToValue(self.ce_readout.number, frame.cross_entropy),
                       ChangeDecimalToValue(self.kl_readout.number, frame.kl), run_time=0.5)
         self.wait(0.5)
-
-
-def _nice_step(span: float) -> float:
-    """A tick step of 0.5, 1, 2 or 5 giving at most about six ticks over ``span``."""
-    for step in (0.25, 0.5, 1.0, 2.0, 5.0, 10.0):
-        if span / step <= 6:
-            return step
-    return 20.0

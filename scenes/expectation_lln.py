@@ -53,9 +53,9 @@ from manim import (
 )
 
 from mathviz.stories import expectation_lln as prob
+from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
-from mathviz_scenes.components.graph import round_up_step
 from mathviz_scenes.components.readout import Readout
 
 __all__ = ["RunningAverages", "format_amount", "format_count", "RUN_COLORS"]
@@ -203,7 +203,7 @@ class RunningAverages(ExplainerScene):
         values = [0.0] + [o.payoff for o in s.outcomes]
         low, high = min(values), max(values)
         # a step a hair short of span / 5 still serves: one more tick beats a range twice too wide
-        step = round_up_step((high - low) / 5, rel_tol=1e-3)
+        step = nice_step((high - low) / 5)
         return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step, step
 
     def to_point(self, n: float, value: float) -> np.ndarray:

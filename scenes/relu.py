@@ -43,9 +43,9 @@ from manim import (
 )
 
 from mathviz.stories import relu as nn
+from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
-from mathviz_scenes.components.graph import round_up_step
 
 __all__ = ["ReluBackprop", "Bars", "format_value"]
 
@@ -65,9 +65,9 @@ def format_value(value: float, decimals: int | None = None) -> str:
     return f"{value:.3g}"
 
 
-def nice_step(span: float, ticks: int = 3) -> float:
+def tick_step(span: float, ticks: int = 3) -> float:
     """A tick step of the form 1, 2 or 5 times a power of ten giving about ``ticks`` ticks over ``span``."""
-    step = round_up_step(span / ticks)
+    step = nice_step(span / ticks)
     # whole steps as int, so the axes print 1, 2 rather than 1.0, 2.0
     return int(round(step)) if step >= 1 else step
 
@@ -145,7 +145,7 @@ class ReluBackprop(ExplainerScene):
 
     def plot_extent(self) -> tuple[float, float]:
         """Half-width of the graphs' x-range (a whole number of ticks covering the story's plot_range) and the tick step."""
-        step = nice_step(self.story.plot_range)
+        step = tick_step(self.story.plot_range)
         return math.ceil(self.story.plot_range / step) * step, step
 
     def build_relu_graph(self) -> VGroup:

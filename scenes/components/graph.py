@@ -1,41 +1,21 @@
 """Helpers for drawing 2D graphs: "nice" tick steps, tick values, and clipping lines to a window.
 
 Several scenes draw a function's graph in a box and lay out its tick numbers.
-They all pick a tick step the same way (the smallest of 1, 2, 5 x 10^k, or
-another list of mantissas, that is at least the step asked for) and all clip
-tangent and secant lines to the graph's window with the same Liang-Barsky
-routine; both live here so that every graph ticks and clips alike.
-
-Scenes differ in how much slack they allow when comparing a candidate step to
-the one asked for (none, a relative 1e-3, or an absolute 1e-12); those are
-parameters of :func:`round_up_step` so each scene keeps its own ticks exactly.
+They all pick a tick step by the project's one rule (:func:`mathviz.view.nice_step`:
+the smallest of 1, 2, 5 x 10^k, or another list of mantissas, that is at least
+the step asked for) and all clip tangent and secant lines to the graph's window
+with the same Liang-Barsky routine, so that every graph ticks and clips alike.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["round_up_step", "ticks_between", "nice_ticks", "clip_segment"]
+from mathviz.view import nice_step
 
-
-def round_up_step(raw: float, *, mantissas: Sequence[float] = (1, 2, 5), rel_tol: float = 0.0,
-                  abs_tol: float = 0.0) -> float:
-    """The smallest ``m x 10^k`` (``m`` in ``mantissas``, or 10) not below ``raw``.
-
-    With ``k = floor(log10(raw))`` the candidates ``m x 10^k`` are tried in order;
-    the first with ``m x 10^k >= raw (1 - rel_tol) - abs_tol`` is the step, so a
-    step a hair short of ``raw`` still serves when a tolerance is given. A
-    ``raw <= 0`` (an empty span) is measured against ``10^0``.
-    """
-    magnitude = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
-    bound = raw * (1 - rel_tol) - abs_tol
-    for m in (*mantissas, 10):
-        if m * magnitude >= bound:
-            return m * magnitude
-    return 10.0 * magnitude
+__all__ = ["ticks_between", "nice_ticks", "clip_segment"]
 
 
 def ticks_between(lo: float, hi: float, step: float) -> np.ndarray:
@@ -46,12 +26,12 @@ def ticks_between(lo: float, hi: float, step: float) -> np.ndarray:
 def nice_ticks(lo: float, hi: float, target: int = 5) -> tuple[np.ndarray, int]:
     """Tick values at multiples of a 1-2-2.5-5 step inside [lo, hi], and the decimals they need.
 
-    The step is :func:`round_up_step` of ``(hi - lo) / target`` (relative slack
-    1e-3); a 2.5 step needs one decimal more than its power of ten.
+    The step is :func:`mathviz.view.nice_step` of ``(hi - lo) / target``; a 2.5
+    step needs one decimal more than its power of ten.
     """
     raw = (hi - lo) / target
     magnitude = 10.0 ** math.floor(math.log10(raw))
-    step = round_up_step(raw, mantissas=(1, 2, 2.5, 5), rel_tol=1e-3)
+    step = nice_step(raw, mantissas=(1, 2, 2.5, 5))
     decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if round(step / magnitude, 3) == 2.5 else 0)
     return ticks_between(lo, hi, step), decimals
 

@@ -17,14 +17,13 @@ from typing import Any
 import numpy as np
 from manim import BLUE, BLUE_D, GREEN, GREY_B, ORANGE, Arrow, Line, NumberPlane, VGroup, VMobject
 
-from mathviz_scenes.components.graph import round_up_step
+from mathviz.view import nice_step
 
 __all__ = [
     "I_HAT_COLOR",
     "J_HAT_COLOR",
     "K_HAT_COLOR",
     "GRID_COLOR",
-    "nice_step",
     "coordinate_plane",
     "to_scene",
     "from_scene",
@@ -47,11 +46,6 @@ MIN_ARROW_LENGTH = 0.02
 LABEL_GAP = 0.06
 
 
-def nice_step(span: float, max_lines: int) -> float:
-    """The smallest of 1, 2, 5 x 10^k that cuts ``span`` into at most ``max_lines`` intervals."""
-    return float(round_up_step(span / max(max_lines, 1), abs_tol=1e-12))
-
-
 def coordinate_plane(half_extents: Sequence[float], center: Sequence[float], width: float, height: float,
                      *, max_lines: int = 14, opacity: float = 0.3) -> NumberPlane:
     """A faint, still plane showing ``[-hx, hx] x [-hy, hy]`` with equal x and y units, origin at ``center``.
@@ -61,7 +55,7 @@ def coordinate_plane(half_extents: Sequence[float], center: Sequence[float], wid
     """
     hx, hy = float(half_extents[0]), float(half_extents[1])
     unit = min(width / (2 * hx), height / (2 * hy))
-    step = nice_step(2 * max(hx, hy), max_lines)
+    step = nice_step(2 * max(hx, hy) / max(max_lines, 1))
     plane = NumberPlane(
         x_range=[-hx, hx, step],
         y_range=[-hy, hy, step],

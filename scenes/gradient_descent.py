@@ -58,7 +58,7 @@ from mathviz_scenes.components.mesh_scene import (
     show_value,
 )
 from mathviz_scenes.components.readout import Readout
-from mathviz_scenes.components.surface import typst_formula
+from mathviz_scenes.components.typst_expr import to_typst
 
 __all__ = ["LossSurfaceDescent", "ContourMap", "Trajectory", "run_status"]
 
@@ -372,7 +372,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.mesh_camera.reset_rotation_matrix()
         self.surface = self.build_surface(view.surface, self.axes)
         self.box = self.build_loss_box(view, self.axes)
-        self.title = self.build_title(typst_formula(view.surface.f))
+        self.title = self.build_title(to_typst(view.surface.f))
         self.map = ContourMap(view, center=MAP_CENTER, size=MAP_SIZE)
         self.map_axes = self.map.axes
         self.contour_lines = self.map.lines
@@ -502,7 +502,7 @@ class LossSurfaceDescent(MeshExplainerScene):
                   zh="学习率：太小走得慢，太大来回越冲越远直至发散")
         self.clear_all()
         header = self.panel_header(
-            f"L = {typst_formula(view.surface.f)}, quad lambda_max = {fmt(view.hessian_eigenvalues[1])}, quad "
+            f"L = {to_typst(view.surface.f)}, quad lambda_max = {fmt(view.hessian_eigenvalues[1])}, quad "
             f"\"stability bound\" 2 / lambda_max = {fmt(bound)}")
         names = {"too small": "太小", "good": "合适", "too large": "太大"}
         panels, riders, tops = [], [], VGroup()
@@ -545,7 +545,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.beat("momentum", en="In a narrow ravine, momentum beats plain gradient descent",
                   zh="在狭窄的山谷里，动量法胜过普通梯度下降")
         self.clear_all()
-        header = self.panel_header(f"L = {typst_formula(view.surface.f)}, quad eta = {fmt(s.ravine_learning_rate)}, "
+        header = self.panel_header(f"L = {to_typst(view.surface.f)}, quad eta = {fmt(s.ravine_learning_rate)}, "
                                    f"quad {s.steps} \"steps each\"")
         runs = (s.ravine_gd, s.ravine_momentum_run)
         labels = (self.say("gradient descent", "梯度下降"),
@@ -581,7 +581,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.fit_camera(self.axes2, [THETA])
         surface = self.build_surface(view.surface, self.axes2)
         box = self.build_loss_box(view, self.axes2)
-        title = self.build_title(typst_formula(view.surface.f))
+        title = self.build_title(to_typst(view.surface.f))
         panel = ContourMap(view, center=MAP_CENTER, size=MAP_SIZE)
         self.two_map = panel
         minima = VGroup(*[Cross(scale_factor=0.09, stroke_color=WHITE, stroke_width=4).move_to(panel.point(m[:2]))

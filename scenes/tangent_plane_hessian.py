@@ -58,7 +58,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.contour import ContourPanel
 from mathviz_scenes.components.mesh_scene import MeshExplainerScene, box_axes, level_readout, show_value
 from mathviz_scenes.components.readout import Readout
-from mathviz_scenes.components.surface import typst_formula
+from mathviz_scenes.components.typst_expr import to_typst
 
 __all__ = ["TangentPlaneHessian", "ContourInset", "fmt", "signed"]
 
@@ -248,7 +248,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.mesh_camera.reset_rotation_matrix()
         self.surface = self.build_surface(s.graph, self.axes)
         self.box = self.build_box(self.axes, s.window)
-        self.title = self.corner_title(f"f(x, y) = {typst_formula(s.graph.f)}", 8.4)
+        self.title = self.corner_title(f"f(x, y) = {to_typst(s.graph.f)}", 8.4)
         self.play(FadeIn(self.surface), FadeIn(self.box), FadeIn(self.title), run_time=1.2)
         self.follow_camera(*self.box.labels)
         self.move_camera(theta=THETA, run_time=2.0)
@@ -594,7 +594,7 @@ class TangentPlaneHessian(MeshExplainerScene):
             dot = self.billboard_dot(axes, (*cp.point, cp.value), color=WHITE, radius=0.07)
             self.minis.add(VGroup(mesh, dot))
             centre_x = self.project(axes.c2p(0, 0, sum(axes.z_bounds) / 2))[0]
-            name = style.math(f"z = {typst_formula(example.graph.f)}", size=style.LABEL_SIZE)
+            name = style.math(f"z = {to_typst(example.graph.f)}", size=style.LABEL_SIZE)
             verdict_en, verdict_zh = KIND_NAMES[cp.kind]
             lines = VGroup(
                 level_readout(Readout("lambda_1", shown(cp.eigenvalues[0]), size=style.READOUT_SIZE,

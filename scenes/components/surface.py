@@ -20,7 +20,6 @@ new digits would otherwise be projected as 3D objects.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,15 +40,12 @@ from manim import (
 from manim.camera.three_d_camera import ThreeDCamera
 from manim.utils.family import extract_mobject_family_members
 
-from mathviz.expr import Expression
-
 __all__ = [
     "HEIGHT_COLORS",
     "MeshCamera",
     "MeshSurface",
     "height_fractions",
     "height_color",
-    "typst_formula",
 ]
 
 #: Low to high loss: deep blue valleys, yellow-orange peaks (perceptually ordered, legible on black).
@@ -243,73 +239,3 @@ class MeshCamera(ThreeDCamera):
             else:
                 fill()
         ctx.new_path()
-
-
-# --- formulas -----------------------------------------------------------------------------------
-
-_TYPST_NAMES = {"pi": "pi", "e": "e"}
-_TYPST_FUNCTIONS = {
-    "sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp", "log": "ln", "sinh": "sinh", "cosh": "cosh",
-    "tanh": "tanh", "sigmoid": "sigma", "relu": 'op("relu")',
-}
-# Binding strength: higher binds tighter.
-_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}
-
-
-def _typst_number(value: float) -> str:
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.6g}".replace("e-0", "e-").replace("e+0", "e")
-
-
-def _typst(node: ast.expr, variables: Sequence[str]) -> tuple[str, int]:
-    """Typst math source of a validated expression tree and the precedence of its top operator."""
-    if isinstance(node, ast.Constant):
-        return _typst_number(float(node.value)), 5
-    if isinstance(node, ast.Name):
-        name = node.id
-        if name in _TYPST_NAMES:
-            return _TYPST_NAMES[name], 5
-        # w1 -> w_1: subscripted weights, as written on the board.
-        head = name.rstrip("0123456789")
-        digits = name[len(head):]
-        return (f"{head}_{digits}" if head and digits else name), 5
-    if isinstance(node, ast.UnaryOp):
-        inner, prec = _typst(node.operand, variables)
-        if prec < 3:
-            inner = f"({inner})"
-        return ("-" if isinstance(node.op, ast.USub) else "") + inner, 3
-    if isinstance(node, ast.Call):
-        name = node.func.id
-        inner, _ = _typst(node.args[0], variables)
-        if name == "sqrt":
-            return f"sqrt({inner})", 5
-        if name == "abs":
-            return f"abs({inner})", 5
-        return f"{_TYPST_FUNCTIONS[name]}({inner})", 5
-    if isinstance(node, ast.BinOp):
-        op = type(node.op)
-        prec = _PRECEDENCE[op]
-        left, lp = _typst(node.left, variables)
-        right, rp = _typst(node.right, variables)
-        if op is ast.Div:
-            return f"frac({left}, {right})", 5
-        if op is ast.Pow:
-            if lp <= prec:
-                left = f"({left})"
-            return f"{left}^({right})", prec
-        if lp < prec:
-            left = f"({left})"
-        if rp < prec or (op is ast.Sub and rp == prec) or (rp == 3 and op is not ast.Add):
-            right = f"({right})"
-        if op is ast.Mult:
-            # Juxtaposition reads as multiplication, except number times number.
-            numeric_right = isinstance(node.right, ast.Constant) or right[:1].isdigit()
-            return (f"{left} dot {right}" if numeric_right else f"{left} {right}"), prec
-        return f"{left} {'+' if op is ast.Add else '-'} {right}", prec
-    raise ValueError(f"cannot typeset {ast.dump(node)}")  # pragma: no cover - validated trees only
-
-
-def typst_formula(expression: Expression) -> str:
-    """Typst math for a validated expression: ``w1**2/4 + w2**2`` -> ``frac(w_1^(2), 4) + w_2^(2)``."""
-    return _typst(expression.tree, expression.variables)[0]

@@ -51,6 +51,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, ticks_between
 from mathviz_scenes.components.layout import overlaps
+from mathviz_scenes.components.numbers import decimals_for
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -61,17 +62,6 @@ DF_COLOR = style.ACCENT_COLOR
 DG_COLOR = style.SECANT_COLOR
 CURVE_COLOR = style.FUNCTION_COLOR
 PRODUCT_COLOR = style.HIGHLIGHT_COLOR
-
-
-def decimals_for(*values: float) -> int:
-    """Decimals that keep the widest of ``values`` to about six digits (3 for most numbers, 0 past 10^5),
-    and show a small nonzero one to three significant digits (0.000335, not 0.000).
-    """
-    largest = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
-    if 0 < largest < 0.1:
-        return min(8, 2 - math.floor(math.log10(largest)))
-    whole = math.floor(math.log10(largest)) + 1 if largest >= 1 else 1
-    return min(3, max(0, 6 - whole))
 
 
 def tick_text(value: float, step: float, largest: float) -> str:

@@ -46,6 +46,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, nice_ticks
 from mathviz_scenes.components.layout import overlaps
+from mathviz_scenes.components.numbers import decimals_for
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -429,15 +430,6 @@ class TangentSlope(ExplainerScene):
             mobject.set_value(shown)
         return mobject
 
-    @staticmethod
-    def readout_decimals(values: Sequence[float], digits: int = 6) -> int:
-        """Decimals that show the largest of ``values`` to about ``digits`` significant digits (1 to 3):
-        a steep f's slope of 10244.637 reads as 10244.6, short enough for the panel.
-        """
-        largest = max((abs(v) for v in values if v is not None and math.isfinite(v)), default=0.0)
-        whole = math.floor(math.log10(largest)) + 1 if largest >= 1 else 1
-        return min(3, max(1, digits - whole))
-
     def panel_row(self, readouts: Sequence[tuple[Readout, Sequence[float]]], top: float, buff: float = 0.5) -> None:
         """Put ``readouts`` side by side in the panel from height ``top`` if they fit while showing
         their widest ``values``, else one under the other (each then fitted to the panel's width).
@@ -704,7 +696,7 @@ class TangentSlope(ExplainerScene):
         self.x_readout = self.bind(self.readout("x", slide[start]["x"], f"slide.{start}.x"), f"slide.{start}.x")
         self.slope_readout = self.bind(
             self.readout("f'(x)", slide[start]["slope"], f"slide.{start}.slope", color=style.TANGENT_COLOR,
-                         decimals=self.readout_decimals(slopes)),
+                         decimals=decimals_for(slopes, least=1)),
             f"slide.{start}.slope",
         )
         self.panel_row([(self.x_readout, xs), (self.slope_readout, slopes)], self.below(self.title))

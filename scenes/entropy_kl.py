@@ -44,9 +44,10 @@ from mathviz.stories.entropy_kl import InformationStory
 from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
 
-__all__ = ["QuestionsAndBits", "ProbabilityBars", "fmt_probability"]
+__all__ = ["QuestionsAndBits", "ProbabilityBars"]
 
 P_COLOR = style.FUNCTION_COLOR
 Q_COLOR = style.SECANT_COLOR
@@ -60,20 +61,6 @@ CHART_LEFT = LEFT_EDGE + 1.75
 CHART_WIDTH = 4.6
 #: Seconds the whole run of halving questions takes at most (20 questions at most).
 HALVING_BUDGET = 10.0
-
-
-def fmt_probability(value: float) -> str:
-    """A probability as printed under its bar: at most 3 decimals, trailing zeros dropped (0.5, 0.125, 0.333)."""
-    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
-
-
-def fmt(value: float, decimals: int = 3) -> str:
-    """A story number in a caption: whole numbers bare, else ``decimals`` places."""
-    value = float(value) + 0.0
-    if abs(value - round(value)) < 1e-9:
-        return str(int(round(value)))
-    return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
 
 
 class ProbabilityBars(VGroup):
@@ -92,7 +79,7 @@ class ProbabilityBars(VGroup):
         self.labels = VGroup()
         if labels:
             for i, v in enumerate(values):
-                label = style.text(fmt_probability(v), size=style.SMALL_SIZE, color=label_color or color)
+                label = style.text(fmt(v, 3, trim=True), size=style.SMALL_SIZE, color=label_color or color)
                 label.next_to(axes.c2p(i + 0.5, v), UP, buff=0.08)
                 self.labels.add(label)
             slot = axes.c2p(1, 0)[0] - axes.c2p(0, 0)[0]
@@ -302,7 +289,8 @@ class QuestionsAndBits(ExplainerScene):
                             for i, v in enumerate(values)))
 
         decimals = 2 if n <= 5 else 1  # narrower columns for more outcomes
-        self.surprisal_row = row(["∞" if not np.isfinite(v) else fmt(v, decimals) for v in s.surprisal_bits], row_y, P_COLOR)
+        surprisals = ["∞" if not np.isfinite(v) else fmt(v, decimals, trim=True) for v in s.surprisal_bits]
+        self.surprisal_row = row(surprisals, row_y, P_COLOR)
         for mark in self.surprisal_row:
             if mark.text == "∞":  # a lone infinity sign is short: drawn at label size to stay legible
                 mark.become(style.text("∞", size=style.LABEL_SIZE + 4, color=P_COLOR).move_to(mark))
@@ -368,7 +356,7 @@ class QuestionsAndBits(ExplainerScene):
             leaf.outcome = i
             leaf.codeword = w
             self.tree_leaves.add(leaf)
-            prob = style.text(fmt_probability(s.p[i]), size=style.SMALL_SIZE, color=P_COLOR)
+            prob = style.text(fmt(s.p[i], 3, trim=True), size=style.SMALL_SIZE, color=P_COLOR)
             prob.next_to(circle, DOWN, buff=0.1)
             self.tree_leaf_probabilities.add(prob)
         probs = self.tree_leaf_probabilities
@@ -640,7 +628,7 @@ class QuestionsAndBits(ExplainerScene):
             if lang == "zh":
                 return f"{n} = 2^{k}：每个问题给出 1 比特，log2 {n} = {k} 个问题总能找到。"
             return f"{n} = 2^{k}: each answer is one bit, and log2 {n} = {k} questions always find it."
-        bits = fmt(s.information_bits, 2)
+        bits = fmt(s.information_bits, 2, trim=True)
         if lang == "zh":
             return (f"{n} 不是 2 的幂：最坏需要 {s.worst_case_questions} 个问题，"
                     f"信息量是 log2 {n} = {bits} 比特。")
@@ -648,12 +636,12 @@ class QuestionsAndBits(ExplainerScene):
 
     def tree_caption(self, lang: str) -> str:
         s = self.story
-        h = fmt(s.entropy_bits, 2)
+        h = fmt(s.entropy_bits, 2, trim=True)
         if s.dyadic:
             if lang == "zh":
                 return f"最优提问树对每个结果问 −log2 p 次：平均正好 H = {h} 个问题。"
             return f"The best question tree asks −log2 p for each outcome: on average exactly H = {h}."
-        mean = fmt(s.expected_questions, 2)
+        mean = fmt(s.expected_questions, 2, trim=True)
         if lang == "zh":
             return f"问题只能整个地问：最优提问树平均问 {mean} 次，不少于 H = {h}。"
         return f"Questions come whole: the best tree asks {mean} on average, no fewer than H = {h}."
@@ -661,7 +649,7 @@ class QuestionsAndBits(ExplainerScene):
     def uniform_caption(self, lang: str) -> str:
         s = self.story
         n = len(s.p)
-        top = fmt(s.uniform_entropy_bits, 2)
+        top = fmt(s.uniform_entropy_bits, 2, trim=True)
         if lang == "zh":
             return f"均匀分布最不确定：log2 {n} = {top} 比特；越集中熵越小，确定时为 0。"
         return f"Uniform is the most uncertain, log2 {n} = {top} bits; peaked has less; certain has 0."

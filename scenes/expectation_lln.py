@@ -56,6 +56,7 @@ from mathviz.stories import expectation_lln as prob
 from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
 
 __all__ = ["RunningAverages", "format_amount", "format_count", "RUN_COLORS"]
@@ -74,12 +75,7 @@ COLUMN_LEFT = 2.75
 
 def format_amount(value: float, decimals: int = 2) -> str:
     """An amount as the video prints it: whole numbers with thousands commas, else ``decimals`` places; a real minus."""
-    value = float(value) + 0.0
-    if abs(value - round(value)) < 1e-9:
-        text = f"{int(round(value)):,}"
-    else:
-        text = f"{value:,.{decimals}f}"
-    return text.replace("-", MINUS)
+    return fmt(value, decimals, trim="whole", group=True).replace("-", MINUS)
 
 
 def signed(value: float) -> str:

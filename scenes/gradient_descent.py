@@ -57,6 +57,7 @@ from mathviz_scenes.components.mesh_scene import (
     level_readout,
     show_value,
 )
+from mathviz_scenes.components.numbers import fmt, typst_number
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -91,21 +92,6 @@ def run_status(run: DescentRun) -> tuple[str, str]:
     if run.converged:
         return f"converged after {run.steps_taken} steps", f"{run.steps_taken} 步后收敛"
     return f"still moving after {run.steps_taken} steps", f"{run.steps_taken} 步后仍未收敛"
-
-
-def fmt(value: float | None, digits: int = 3) -> str:
-    """A story number as text (scientific when fixed decimals would hide it; a dash when not finite)."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if value != 0 and (abs(value) >= 1e5 or abs(value) < 10 ** (-digits)):
-        return f"{value:.{max(digits - 1, 1)}e}"
-    return f"{value:.{digits}f}"
-
-
-def fixed(value: float, digits: int = 2) -> str:
-    """A coordinate with fixed decimals; -0.00 prints as 0.00."""
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 class Trajectory:
@@ -416,11 +402,11 @@ class LossSurfaceDescent(MeshExplainerScene):
             mob.set_stroke(BLACK, width=8, background=True)
 
         lines = [
-            style.math(f"nabla L(w_0) = ({fmt(s.gradient_at_start[0])}, {fmt(s.gradient_at_start[1])})",
+            style.math(f"nabla L(w_0) = ({typst_number(s.gradient_at_start[0], 3)}, {typst_number(s.gradient_at_start[1], 3)})",
                        size=style.READOUT_SIZE, color=style.GRADIENT_COLOR),
-            style.math(f"-eta nabla L(w_0) = ({fmt(s.step_at_start[0])}, {fmt(s.step_at_start[1])})",
+            style.math(f"-eta nabla L(w_0) = ({typst_number(s.step_at_start[0], 3)}, {typst_number(s.step_at_start[1], 3)})",
                        size=style.READOUT_SIZE, color=STEP_COLOR),
-            style.math(f"eta = {fmt(s.learning_rate)}", size=style.READOUT_SIZE),
+            style.math(f"eta = {typst_number(s.learning_rate, 3)}", size=style.READOUT_SIZE),
         ]
         if s.gradient_arrow_scale != 1:
             lines.append(style.text(self.say(f"red arrow: ∇L × {s.gradient_arrow_scale:g} to fit",
@@ -502,8 +488,8 @@ class LossSurfaceDescent(MeshExplainerScene):
                   zh="学习率：太小走得慢，太大来回越冲越远直至发散")
         self.clear_all()
         header = self.panel_header(
-            f"L = {to_typst(view.surface.f)}, quad lambda_max = {fmt(view.hessian_eigenvalues[1])}, quad "
-            f"\"stability bound\" 2 / lambda_max = {fmt(bound)}")
+            f"L = {to_typst(view.surface.f)}, quad lambda_max = {typst_number(view.hessian_eigenvalues[1], 3)}, quad "
+            f"\"stability bound\" 2 / lambda_max = {typst_number(bound, 3)}")
         names = {"too small": "太小", "good": "合适", "too large": "太大"}
         panels, riders, tops = [], [], VGroup()
         for regime, x in zip(s.regimes, (-4.45, 0.1, 4.65)):
@@ -514,7 +500,8 @@ class LossSurfaceDescent(MeshExplainerScene):
             top = VGroup(
                 style.text(self.say(regime.label, names.get(regime.label, regime.label)),
                            color=WARNING_COLOR if over else WHITE),
-                style.math(f"eta = {fmt(regime.learning_rate)} = {fmt(regime.fraction_of_bound, 3)} dot 2 / lambda_max",
+                style.math(f"eta = {typst_number(regime.learning_rate, 3)} = "
+                           f"{typst_number(regime.fraction_of_bound, 3)} dot 2 / lambda_max",
                            size=style.SMALL_SIZE),
                 readout,
             ).arrange(DOWN, buff=0.12)
@@ -545,7 +532,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.beat("momentum", en="In a narrow ravine, momentum beats plain gradient descent",
                   zh="在狭窄的山谷里，动量法胜过普通梯度下降")
         self.clear_all()
-        header = self.panel_header(f"L = {to_typst(view.surface.f)}, quad eta = {fmt(s.ravine_learning_rate)}, "
+        header = self.panel_header(f"L = {to_typst(view.surface.f)}, quad eta = {typst_number(s.ravine_learning_rate, 3)}, "
                                    f"quad {s.steps} \"steps each\"")
         runs = (s.ravine_gd, s.ravine_momentum_run)
         labels = (self.say("gradient descent", "梯度下降"),
@@ -604,9 +591,9 @@ class LossSurfaceDescent(MeshExplainerScene):
                 is_global = math.isclose(float(end[2]), lowest, rel_tol=1e-3, abs_tol=1e-3)
                 kind = (" (global min)", "（全局极小）") if is_global else (" (local min)", "（局部极小）")
             lines.add(style.text(
-                f"({fixed(start[0])}, {fixed(start[1])}) → ({fixed(end[0])}, {fixed(end[1])})",
+                f"({fmt(start[0], 2)}, {fmt(start[1], 2)}) → ({fmt(end[0], 2)}, {fmt(end[1], 2)})",
                 size=style.SMALL_SIZE, color=color))
-            lines.add(style.text(self.say(f"L = {fmt(end[2])}{kind[0]}", f"L = {fmt(end[2])}{kind[1]}"),
+            lines.add(style.text(self.say(f"L = {fmt(end[2], 3)}{kind[0]}", f"L = {fmt(end[2], 3)}{kind[1]}"),
                                  size=style.SMALL_SIZE, color=color))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         for line in lines[2::2]:

@@ -47,6 +47,7 @@ from mathviz.stories.integral import IntegralStory, SignedArea
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, nice_ticks
+from mathviz_scenes.components.numbers import decimals_for
 from mathviz_scenes.components.quality import lookup
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
@@ -68,13 +69,6 @@ def shown(value: float | None) -> float:
     return 0.0 if value == 0 else float(value)
 
 
-def decimals_for(values: Sequence[float | None]) -> int:
-    """3 decimals, fewer for large values so the largest shows about 6 significant digits (at least 1)."""
-    largest = max((abs(v) for v in values if v is not None and math.isfinite(v)), default=0.0)
-    whole = math.floor(math.log10(largest)) + 1 if largest >= 1 else 1
-    return int(min(3, max(1, 6 - whole)))
-
-
 def error_decimals(values: Sequence[float | None]) -> int:
     """Decimals that show the smallest nonzero |error| with 3 significant digits (3 to 7),
     fewer if the largest would then need more than 8 digits.
@@ -82,10 +76,10 @@ def error_decimals(values: Sequence[float | None]) -> int:
     finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
     if not finite:
         return 3
-    wanted = 2 - math.floor(math.log10(min(finite)))
+    wanted = decimals_for(min(finite), significant=3, most=8)
     largest = max(finite)
     room = 8 - (math.floor(math.log10(largest)) + 1 if largest >= 1 else 1)
-    return int(min(7, max(decimals_for(finite), min(wanted, room))))
+    return int(min(7, max(decimals_for(finite, least=1), min(wanted, room))))
 
 
 class RiemannSums(ExplainerScene):
@@ -296,7 +290,7 @@ class RiemannSums(ExplainerScene):
                             limits: tuple[str, str] | None = None) -> VGroup:
         """The integral (quad) and the areas above and below the axis of ``signed`` (story path ``prefix``)."""
         values = [signed.integral, signed.positive_area, signed.negative_area]
-        decimals = decimals_for(values)
+        decimals = decimals_for(values, least=1)
         total = self.readout(self.integral_label(signed, limits), f"{prefix}integral", decimals=decimals)
         above = self.readout('"area above"', f"{prefix}positive_area", decimals=decimals, color=style.POSITIVE_COLOR)
         below = self.readout('"area below"', f"{prefix}negative_area", decimals=decimals, color=style.NEGATIVE_COLOR)
@@ -439,10 +433,11 @@ class RiemannSums(ExplainerScene):
                       "midpoint": "黎曼和：取中点的矩形"}[rule] + "，宽 Δx = (b − a)/n；n 越大，和越接近积分")
         records = story.sums[rule]
         self.rectangles = self.build_rectangles(self.axes, rule, story.ns[0])
-        sum_decimals = decimals_for([r["sum"] for r in records] + [story.integral])
+        sum_decimals = decimals_for([r["sum"] for r in records], story.integral, least=1)
         errors_shown = error_decimals([r["error"] for r in records])
         self.n_readout = self.readout("n", f"sums.{rule}.0.n", decimals=0)
-        self.width_readout = self.readout("Delta x", f"sums.{rule}.0.width", decimals=decimals_for([r["width"] for r in records]))
+        width_decimals = decimals_for([r["width"] for r in records], least=1)
+        self.width_readout = self.readout("Delta x", f"sums.{rule}.0.width", decimals=width_decimals)
         self.sum_readout = self.readout(RULE_SYMBOLS[rule], f"sums.{rule}.0.sum", decimals=sum_decimals,
                                         color=RULE_COLORS[rule])
         self.error_readout = self.readout(f"{RULE_SYMBOLS[rule]} - integral_a^b f", f"sums.{rule}.0.error",
@@ -604,9 +599,9 @@ class RiemannSums(ExplainerScene):
         slopes = [r["slope"] for r in samples]
         areas = [r["area"] for r in samples]
         xs = [r["x"] for r in samples]
-        height_decimals = decimals_for(values + slopes)
-        self.x_readout = self.readout("x", "area.0.x", decimals=decimals_for(xs))
-        self.area_readout = self.readout("A(x)", "area.0.area", decimals=decimals_for(areas), color=AREA_COLOR)
+        height_decimals = decimals_for(values, slopes, least=1)
+        self.x_readout = self.readout("x", "area.0.x", decimals=decimals_for(xs, least=1))
+        self.area_readout = self.readout("A(x)", "area.0.area", decimals=decimals_for(areas, least=1), color=AREA_COLOR)
         self.slope_readout = self.readout('"slope of" A', "area.0.slope", decimals=height_decimals,
                                           color=style.TANGENT_COLOR)
         self.height_readout = self.readout("f(x)", "area.0.value", decimals=height_decimals, color=HEIGHT_COLOR)

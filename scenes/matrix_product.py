@@ -44,6 +44,7 @@ from manim import (
 from mathviz.stories.matrix_product import MatrixProductStory, apply, path_of
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
@@ -75,19 +76,6 @@ GHOST_COLOR = style.HIGHLIGHT_COLOR
 ZOOM_NOTE_FIT = 1.25
 #: Column k of every matrix has the colour of the basis vector it is the image of.
 COLUMN_COLORS = (I_HAT_COLOR, J_HAT_COLOR)
-
-
-def fmt(value: float, decimals: int) -> str:
-    """A story number as printed: ``decimals`` places without trailing zeros; never ``-0``."""
-    value = float(value) + 0.0
-    if value == 0.0:
-        return "0"
-    if abs(value) < 0.5 * 10.0**-decimals:
-        return f"{value:.1e}"  # a tiny nonzero entry is not shown as 0
-    text = f"{value:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
 
 
 class Composition(ExplainerScene):
@@ -124,7 +112,7 @@ class Composition(ExplainerScene):
         return self._typst[key].copy()
 
     def number_source(self, value: float) -> str:
-        return fmt(value, self.story.decimals)
+        return fmt(value, self.story.decimals, trim=True, math=True)
 
     def matrix_mob(self, values: np.ndarray, name: str | None, *, size: float = style.LABEL_SIZE,
                    colored: bool = True) -> VGroup:

@@ -51,10 +51,11 @@ from mathviz.stories.norms import Fit, NormsStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import PlaneAndPanel
+from mathviz_scenes.components.numbers import decimals_for, fmt, typst_matrix, typst_number
 from mathviz_scenes.components.plane import I_HAT_COLOR, J_HAT_COLOR
 from mathviz_scenes.components.readout import Readout
 
-__all__ = ["UnitBalls", "fmt", "typst_number", "decimals_for"]
+__all__ = ["UnitBalls"]
 
 #: The unit balls' colours: p = 1 (diamond), p = 2 (circle), p = inf (square); the slider's curve.
 BALL_COLORS = (style.POSITIVE_COLOR, style.FUNCTION_COLOR, ORANGE)
@@ -74,61 +75,10 @@ RIGHT_ANGLE_SIDE = 0.26
 NEARLY_PARALLEL_DEGREES = 15.0
 #: Subscript digits for captions, which are plain text.
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def fmt(value: float) -> str:
-    """A story number as printed in text: whole numbers bare, else three significant digits; never ``-0``.
-
-    Very large or small numbers in powers of ten with superscripts: ``5×10⁵``, ``2×10⁻⁴``.
-    """
-    value = float(value) + 0.0
-    if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-3):
-        mantissa, exponent = _scientific(value)
-        return f"{mantissa}×10{str(exponent).translate(SUPERSCRIPT)}"
-    if abs(value - round(value)) < 5e-4 * max(1.0, abs(value)):
-        return str(int(round(value))) if round(value) != 0 else "0"
-    text = f"{value:.3g}"
-    return "0" if float(text) == 0 else text
-
-
-def typst_number(value: float) -> str:
-    """A story number as Typst math: as :func:`fmt`, with ``times 10^(k)`` for very large or small numbers."""
-    value = float(value) + 0.0
-    if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-3):
-        mantissa, exponent = _scientific(value)
-        return f"{mantissa} times 10^({exponent})"
-    return fmt(value)
-
-
-def _scientific(value: float) -> tuple[str, int]:
-    mantissa, exponent = f"{value:.2e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return mantissa, int(exponent)
-
-
-def decimals_for(value: float, significant: int = 4) -> int:
-    """Decimal places showing ``value`` to ``significant`` digits (none for 0 or large values, at most 12)."""
-    value = abs(float(value))
-    if value == 0.0 or not math.isfinite(value):
-        return 0
-    return int(min(12, max(0, significant - 1 - math.floor(math.log10(value)))))
 
 
 def typst_vector(xy: Sequence[float]) -> str:
     return f"({typst_number(xy[0])}, {typst_number(xy[1])})"
-
-
-def typst_matrix(rows: Sequence[Sequence[float]]) -> str:
-    """``mat(a, b; c, d)``; a very large or small matrix with its power of ten in front: ``10^(5) mat(1, 3; ...)``."""
-    array = np.asarray(rows, dtype=float)
-    largest = float(np.max(np.abs(array)))
-    prefix = ""
-    if largest >= 1e5 or 0 < largest < 1e-3:
-        exponent = math.floor(math.log10(largest))
-        array = array / 10.0**exponent
-        prefix = f"10^({exponent}) "
-    return prefix + "mat(" + "; ".join(", ".join(fmt(x) for x in row) for row in array) + ")"
 
 
 class UnitBalls(PlaneAndPanel, ExplainerScene):
@@ -224,7 +174,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
 
     def readout(self, label: str, value: float, field: str | None, color: Any, *, decimals: int | None = None,
                 math_label: bool = True) -> Readout:
-        decimals = decimals_for(value) if decimals is None else decimals
+        decimals = decimals_for(value, significant=4, most=12) if decimals is None else decimals
         return Readout(label, value, story_field=field, decimals=decimals, color=color, math_label=math_label)
 
     def grid_note(self, fit: Fit) -> Any:
@@ -389,7 +339,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         fields = ("norms.l1", "norms.l2", "norms.linf")
         rows = []
         for label, value, field, color in zip(labels, values, fields, BALL_COLORS):
-            row = self.readout(label, 0.0, None, color, decimals=decimals_for(value))
+            row = self.readout(label, 0.0, None, color, decimals=decimals_for(value, significant=4, most=12))
             row.final = (value, field)
             rows.append(row)
         return rows
@@ -513,7 +463,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         rows: list[Any] = [dot]
         if inner.angle_defined:
             rows.append(self.readout("|u| |v| cos theta", inner.norms_cos, "inner.norms_cos", style.SECONDARY_COLOR,
-                                     decimals=decimals_for(inner.dot)))
+                                     decimals=decimals_for(inner.dot, significant=4, most=12)))
             self.cos_readout = self.readout("cos theta", inner.cos, "inner.cos", style.SECONDARY_COLOR, decimals=3)
             rows.append(self.cos_readout)
             rows.append(style.math(f"theta = {typst_number(round(inner.angle_degrees, 1))} degree"))

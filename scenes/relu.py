@@ -46,23 +46,14 @@ from mathviz.stories import relu as nn
 from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.numbers import fmt
 
-__all__ = ["ReluBackprop", "Bars", "format_value"]
+__all__ = ["ReluBackprop", "Bars"]
 
 CODE_SIZE = 24
 ZERO_COLOR = style.MUTED_COLOR
 FORWARD_COLOR = style.FUNCTION_COLOR
 BACKWARD_COLOR = style.GRADIENT_COLOR
-
-
-def format_value(value: float, decimals: int | None = None) -> str:
-    """A number as the video prints it: exact zeros as ``0``, else 3 significant digits (or ``decimals``)."""
-    value = float(value) + 0.0  # -0.0 prints as 0
-    if value == 0.0:
-        return "0"
-    if decimals is not None:
-        return f"{value:.{decimals}f}"
-    return f"{value:.3g}"
 
 
 def tick_step(span: float, ticks: int = 3) -> float:
@@ -104,7 +95,7 @@ class Bars(VGroup):
 
     def value_label(self, i: int, value: float, color: Any | None = None):
         # On the empty side of the zero line, so labels never collide with bars of the next row.
-        label = style.text(format_value(value), size=self.label_size, color=color or self.color_)
+        label = style.text(fmt(value), size=self.label_size, color=color or self.color_)
         anchor = self.axes.c2p(i + 0.5, 0)
         label.next_to(anchor, DOWN if value > 0 else UP, buff=0.1)
         return label
@@ -182,7 +173,7 @@ class ReluBackprop(ExplainerScene):
         right = Line(ax.c2p(0, above), ax.c2p(extent, above), color=BACKWARD_COLOR, stroke_width=5)
         self.grad_pieces = VGroup(left, right)
         self.grad_levels = VGroup(*(
-            style.text(format_value(level), size=style.SMALL_SIZE, color=BACKWARD_COLOR)
+            style.text(fmt(level), size=style.SMALL_SIZE, color=BACKWARD_COLOR)
             .next_to(ax.c2p(extent, level), RIGHT, buff=0.15)
             for level in (above, below)
         ))
@@ -196,7 +187,7 @@ class ReluBackprop(ExplainerScene):
 
     def build_zero_note(self) -> VGroup:
         """What happens at exactly x = 0, with the value from the story."""
-        value = format_value(self.story.grad_at_zero)
+        value = fmt(self.story.grad_at_zero)
         lines = VGroup(
             style.text("At x = 0 relu has a corner: no derivative.", size=style.SMALL_SIZE),
             style.text("Any value in [0, 1] is a subgradient;", size=style.SMALL_SIZE),
@@ -232,7 +223,7 @@ class ReluBackprop(ExplainerScene):
         self.x_bars = Bars(s.x, self.x_axes, FORWARD_COLOR)
         grad_row_y = self.x_axes.get_bottom()[1] - gap - 0.2
         self.local_grad_row = VGroup(*(
-            style.text(format_value(g), size=style.SMALL_SIZE, color=BACKWARD_COLOR if g else ZERO_COLOR)
+            style.text(fmt(g), size=style.SMALL_SIZE, color=BACKWARD_COLOR if g else ZERO_COLOR)
             .move_to([self.x_axes.c2p(i + 0.5, 0)[0], grad_row_y, 0])
             for i, g in enumerate(s.local_grad)
         ))
@@ -312,7 +303,7 @@ class ReluBackprop(ExplainerScene):
             for i, value in enumerate(values):
                 y = mid + (count - 1) / 2 * spacing - i * spacing
                 circle = Circle(radius=radius, color=color, stroke_width=3).move_to([x, y, 0])
-                number = style.text(format_value(value, 2), size=style.SMALL_SIZE).move_to(circle)
+                number = style.text(fmt(value, 2, zero="0"), size=style.SMALL_SIZE).move_to(circle)
                 nodes.add(VGroup(circle, number))
             return nodes
 
@@ -345,7 +336,7 @@ class ReluBackprop(ExplainerScene):
         bottom = self.z_nodes.get_top()[1] + 0.2
         for header, x in zip(self.network_headers, columns_x):
             header.move_to([x, bottom + header.height / 2, 0])
-        self.target_label = style.text(f"t = {format_value(s.target, 2)}", size=style.SMALL_SIZE,
+        self.target_label = style.text(f"t = {fmt(s.target, 2, zero='0')}", size=style.SMALL_SIZE,
                                        color=style.MUTED_COLOR).next_to(self.loss_node, UP, buff=0.15)
         self.network = VGroup(self.edges_in, self.edges_relu, self.edges_out, self.edge_loss,
                               self.input_nodes, self.z_nodes, self.h_nodes, self.y_node, self.loss_node,
@@ -356,7 +347,7 @@ class ReluBackprop(ExplainerScene):
         """The backward value dL/d(node) in red under each node (exact zeros in grey)."""
         tags = VGroup()
         for node, value in zip(nodes, values):
-            tag = style.text(format_value(value, 2), size=style.SMALL_SIZE,
+            tag = style.text(fmt(value, 2, zero="0"), size=style.SMALL_SIZE,
                              color=BACKWARD_COLOR if value != 0 else ZERO_COLOR)
             tag.next_to(node, DOWN, buff=0.06)
             tag.add_background_rectangle(opacity=0.85, buff=0.04)
@@ -392,7 +383,7 @@ class ReluBackprop(ExplainerScene):
         for name, values, color in (("backprop", s.backward.db1, BACKWARD_COLOR),
                                     ("central diff.", s.numeric_grads["b1"], style.HIGHLIGHT_COLOR)):
             rows.append([style.text(name, size=size, color=color)]
-                        + [style.text(format_value(v, 5), size=size, color=color if v else ZERO_COLOR) for v in values])
+                        + [style.text(fmt(v, 5, zero="0"), size=size, color=color if v else ZERO_COLOR) for v in values])
         widths = [max(r[c].width for r in rows) for c in range(len(rows[0]))]
         table = VGroup()
         for i, r in enumerate(rows):
@@ -453,7 +444,7 @@ class ReluBackprop(ExplainerScene):
         self.backward_code.to_corner(UP + LEFT, buff=0.3)
         self.zero_reminder = VGroup(
             style.text("x = 0 too:", size=style.SMALL_SIZE),
-            style.text(f"relu'(0) = {format_value(s.grad_at_zero)}", size=style.SMALL_SIZE, color=BACKWARD_COLOR),
+            style.text(f"relu'(0) = {fmt(s.grad_at_zero)}", size=style.SMALL_SIZE, color=BACKWARD_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         self.zero_reminder.next_to(self.backward_code, RIGHT, buff=0.3)
         rows = self.build_bar_rows()

@@ -54,11 +54,11 @@ from mathviz.stories.svd_pca import Step, SvdPcaStory, directional_variance, ste
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import PlaneAndPanel
-from mathviz_scenes.components.numbers import fmt, typst_matrix
+from mathviz_scenes.components.numbers import decimals_for, fmt, typst_matrix
 from mathviz_scenes.components.plane import MIN_ARROW_LENGTH, coordinate_plane, from_scene, to_scene, vector_arrow
 from mathviz_scenes.components.readout import Readout
 
-__all__ = ["RotateStretchRotate", "decimals_for", "degrees_text"]
+__all__ = ["RotateStretchRotate"]
 
 V_COLORS = (style.HIGHLIGHT_COLOR, GREEN)
 CIRCLE_COLOR = style.ACCENT_COLOR
@@ -73,20 +73,6 @@ LABEL_MIN_LENGTH = 0.3
 PLOT_WIDTH = 4.6
 PLOT_HEIGHT = 1.45
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def decimals_for(value: float, significant: int = 3) -> int:
-    """Decimals that show ``value`` to about ``significant`` digits (0 to 8)."""
-    value = abs(float(value))
-    if value == 0.0:
-        return 2
-    return max(0, min(8, significant - 1 - math.floor(math.log10(value))))
-
-
-def degrees_text(value: float) -> str:
-    """An angle in degrees as printed in captions: one decimal, no ``-0``."""
-    text = f"{value:.1f}"
-    return "0" if float(text) == 0 else text.removesuffix(".0")
 
 
 class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
@@ -300,7 +286,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
 
     def beat_rotate_in(self) -> None:
         svd = self.story.svd
-        turn = degrees_text(svd.rotation_in_degrees)
+        turn = fmt(svd.rotation_in_degrees, 1, trim=True)
         if svd.repeated:
             en = "σ₁ = σ₂: every direction is singular, so take V = I: no turn."
             zh = "σ₁ = σ₂：每个方向都是奇异方向，取 V = I，不用旋转。"
@@ -370,9 +356,9 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         svd = self.story.svd
         en, zh = self.stretch_caption()
         self.beat("stretch", en=en, zh=zh)
+        decimals = decimals_for(svd.sigma[0], significant=3, most=8)
         self.sigma_readouts = VGroup(*(
-            Readout(f"sigma_{i + 1}", 1.0, story_field=None, decimals=decimals_for(svd.sigma[0]), color=V_COLORS[i])
-            for i in range(2)))
+            Readout(f"sigma_{i + 1}", 1.0, story_field=None, decimals=decimals, color=V_COLORS[i]) for i in range(2)))
         self.sigma_readouts.arrange(RIGHT, buff=0.5)
         self.sigma_row = self.panel_column(self.sigma_readouts, top=self.panel_bottom() - 0.3)
         self.panel_rows.append(self.sigma_row)
@@ -404,7 +390,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
 
     def beat_rotate_out(self) -> None:
         svd = self.story.svd
-        turn = degrees_text(svd.rotation_out_degrees)
+        turn = fmt(svd.rotation_out_degrees, 1, trim=True)
         if svd.reflection:
             en = f"det A < 0: U flips the ellipse, then turns it by {turn}°."
             zh = f"det A < 0：U 先翻转椭圆，再旋转 {turn}°。"
@@ -574,7 +560,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         self.beat("sweep", en="Project onto a turning direction: the spread peaks at one angle.",
                   zh="把点投影到一个旋转的方向上：散布在某个角度达到最大。")
         readout = Readout("\"variance along\" d", directional_variance(pca, 0.0), story_field=None,
-                          decimals=decimals_for(pca.variances[0]), color=SWEEP_COLOR)
+                          decimals=decimals_for(pca.variances[0], significant=3, most=8), color=SWEEP_COLOR)
         self.variance_readout = readout
         self.plot = self.build_plot()
         self.sweep_rows = self.panel_column(readout, self.plot, top=self.panel_bottom() - 0.3, buff=0.3)

@@ -57,6 +57,7 @@ from mathviz.stories.tangent_plane_hessian import TangentPlaneStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.contour import ContourPanel
 from mathviz_scenes.components.mesh_scene import MeshExplainerScene, box_axes, level_readout, show_value
+from mathviz_scenes.components.numbers import fmt, signed, typst_number
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -96,28 +97,10 @@ KIND_NAMES = {
 }
 
 
-def fmt(value: float | None, digits: int = 3) -> str:
-    """A story number as text: fixed decimals, scientific when those would hide it, no '-0.000'."""
-    if value is None or not math.isfinite(value):
-        return "-"
-    if value != 0 and (abs(value) >= 1e5 or abs(value) < 0.5 * 10 ** (-digits)):
-        if abs(value) < 1e-12:
-            return f"{0:.{digits}f}"
-        return f"{value:.{max(digits - 1, 1)}e}"
-    text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
-
-
-def signed(value: float, digits: int = 3) -> str:
-    """``+ 1.234`` or ``- 1.234`` for a term after another one."""
-    text = fmt(abs(value), digits)
-    return f"- {text}" if value < 0 and float(text) != 0 else f"+ {text}"
-
-
 def shifted(name: str, value: float, digits: int = 2) -> str:
     """``(x - 0.9)`` or ``(x + 0.6)`` or just ``x`` for a shift by ``value``."""
-    text = fmt(abs(value), digits)
-    if float(text) == 0:
+    text = typst_number(abs(value), digits)
+    if not text.strip("0."):
         return name
     return f"({name} {'-' if value > 0 else '+'} {text})"
 
@@ -256,7 +239,7 @@ class TangentPlaneHessian(MeshExplainerScene):
 
         x0, y0 = s.point
         self.dot = self.billboard_dot(self.axes, (x0, y0, s.value))
-        self.where = style.math(f"\"at\" (x_0, y_0) = ({fmt(x0, 2)}, {fmt(y0, 2)})", size=style.READOUT_SIZE,
+        self.where = style.math(f"\"at\" (x_0, y_0) = ({typst_number(x0, 2)}, {typst_number(y0, 2)})", size=style.READOUT_SIZE,
                                 color=POINT_COLOR)
         self.value_readout = level_readout(Readout("f", s.value, story_field="value"))
         self.column = VGroup(self.fit_line(self.where), self.fit_line(self.value_readout))
@@ -314,9 +297,10 @@ class TangentPlaneHessian(MeshExplainerScene):
         """The tangent plane with the story's numbers, in two lines: z = f - ... (x - x0) / + ... (y - y0)."""
         s = self.story
         x0, y0 = s.point
-        first = style.math(f"z = {fmt(s.value)} {signed(s.partial_x)} {shifted('x', x0)}", size=style.READOUT_SIZE,
+        first = style.math(f"z = {typst_number(s.value, 3)} {signed(s.partial_x, 3, math=True)} {shifted('x', x0)}",
+                           size=style.READOUT_SIZE,
                            color=PLANE_COLOR)
-        second = style.math(f"{signed(s.partial_y)} {shifted('y', y0)}", size=style.READOUT_SIZE, color=PLANE_COLOR)
+        second = style.math(f"{signed(s.partial_y, 3, math=True)} {shifted('y', y0)}", size=style.READOUT_SIZE, color=PLANE_COLOR)
         formula = VGroup(first, second).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         second.shift(0.5 * RIGHT)
         return formula
@@ -422,9 +406,9 @@ class TangentPlaneHessian(MeshExplainerScene):
         du = getattr(self, "du_readout", None)
         if cp is None:
             self.beat("critical-point",
-                      en=f"No critical point in view: ∇f ≠ 0 everywhere here (|∇f| ≥ {fmt(s.min_gradient_norm)}), "
+                      en=f"No critical point in view: ∇f ≠ 0 everywhere here (|∇f| ≥ {fmt(s.min_gradient_norm, 3)}), "
                          "so no Hessian test",
-                      zh=f"视野内没有临界点：这里 ∇f 处处不为零（|∇f| ≥ {fmt(s.min_gradient_norm)}），"
+                      zh=f"视野内没有临界点：这里 ∇f 处处不为零（|∇f| ≥ {fmt(s.min_gradient_norm, 3)}），"
                          "无法做黑塞矩阵判别")
             readouts = [m for m in (du, self.norm_readout) if m is not None]
             self.play(*[FadeOut(m) for m in leaving + readouts], run_time=0.6)
@@ -489,7 +473,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.dot.add_updater(place_dot)
         self.inset_dot.add_updater(place_inset_dot)
         self.value_readout.add_updater(readouts)
-        crit_where = style.math(f"\"at\" (x_c, y_c) = ({fmt(cp.point[0], 2)}, {fmt(cp.point[1], 2)})",
+        crit_where = style.math(f"\"at\" (x_c, y_c) = ({typst_number(cp.point[0], 2)}, {typst_number(cp.point[1], 2)})",
                                 size=style.READOUT_SIZE, color=POINT_COLOR)
         self.fit_line(crit_where).move_to(self.where, aligned_edge=LEFT)
         self.play(self.glide_progress.animate.set_value(float(last)), run_time=3.0)
@@ -519,10 +503,11 @@ class TangentPlaneHessian(MeshExplainerScene):
         lam1, lam2 = cp.eigenvalues
         verdict_en, verdict_zh = KIND_NAMES[cp.kind]
         self.beat("hessian",
-                  en=f"The Hessian's eigenvalues {fmt(lam1)} and {fmt(lam2)} decide: {verdict_en}",
-                  zh=f"黑塞矩阵的特征值 {fmt(lam1)} 和 {fmt(lam2)} 来判断：{verdict_zh}")
+                  en=f"The Hessian's eigenvalues {fmt(lam1, 3)} and {fmt(lam2, 3)} decide: {verdict_en}",
+                  zh=f"黑塞矩阵的特征值 {fmt(lam1, 3)} 和 {fmt(lam2, 3)} 来判断：{verdict_zh}")
         (a, b), (c, d) = cp.hessian
-        matrix = style.math(f"H = mat({fmt(a)}, {fmt(b)}; {fmt(c)}, {fmt(d)})", size=style.READOUT_SIZE)
+        entries = ", ".join(typst_number(x, 3) for x in (a, b)) + "; " + ", ".join(typst_number(x, 3) for x in (c, d))
+        matrix = style.math(f"H = mat({entries})", size=style.READOUT_SIZE)
         lams = VGroup(
             level_readout(Readout("lambda_1", shown(lam1), story_field="critical_point.eigenvalues.0")),
             level_readout(Readout("lambda_2", shown(lam2), story_field="critical_point.eigenvalues.1")),

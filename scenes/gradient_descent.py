@@ -375,7 +375,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         s = self.story
         self.beat("gradient", en="At the start w0 the gradient points uphill; the step goes against it",
                   zh="起点 w0 处梯度指向上坡，一步沿它的反方向走")
-        w0 = np.array(s.start)
+        w0 = np.array(s.run.start)
         z0 = s.start_loss
         # The gradient lives in the (w1, w2) plane: drawn flat at the start's height.
         g = np.array(s.gradient_at_start) * s.gradient_arrow_scale
@@ -406,7 +406,7 @@ class LossSurfaceDescent(MeshExplainerScene):
                        size=style.READOUT_SIZE, color=style.GRADIENT_COLOR),
             style.math(f"-eta nabla L(w_0) = ({typst_number(s.step_at_start[0], 3)}, {typst_number(s.step_at_start[1], 3)})",
                        size=style.READOUT_SIZE, color=STEP_COLOR),
-            style.math(f"eta = {typst_number(s.learning_rate, 3)}", size=style.READOUT_SIZE),
+            style.math(f"eta = {typst_number(s.run.learning_rate, 3)}", size=style.READOUT_SIZE),
         ]
         if s.gradient_arrow_scale != 1:
             lines.append(style.text(self.say(f"red arrow: ∇L × {s.gradient_arrow_scale:g} to fit",
@@ -428,9 +428,9 @@ class LossSurfaceDescent(MeshExplainerScene):
                   zh=f"一步一步 w ← w − η∇L(w)：{status_zh}")
         last = self.main.last_inside
         readouts = VGroup(
-            Readout("k", 0, story_field="steps_taken" if last == run.steps_taken else None, decimals=0),
-            Readout("L(w_k)", float(run.path[0, 2]), story_field=f"path.{last}.2", decimals=4),
-            Readout("|nabla L(w_k)|", float(run.grad_norms[0]), story_field=f"grad_norms.{last}", decimals=4),
+            Readout("k", 0, story_field="run.steps_taken" if last == run.steps_taken else None, decimals=0),
+            Readout("L(w_k)", float(run.path[0, 2]), story_field=f"run.path.{last}.2", decimals=4),
+            Readout("|nabla L(w_k)|", float(run.grad_norms[0]), story_field=f"run.grad_norms.{last}", decimals=4),
         )
         for r in readouts:
             level_readout(r)
@@ -483,7 +483,7 @@ class LossSurfaceDescent(MeshExplainerScene):
     def beat_learning_rates(self) -> None:
         s = self.story
         view = s.regimes_view
-        bound = s.regimes_stability_bound
+        bound = s.regimes_view.stability_bound
         self.beat("learning rate", en="Learning rate: too small crawls, too large overshoots and diverges",
                   zh="学习率：太小走得慢，太大来回越冲越远直至发散")
         self.clear_all()
@@ -532,11 +532,11 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.beat("momentum", en="In a narrow ravine, momentum beats plain gradient descent",
                   zh="在狭窄的山谷里，动量法胜过普通梯度下降")
         self.clear_all()
-        header = self.panel_header(f"L = {to_typst(view.surface.f)}, quad eta = {typst_number(s.ravine_learning_rate, 3)}, "
+        header = self.panel_header(f"L = {to_typst(view.surface.f)}, quad eta = {typst_number(s.ravine_gd.learning_rate, 3)}, "
                                    f"quad {s.steps} \"steps each\"")
         runs = (s.ravine_gd, s.ravine_momentum_run)
         labels = (self.say("gradient descent", "梯度下降"),
-                  self.say(f"momentum β = {s.ravine_momentum:g}", f"动量 β = {s.ravine_momentum:g}"))
+                  self.say(f"momentum β = {s.momentum:g}", f"动量 β = {s.momentum:g}"))
         panels, riders, tops = [], [], VGroup()
         for x, run, label, color in zip((-3.3, 3.7), runs, labels, (PATH_COLOR, SECOND_PATH_COLOR)):
             panel = ContourMap(view, center=(x, -0.6), size=3.6)
@@ -582,8 +582,8 @@ class LossSurfaceDescent(MeshExplainerScene):
         balls = [self.build_ball(self.axes2, tr.keyframes[0], tr.losses[0], color)
                  for tr, color in zip(trajectories, colors)]
         lowest = min(m[2] for m in view.minima) if view.minima else None
-        lines = VGroup(style.text(self.say(f"gradient descent, η = {s.two_minima_learning_rate:g}",
-                                           f"梯度下降，η = {s.two_minima_learning_rate:g}"), size=style.SMALL_SIZE))
+        lines = VGroup(style.text(self.say(f"gradient descent, η = {s.two_minima_runs[0].learning_rate:g}",
+                                           f"梯度下降，η = {s.two_minima_runs[0].learning_rate:g}"), size=style.SMALL_SIZE))
         for run, color in zip(runs, colors):
             start, end = run.path[0], run.path[-1]
             kind = ("", "")

@@ -416,8 +416,8 @@ class RiemannSums(ExplainerScene):
         self.axes = self.build_signed_axes(story.signed)
         self.graph = self.build_curve(self.axes, story.signed.graph, style.FUNCTION_COLOR)
         self.shading = self.build_shading(self.axes, story.signed)
-        self.title = self.build_title(story.function)
-        self.area_readouts = self.build_area_readouts("", story.signed, self.below(self.title, 0.35))
+        self.title = self.build_title(story.signed.function)
+        self.area_readouts = self.build_area_readouts("signed.", story.signed, self.below(self.title, 0.35))
         self.play(FadeIn(self.axes), FadeIn(self.title), run_time=0.8)
         self.play(Create(self.graph), run_time=1.5)
         self.play(FadeIn(self.shading), FadeIn(self.area_readouts.above), FadeIn(self.area_readouts.below), run_time=1.0)
@@ -433,7 +433,7 @@ class RiemannSums(ExplainerScene):
                       "midpoint": "黎曼和：取中点的矩形"}[rule] + "，宽 Δx = (b − a)/n；n 越大，和越接近积分")
         records = story.sums[rule]
         self.rectangles = self.build_rectangles(self.axes, rule, story.ns[0])
-        sum_decimals = decimals_for([r["sum"] for r in records], story.integral, least=1)
+        sum_decimals = decimals_for([r["sum"] for r in records], story.signed.integral, least=1)
         errors_shown = error_decimals([r["error"] for r in records])
         self.n_readout = self.readout("n", f"sums.{rule}.0.n", decimals=0)
         width_decimals = decimals_for([r["width"] for r in records], least=1)
@@ -590,7 +590,7 @@ class RiemannSums(ExplainerScene):
             self.top_axes = self.build_axes((self.TOP_REGION[0] - shift, *self.TOP_REGION[1:]), x_range,
                                             story.signed.y_range)
         self.ftc_graph = self.build_curve(self.top_axes, story.signed.graph, style.FUNCTION_COLOR)
-        self.title = self.build_title(story.function)
+        self.title = self.build_title(story.signed.function)
         definition = style.math("A(x) = integral_a^x f(t) dif t", size=style.LABEL_SIZE, color=AREA_COLOR)
         self.definition = self.panel_place(definition, self.below(self.title, 0.3))
         samples = story.area

@@ -472,57 +472,35 @@ class Regime:
 class DescentStory(Story):
     """The numbers of the gradient-descent explainer.
 
-    The top-level fields describe the main run on the user's surface; the
-    nested ones are the later beats: ``regimes`` (three learning rates on a
-    convex quadratic), ``ravine`` (plain descent against momentum, same
-    learning rate and steps) and ``two_minima`` (two starts, two minima).
+    ``view`` is the user's surface (window, loss range, contour levels and, on
+    a quadratic, the Hessian and the stability bound) and ``run`` the
+    optimiser's run on it (its learning rate, start, iterates and how it
+    ended); the story keeps each once, nested, and adds what the first beats
+    show at the start. The later beats each hold their own surface and runs:
+    ``regimes`` (three learning rates on a convex quadratic, ``regimes_view``),
+    ``ravine_gd`` against ``ravine_momentum_run`` (same learning rate and
+    steps, on ``ravine_view``) and ``two_minima_runs`` (two starts, two
+    minima, on ``two_minima_view``).
     """
 
-    surface: str
-    formula: str
-    window: Window
-    loss_range: tuple[float, float]
-    optimizer: str
-    learning_rate: float
+    view: SurfaceView
+    run: DescentRun
+    #: beta: momentum's memory (adam's beta1) and the ravine comparison's (``run.momentum`` is None for gd).
     momentum: float
     steps: int
-    start: tuple[float, float]
     start_loss: float
     gradient_at_start: tuple[float, float]
     step_at_start: tuple[float, float]
     gradient_arrow_scale: float
-    path: np.ndarray
-    grad_norms: np.ndarray
-    converged: bool
-    diverged: bool
-    diverged_at: int | None
-    left_window_at: int | None
-    exit_point: tuple[float, float, float] | None
-    steps_taken: int
-    final_loss: float
-    is_quadratic: bool
-    hessian: np.ndarray | None
-    hessian_eigenvalues: tuple[float, float] | None
-    stability_bound: float | None
     learning_rate_over_bound: float | None
-    levels: tuple[float, ...]
-    start_contour: tuple[np.ndarray, ...] = field(repr=False)
-    regimes_surface: str
-    regimes_stability_bound: float
+    regimes_view: SurfaceView
     regimes: tuple[Regime, ...]
-    ravine_learning_rate: float
-    ravine_momentum: float
+    ravine_view: SurfaceView
     ravine_gd: DescentRun
     ravine_momentum_run: DescentRun
-    two_minima_learning_rate: float
+    two_minima_view: SurfaceView
     two_minima_runs: tuple[DescentRun, DescentRun]
-    two_minima_minima: tuple[tuple[float, float, float], ...]
-    two_minima_saddles: tuple[tuple[float, float, float], ...]
-    view: SurfaceView = field(repr=False)
-    run: DescentRun = field(repr=False)
-    regimes_view: SurfaceView = field(repr=False)
-    ravine_view: SurfaceView = field(repr=False)
-    two_minima_view: SurfaceView = field(repr=False)
+    start_contour: tuple[np.ndarray, ...] = field(repr=False)
 
 
 #: Learning rates of the regimes beat as fractions of the stability bound 2/lambda_max: a tenth
@@ -631,51 +609,23 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
     )
 
     return DescentStory(
-        surface=surface.name,
-        formula=surface.formula,
-        window=surface.window,
-        loss_range=view.loss_range,
-        optimizer=optimizer,
-        learning_rate=float(learning_rate),
+        view=view,
+        run=run,
         momentum=float(momentum),
         steps=int(steps),
-        start=(float(start[0]), float(start[1])),
         start_loss=start_loss,
         gradient_at_start=(float(gradient[0]), float(gradient[1])),
         step_at_start=(float(step[0]), float(step[1])),
         gradient_arrow_scale=_gradient_arrow_scale(gradient, surface.window),
-        path=run.path,
-        grad_norms=run.grad_norms,
-        converged=run.converged,
-        diverged=run.diverged,
-        diverged_at=run.diverged_at,
-        left_window_at=run.left_window_at,
-        exit_point=run.exit_point,
-        steps_taken=run.steps_taken,
-        final_loss=run.final_loss,
-        is_quadratic=view.is_quadratic,
-        hessian=view.hessian,
-        hessian_eigenvalues=view.hessian_eigenvalues,
-        stability_bound=view.stability_bound,
         learning_rate_over_bound=None if view.stability_bound is None else learning_rate / view.stability_bound,
-        levels=view.levels,
-        start_contour=contour_lines(surface, start_loss),
-        regimes_surface=regimes_view.name,
-        regimes_stability_bound=bound,
+        regimes_view=regimes_view,
         regimes=regimes,
-        ravine_learning_rate=ravine_eta,
-        ravine_momentum=float(momentum),
+        ravine_view=ravine_view,
         ravine_gd=ravine_gd,
         ravine_momentum_run=ravine_mom,
-        two_minima_learning_rate=TWO_MINIMA_LEARNING_RATE,
-        two_minima_runs=two_runs,
-        two_minima_minima=two_view.minima,
-        two_minima_saddles=two_view.saddles,
-        view=view,
-        run=run,
-        regimes_view=regimes_view,
-        ravine_view=ravine_view,
         two_minima_view=two_view,
+        two_minima_runs=two_runs,
+        start_contour=contour_lines(surface, start_loss),
     )
 
 

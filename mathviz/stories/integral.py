@@ -355,6 +355,9 @@ def area_function(f: Expression, a: float, b: float, samples: int = AREA_SAMPLES
 class IntegralStory(Story):
     """Everything the ``integral`` scene shows.
 
+    ``signed`` is the user's function's signed area on ``[a, b]`` (its
+    ``function``, ``a``, ``b``, ``integral``, ``quad_error`` and the areas
+    above and below the axis live there, once).
     ``sums[rule]`` lists the doubling records of :func:`doubling_records` for
     ``ns``; ``orders[rule]`` is the order measured at the last doubling
     (``None`` for an exact rule); ``exact[rule]`` says every sum of the rule
@@ -363,13 +366,6 @@ class IntegralStory(Story):
     ``cancellation`` is the signed area of sin on [-pi, pi].
     """
 
-    function: str
-    a: float
-    b: float
-    integral: float
-    quad_error: float
-    positive_area: float
-    negative_area: float
     signed: SignedArea
     rule: str
     ns: tuple[int, ...]
@@ -451,13 +447,6 @@ def integral_story(function: Expression, a: float, b: float, rule: str = "left",
             rectangles[(r, n)] = (a + np.arange(n) * (b - a) / n, xs, function(xs))
     area = area_function(function, a, b)
     return IntegralStory(
-        function=function.source,
-        a=float(a),
-        b=float(b),
-        integral=signed.integral,
-        quad_error=signed.quad_error,
-        positive_area=signed.positive_area,
-        negative_area=signed.negative_area,
         signed=signed,
         rule=rule,
         ns=tuple(ns),

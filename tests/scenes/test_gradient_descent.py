@@ -23,8 +23,9 @@ STRESS: list[dict[str, str]] = [
     {"learning_rate": "1.2"},
 ]
 #: Keys `mathviz numbers gradient_descent` must print (tests/pipeline/test_cli.py).
-STORY_KEYS = {"surface", "optimizer", "learning_rate", "path", "converged", "diverged",
-              "steps_taken", "final_loss", "stability_bound"}
+STORY_KEYS = {"view", "run", "momentum", "steps", "start_loss", "gradient_at_start", "learning_rate_over_bound",
+              "regimes_view", "regimes", "ravine_view", "ravine_gd", "ravine_momentum_run", "two_minima_view",
+              "two_minima_runs"}
 
 FAST = {"frame_rate": 2}
 
@@ -56,23 +57,23 @@ def test_ball_sits_on_the_story_iterates(default_scene) -> None:
     scene, _ = default_scene
     s = scene.story
     rider = scene.main_rider
-    span = s.loss_range[1] - s.loss_range[0]
-    for k in range(s.steps_taken + 1):
+    span = s.view.loss_range[1] - s.view.loss_range[0]
+    for k in range(s.run.steps_taken + 1):
         rider.replay(k)
         w1, w2, loss = graph(scene.axes, scene.ball.get_center())
-        assert [w1, w2] == pytest.approx(list(s.path[k, :2]), abs=1e-9)
-        assert loss == pytest.approx(s.path[k, 2], abs=1e-9 * span)
-        assert list(graph(scene.map_axes, rider.drawn["dot"].get_center())[:2]) == pytest.approx(list(s.path[k, :2]),
+        assert [w1, w2] == pytest.approx(list(s.run.path[k, :2]), abs=1e-9)
+        assert loss == pytest.approx(s.run.path[k, 2], abs=1e-9 * span)
+        assert list(graph(scene.map_axes, rider.drawn["dot"].get_center())[:2]) == pytest.approx(list(s.run.path[k, :2]),
                                                                                                  abs=1e-9)
     # the finished 3D path passes through every iterate, at its loss
     corners = np.array([graph(scene.axes, p) for p in scene.path3d.get_anchors()])
-    for point in s.path:
+    for point in s.run.path:
         assert np.min(np.linalg.norm(corners - point, axis=1)) < 1e-9 * max(1.0, span)
     # the readouts end on the story's last iterate
     k, loss, grad = scene.readouts
-    assert k.value == s.steps_taken
-    assert loss.value == pytest.approx(s.final_loss)
-    assert grad.value == pytest.approx(s.grad_norms[-1])
+    assert k.value == s.run.steps_taken
+    assert loss.value == pytest.approx(s.run.final_loss)
+    assert grad.value == pytest.approx(s.run.grad_norms[-1])
 
 
 def test_ball_rolls_on_the_surface_between_iterates(default_scene) -> None:
@@ -87,9 +88,9 @@ def test_ball_rolls_on_the_surface_between_iterates(default_scene) -> None:
 def test_contour_lines_are_level_curves_of_the_surface(default_scene) -> None:
     scene, _ = default_scene
     s = scene.story
-    span = s.loss_range[1] - s.loss_range[0]
+    span = s.view.loss_range[1] - s.view.loss_range[0]
     levels = sorted({line.level for line in scene.contour_lines})
-    assert levels == pytest.approx(list(s.levels))
+    assert levels == pytest.approx(list(s.view.levels))
     for line in scene.contour_lines:
         w = np.array([graph(scene.map_axes, p)[:2] for p in line.get_anchors()])
         values = s.view.surface(w[:, 0], w[:, 1])
@@ -102,14 +103,14 @@ def test_gradient_and_step_arrows_are_the_storys(default_scene) -> None:
     for arrow, expected in ((scene.gradient_arrow3d, np.array(s.gradient_at_start) * s.gradient_arrow_scale),
                             (scene.step_arrow3d, np.array(s.step_at_start))):
         start, end = graph(scene.axes, arrow.get_start()), graph(scene.axes, arrow.get_end())
-        assert list(start) == pytest.approx([*s.start, s.start_loss], abs=1e-9)
+        assert list(start) == pytest.approx([*s.run.start, s.start_loss], abs=1e-9)
         assert list(end[:2] - start[:2]) == pytest.approx(list(expected), abs=1e-9)
         assert end[2] == pytest.approx(start[2], abs=1e-9)  # drawn in the (w1, w2) plane
     drawn = graph(scene.map_axes, scene.gradient_arrow_map.get_end()) - graph(scene.map_axes,
                                                                             scene.gradient_arrow_map.get_start())
     assert list(drawn[:2] / s.gradient_arrow_scale) == pytest.approx(list(s.gradient_at_start), abs=1e-9)
     # steepest ascent is perpendicular to the level curve through the start
-    w0 = np.array(s.start)
+    w0 = np.array(s.run.start)
     for piece in s.start_contour:
         nearest = piece[np.argmin(np.linalg.norm(piece - w0, axis=1))]
         if np.linalg.norm(nearest - w0) < 1e-2:
@@ -148,28 +149,28 @@ def test_diverging_run_is_shown_and_captioned(tmp_path) -> None:
     scene, findings = build({"learning_rate": "1.2"}, tmp_path)
     s = scene.story
     assert not findings, "\n".join(map(str, findings))
-    assert s.diverged and s.stability_bound < 1.2
-    words = f"diverged after {s.diverged_at} steps"
+    assert s.run.diverged and s.view.stability_bound < 1.2
+    words = f"diverged after {s.run.diverged_at} steps"
     assert scene.status[0].text.replace(" ", "") == words.replace(" ", "")
     assert any(words in c.en for c in scene.captions if c.name == "descent")
     # the ball stops where the path leaves the window, still on the surface's box
     rider = scene.main_rider
     rider.replay(rider.trajectory.length)
     w1, w2, loss = graph(scene.axes, scene.ball.get_center())
-    assert [w1, w2, loss] == pytest.approx(list(s.exit_point), abs=1e-9)
-    (a, b), (c, d) = s.window
+    assert [w1, w2, loss] == pytest.approx(list(s.run.exit_point), abs=1e-9)
+    (a, b), (c, d) = s.view.window
     for t in np.linspace(0, rider.trajectory.length, 41):
         rider.replay(t)
         w1, w2, loss = graph(scene.axes, scene.ball.get_center())
         assert a - 1e-9 <= w1 <= b + 1e-9 and c - 1e-9 <= w2 <= d + 1e-9
-        assert s.loss_range[0] - 1e-9 <= loss <= s.loss_range[1] + 1e-9
+        assert s.view.loss_range[0] - 1e-9 <= loss <= s.view.loss_range[1] + 1e-9
 
 
 def test_typed_surface_with_momentum_constructs(tmp_path) -> None:
     scene, findings = build({"surface": "w1**2 + 10*w2**2", "optimizer": "momentum"}, tmp_path)
     assert not findings, "\n".join(map(str, findings))
     s = scene.story
-    assert s.optimizer == "momentum" and s.regimes_surface == "w1**2 + 10*w2**2"
+    assert s.run.optimizer == "momentum" and s.regimes_view.name == "w1**2 + 10*w2**2"
     assert "w_1" in scene.title.typst_code and "w_2" in scene.title.typst_code
 
 

@@ -132,9 +132,9 @@ def test_stability_bound_is_two_over_the_largest_hessian_eigenvalue(text: str) -
 
 def test_non_quadratic_has_no_bound() -> None:
     s = story(surface="rosenbrock", start="[-1, 2]", learning_rate="0.001")
-    assert s.is_quadratic is False
-    assert s.stability_bound is None
-    assert s.to_dict()["stability_bound"] is None
+    assert s.view.is_quadratic is False
+    assert s.view.stability_bound is None
+    assert s.to_dict()["view"]["stability_bound"] is None
 
 
 @pytest.mark.parametrize("fraction", [0.5, 0.9, 0.99])
@@ -160,10 +160,10 @@ def test_diverges_above_the_bound(fraction: float) -> None:
 
 def test_huge_learning_rate_is_a_result_not_an_exception() -> None:
     s = story(learning_rate="1e300")
-    assert s.diverged and s.diverged_at >= 1
+    assert s.run.diverged and s.run.diverged_at >= 1
     data = json.loads(s.to_json())
-    assert data["diverged"] is True
-    assert any(v is None for point in data["path"] for v in point)  # the overflowed iterate is null
+    assert data["run"]["diverged"] is True
+    assert any(v is None for point in data["run"]["path"] for v in point)  # the overflowed iterate is null
 
 
 # --- the update formulas, by hand -----------------------------------------------------------------
@@ -207,10 +207,10 @@ def test_adam_first_step_is_eta_times_the_gradient_sign() -> None:
 
 def test_story_first_step_and_gradient_are_the_runs() -> None:
     s = story()
-    w0 = np.array(s.start)
+    w0 = np.array(s.run.start)
     assert np.allclose(s.gradient_at_start, bowl_gradient(w0))
-    assert np.allclose(s.step_at_start, -s.learning_rate * bowl_gradient(w0))
-    assert np.allclose(s.path[1, :2], w0 + np.array(s.step_at_start))
+    assert np.allclose(s.step_at_start, -s.run.learning_rate * bowl_gradient(w0))
+    assert np.allclose(s.run.path[1, :2], w0 + np.array(s.step_at_start))
 
 
 # --- properties -----------------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def test_contour_points_lie_on_their_level(name: str) -> None:
 def test_level_curve_through_the_start() -> None:
     s = story()
     for piece in s.start_contour:
-        assert np.allclose(s.view.surface(piece[:, 0], piece[:, 1]), s.start_loss, atol=2e-3 * s.loss_range[1])
+        assert np.allclose(s.view.surface(piece[:, 0], piece[:, 1]), s.start_loss, atol=2e-3 * s.view.loss_range[1])
     assert len(contour_lines(s.view.surface, -1.0)) == 0  # below the bowl's floor: no curve
 
 
@@ -265,7 +265,7 @@ def test_level_curve_through_the_start() -> None:
 
 def test_default_story_tells_every_beat() -> None:
     s = story()
-    assert s.surface == "bowl" and s.converged and not s.diverged
+    assert s.view.name == "bowl" and s.run.converged and not s.run.diverged
     labels = [r.label for r in s.regimes]
     assert labels == ["too small", "good", "too large"]
     small, good, large = s.regimes
@@ -275,7 +275,7 @@ def test_default_story_tells_every_beat() -> None:
     assert s.ravine_gd.steps_taken == s.ravine_momentum_run.steps_taken == s.steps
     assert s.ravine_momentum_run.final_loss < s.ravine_gd.final_loss / 5
     ends = [run.path[-1, :2] for run in s.two_minima_runs]
-    minima = np.array([m[:2] for m in s.two_minima_minima])
+    minima = np.array([m[:2] for m in s.two_minima_view.minima])
     nearest = [int(np.argmin(np.linalg.norm(minima - end, axis=1))) for end in ends]
     assert sorted(nearest) == [0, 1]
     assert all(run.converged for run in s.two_minima_runs)
@@ -283,21 +283,26 @@ def test_default_story_tells_every_beat() -> None:
 
 def test_json_has_the_numbers_the_scene_shows() -> None:
     data = json.loads(story().to_json())
-    for key in ("surface", "optimizer", "learning_rate", "path", "converged", "diverged", "steps_taken", "final_loss",
-                "stability_bound", "gradient_at_start", "grad_norms", "regimes", "ravine_gd", "ravine_momentum_run",
-                "two_minima_runs"):
+    for key in ("view", "run", "gradient_at_start", "regimes", "ravine_gd", "ravine_momentum_run", "two_minima_runs"):
         assert key in data
-    assert data["stability_bound"] == pytest.approx(1.0)
-    assert len(data["path"]) == data["steps_taken"] + 1 == len(data["grad_norms"])
-    assert all(len(p) == 3 for p in data["path"])
+    for key in ("optimizer", "learning_rate", "start", "path", "converged", "diverged", "steps_taken", "final_loss",
+                "grad_norms"):
+        assert key in data["run"]
+    for key in ("name", "formula", "window", "loss_range", "levels", "is_quadratic", "stability_bound"):
+        assert key in data["view"]
+    # nested, not copied: the run's and the surface's numbers appear once
+    assert not {"path", "optimizer", "stability_bound", "surface", "regimes_surface"} & set(data)
+    assert data["view"]["stability_bound"] == pytest.approx(1.0)
+    assert len(data["run"]["path"]) == data["run"]["steps_taken"] + 1 == len(data["run"]["grad_norms"])
+    assert all(len(p) == 3 for p in data["run"]["path"])
 
 
 def test_non_convex_user_surface_uses_the_bowl_for_the_regimes() -> None:
     s = story(surface="himmelblau", start="[0, 0]", learning_rate="0.01")
-    assert s.regimes_surface == "bowl"
+    assert s.regimes_view.name == "bowl"
     s2 = story(surface="w1**2 + 10*w2**2", optimizer="momentum")
-    assert s2.regimes_surface == "w1**2 + 10*w2**2"
-    assert s2.regimes_stability_bound == pytest.approx(0.1)
+    assert s2.regimes_view.name == "w1**2 + 10*w2**2"
+    assert s2.regimes_view.stability_bound == pytest.approx(0.1)
 
 
 # --- bad input ------------------------------------------------------------------------------------

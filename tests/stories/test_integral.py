@@ -92,23 +92,23 @@ def test_midpoint_is_exact_for_linear_functions(text, n):
 def test_integral_and_areas_against_closed_forms_and_quad(text, expr, a, b):
     s = story(function=text, a=str(a), b=str(b))
     exact = float(sp.integrate(expr, (X, a, b)))
-    assert s.integral == pytest.approx(exact, rel=1e-12, abs=1e-12)
+    assert s.signed.integral == pytest.approx(exact, rel=1e-12, abs=1e-12)
     value, error = quad(lambda x: float(f_of(text)(x)), float(a), float(b))
-    assert s.integral == pytest.approx(value, abs=10 * error + 1e-12)
-    assert s.quad_error >= 0 and s.quad_error < 1e-9
+    assert s.signed.integral == pytest.approx(value, abs=10 * error + 1e-12)
+    assert s.signed.quad_error >= 0 and s.signed.quad_error < 1e-9
     # area above the axis: int max(f, 0) by quad on the kinked integrand, no root finding
     above, above_error = quad(lambda x: max(float(f_of(text)(x)), 0.0), float(a), float(b), limit=500)
-    assert s.positive_area == pytest.approx(above, abs=100 * above_error + 1e-9)
-    assert s.positive_area + s.negative_area == pytest.approx(s.integral, abs=1e-10)
-    assert s.positive_area >= 0 >= s.negative_area
+    assert s.signed.positive_area == pytest.approx(above, abs=100 * above_error + 1e-9)
+    assert s.signed.positive_area + s.signed.negative_area == pytest.approx(s.signed.integral, abs=1e-10)
+    assert s.signed.positive_area >= 0 >= s.signed.negative_area
 
 
 def test_default_story_matches_its_closed_form_and_has_both_signs():
     s = story()
     # int_{-3/2}^2 x^3 - x = [x^4/4 - x^2/2] = 2 - 9/64
-    assert s.integral == pytest.approx(2 - 9 / 64, rel=1e-13)
-    assert s.negative_area == pytest.approx(-(25 / 64 + 1 / 4), rel=1e-12)  # on [-1.5, -1] and [0, 1]
-    assert s.negative_area < 0 < s.positive_area
+    assert s.signed.integral == pytest.approx(2 - 9 / 64, rel=1e-13)
+    assert s.signed.negative_area == pytest.approx(-(25 / 64 + 1 / 4), rel=1e-12)  # on [-1.5, -1] and [0, 1]
+    assert s.signed.negative_area < 0 < s.signed.positive_area
     assert [lobe["sign"] for lobe in s.signed.lobes] == [-1, 1, -1, 1]
     np.testing.assert_allclose(s.signed.roots, [-1, 0, 1], atol=1e-12)
 
@@ -141,7 +141,7 @@ def test_measured_orders_are_one_one_two_on_smooth_functions(text, a, b):
         errors = np.array([r["error"] for r in s.sums[rule]])
         np.testing.assert_allclose([r["ratio"] for r in s.sums[rule][1:]], np.abs(errors[:-1] / errors[1:]), rtol=1e-12)
         # and the errors are the sums minus quad's value
-        np.testing.assert_allclose(errors, [r["sum"] - s.integral for r in s.sums[rule]], rtol=0, atol=1e-15)
+        np.testing.assert_allclose(errors, [r["sum"] - s.signed.integral for r in s.sums[rule]], rtol=0, atol=1e-15)
 
 
 @pytest.mark.parametrize("text, a, b", [("x**3 - x", -1.5, 2), ("exp(x)", 0, 2), ("sin(3*x) + x", 0, 2)])
@@ -166,7 +166,7 @@ def test_constant_function_is_exact_everywhere_without_dividing_by_zero(text):
     assert not s.textbook_rates
     for rule in integral.RULES:
         assert all(r["error"] == 0.0 and r["ratio"] is None and r["order"] is None for r in s.sums[rule])
-    assert s.integral == pytest.approx(float(text) * 2 * math.pi, abs=1e-12)
+    assert s.signed.integral == pytest.approx(float(text) * 2 * math.pi, abs=1e-12)
     json.loads(s.to_json())  # no inf or nan anywhere
 
 
@@ -186,7 +186,7 @@ def test_area_function_slope_is_f(text, a, b):
     xs = np.array([r["x"] for r in s.area])
     areas = np.array([r["area"] for r in s.area])
     assert xs[0] == a and xs[-1] == b and areas[0] == 0.0
-    assert areas[-1] == pytest.approx(s.integral, abs=1e-10)
+    assert areas[-1] == pytest.approx(s.signed.integral, abs=1e-10)
     for r in s.area:
         kink = [0.0] if a < 0 < r["x"] else None  # abs(x) - 0.5: tell quad where the corner is
         assert r["area"] == pytest.approx(quad(lambda t: float(f(t)), a, r["x"], points=kink)[0], abs=1e-10)
@@ -269,7 +269,7 @@ def test_rectangles_are_the_sums_terms():
             assert len(lefts) == n
             np.testing.assert_allclose(np.diff(lefts), width, rtol=1e-12)
             assert np.all((lefts - 1e-12 <= xs) & (xs <= lefts + width + 1e-12))
-            np.testing.assert_allclose(heights, f_of(s.function)(xs), rtol=0, atol=0)
+            np.testing.assert_allclose(heights, f_of(s.signed.function)(xs), rtol=0, atol=0)
             assert width * heights.sum() == pytest.approx(s.record(rule, n)["sum"], rel=1e-13, abs=1e-13)
 
 
@@ -316,5 +316,13 @@ def test_cli_reports_one_error_line(args):
 
 def test_limits_may_be_expressions():
     s = story(function="sin(x)", a="-pi", b="pi/2")
-    assert (s.a, s.b) == (-math.pi, math.pi / 2)
-    assert s.integral == pytest.approx(-1.0, abs=1e-12)
+    assert (s.signed.a, s.signed.b) == (-math.pi, math.pi / 2)
+    assert s.signed.integral == pytest.approx(-1.0, abs=1e-12)
+
+
+def test_json_nests_the_signed_area_instead_of_copying_it() -> None:
+    data = json.loads(story().to_json())
+    for key in ("function", "a", "b", "integral", "quad_error", "positive_area", "negative_area", "lobes"):
+        assert key in data["signed"]
+        assert key not in data
+    assert data["signed"]["integral"] == pytest.approx(data["signed"]["positive_area"] + data["signed"]["negative_area"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,6 @@ from manim import (
     VGroup,
     VMobject,
     Write,
-    config,
 )
 
 from mathviz.stories.chain_rule import ChainStory
@@ -52,6 +52,7 @@ from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, ticks_between
 from mathviz_scenes.components.layout import overlaps
 from mathviz_scenes.components.numbers import decimals_for
+from mathviz_scenes.components.panel import Panel
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -345,23 +346,10 @@ class SlopesMultiply(ExplainerScene):
         label.next_to(places[0][0], places[0][1], buff=0.08)
         return label
 
-    def readout(self, label: str, field: str, color: Any = style.SECONDARY_COLOR, size: float = style.READOUT_SIZE) -> Readout:
-        value = float(getattr(self.story, field))
-        readout = Readout(label, value, story_field=field, decimals=decimals_for(value), color=color, size=size)
-        equals = readout.label.family_members_with_points()[-1]
-        readout.number.set_y(equals.get_center()[1])
-        return readout
-
-    def panel_row(self, mob: Any, top: float) -> Any:
-        """Put ``mob`` in the panel (below g, right of the composite) with its top at ``top``, fitted to the width."""
-        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - self.PANEL_LEFT
-        if mob.width > width:
-            mob.scale_to_fit_width(width)
-        mob.next_to(np.array([self.PANEL_LEFT, top, 0.0]), DOWN + RIGHT, buff=0)
-        return mob
-
-    def below(self, mob: Any) -> float:
-        return float(mob.get_bottom()[1]) - self.ROW_GAP
+    @cached_property
+    def panel(self) -> Panel:
+        """The readouts below g, right of the composite."""
+        return Panel(self.PANEL_LEFT, self.PANEL_TOP, row_gap=self.ROW_GAP)
 
     def build_product(self) -> VGroup:
         """(g o f)'(x0) = g'(f(x0)) f'(x0) in symbols, then in the story's numbers."""
@@ -498,11 +486,11 @@ class SlopesMultiply(ExplainerScene):
         self.play(FadeOut(self.carry), Create(self.f_nudge.tangent), run_time=0.8)
         self.play(GrowFromPoint(self.f_nudge.run, self.f_nudge.run.get_start()), FadeIn(self.f_nudge.labels[:1]),
                   run_time=0.8)
-        self.f_slope_readout = self.readout("f'(x_0)", "f_slope", DF_COLOR)
-        self.dx_readout = self.readout("d x", "dx", DX_COLOR)
-        self.df_readout = self.readout("d f = f'(x_0) d x", "df", DF_COLOR)
-        self.panel_row(VGroup(self.f_slope_readout, self.dx_readout).arrange(RIGHT, buff=0.6), self.PANEL_TOP)
-        self.panel_row(self.df_readout, self.below(self.f_slope_readout))
+        self.f_slope_readout = Readout.of(self.story, "f'(x_0)", "f_slope", color=DF_COLOR)
+        self.dx_readout = Readout.of(self.story, "d x", "dx", color=DX_COLOR)
+        self.df_readout = Readout.of(self.story, "d f = f'(x_0) d x", "df", color=DF_COLOR)
+        self.panel.place(VGroup(self.f_slope_readout, self.dx_readout).arrange(RIGHT, buff=0.6), self.PANEL_TOP)
+        self.panel.place(self.df_readout, self.panel.below(self.f_slope_readout))
         self.play(FadeIn(self.f_slope_readout), FadeIn(self.dx_readout), run_time=0.6)
         self.play(GrowFromPoint(self.f_nudge.rise, self.f_nudge.rise.get_start()), FadeIn(self.f_nudge.labels[1:]),
                   FadeIn(self.df_readout), run_time=0.9)
@@ -514,10 +502,10 @@ class SlopesMultiply(ExplainerScene):
         self.play(Create(self.g_nudge.tangent), run_time=0.7)
         # the same df, turned from f's output axis onto g's input axis
         self.play(TransformFromCopy(self.f_nudge.rise, self.g_nudge.run), FadeIn(self.g_nudge.labels[:1]), run_time=1.2)
-        self.g_slope_readout = self.readout("g'(f(x_0))", "g_slope", DG_COLOR)
-        self.dg_readout = self.readout("d g = g'(f(x_0)) d f", "dg", DG_COLOR)
-        self.panel_row(self.g_slope_readout, self.below(self.df_readout))
-        self.panel_row(self.dg_readout, self.below(self.g_slope_readout))
+        self.g_slope_readout = Readout.of(self.story, "g'(f(x_0))", "g_slope", color=DG_COLOR)
+        self.dg_readout = Readout.of(self.story, "d g = g'(f(x_0)) d f", "dg", color=DG_COLOR)
+        self.panel.place(self.g_slope_readout, self.panel.below(self.df_readout))
+        self.panel.place(self.dg_readout, self.panel.below(self.g_slope_readout))
         self.play(FadeIn(self.g_slope_readout), run_time=0.5)
         self.play(GrowFromPoint(self.g_nudge.rise, self.g_nudge.rise.get_start()), FadeIn(self.g_nudge.labels[1:]),
                   FadeIn(self.dg_readout), run_time=0.9)
@@ -545,12 +533,12 @@ class SlopesMultiply(ExplainerScene):
         rows = list(product)
         top = self.PANEL_TOP
         for row in rows:
-            self.panel_row(row, top)
-            top = self.below(row)
+            self.panel.place(row, top)
+            top = self.panel.below(row)
         note = self.zero_note()
         self.zero_message = note
         if note is not None:
-            self.panel_row(note, top)
+            self.panel.place(note, top)
         self.play(Write(product[0]), run_time=1.0)
         self.play(FadeIn(product[1]), run_time=0.8)
         self.play(Create(self.composite_nudge.tangent), FadeIn(product[2]), FadeIn(product[3]), run_time=1.0)

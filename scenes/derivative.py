@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,7 @@ from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, nice_ticks
 from mathviz_scenes.components.layout import overlaps
 from mathviz_scenes.components.numbers import decimals_for
+from mathviz_scenes.components.panel import Panel
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -101,27 +103,6 @@ class TangentSlope(ExplainerScene):
     SWEEP_TIME = 8.0
 
     # -- the story's numbers ---------------------------------------------------------------------
-
-    def field(self, path: str) -> Any:
-        """The story value at ``path`` (``"secants.3.slope"``): what a readout bound to it shows."""
-        value: Any = self.story
-        for part in path.split("."):
-            if isinstance(value, (tuple, list)):
-                value = value[int(part)]
-            elif isinstance(value, dict):
-                value = value[part]
-            else:
-                value = getattr(value, part)
-        return value
-
-    def bind(self, readout: Readout, path: str) -> Readout:
-        """Point ``readout`` at the story field ``path`` and show its value."""
-        if readout.story_field != path or not hasattr(readout, "_bound"):
-            # rebuilding a DecimalNumber's glyphs is slow: only when the field changes
-            readout.story_field = path
-            readout.set_value(float(self.field(path)))
-            readout._bound = True
-        return readout
 
     # -- builders --------------------------------------------------------------------------------
 
@@ -404,6 +385,11 @@ class TangentSlope(ExplainerScene):
 
     # -- beats -----------------------------------------------------------------------------------
 
+    @cached_property
+    def panel(self) -> Panel:
+        """The column of formulas and readouts right of the graph."""
+        return Panel(self.PANEL_LEFT, row_gap=self.ROW_GAP)
+
     def construct(self) -> None:
         self.beat_graph()
         self.beat_secant()
@@ -413,56 +399,6 @@ class TangentSlope(ExplainerScene):
             self.beat_corner()
         self.beat_slide()
 
-    def panel_place(self, mobject: Any, top: float, values: Sequence[float] = ()) -> Any:
-        """Put ``mobject`` in the right panel with its top edge at height ``top``, fitted to the panel.
-
-        For a readout, ``values`` are all the values it will show: it is fitted while showing the
-        widest of them, so a longer number later (-9990.010 after -666.222) stays inside the frame.
-        """
-        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.05 - self.PANEL_LEFT
-        shown = mobject.value if isinstance(mobject, Readout) else None
-        if values and shown is not None:
-            mobject.set_value(max(values, key=lambda v: len(f"{v:.{mobject.number.num_decimal_places}f}")))
-        if mobject.width > width:
-            mobject.scale_to_fit_width(width)
-        mobject.next_to(np.array([self.PANEL_LEFT, top, 0.0]), DOWN + RIGHT, buff=0)
-        if values and shown is not None:
-            mobject.set_value(shown)
-        return mobject
-
-    def panel_row(self, readouts: Sequence[tuple[Readout, Sequence[float]]], top: float, buff: float = 0.5) -> None:
-        """Put ``readouts`` side by side in the panel from height ``top`` if they fit while showing
-        their widest ``values``, else one under the other (each then fitted to the panel's width).
-        """
-        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.05 - self.PANEL_LEFT
-        shown = [readout.value for readout, _ in readouts]
-        for readout, values in readouts:
-            readout.set_value(max(values, key=lambda v: len(f"{v:.{readout.number.num_decimal_places}f}")))
-        row = VGroup(*[readout for readout, _ in readouts]).arrange(RIGHT, buff=buff)
-        fits = row.width <= width
-        if fits:
-            # spaced for the widest values: a number that grows later (numbers keep their left edge) still fits
-            row.next_to(np.array([self.PANEL_LEFT, top, 0.0]), DOWN + RIGHT, buff=0)
-        for (readout, _), value in zip(readouts, shown):
-            readout.set_value(value)
-        if fits:
-            return
-        for readout, values in readouts:
-            self.panel_place(readout, top, values)
-            top = self.below(readout)
-
-    def below(self, mobject: Any) -> float:
-        """The top of the next panel row under ``mobject``."""
-        return float(mobject.get_bottom()[1]) - self.ROW_GAP
-
-    @staticmethod
-    def readout(label: str, value: float, field: str, **kwargs: Any) -> Readout:
-        """A :class:`Readout` whose number sits on the axis of its ``=`` sign (not the label's bottom)."""
-        readout = Readout(label, value, story_field=field, **kwargs)
-        equals = readout.label.family_members_with_points()[-1]
-        readout.number.set_y(equals.get_center()[1])
-        return readout
-
     def beat_graph(self) -> None:
         story = self.story
         self.beat("graph", en="The graph of f and a point P on it",
@@ -470,13 +406,13 @@ class TangentSlope(ExplainerScene):
         (self.axes,) = self.fitted_axes((self.FULL_REGION, {}))
         self.graph = self.build_curve(self.axes, story.graph_pieces, style.FUNCTION_COLOR)
         title = style.math(f"f(x) = {to_typst(story.function)}", size=style.TITLE_SIZE, color=style.FUNCTION_COLOR)
-        self.title = self.panel_place(title, 3.75)
+        self.title = self.panel.place(title, 3.75)
         # P's name stays clear of every secant and tangent the later beats draw through P
         self.point_p = self.build_point(self.axes, story.x0, story.value, "P",
                                         avoid=self.line_points(*self.lines_through_p()))
-        self.x0_readout = self.bind(self.readout("x_0", story.x0, "x0"), "x0")
-        self.value_readout = self.bind(self.readout("f(x_0)", story.value, "value"), "value")
-        self.panel_place(VGroup(self.x0_readout, self.value_readout).arrange(RIGHT, buff=0.5), self.below(self.title))
+        self.x0_readout = Readout.of(self.story, "x_0", "x0")
+        self.value_readout = Readout.of(self.story, "f(x_0)", "value")
+        self.panel.place(VGroup(self.x0_readout, self.value_readout).arrange(RIGHT, buff=0.5), self.panel.below(self.title))
         # faded, not drawn stroke by stroke: half-drawn numbers are unreadable
         self.play(FadeIn(self.axes), run_time=1.0)
         self.play(Create(self.graph), FadeIn(self.title), run_time=1.8)
@@ -500,17 +436,12 @@ class TangentSlope(ExplainerScene):
                                                            - self.secant_group.rise.get_start()))[:, :2],
         ])
         self.q_label = self.place_clear(q_label, self.secant_group.q_dot, curves, self.axes)
-        self.quotient_readout = self.bind(
-            self.readout(self.build_formula(), first["slope"], "secants.0.slope", color=style.SECANT_COLOR),
-            "secants.0.slope",
-        )
-        self.h_readout = self.bind(self.readout("h", first["h"], "secants.0.h", color=RUN_COLOR), "secants.0.h")
-        self.rise_readout = self.bind(
-            self.readout("f(x_0 + h) - f(x_0)", first["rise"], "secants.0.rise", color=RISE_COLOR), "secants.0.rise"
-        )
-        self.panel_place(self.quotient_readout, self.below(self.x0_readout), [r["slope"] for r in story.secants])
-        self.panel_place(self.h_readout, self.below(self.quotient_readout))
-        self.panel_place(self.rise_readout, self.below(self.h_readout))
+        self.quotient_readout = Readout.of(self.story, self.build_formula(), "secants.0.slope", color=style.SECANT_COLOR)
+        self.h_readout = Readout.of(self.story, "h", "secants.0.h", color=RUN_COLOR)
+        self.rise_readout = Readout.of(self.story, "f(x_0 + h) - f(x_0)", "secants.0.rise", color=RISE_COLOR)
+        self.panel.place(self.quotient_readout, self.panel.below(self.x0_readout), [r["slope"] for r in story.secants])
+        self.panel.place(self.h_readout, self.panel.below(self.quotient_readout))
+        self.panel.place(self.rise_readout, self.panel.below(self.h_readout))
         group = self.secant_group
         self.play(FadeIn(group.q_dot, scale=1.5), FadeIn(q_label), run_time=0.6)
         self.play(Create(group.run), Create(group.rise), FadeIn(group.run_label), FadeIn(self.h_readout),
@@ -531,7 +462,7 @@ class TangentSlope(ExplainerScene):
             i = current()
             self.place_secant(mob, records[i]["h"])
             for key, readout in readouts.items():
-                self.bind(readout, f"{name}.{i}.{key}")
+                readout.bind(self.story, f"{name}.{i}.{key}")
             for trace, inset, trace_records, color in traces:
                 replace_parts(trace, self.build_error_trace(inset, trace_records, i, color))
 
@@ -548,26 +479,22 @@ class TangentSlope(ExplainerScene):
         story = self.story
         self.beat("shrink", en="Shrink h: the secant turns into the tangent, its slope tends to f'(x0)",
                   zh="缩小 h：割线变成切线，斜率趋近 f'(x0)")
-        self.derivative_readout = self.bind(
-            self.readout("f'(x_0)", story.derivative, "derivative", color=style.TANGENT_COLOR), "derivative"
-        )
-        self.error_readout = self.bind(
-            self.readout('"error"', story.secants[0]["error"], "secants.0.error", decimals=4), "secants.0.error"
-        )
+        self.derivative_readout = Readout.of(self.story, "f'(x_0)", "derivative", color=style.TANGENT_COLOR)
+        self.error_readout = Readout.of(self.story, '"error"', "secants.0.error", decimals=4)
         # the error shares the row of h if it fits; f'(x0) takes the place of the rise
-        self.panel_place(self.derivative_readout, self.below(self.h_readout))
+        self.panel.place(self.derivative_readout, self.panel.below(self.h_readout))
         self.error_readout.next_to(self.h_readout, RIGHT, buff=0.6)
-        if self.error_readout.get_right()[0] > config.frame_width / 2 - style.SAFE_MARGIN - 0.05:
-            self.panel_place(self.error_readout, self.below(self.derivative_readout))
+        if self.error_readout.get_right()[0] > self.panel.right:
+            self.panel.place(self.error_readout, self.panel.below(self.derivative_readout))
         rows_bottom = min(self.error_readout.get_bottom()[1], self.derivative_readout.get_bottom()[1])
         extra: list[Any] = []
         traces = []
         if story.forward_order is not None:
             inset = self.build_error_inset()
             # the inset sits on the caption band's edge, left-aligned with the panel, below the readouts
-            floor = np.array([self.PANEL_LEFT, style.CAPTION_ZONE_TOP + 0.12, 0.0])
+            floor = np.array([self.panel.left, style.CAPTION_ZONE_TOP + 0.12, 0.0])
             inset.next_to(floor, UP + RIGHT, buff=0)
-            excess = inset.get_top()[1] - (rows_bottom - self.ROW_GAP)
+            excess = inset.get_top()[1] - (rows_bottom - self.panel.row_gap)
             if excess > 0:
                 inset = self.build_error_inset(height=max(0.8, 1.75 - excess))
                 inset.next_to(floor, UP + RIGHT, buff=0)
@@ -615,7 +542,7 @@ class TangentSlope(ExplainerScene):
         sides = {1: ("right_derivative", "f'_+(x_0)"), -1: ("left_derivative", "f'_-(x_0)")}
         own_field, own_label = sides[story.secant_direction]
         other_field, other_label = sides[-story.secant_direction]
-        own = self.bind(self.readout(own_label, self.field(own_field), own_field, color=style.SECANT_COLOR), own_field)
+        own = Readout.of(self.story, own_label, own_field, color=style.SECANT_COLOR)
         self.one_sided = [own]
         own.next_to(self.h_readout, RIGHT, buff=0.6)
         self.play(FadeIn(own), run_time=0.6)
@@ -624,21 +551,17 @@ class TangentSlope(ExplainerScene):
             other_group = self.build_secant(story.opposite_secants[0]["h"], color=LEFT_SECANT_COLOR)
             other_group.remove(other_group.run_label, other_group.run, other_group.rise)
             self.other_secant = other_group
-            other_quotient = self.bind(
-                self.readout(self.build_formula(), story.opposite_secants[0]["slope"], "opposite_secants.0.slope",
-                             color=LEFT_SECANT_COLOR), "opposite_secants.0.slope")
+            other_quotient = Readout.of(self.story, self.build_formula(), "opposite_secants.0.slope", color=LEFT_SECANT_COLOR)
             self.other_quotient = other_quotient
-            self.panel_place(other_quotient, self.below(self.h_readout),
+            self.panel.place(other_quotient, self.panel.below(self.h_readout),
                              [r["slope"] for r in story.opposite_secants])
             self.play(Create(other_group.line), FadeIn(other_group.q_dot), FadeIn(other_quotient), run_time=0.8)
-            other_h = self.bind(self.readout("h", story.opposite_secants[0]["h"], "opposite_secants.0.h",
-                                             color=RUN_COLOR), "opposite_secants.0.h")
-            self.panel_place(other_h, self.below(other_quotient))
+            other_h = Readout.of(self.story, "h", "opposite_secants.0.h", color=RUN_COLOR)
+            self.panel.place(other_h, self.panel.below(other_quotient))
             self.play(FadeIn(other_h), run_time=0.3)
             self._shrink(other_group, story.opposite_secants, "opposite_secants",
                          {"slope": other_quotient, "h": other_h})
-            other = self.bind(self.readout(other_label, self.field(other_field), other_field, color=LEFT_SECANT_COLOR),
-                              other_field)
+            other = Readout.of(self.story, other_label, other_field, color=LEFT_SECANT_COLOR)
             other.next_to(other_h, RIGHT, buff=0.6).align_to(own, LEFT)
             self.one_sided.append(other)
             self.play(FadeIn(other), run_time=0.6)
@@ -647,7 +570,7 @@ class TangentSlope(ExplainerScene):
             style.text("left slope ≠ right slope:", size=style.LABEL_SIZE, color=style.HIGHLIGHT_COLOR),
             style.text("f′(x₀) does not exist", size=style.LABEL_SIZE, color=style.HIGHLIGHT_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        self.verdict = self.panel_place(verdict, self.below(last) - 0.1)
+        self.verdict = self.panel.place(verdict, self.panel.below(last) - 0.1)
         self.play(FadeIn(self.verdict), run_time=0.8)
         self.wait(1.5)
 
@@ -693,16 +616,13 @@ class TangentSlope(ExplainerScene):
         d_range = story.derivative_range
         xs = [slide[i]["x"] for i in usable]
         slopes = [slide[i]["slope"] for i in usable]
-        self.x_readout = self.bind(self.readout("x", slide[start]["x"], f"slide.{start}.x"), f"slide.{start}.x")
-        self.slope_readout = self.bind(
-            self.readout("f'(x)", slide[start]["slope"], f"slide.{start}.slope", color=style.TANGENT_COLOR,
-                         decimals=decimals_for(slopes, least=1)),
-            f"slide.{start}.slope",
-        )
-        self.panel_row([(self.x_readout, xs), (self.slope_readout, slopes)], self.below(self.title))
+        self.x_readout = Readout.of(self.story, "x", f"slide.{start}.x")
+        self.slope_readout = Readout.of(self.story, "f'(x)", f"slide.{start}.slope", color=style.TANGENT_COLOR,
+                                        decimals=decimals_for(slopes, least=1))
+        self.panel.row([(self.x_readout, xs), (self.slope_readout, slopes)], self.panel.below(self.title))
         note = style.text("slope of the green tangent\n= height of the red curve", size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
-        self.panel_place(note, self.below(VGroup(self.x_readout, self.slope_readout)) - 0.1)
+        self.panel.place(note, self.panel.below(VGroup(self.x_readout, self.slope_readout)) - 0.1)
         panel = [note]
         kinds = {p["kind"] for p in story.critical_points}
         if kinds:
@@ -713,12 +633,12 @@ class TangentSlope(ExplainerScene):
                     rules.add(style.math(f'"{rule.split(":")[0]}:" {rule.split(":")[1]}', size=style.LABEL_SIZE,
                                          color=style.HIGHLIGHT_COLOR))
             rules.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-            self.panel_place(rules, self.below(note) - 0.15)
+            self.panel.place(rules, self.panel.below(note) - 0.15)
             panel.append(rules)
         if not story.differentiable:
             corner = style.text("no tangent at the corner x₀:\nf′ jumps there", size=style.SMALL_SIZE,
                                 color=style.HIGHLIGHT_COLOR)
-            self.panel_place(corner, self.below(panel[-1]) - 0.15)
+            self.panel.place(corner, self.panel.below(panel[-1]) - 0.15)
             panel.append(corner)
         self.slide_panel = VGroup(*panel)
 
@@ -749,8 +669,8 @@ class TangentSlope(ExplainerScene):
         def follow(mob: VGroup) -> None:
             mob.become(tangent_now())
             i = current()
-            self.bind(self.x_readout, f"slide.{i}.x")
-            self.bind(self.slope_readout, f"slide.{i}.slope")
+            self.x_readout.bind(self.story, f"slide.{i}.x")
+            self.slope_readout.bind(self.story, f"slide.{i}.slope")
 
         def grow(mob: VGroup) -> None:
             replace_parts(mob, trace_now())

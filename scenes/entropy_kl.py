@@ -45,6 +45,7 @@ from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.numbers import fmt
+from mathviz_scenes.components.panel import frame_right
 from mathviz_scenes.components.readout import Readout
 
 __all__ = ["QuestionsAndBits", "ProbabilityBars"]
@@ -55,7 +56,7 @@ KL_COLOR = style.NEGATIVE_COLOR
 KEEP_COLOR = style.TANGENT_COLOR
 DROP_COLOR = style.MUTED_COLOR
 LEFT_EDGE = -config.frame_width / 2 + style.SAFE_MARGIN + 0.25
-RIGHT_EDGE = config.frame_width / 2 - style.SAFE_MARGIN - 0.25
+RIGHT_EDGE = frame_right(0.25)
 #: The bar charts of p and q: left edge and width (row names such as -log2 p_i sit to their left).
 CHART_LEFT = LEFT_EDGE + 1.75
 CHART_WIDTH = 4.6

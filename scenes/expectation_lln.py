@@ -57,6 +57,7 @@ from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.numbers import fmt
+from mathviz_scenes.components.panel import frame_right
 from mathviz_scenes.components.readout import Readout
 
 __all__ = ["RunningAverages", "format_amount", "format_count", "RUN_COLORS"]
@@ -182,7 +183,7 @@ class RunningAverages(ExplainerScene):
         self.expectation_block = VGroup(definition, self.weighted_sum, result, self.verdict, self.spread)
         self.expectation_block.arrange(DOWN, aligned_edge=LEFT, buff=0.38)
         left = -0.55
-        max_width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - left
+        max_width = frame_right() - left
         if self.expectation_block.width > max_width:
             self.expectation_block.scale_to_fit_width(max_width)
         self.expectation_block.move_to([left + self.expectation_block.width / 2, 0.9, 0])
@@ -341,7 +342,7 @@ class RunningAverages(ExplainerScene):
     def build_fallacy(self) -> VGroup:
         """P(win | previous k rounds lost) for k = 1..MAX_STREAK: dots with interval bars on the line p."""
         s = self.story
-        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - COLUMN_LEFT
+        width = frame_right() - COLUMN_LEFT
         self.fallacy_title = VGroup(
             style.text("Win rate right after", size=style.SMALL_SIZE + 2),
             style.text("k losses in a row", size=style.SMALL_SIZE + 2),
@@ -461,7 +462,7 @@ class RunningAverages(ExplainerScene):
         self.pull_readout = Readout('"pull" = "excess" \\/ n', streak.shift_after,
                                     story_field="longest_streak.shift_after", decimals=2, size=size + 2, color=E_COLOR)
         lines.append(self.pull_readout)
-        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - COLUMN_LEFT
+        width = frame_right() - COLUMN_LEFT
         for line in lines:  # only a line with long numbers shrinks, never the whole note
             if line.width > width:
                 line.scale_to_fit_width(width)

@@ -43,7 +43,6 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
-    config,
     linear,
 )
 
@@ -58,6 +57,7 @@ from mathviz_scenes.components.mesh_scene import (
     show_value,
 )
 from mathviz_scenes.components.numbers import fmt, typst_number
+from mathviz_scenes.components.panel import frame_right
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -197,7 +197,7 @@ class LossSurfaceDescent(MeshExplainerScene):
     def right_block(self, group: Mobject, below: float = style.CONTENT_TOP, above: float | None = None) -> Mobject:
         """Place a text block in the right column between ``above`` (default: the map) and ``below``."""
         floor = (MAP_CENTER[1] + MAP_SIZE / 2 + 0.55) if above is None else above
-        right = config.frame_width / 2 - style.SAFE_MARGIN - 0.1
+        right = frame_right()
         if group.height > below - floor:
             group.scale_to_fit_height(below - floor)
         if group.width > right - 1.6:

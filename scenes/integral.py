@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -48,7 +49,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, nice_ticks
 from mathviz_scenes.components.numbers import decimals_for
-from mathviz_scenes.components.quality import lookup
+from mathviz_scenes.components.panel import Panel, widest_value
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -60,13 +61,6 @@ RULE_COLORS = {"left": ORANGE, "right": PURPLE, "midpoint": YELLOW}
 RULE_SYMBOLS = {"left": "L_n", "right": "R_n", "midpoint": "M_n"}
 AREA_COLOR = style.ACCENT_COLOR
 HEIGHT_COLOR = style.HIGHLIGHT_COLOR
-
-
-def shown(value: float | None) -> float:
-    """The value as a readout shows it: ``-0.0`` (from -2e-16) is shown as 0, not "-0.000"."""
-    if value is None:
-        return float("nan")
-    return 0.0 if value == 0 else float(value)
 
 
 def error_decimals(values: Sequence[float | None]) -> int:
@@ -100,63 +94,10 @@ class RiemannSums(ExplainerScene):
     #: Seconds for the sweep of x from a to b in the last beat.
     SWEEP_TIME = 7.0
 
-    # -- story values ------------------------------------------------------------------------------
-
-    def value(self, path: str) -> Any:
-        """The story's JSON value at ``path`` (``"sums.left.2.error"``): what a readout bound to it shows."""
-        if not hasattr(self, "_story_dict"):
-            self._story_dict = self.story.to_dict()
-        return lookup(self._story_dict, path)
-
-    def readout(self, label: str, path: str, *, decimals: int = 3, color: Any = style.SECONDARY_COLOR,
-                size: float = style.READOUT_SIZE) -> Readout:
-        """A readout of the story field ``path``, its number centred on the ``=`` sign."""
-        readout = Readout(label, shown(self.value(path)), story_field=path, decimals=decimals, color=color, size=size)
-        equals = readout.label.family_members_with_points()[-1]
-        readout.number.set_y(equals.get_center()[1])
-        return readout
-
-    def bind(self, readout: Readout, path: str) -> Readout:
-        """Point ``readout`` at ``path`` and show that value (keeping its place: numbers grow rightwards)."""
-        if readout.story_field != path:
-            left = readout.number.get_left()
-            readout.story_field = path
-            readout.set_value(shown(self.value(path)))
-            readout.number.move_to(left, aligned_edge=LEFT)
-        return readout
-
-    # -- layout ------------------------------------------------------------------------------------
-
-    @property
-    def panel_width(self) -> float:
-        return config.frame_width / 2 - style.SAFE_MARGIN - 0.05 - self.PANEL_LEFT
-
-    def panel_place(self, mobject: Any, top: float, widest: float | None = None) -> Any:
-        """Put ``mobject`` in the right panel with its top at ``top``, shrunk to the panel's width.
-
-        A readout is fitted while showing ``widest`` (the longest value it will show).
-        """
-        current = mobject.value if isinstance(mobject, Readout) else None
-        if widest is not None and current is not None:
-            mobject.set_value(widest)
-        if mobject.width > self.panel_width:
-            mobject.scale_to_fit_width(self.panel_width)
-        mobject.next_to(np.array([self.PANEL_LEFT, top, 0.0]), DOWN + RIGHT, buff=0)
-        if widest is not None and current is not None:
-            mobject.set_value(current)
-            mobject.number.next_to(mobject.label, RIGHT, buff=0.15)
-            mobject.number.set_y(mobject.label.family_members_with_points()[-1].get_center()[1])
-        return mobject
-
-    def below(self, mobject: Any, gap: float | None = None) -> float:
-        """The top of the next panel row under ``mobject``."""
-        return float(mobject.get_bottom()[1]) - (self.ROW_GAP if gap is None else gap)
-
-    @staticmethod
-    def widest(values: Sequence[float | None], decimals: int) -> float:
-        """The value of ``values`` with the longest printed form."""
-        finite = [shown(v) for v in values if v is not None]
-        return max(finite, key=lambda v: len(f"{v:.{decimals}f}"))
+    @cached_property
+    def panel(self) -> Panel:
+        """The column of formulas and readouts right of the plots."""
+        return Panel(self.PANEL_LEFT, row_gap=self.ROW_GAP)
 
     # -- builders ----------------------------------------------------------------------------------
 
@@ -278,7 +219,7 @@ class RiemannSums(ExplainerScene):
 
     def build_title(self, function: str) -> Any:
         title = style.math(f"f(x) = {to_typst(function)}", size=style.TITLE_SIZE, color=style.FUNCTION_COLOR)
-        return self.panel_place(title, 3.8)
+        return self.panel.place(title, 3.8)
 
     @staticmethod
     def integral_label(signed: SignedArea, limits: tuple[str, str] | None = None) -> str:
@@ -291,15 +232,16 @@ class RiemannSums(ExplainerScene):
         """The integral (quad) and the areas above and below the axis of ``signed`` (story path ``prefix``)."""
         values = [signed.integral, signed.positive_area, signed.negative_area]
         decimals = decimals_for(values, least=1)
-        total = self.readout(self.integral_label(signed, limits), f"{prefix}integral", decimals=decimals)
-        above = self.readout('"area above"', f"{prefix}positive_area", decimals=decimals, color=style.POSITIVE_COLOR)
-        below = self.readout('"area below"', f"{prefix}negative_area", decimals=decimals, color=style.NEGATIVE_COLOR)
-        self.panel_place(total, top)
+        total = Readout.of(self.story, self.integral_label(signed, limits), f"{prefix}integral", decimals=decimals,
+                           color=style.SECONDARY_COLOR)
+        above = Readout.of(self.story, '"area above"', f"{prefix}positive_area", decimals=decimals, color=style.POSITIVE_COLOR)
+        below = Readout.of(self.story, '"area below"', f"{prefix}negative_area", decimals=decimals, color=style.NEGATIVE_COLOR)
+        self.panel.place(total, top)
         note = style.text(f"scipy quad, error estimate {signed.quad_error:.0e}", size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
-        self.panel_place(note, self.below(total, 0.12))
-        self.panel_place(above, self.below(note, 0.3))
-        self.panel_place(below, self.below(above))
+        self.panel.place(note, self.panel.below(total, 0.12))
+        self.panel.place(above, self.panel.below(note, 0.3))
+        self.panel.place(below, self.panel.below(above))
         group = VGroup(above, below, total, note)
         group.total, group.above, group.below, group.note = total, above, below, note
         return group
@@ -379,8 +321,8 @@ class RiemannSums(ExplainerScene):
                 text = "exact: error 0" if story.exact[rule] else f"error 0 at n = {story.ns[last]}"
                 cells = [style.text(text, size=style.LABEL_SIZE, color=RULE_COLORS[rule])]
             else:
-                cells = [self.readout('"ratio"', f"sums.{rule}.{last}.ratio", decimals=2, color=RULE_COLORS[rule]),
-                         self.readout('"order"', f"orders.{rule}", decimals=2, color=RULE_COLORS[rule])]
+                cells = [Readout.of(self.story, '"ratio"', f"sums.{rule}.{last}.ratio", decimals=2, color=RULE_COLORS[rule]),
+                         Readout.of(self.story, '"order"', f"orders.{rule}", decimals=2, color=RULE_COLORS[rule])]
             row = VGroup(name, *cells)
             row.cells = cells
             rows.add(row)
@@ -396,7 +338,7 @@ class RiemannSums(ExplainerScene):
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         header.next_to(rows, UP, aligned_edge=LEFT, buff=0.18)
         table = VGroup(header, rows)
-        self.panel_place(table, top)
+        self.panel.place(table, top)
         table.header, table.rows = header, rows
         return table
 
@@ -417,7 +359,7 @@ class RiemannSums(ExplainerScene):
         self.graph = self.build_curve(self.axes, story.signed.graph, style.FUNCTION_COLOR)
         self.shading = self.build_shading(self.axes, story.signed)
         self.title = self.build_title(story.signed.function)
-        self.area_readouts = self.build_area_readouts("signed.", story.signed, self.below(self.title, 0.35))
+        self.area_readouts = self.build_area_readouts("signed.", story.signed, self.panel.below(self.title, 0.35))
         self.play(FadeIn(self.axes), FadeIn(self.title), run_time=0.8)
         self.play(Create(self.graph), run_time=1.5)
         self.play(FadeIn(self.shading), FadeIn(self.area_readouts.above), FadeIn(self.area_readouts.below), run_time=1.0)
@@ -435,23 +377,22 @@ class RiemannSums(ExplainerScene):
         self.rectangles = self.build_rectangles(self.axes, rule, story.ns[0])
         sum_decimals = decimals_for([r["sum"] for r in records], story.signed.integral, least=1)
         errors_shown = error_decimals([r["error"] for r in records])
-        self.n_readout = self.readout("n", f"sums.{rule}.0.n", decimals=0)
+        self.n_readout = Readout.of(self.story, "n", f"sums.{rule}.0.n", decimals=0, color=style.SECONDARY_COLOR)
         width_decimals = decimals_for([r["width"] for r in records], least=1)
-        self.width_readout = self.readout("Delta x", f"sums.{rule}.0.width", decimals=width_decimals)
-        self.sum_readout = self.readout(RULE_SYMBOLS[rule], f"sums.{rule}.0.sum", decimals=sum_decimals,
-                                        color=RULE_COLORS[rule])
-        self.error_readout = self.readout(f"{RULE_SYMBOLS[rule]} - integral_a^b f", f"sums.{rule}.0.error",
-                                          decimals=errors_shown)
+        self.width_readout = Readout.of(self.story, "Delta x", f"sums.{rule}.0.width", decimals=width_decimals,
+                                        color=style.SECONDARY_COLOR)
+        self.sum_readout = Readout.of(self.story, RULE_SYMBOLS[rule], f"sums.{rule}.0.sum", decimals=sum_decimals,
+                                      color=RULE_COLORS[rule])
+        self.error_readout = Readout.of(self.story, f"{RULE_SYMBOLS[rule]} - integral_a^b f", f"sums.{rule}.0.error",
+                                        decimals=errors_shown, color=style.SECONDARY_COLOR)
         readouts = self.area_readouts
-        top = self.below(readouts.note, 0.3)
+        top = self.panel.below(readouts.note, 0.3)
         row = VGroup(self.n_readout, self.width_readout)
-        self.width_readout.set_value(self.widest([r["width"] for r in records], self.width_readout.number.num_decimal_places))
-        row.arrange(RIGHT, buff=0.6)
-        self.panel_place(row, top)
-        self.bind_reset(self.width_readout, f"sums.{rule}.0.width")
-        self.panel_place(self.sum_readout, self.below(row), self.widest([r["sum"] for r in records], sum_decimals))
-        self.panel_place(self.error_readout, self.below(self.sum_readout),
-                         self.widest([r["error"] for r in records], errors_shown))
+        with widest_value(self.width_readout, [r["width"] for r in records]):  # spaced for the widest width
+            row.arrange(RIGHT, buff=0.6)
+            self.panel.place(row, top)
+        self.panel.place(self.sum_readout, self.panel.below(row), [r["sum"] for r in records])
+        self.panel.place(self.error_readout, self.panel.below(self.sum_readout), [r["error"] for r in records])
         self.play(self.shading.animate.set_fill(opacity=0.12), FadeOut(readouts.above), FadeOut(readouts.below),
                   run_time=0.6)
         self.remove(readouts.above, readouts.below)
@@ -463,7 +404,7 @@ class RiemannSums(ExplainerScene):
             new = self.build_rectangles(self.axes, rule, n)
             for readout, key in ((self.n_readout, "n"), (self.width_readout, "width"), (self.sum_readout, "sum"),
                                  (self.error_readout, "error")):
-                self.bind(readout, f"sums.{rule}.{k}.{key}")
+                readout.bind(self.story, f"sums.{rule}.{k}.{key}")
             self.play(ReplacementTransform(self.rectangles, new), FadeOut(self.rectangles.dots), FadeIn(new.dots),
                       run_time=0.8)
             self.remove(self.rectangles.dots)
@@ -472,14 +413,6 @@ class RiemannSums(ExplainerScene):
             self.wait(0.5)
         self.play(Indicate(self.error_readout, color=style.HIGHLIGHT_COLOR), run_time=0.8)
         self.wait(0.8)
-
-    def bind_reset(self, readout: Readout, path: str) -> Readout:
-        """Show ``path``'s value in ``readout`` without moving it (after laying it out for its widest value)."""
-        left = readout.number.get_left()
-        readout.story_field = path
-        readout.set_value(shown(self.value(path)))
-        readout.number.move_to(left, aligned_edge=LEFT)
-        return readout
 
     def beat_rates(self) -> None:
         story = self.story
@@ -496,10 +429,10 @@ class RiemannSums(ExplainerScene):
         leaving = [self.n_readout, self.width_readout, self.sum_readout, self.error_readout]
         self.play(*[FadeOut(m) for m in leaving], run_time=0.5)
         self.remove(*leaving)
-        self.rate_table = self.build_rate_table(self.below(self.area_readouts.note, 0.3))
+        self.rate_table = self.build_rate_table(self.panel.below(self.area_readouts.note, 0.3))
         # the plot fills the panel under the table down to the caption band, its numbers left of and under it
         origin = np.array([self.PANEL_LEFT + 0.95, style.CAPTION_ZONE_TOP + 0.5, 0.0])
-        top = self.below(self.rate_table, 0.45)
+        top = self.panel.below(self.rate_table, 0.45)
         right = config.frame_width / 2 - style.SAFE_MARGIN - 0.45
         self.error_plot = self.build_error_plot(origin, width=right - origin[0], height=max(1.0, top - origin[1]))
         if self.error_plot is not None:
@@ -533,7 +466,7 @@ class RiemannSums(ExplainerScene):
         self.sine_graph = self.build_curve(self.sine_axes, c.graph, style.FUNCTION_COLOR)
         self.sine_shading = self.build_shading(self.sine_axes, c)
         self.sine_title = self.build_title(c.function)
-        self.sine_readouts = self.build_area_readouts("cancellation.", c, self.below(self.sine_title, 0.35),
+        self.sine_readouts = self.build_area_readouts("cancellation.", c, self.panel.below(self.sine_title, 0.35),
                                                       limits=("−pi", "pi"))
         self.play(FadeIn(self.sine_axes), FadeIn(self.sine_title), Create(self.sine_graph), run_time=1.2)
         self.play(FadeIn(self.sine_shading), FadeIn(self.sine_readouts.above), FadeIn(self.sine_readouts.below),
@@ -592,7 +525,7 @@ class RiemannSums(ExplainerScene):
         self.ftc_graph = self.build_curve(self.top_axes, story.signed.graph, style.FUNCTION_COLOR)
         self.title = self.build_title(story.signed.function)
         definition = style.math("A(x) = integral_a^x f(t) dif t", size=style.LABEL_SIZE, color=AREA_COLOR)
-        self.definition = self.panel_place(definition, self.below(self.title, 0.3))
+        self.definition = self.panel.place(definition, self.panel.below(self.title, 0.3))
         samples = story.area
         last = len(samples) - 1
         values = [r["value"] for r in samples]
@@ -600,19 +533,19 @@ class RiemannSums(ExplainerScene):
         areas = [r["area"] for r in samples]
         xs = [r["x"] for r in samples]
         height_decimals = decimals_for(values, slopes, least=1)
-        self.x_readout = self.readout("x", "area.0.x", decimals=decimals_for(xs, least=1))
-        self.area_readout = self.readout("A(x)", "area.0.area", decimals=decimals_for(areas, least=1), color=AREA_COLOR)
-        self.slope_readout = self.readout('"slope of" A', "area.0.slope", decimals=height_decimals,
-                                          color=style.TANGENT_COLOR)
-        self.height_readout = self.readout("f(x)", "area.0.value", decimals=height_decimals, color=HEIGHT_COLOR)
-        top = self.below(self.definition, 0.35)
+        self.x_readout = Readout.of(self.story, "x", "area.0.x", decimals=decimals_for(xs, least=1), color=style.SECONDARY_COLOR)
+        self.area_readout = Readout.of(self.story, "A(x)", "area.0.area", decimals=decimals_for(areas, least=1), color=AREA_COLOR)
+        self.slope_readout = Readout.of(self.story, '"slope of" A', "area.0.slope", decimals=height_decimals,
+                                        color=style.TANGENT_COLOR)
+        self.height_readout = Readout.of(self.story, "f(x)", "area.0.value", decimals=height_decimals, color=HEIGHT_COLOR)
+        top = self.panel.below(self.definition, 0.35)
         for readout, vals in ((self.x_readout, xs), (self.area_readout, areas), (self.slope_readout, slopes),
                               (self.height_readout, values)):
-            self.panel_place(readout, top, self.widest(vals, readout.number.num_decimal_places))
-            top = self.below(readout, 0.3 if readout is self.area_readout else None)
+            self.panel.place(readout, top, vals)
+            top = self.panel.below(readout, 0.3 if readout is self.area_readout else None)
         note = style.text("slope of the green tangent\n= height of the yellow bar", size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
-        self.ftc_note = self.panel_place(note, self.below(self.height_readout, 0.3))
+        self.ftc_note = self.panel.place(note, self.panel.below(self.height_readout, 0.3))
         self.play(FadeIn(self.top_axes), FadeIn(self.bottom_axes), FadeIn(self.title), FadeIn(self.definition),
                   Create(self.ftc_graph), run_time=1.2)
         index = ValueTracker(0)
@@ -637,7 +570,7 @@ class RiemannSums(ExplainerScene):
             mob.index = i
             for readout, key in ((self.x_readout, "x"), (self.area_readout, "area"), (self.slope_readout, "slope"),
                                  (self.height_readout, "value")):
-                self.bind(readout, f"area.{i}.{key}")
+                readout.bind(self.story, f"area.{i}.{key}")
 
         # the curve of f on top of its shading; the readouts after the updated group (Manim redraws from there)
         self.add(self.ftc, self.ftc_graph, self.x_readout, self.area_readout, self.slope_readout, self.height_readout)
@@ -647,6 +580,6 @@ class RiemannSums(ExplainerScene):
         follow(self.ftc)
         end_note = style.math(f"A(b) = {self.integral_label(story.signed)}", size=style.LABEL_SIZE,
                               color=AREA_COLOR)
-        self.end_note = self.panel_place(end_note, self.below(self.ftc_note, 0.3))
+        self.end_note = self.panel.place(end_note, self.panel.below(self.ftc_note, 0.3))
         self.play(FadeIn(self.end_note), Indicate(self.area_readout, color=style.HIGHLIGHT_COLOR), run_time=1.0)
         self.wait(2.0)

@@ -172,11 +172,6 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         self.panel.add(*column)
         return column
 
-    def readout(self, label: str, value: float, field: str | None, color: Any, *, decimals: int | None = None,
-                math_label: bool = True) -> Readout:
-        decimals = decimals_for(value, significant=4, most=12) if decimals is None else decimals
-        return Readout(label, value, story_field=field, decimals=decimals, color=color, math_label=math_label)
-
     def grid_note(self, fit: Fit) -> Any:
         return style.text(f"grid lines every {fmt(fit.grid_step)}", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
 
@@ -286,9 +281,9 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
                       f"让 p 从 1 滑到 {fmt(story.p)}：菱形逐渐鼓成正方形。")
         self.beat("slider", en=en, zh=zh)
         last = len(frames) - 1
-        self.p_readout = self.readout("p", 1.0, None, SLIDER_COLOR, decimals=2)
-        self.gap_readout = self.readout("gap to the square", frames[0].square_gap, None, SLIDER_COLOR,
-                                        decimals=3, math_label=False)
+        self.p_readout = Readout("p", 1.0, story_field=None, color=SLIDER_COLOR, decimals=2)
+        self.gap_readout = Readout("gap to the square", frames[0].square_gap, story_field=None, color=SLIDER_COLOR, decimals=3,
+                                   math_label=False)
         self.track = self.build_track()
         note = style.text("p < 1 is not a norm: the ball caves in", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         self.panel_add(self.p_readout, self.gap_readout, gap=0.45)
@@ -339,7 +334,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         fields = ("norms.l1", "norms.l2", "norms.linf")
         rows = []
         for label, value, field, color in zip(labels, values, fields, BALL_COLORS):
-            row = self.readout(label, 0.0, None, color, decimals=decimals_for(value, significant=4, most=12))
+            row = Readout(label, 0.0, story_field=None, color=color, decimals=decimals_for(value, significant=4, most=12, zero=0))
             row.final = (value, field)
             rows.append(row)
         return rows
@@ -459,12 +454,13 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         head = VGroup(style.math(f"u = {typst_vector(story.other)}", color=U_COLOR),
                       style.math(f"v = {typst_vector(story.vector)}", color=V_COLOR)).arrange(DOWN, aligned_edge=LEFT,
                                                                                             buff=0.2)
-        dot = self.readout("u dot v", inner.dot, "inner.dot", style.SECONDARY_COLOR)
+        dot = Readout.of(self.story, "u dot v", "inner.dot", color=style.SECONDARY_COLOR,
+                         decimals=decimals_for(inner.dot, significant=4, most=12, zero=0))
         rows: list[Any] = [dot]
         if inner.angle_defined:
-            rows.append(self.readout("|u| |v| cos theta", inner.norms_cos, "inner.norms_cos", style.SECONDARY_COLOR,
-                                     decimals=decimals_for(inner.dot, significant=4, most=12)))
-            self.cos_readout = self.readout("cos theta", inner.cos, "inner.cos", style.SECONDARY_COLOR, decimals=3)
+            rows.append(Readout.of(self.story, "|u| |v| cos theta", "inner.norms_cos", color=style.SECONDARY_COLOR,
+                                   decimals=decimals_for(inner.dot, significant=4, most=12, zero=0)))
+            self.cos_readout = Readout.of(self.story, "cos theta", "inner.cos", color=style.SECONDARY_COLOR, decimals=3)
             rows.append(self.cos_readout)
             rows.append(style.math(f"theta = {typst_number(round(inner.angle_degrees, 1))} degree"))
         else:
@@ -506,8 +502,8 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         pieces: list[Any] = [FadeIn(formula)]
         self.projection_parts = VGroup()
         if inner.coefficient is not None:
-            coefficient = self.readout("frac(u dot v, v dot v)", inner.coefficient, "inner.coefficient",
-                                       PROJECTION_COLOR)
+            coefficient = Readout.of(self.story, "frac(u dot v, v dot v)", "inner.coefficient", color=PROJECTION_COLOR,
+                                     decimals=decimals_for(inner.coefficient, significant=4, most=12, zero=0))
             rows.append(coefficient)
             pieces.append(FadeIn(coefficient))
             self.span = self.span_line(story.vector)
@@ -570,7 +566,8 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
             anims += [GrowArrow(self.pair_arrow), Create(self.right_angle)]
             label = {"leftover": '(u - "proj"_v u) dot v', "parallel": "(-v_2, v_1) dot v",
                      "zero-v": "(-u_2, u_1) dot u"}[inner.orthogonal_kind]
-            self.orthogonal_readout = self.readout(label, inner.orthogonal_dot, "inner.orthogonal_dot", LEFTOVER_COLOR)
+            self.orthogonal_readout = Readout.of(self.story, label, "inner.orthogonal_dot", color=LEFTOVER_COLOR,
+                                                 decimals=decimals_for(inner.orthogonal_dot, significant=4, most=12, zero=0))
             self.panel_add(self.orthogonal_readout, gap=0.45)
             anims.append(FadeIn(self.orthogonal_readout))
         if inner.orthogonal_kind != "leftover" and len(self.angle_arc):
@@ -678,7 +675,8 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         self.components = self.build_components()
         equation = style.math("B c = v quad arrow.r.double quad c = B^(-1) v")
         self.coefficient_readouts = VGroup(*(
-            self.readout(f"c_{k + 1}", coords.coefficients[k], f"coordinates.coefficients.{k}", BASIS_COLORS[k])
+            Readout.of(self.story, f"c_{k + 1}", f"coordinates.coefficients.{k}", color=BASIS_COLORS[k],
+                       decimals=decimals_for(coords.coefficients[k], significant=4, most=12, zero=0))
             for k in range(2)))
         sum_row = style.math("v = c_1 b_1 + c_2 b_2", color=V_COLOR)
         self.panel_add(equation, gap=0.45)

@@ -47,6 +47,7 @@ from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.numbers import fmt
+from mathviz_scenes.components.panel import frame_right
 
 __all__ = ["ReluBackprop", "Bars"]
 
@@ -204,7 +205,7 @@ class ReluBackprop(ExplainerScene):
         s = self.story
         n = len(s.x)
         left_edge = -config.frame_width / 2 + style.SAFE_MARGIN + 3.2
-        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - left_edge
+        width = frame_right() - left_edge
         top = self.backward_code.get_bottom()[1] - 0.3
         row_height, gap = 1.25, 0.12
 

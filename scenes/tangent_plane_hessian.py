@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,6 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
-    config,
     linear,
 )
 
@@ -58,6 +58,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.contour import ContourPanel
 from mathviz_scenes.components.mesh_scene import MeshExplainerScene, box_axes, level_readout, show_value
 from mathviz_scenes.components.numbers import fmt, signed, typst_number
+from mathviz_scenes.components.panel import Panel
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -136,18 +137,10 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.billboard(dot, dot.get_center)
         return dot
 
-    def place_column(self, group: Mobject, top: float = COLUMN_TOP) -> Mobject:
-        """Put a left-aligned text block in the right column, from ``top`` down."""
-        group.move_to([COLUMN_LEFT + group.width / 2, top - group.height / 2, 0])
-        return group
-
-    @staticmethod
-    def fit_line(line: Mobject) -> Mobject:
-        """Shrink one line of the column to the column's width (long numbers), never the whole column."""
-        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - COLUMN_LEFT
-        if line.width > width:
-            line.scale_to_fit_width(width)
-        return line
+    @cached_property
+    def panel(self) -> Panel:
+        """The text column right of the 3D box."""
+        return Panel(COLUMN_LEFT, COLUMN_TOP)
 
     # -- 3D building blocks ------------------------------------------------------------------------
 
@@ -242,16 +235,16 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.where = style.math(f"\"at\" (x_0, y_0) = ({typst_number(x0, 2)}, {typst_number(y0, 2)})", size=style.READOUT_SIZE,
                                 color=POINT_COLOR)
         self.value_readout = level_readout(Readout("f", s.value, story_field="value"))
-        self.column = VGroup(self.fit_line(self.where), self.fit_line(self.value_readout))
+        self.column = VGroup(self.panel.fit(self.where), self.panel.fit(self.value_readout))
         self.column.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-        self.place_column(self.column)
+        self.panel.place(self.column)
         self.play(FadeIn(self.dot, scale=0.5), FadeIn(self.column), run_time=0.8)
         self.wait(0.8)
 
     def add_to_column(self, *lines: Mobject) -> None:
         """Append lines below the column's last line, left-aligned."""
         for line in lines:
-            self.fit_line(line)
+            self.panel.fit(line)
             line.next_to(self.column[-1], DOWN, aligned_edge=LEFT, buff=0.22)
             self.column.add(line)
 
@@ -419,7 +412,7 @@ class TangentPlaneHessian(MeshExplainerScene):
                 level_readout(Readout("min |nabla f|", s.min_gradient_norm, story_field="min_gradient_norm")),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
             for line in note:
-                self.fit_line(line)
+                self.panel.fit(line)
             note.next_to(self.column, DOWN, aligned_edge=LEFT, buff=0.3)
             self.no_critical_note = note
             self.play(FadeIn(note), run_time=0.8)
@@ -475,7 +468,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.value_readout.add_updater(readouts)
         crit_where = style.math(f"\"at\" (x_c, y_c) = ({typst_number(cp.point[0], 2)}, {typst_number(cp.point[1], 2)})",
                                 size=style.READOUT_SIZE, color=POINT_COLOR)
-        self.fit_line(crit_where).move_to(self.where, aligned_edge=LEFT)
+        self.panel.fit(crit_where).move_to(self.where, aligned_edge=LEFT)
         self.play(self.glide_progress.animate.set_value(float(last)), run_time=3.0)
         for mob in (self.plane, self.dot, self.inset_dot, self.value_readout):
             mob.clear_updaters()
@@ -520,7 +513,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.column.remove(*gone)
         block.next_to(self.column, DOWN, aligned_edge=LEFT, buff=0.25)
         for line in block:
-            self.fit_line(line)
+            self.panel.fit(line)
         self.hessian_block = block
         # The principal curvature directions at the critical point: eigenvectors of H on the inset.
         length = 0.22 * (s.window[0][1] - s.window[0][0])

@@ -15,9 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from manim import DOWN, GREY_B, LEFT, NumberPlane, VGroup, config
+from manim import GREY_B, NumberPlane, VGroup, config
 
 from mathviz_scenes.components import style
+from mathviz_scenes.components.panel import Panel
 
 __all__ = ["PlaneAndPanel", "overlaps"]
 
@@ -38,7 +39,8 @@ class PlaneAndPanel:
 
     Subclasses tune the class constants; after :meth:`layout` the scene has
     ``plane_side`` and ``plane_center`` (the square, in scene units) and
-    ``panel_left``, ``panel_right`` and ``panel_top`` (the column's edges).
+    ``text_panel`` (a :class:`~scenes.components.panel.Panel`) with its edges
+    ``panel_left``, ``panel_right`` and ``panel_top``.
     """
 
     #: Largest side of the plane's square, and its gap to the frame's left edge.
@@ -51,6 +53,7 @@ class PlaneAndPanel:
 
     plane_side: float
     plane_center: np.ndarray
+    text_panel: Panel
     panel_left: float
     panel_right: float
     panel_top: float
@@ -63,20 +66,12 @@ class PlaneAndPanel:
         self.plane_side = min(self.PLANE_SIDE, top - bottom)
         self.plane_center = np.array([-frame_w / 2 + self.PLANE_LEFT_GAP + self.plane_side / 2,
                                       (top + bottom) / 2, 0.0])
-        self.panel_left = self.plane_center[0] + self.plane_side / 2 + self.PANEL_GAP
-        self.panel_right = frame_w / 2 - style.SAFE_MARGIN - 0.2
-        self.panel_top = top
+        self.text_panel = Panel(self.plane_center[0] + self.plane_side / 2 + self.PANEL_GAP, top)
+        self.panel_left, self.panel_right, self.panel_top = self.text_panel.left, self.text_panel.right, top
 
     def panel_column(self, *rows: Any, top: float, buff: float | None = None) -> VGroup:
         """Rows stacked left-aligned at the panel's left edge, their top at ``top``; a row too wide is shrunk alone."""
-        width = self.panel_right - self.panel_left
-        for row in rows:
-            if row.width > width:
-                row.scale_to_fit_width(width)
-        column = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=self.PANEL_BUFF if buff is None else buff)
-        column.next_to([self.panel_left, top, 0], DOWN, buff=0, aligned_edge=LEFT)
-        column.align_to([self.panel_left, 0, 0], LEFT)
-        return column
+        return self.text_panel.column(*rows, top=top, buff=self.PANEL_BUFF if buff is None else buff)
 
     def square_plane(self, radius: float, step: float) -> NumberPlane:
         """A faint still plane filling the square, showing ``[-radius, radius]^2`` with grid lines ``step`` apart.

@@ -61,7 +61,7 @@ Trim = bool | Literal["whole"]
 
 
 def decimals_for(*values: float | None | Iterable[float | None], significant: int = 6, most: int = 3,
-                 least: int = 0) -> int:
+                 least: int = 0, zero: int | None = None) -> int:
     """Decimal places that show the largest finite |value| to ``significant`` digits, in ``[least, most]``.
 
     With ``lead = floor(log10(largest))`` the places are
@@ -79,9 +79,14 @@ def decimals_for(*values: float | None | Iterable[float | None], significant: in
         Significant digits of the largest value (6 for readouts: 10244.6).
     most, least
         The range of places for values of one and more.
+    zero
+        Places when every value is 0 (``0`` to show an exact zero as ``0``); by default as for 1.
     """
     flat = list(_flatten(values))
-    largest = max((abs(v) for v in flat if math.isfinite(v)), default=0.0) or 1.0
+    largest = max((abs(v) for v in flat if math.isfinite(v)), default=0.0)
+    if largest == 0 and zero is not None:
+        return zero
+    largest = largest or 1.0
     lead = math.floor(math.log10(largest))
     places = min(most, max(least, significant - 1 - lead))
     return int(max(places, min(SIGNIFICANT - 1 - lead, MOST_PLACES)))

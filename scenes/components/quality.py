@@ -51,7 +51,7 @@ from manim import (
 from manim.mobject.text.text_mobject import Paragraph
 
 from mathviz_scenes.components import style
-from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.readout import Readout, story_value
 
 __all__ = ["Finding", "FrameChecker", "lookup", "SAFE_MARGIN", "OVERLAP_TOLERANCE", "format_findings"]
 
@@ -305,10 +305,4 @@ class FrameChecker:
 
 def lookup(story: Mapping[str, Any], path: str) -> Any:
     """``lookup(story, "secants.3.slope")``: follow keys and list indices through the story's JSON."""
-    value: Any = story
-    for part in path.split("."):
-        if isinstance(value, list):
-            value = value[int(part)]
-        else:
-            value = value[part]
-    return value
+    return story_value(story, path)

@@ -1,19 +1,47 @@
 """Live readouts: a label and a number bound to the story field it shows.
 
 A :class:`Readout` carries ``story_field`` (a path into the story's JSON such
-as ``"secants.3.slope"`` or ``"det"``), so tests and the frame-quality guard
-can check that the number on screen is the story's number.
+as ``"secants.3.slope"`` or ``"run.path.12.2"``), so tests and the
+frame-quality guard can check that the number on screen is the story's number.
+:meth:`Readout.of` makes one from the story and the path (the value is read
+from the story, never passed separately), :meth:`Readout.bind` points it at
+another path; :func:`story_value` follows a path through the story object or
+its JSON.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from manim import RIGHT, WHITE, DecimalNumber, Mobject, VGroup
 
 from mathviz_scenes.components import style
+from mathviz_scenes.components.numbers import decimals_for
 
-__all__ = ["Readout"]
+__all__ = ["Readout", "story_value", "shown"]
+
+
+def story_value(story: Any, path: str) -> Any:
+    """The value at ``path`` (``"secants.3.slope"``): keys, attributes and indices through a story or its JSON."""
+    value: Any = story
+    for part in path.split("."):
+        if isinstance(value, Mapping):
+            value = value[part]
+        elif isinstance(value, (list, tuple, np.ndarray)):
+            value = value[int(part)]
+        else:
+            value = getattr(value, part)
+    return value
+
+
+def shown(value: Any) -> float:
+    """A story value as a readout shows it: ``None`` (a JSON null) as NaN, ``-0.0`` as 0 (not "-0.000")."""
+    if value is None:
+        return math.nan
+    return 0.0 if value == 0 else float(value)
 
 
 class Readout(VGroup):
@@ -54,6 +82,38 @@ class Readout(VGroup):
         # Centre the number on the label's height: labels with fractions, brackets or descenders
         # would otherwise leave a bottom-aligned number sitting low.
         self.number.match_y(self.label)
+
+    @classmethod
+    def of(cls, story: Any, label: str, path: str, *, value: float | None = None, **kwargs: Any) -> Readout:
+        """A readout bound to the story field ``path``, showing its value, the number on the ``=`` sign's axis.
+
+        ``value`` overrides the starting value (a readout that counts up to the field's value); the
+        decimals default to :func:`~mathviz_scenes.components.numbers.decimals_for` of it.
+        """
+        start = shown(story_value(story, path)) if value is None else value
+        kwargs.setdefault("decimals", decimals_for(start))
+        readout = cls(label, start, story_field=path, **kwargs).center_on_equals()
+        readout.bound_to = path
+        return readout
+
+    def center_on_equals(self) -> Readout:
+        """Put the number on the axis of the label's ``=`` (its last glyph).
+
+        A label with a fraction, brackets or a subscript would otherwise pull the number off the line.
+        """
+        equals = self.label.family_members_with_points()[-1]
+        self.number.set_y(equals.get_center()[1])
+        return self
+
+    def bind(self, story: Any, path: str) -> Readout:
+        """Point the readout at the story field ``path`` and show its value; the number keeps its left edge.
+
+        Rebuilding a number's glyphs is slow, so a readout already showing ``path`` is left alone.
+        """
+        if getattr(self, "bound_to", None) != path:
+            self.story_field = self.bound_to = path
+            self.set_value(shown(story_value(story, path)))
+        return self
 
     @property
     def value(self) -> float:

@@ -591,7 +591,7 @@ class LossSurfaceDescent(MeshExplainerScene):
                 is_global = math.isclose(float(end[2]), lowest, rel_tol=1e-3, abs_tol=1e-3)
                 kind = (" (global min)", "（全局极小）") if is_global else (" (local min)", "（局部极小）")
             lines.add(style.text(
-                f"({fmt(start[0], 2)}, {fmt(start[1], 2)}) → ({fmt(end[0], 2)}, {fmt(end[1], 2)})",
+                "({}, {}) → ({}, {})".format(*(fmt(v, 2, hidden=False) for v in (*start[:2], *end[:2]))),
                 size=style.SMALL_SIZE, color=color))
             lines.add(style.text(self.say(f"L = {fmt(end[2], 3)}{kind[0]}", f"L = {fmt(end[2], 3)}{kind[1]}"),
                                  size=style.SMALL_SIZE, color=color))

@@ -111,7 +111,7 @@ def _power_of_ten(value: float, *, math_mode: bool) -> str:
 
 
 def fmt(value: float | None, decimals: int | None = None, *, trim: Trim | None = None, math: bool = False,
-        snap: float = NOISE, group: bool = False, zero: str | None = None) -> str:
+        snap: float = NOISE, group: bool = False, zero: str | None = None, hidden: bool = True) -> str:
     """A story number as printed (rules in the module docstring).
 
     Parameters
@@ -129,6 +129,9 @@ def fmt(value: float | None, decimals: int | None = None, *, trim: Trim | None =
         Numbers within ``snap * max(1, |value|)`` of a whole number print as it.
     group
         Thousands separators (``12,345``); large numbers then stay in digits.
+    hidden
+        Write a nonzero number the places would round to 0 with a power of ten
+        (the default); ``False`` rounds it, for coordinates read to a fixed grid.
     zero
         The text of an exact zero, when it should stand out from the other
         values (``"0"`` among ``0.25, 1.50``); by default the zero in the chosen format.
@@ -145,8 +148,8 @@ def fmt(value: float | None, decimals: int | None = None, *, trim: Trim | None =
     places = decimals_for(number, significant=SIGNIFICANT, most=MOST_PLACES) if decimals is None else decimals
     if number != 0:
         large = abs(number) >= LARGE and not group
-        hidden = abs(number) < SMALL if decimals is None else float(f"{abs(number):.{places}f}") == 0
-        if large or hidden:
+        tiny = abs(number) < SMALL if decimals is None else float(f"{abs(number):.{places}f}") == 0
+        if large or (tiny and hidden):
             return _power_of_ten(number, math_mode=math)
     text = f"{number:,.{places}f}" if group else f"{number:.{places}f}"
     if "." in text and (trim is True or (trim == "whole" and float(text.replace(",", "")) == round(number))):

@@ -63,7 +63,7 @@ from mathviz_scenes.components.graph import clip_segment
 from mathviz_scenes.components.mesh_scene import level_readout, show_value
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
-from mathviz_scenes.components.surface import typst_formula
+from mathviz_scenes.components.typst_expr import to_typst
 
 __all__ = ["OptimizersSideBySide", "RunTrace", "loss_decimals"]
 
@@ -204,7 +204,7 @@ class OptimizersSideBySide(ExplainerScene):
 
     def build_title(self, view: SurfaceView) -> Mobject:
         """``L(w_1, w_2) = formula`` at the top of the panel."""
-        title = style.math(f"L(w_1, w_2) = {typst_formula(view.surface.f)}")
+        title = style.math(f"L(w_1, w_2) = {to_typst(view.surface.f)}")
         return self.fit_panel(title).next_to([PANEL_LEFT, PANEL_TOP, 0], DOWN, buff=0, aligned_edge=LEFT)
 
     def fit_panel(self, mob: Mobject, width: float | None = None) -> Mobject:

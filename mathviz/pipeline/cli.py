@@ -236,10 +236,10 @@ def _render_targets(targets: Sequence[str], pairs: Sequence[str], params_file: P
             from_file = _read_params_file(path)
             scene = (from_file.scene if from_file is not None else None) or path.stem.split("--")[0]
             spec, overrides, story = _story_or_fail(scene, pairs, path)
-            name = output_name or path.stem
+            name = output_name if output_name is not None else path.stem
         else:
             spec, overrides, story = _story_or_fail(target, pairs, params_file)
-            name = output_name or spec.name
+            name = output_name if output_name is not None else spec.name
         _check_output_name(name)
         resolved.append((spec, overrides, story, name))
     names = [name for *_, name in resolved]
@@ -338,7 +338,7 @@ def storyboard(scene: str, pairs: tuple[str, ...], params_file: Path | None, out
     from mathviz.pipeline.storyboard import make_storyboard
 
     spec, overrides, story = _story_or_fail(scene, pairs, params_file)
-    name = output_name or spec.name
+    name = output_name if output_name is not None else spec.name
     _check_output_name(name)
     out_dir = _output_folder(out_dir)
     scripts, _ = _script_and_narration(spec, story, name, lang, None)

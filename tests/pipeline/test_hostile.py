@@ -173,7 +173,13 @@ def test_a_too_long_name_is_bad_input(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("name", [".hidden", "-dash", "ｒｅｌｕ", "a/b", "a b", ""])
-def test_names_are_plain_ascii(name: str, tmp_path) -> None:
+def test_names_are_plain_ascii(name: str, tmp_path, monkeypatch) -> None:
+    import mathviz.pipeline.render
+
+    def must_not_render(*args, **kwargs):
+        raise AssertionError(f"--name {name!r} was accepted and the render started")
+
+    monkeypatch.setattr(mathviz.pipeline.render, "render_scene", must_not_render)
     result = CliRunner().invoke(cli, ["render", "relu", "--name", name, "--out", str(tmp_path)])
     assert result.exit_code == 2 and result.stderr.startswith("error: --name: "), result.stderr
 

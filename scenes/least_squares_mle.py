@@ -48,7 +48,7 @@ from mathviz_scenes.components.layout import overlaps
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
 
-__all__ = ["FitAsLikelihood", "readout_decimals"]
+__all__ = ["FitAsLikelihood", "caption_number", "readout_decimals"]
 
 POINT_COLOR = style.SECONDARY_COLOR
 TRUE_COLOR = style.MUTED_COLOR
@@ -68,6 +68,14 @@ PLOT_BOX = (LEFT_EDGE + 1.05, style.CAPTION_ZONE_TOP + 0.55, 0.0, style.CONTENT_
 PANEL_LEFT = PLOT_BOX[2] + 0.45
 #: Bells cover the line's value +- this many sigma.
 BELL_SIGMAS = 3.0
+
+
+def caption_number(value: float) -> str:
+    """A story number in a caption: :func:`fmt`, but tiny values keep three significant digits (1e-6 is not 0)."""
+    value = float(value)
+    if value != 0 and abs(value) < 1e-3:
+        return f"{value:.3g}"
+    return fmt(value)
 
 
 def readout_decimals(value: float) -> int:
@@ -276,10 +284,9 @@ class FitAsLikelihood(ExplainerScene):
         n = s.points
         self.panel_mobs: list[Any] = []
 
-        self.beat("noisy-points", en=f"{n} points from the line y = {fmt(s.true_line.slope)} x + "
-                                     f"{fmt(s.true_line.intercept)}, plus Gaussian noise of size σ = {fmt(s.noise)}.",
-                  zh=f"{n} 个点：直线 y = {fmt(s.true_line.slope)} x + {fmt(s.true_line.intercept)} "
-                     f"加上标准差 σ = {fmt(s.noise)} 的高斯噪声。")
+        a, b, sigma = (caption_number(v) for v in (s.true_line.slope, s.true_line.intercept, s.noise))
+        self.beat("noisy-points", en=f"{n} points from the line y = {a} x + {b}, plus Gaussian noise of size σ = {sigma}.",
+                  zh=f"{n} 个点：直线 y = {a} x + {b} 加上标准差 σ = {sigma} 的高斯噪声。")
         self.build_plot()
         self.true_line = self.line_mob(s.true_line.slope, s.true_line.intercept, TRUE_COLOR, stroke_width=3, dashed=True)
         self.build_points()
@@ -377,7 +384,7 @@ class FitAsLikelihood(ExplainerScene):
                   run_time=0.9)
         self.play_sweep(0, len(s.sweep) - 1, 4.0)
         self.play_sweep(len(s.sweep) - 1, s.sweep_best, 2.0)
-        best_label = style.text(f"â = {fmt(s.fit.slope)}", size=style.SMALL_SIZE, color=FIT_COLOR)
+        best_label = style.text(f"â = {caption_number(s.fit.slope)}", size=style.SMALL_SIZE, color=FIT_COLOR)
         best_label.next_to(self.peak_line, DOWN, buff=0.05)
         if best_label.get_bottom()[1] < style.CAPTION_ZONE_TOP + 0.05 or overlaps(best_label, self.slope_name):
             best_label.next_to(self.sweep_plots[1], RIGHT, buff=0.1).shift(0.3 * UP)
@@ -390,8 +397,9 @@ class FitAsLikelihood(ExplainerScene):
         self.clear_panel()
         m, r = s.normal_matrix, s.normal_rhs
         equations = style.math("mat(n, sum x_i; sum x_i, sum x_i^2) vec(b, a) = vec(sum y_i, sum x_i y_i)")
-        numbers = style.math(f"mat({fmt(m[0, 0])}, {fmt(m[0, 1])}; {fmt(m[1, 0])}, {fmt(m[1, 1])}) vec(b, a) = "
-                             f"vec({fmt(r[0])}, {fmt(r[1])})")
+        c = caption_number
+        numbers = style.math(f"mat({c(m[0, 0])}, {c(m[0, 1])}; {c(m[1, 0])}, {c(m[1, 1])}) vec(b, a) = "
+                             f"vec({c(r[0])}, {c(r[1])})")
         self.fit_readouts = VGroup(
             self.readout("hat(a)", s.fit.slope, "fit.slope", FIT_COLOR),
             self.readout("hat(b)", s.fit.intercept, "fit.intercept", FIT_COLOR),
@@ -412,9 +420,9 @@ class FitAsLikelihood(ExplainerScene):
         self.panel_mobs = list(column)
         self.wait(1.5)
 
-        self.beat("sigma-estimate", en=f"The noise, estimated: σ̂ = √(SSE / n) = {fmt(s.sigma_hat)} "
-                                       f"(true σ = {fmt(s.noise)}).",
-                  zh=f"噪声的估计：σ̂ = √(SSE / n) = {fmt(s.sigma_hat)}（真实 σ = {fmt(s.noise)}）。")
+        self.beat("sigma-estimate", en=f"The noise, estimated: σ̂ = √(SSE / n) = {caption_number(s.sigma_hat)} "
+                                       f"(true σ = {caption_number(s.noise)}).",
+                  zh=f"噪声的估计：σ̂ = √(SSE / n) = {caption_number(s.sigma_hat)}（真实 σ = {caption_number(s.noise)}）。")
         self.clear_panel(self.fit_readouts)
         self.band = self.build_band(s.sigma_hat)
         self.sigma_readout = self.readout("hat(sigma) = sqrt(frac(\"SSE\", n))", s.sigma_hat, "sigma_hat", BAND_COLOR)

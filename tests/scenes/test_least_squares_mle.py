@@ -11,6 +11,7 @@ from manim import config
 from mathviz.stories.least_squares_mle import BELL_WIDTH
 from mathviz_scenes.components import style
 from mathviz_scenes.components.quality import lookup
+from mathviz_scenes.least_squares_mle import caption_number
 from tests.conftest import boxes_overlap, construct_scene, dry_run_scene
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
@@ -167,3 +168,11 @@ def test_tick_numbers_stay_left_of_the_frame_edge(any_scene):
     for number in numbers:
         assert number.get_left()[0] >= -config.frame_width / 2 + style.SAFE_MARGIN - 1e-6
         assert math.isfinite(float(number.text.replace("−", "-")))
+
+
+
+@pytest.mark.parametrize("value", [1e-6, 1.01e-6, -2.5e-4, 0.8, 1000.0, -3.0, 0.0])
+def test_caption_numbers_keep_tiny_values(value):
+    printed = caption_number(value)
+    # a tiny sigma prints as itself, never as 0; others as the house format
+    assert float(printed) == pytest.approx(value, rel=5e-3, abs=0 if value else 1e-12)

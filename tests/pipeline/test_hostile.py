@@ -93,9 +93,9 @@ LEGITIMATE = [
     ("determinant", {"matrix": "[[1,0,0],[0,1,0],[1,1,0]]"}, lambda s: s["det"] == 0 and s["measure"] == "volume"),
     ("eigen", {"matrix": "[[1,2],[2,4]]"}, lambda s: any(abs(complex(*pair)) < 1e-9 for pair in s["eigenvalues"])),
     ("eigen", {"matrix": "[[0,0],[0,0]]"}, lambda s: s["kind"] == "repeated-scalar"),
-    ("gradient_descent", {"surface": "w1**2 + 10*w2**2", "learning_rate": "0.5"}, lambda s: s["diverged"] is True),
-    ("gradient_descent", {"surface": "bowl", "learning_rate": "1e308"}, lambda s: s["diverged"] is True),
-    ("gradient_descent", {"surface": "exp(w1**2 + w2**2)", "learning_rate": "5"}, lambda s: s["diverged"] is True),
+    ("gradient_descent", {"surface": "w1**2 + 10*w2**2", "learning_rate": "0.5"}, lambda s: s["run"]["diverged"] is True),
+    ("gradient_descent", {"surface": "bowl", "learning_rate": "1e308"}, lambda s: s["run"]["diverged"] is True),
+    ("gradient_descent", {"surface": "exp(w1**2 + w2**2)", "learning_rate": "5"}, lambda s: s["run"]["diverged"] is True),
     ("derivative", {"function": "abs(x)", "x0": "0"}, lambda s: s["derivative"] is None),
     ("relu", {"x": "[0, 0, 0]", "upstream": "[1, 2, 3]"}, lambda s: s["downstream"] == [0, 0, 0]),
 ]

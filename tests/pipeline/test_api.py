@@ -14,7 +14,6 @@ from click.testing import CliRunner
 import mathviz
 from mathviz.params import ParameterError
 from mathviz.pipeline.cli import cli
-from tests.conftest import TINY_RENDER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,23 +46,6 @@ def test_bad_values_raise_parameter_error_naming_the_key(params: dict, key: str)
 
 
 @pytest.mark.render
-def test_render_returns_the_files_and_shows_as_video_with_captions(tmp_path: Path) -> None:
-    files = mathviz.render("relu", out_dir=tmp_path, manim_config=TINY_RENDER)
-    assert files[0] == files.video == tmp_path / "relu.mp4" and files.video.is_file()
-    assert set(files.captions) == {"en", "zh"} and all(p in files for p in files.captions.values())
-    page = files._repr_html_()
-    assert page.startswith("<video controls") and 'src="data:video/mp4;base64,' in page
-    assert page.count("<track kind=\"captions\"") == 2 and 'srclang="zh"' in page
-
-
-@pytest.mark.render
-def test_storyboard_shows_its_contact_sheet(tmp_path: Path) -> None:
-    board = mathviz.storyboard("relu", out_dir=tmp_path, manim_config=TINY_RENDER)
-    assert board.sheet.is_file() and len(board.stills) >= 3
-    assert board._repr_png_().startswith(b"\x89PNG")
-
-
-@pytest.mark.render
 def test_the_example_notebook_runs(tmp_path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
@@ -74,5 +56,10 @@ def test_the_example_notebook_runs(tmp_path: Path) -> None:
     assert not [o for o in outputs if o.output_type == "error"]
     shown = [o["data"] for o in outputs if o.output_type == "execute_result"]
     assert any("image/png" in data for data in shown)  # the storyboard's contact sheet
-    assert any("<video controls" in data.get("text/html", "") and "<track" in data.get("text/html", "") for data in shown)
+    # mathviz.render: the files, video first, shown as an embedded video with both caption tracks
+    (page,) = [data["text/html"] for data in shown if "text/html" in data]
+    assert page.startswith("<video controls") and 'src="data:video/mp4;base64,' in page
+    assert page.count('<track kind="captions"') == 2 and 'srclang="zh"' in page
+    assert shown[-1]["text/plain"].startswith("['media/notebook/relu.mp4',")  # the last cell lists the files
     assert (tmp_path / "media" / "notebook" / "relu.mp4").is_file()
+    assert (tmp_path / "media" / "notebook" / "relu.png").is_file()  # the storyboard's contact sheet

@@ -375,7 +375,10 @@ class FitAsLikelihood(ExplainerScene):
                                       decimals=readout_decimals(s.sse))
         self.sweep_log_l = self.readout("log L", cand.log_likelihood, "sweep.0.log_likelihood", LIKELIHOOD_COLOR,
                                         size=style.LABEL_SIZE, decimals=readout_decimals(s.log_likelihood))
+        # side by side while both are short; stacked when a long value (tiny noise: SSE ~ 1e-10) would shrink the row
         row = VGroup(self.sweep_sse, self.sweep_log_l).arrange(RIGHT, buff=0.5)
+        if row.width > RIGHT_EDGE - PANEL_LEFT:
+            row.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         for readout in (self.candidate_readouts[0], self.candidate_readouts[1]):
             readout.story_field = readout.story_field.replace("candidate", "sweep.0")
         column = self.panel(self.candidate_readouts, row, top=style.CONTENT_TOP - 0.2)

@@ -223,7 +223,8 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
         shape_zh = "菱形" if pen == "l1" else "圆盘"
         self.beat("penalty-ball", en=f"Add λ{'‖w‖₁' if pen == 'l1' else '‖w‖₂²'}: the {pen_name} ball of radius "
                                      f"t = {fmt(run.ball_radius)} is a {shape}.",
-                  zh=f"加上 λ{'‖w‖₁' if pen == 'l1' else '‖w‖₂²'}：半径 t = {fmt(run.ball_radius)} 的 "
+                  # no norm bars in Chinese: the CJK font spaces them out (see the norms scene)
+                  zh=f"加上 λ 乘以{'L1 范数' if pen == 'l1' else 'L2 范数的平方'}：半径 t = {fmt(run.ball_radius)} 的 "
                      f"{pen_name} 球是一个{shape_zh}。")
         objective = style.math(f"L(w) + lambda {norm}", color=color)
         self.lam_readout = self.readout("lambda", s.lam, "lam", color)

@@ -345,8 +345,13 @@ class SoftmaxCrossEntropy(ExplainerScene):
         self.play(FadeIn(self.gradient_note), FadeIn(self.gradient_sum_readout), run_time=0.6)
         self.wait(1.5)
 
-        self.beat("step", en="One step against the gradient raises p of the true class and lowers the loss.",
-                  zh="沿梯度反方向走一步：真实类别的概率升高，损失下降。")
+        if round(s.step.p_label_after, 3) > round(s.step.p_label_before, 3):
+            en = "One step against the gradient raises p of the true class and lowers the loss."
+            zh = "沿梯度反方向走一步：真实类别的概率升高，损失下降。"
+        else:  # p_y too small (or too close to 1) to move in three decimals: say what the loss does instead
+            en = f"One step lowers the loss from {fmt(s.loss)} to {fmt(s.step.loss)}; p of the true class barely moves."
+            zh = f"走一步，损失从 {fmt(s.loss)} 降到 {fmt(s.step.loss)}；真实类别的概率几乎不变。"
+        self.beat("step", en=en, zh=zh)
         self.play(FadeOut(self.gradient_panel), run_time=0.4)
         self.build_step_panel()
         self.stepped_bars = BarChart(s.step.probabilities, self.prob_axes, PROBABILITY_COLOR)

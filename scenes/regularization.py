@@ -297,9 +297,12 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
         self.wait(2.5)
 
     def label_side(self, w: Any) -> Any:
-        """Put a point's label away from the origin (the balls) and inside the plane."""
-        horizontal = RIGHT if w[0] >= 0 else LEFT
-        vertical = UP if w[1] >= 0 else DOWN
+        """A point's label goes on its side away from w* (so it never covers w*'s dot); at w* itself, away from 0."""
+        away = np.asarray(w, dtype=float) - self.story.optimum
+        if not np.any(np.abs(away) > 1e-9 * self.story.view_radius):
+            away = np.asarray(w, dtype=float)
+        horizontal = RIGHT if away[0] >= 0 else LEFT
+        vertical = UP if away[1] >= 0 else DOWN
         return horizontal + vertical
 
     def play_growing_contour(self, level: float, seconds: float) -> None:

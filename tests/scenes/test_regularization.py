@@ -160,3 +160,13 @@ def test_readouts_show_the_story(scene):
     fields = {r.story_field for r in scene.zero_readouts}
     key = "run" if scene.story.penalty == "l1" else "other"
     assert fields == {f"{key}.zero_at.0", f"{key}.zero_at.1"}
+
+
+def test_minimiser_labels_leave_the_optimum_dot_uncovered(any_scene):
+    star = any_scene.plane.p2c(any_scene.solution_dot.dot.get_center())[:2]
+    label = any_scene.solution_dot[1]
+    optimum = any_scene.to_scene(any_scene.story.optimum)
+    if not np.allclose(star, any_scene.story.optimum, atol=1e-9):
+        inside = (label.get_left()[0] <= optimum[0] <= label.get_right()[0]
+                  and label.get_bottom()[1] <= optimum[1] <= label.get_top()[1])
+        assert not inside

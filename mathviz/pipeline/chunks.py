@@ -41,6 +41,7 @@ from typing import Any
 __all__ = [
     "ChunkJob",
     "ChunkResult",
+    "can_split",
     "Plan",
     "default_jobs",
     "join_movies",
@@ -104,6 +105,19 @@ def plan_scene(scene_cls: type, story: object, lang: str, media_dir: Path, quali
         duration = sum(p.frames for p in renderer.plays) / fps
         return Plan(plays=tuple((p.run_time, p.frozen, p.frames) for p in renderer.plays), duration=duration,
                     frame_rate=fps, beats=tuple(c.name for c in getattr(scene, "captions", ())))
+
+
+def can_split(scene_cls: type) -> bool:
+    """Whether chunks of this scene are proven frame-identical to one process: 2D scenes are.
+
+    The 3D scenes' chunks differ from a one-process render by a fraction of a
+    grey level in some frames after the first chunk (found by the sweep test on
+    gradient_descent); until the state that drawing changes there is found,
+    they render in one piece.
+    """
+    from manim import ThreeDScene
+
+    return not issubclass(scene_cls, ThreeDScene)
 
 
 def _play_cost(play: tuple[float, bool, int]) -> float:

@@ -136,13 +136,11 @@ class SelectiveRenderer(CairoRenderer):
             frozen = scene.is_current_animation_frozen_frame()
             self.plays.append(PlayRecord(index, float(scene.duration), frozen,
                                          _frames_of(scene.duration, frozen, self.camera.frame_rate)))
-            if drawing:
-                self.save_static_frame_data(scene, scene.static_mobjects)
-            else:
-                self.static_image = None
+            # The same calls in both modes: fast-forwarding, update_frame keeps only its side effects on the
+            # camera and get_frame gives None, so the state at every step is the drawn render's.
+            self.save_static_frame_data(scene, scene.static_mobjects)
             if frozen:
-                if drawing:
-                    self.update_frame(scene, mobjects=scene.moving_mobjects)
+                self.update_frame(scene, mobjects=scene.moving_mobjects)
                 self.freeze_current_frame(scene.duration)
             else:
                 scene.play_internal()
@@ -156,6 +154,11 @@ class SelectiveRenderer(CairoRenderer):
     def update_frame(self, scene: Any, mobjects: Any = None, include_submobjects: bool = True,
                      ignore_skipping: bool = True, **kwargs: Any) -> None:
         if not self.drawing:
+            # Drawing a frame also refreshes a 3D camera's cached rotation matrix from its phi/theta trackers,
+            # and scene code between frames may read it: keep that side effect, skip the pixels.
+            reset_rotation = getattr(self.camera, "reset_rotation_matrix", None)
+            if reset_rotation is not None:
+                reset_rotation()
             return
         super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
 

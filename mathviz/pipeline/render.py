@@ -302,6 +302,10 @@ def render_scene(
             from mathviz.pipeline.chunks import default_jobs
 
             jobs = default_jobs()
+        from mathviz.pipeline.chunks import can_split
+
+        if not can_split(scene_cls):
+            jobs = 1  # one piece, on the cluster as on this machine
         if scheduler is not None or jobs is None or jobs > 1:
             movie, fps, duration, captions, key_beat = _render_chunked(
                 name, story, overrides, quality, lang, dict(extra_config or {}), scene_kwargs, work, jobs, scheduler,

@@ -143,3 +143,13 @@ def test_two_jobs_give_the_same_frames_captions_and_times_and_the_storyboard_the
     listing = json.loads((tmp_path / "board" / "derivative" / "storyboard.json").read_text())
     assert [b["name"] for b in listing["beats"]] == [c["name"] for c in captions]
     assert [b["end"] for b in listing["beats"]] == [c["end"] for c in captions]
+
+
+
+@pytest.mark.parametrize("scene, splits", [("derivative", True), ("entropy_kl", True), ("gradient_descent", False),
+                                           ("tangent_plane_hessian", False)])
+def test_only_scenes_proven_frame_identical_in_chunks_are_split(scene: str, splits: bool) -> None:
+    from mathviz.pipeline import registry
+    from mathviz.pipeline.chunks import can_split
+
+    assert can_split(registry.get(scene).scene_class()) is splits

@@ -164,14 +164,14 @@ _start_vector = params.vector("start", length=2, max_length=2)
 _learning_rate_number = params.number("learning_rate", minimum=0.0, exclusive_minimum=True)
 
 
-def _parse_learning_rate(text: str) -> float | None:
+def parse_learning_rate(text: str) -> float | None:
     """``auto`` (None: chosen from the surface) or a number > 0."""
     if isinstance(text, str) and text.strip() == "auto":
         return None
     return _learning_rate_number(text)
 
 
-def _parse_start(text: str) -> np.ndarray | None:
+def parse_start(text: str) -> np.ndarray | None:
     """``auto`` (None: the surface's own start) or a vector ``[w1, w2]``."""
     if isinstance(text, str) and text.strip() == "auto":
         return None
@@ -186,12 +186,12 @@ PARAMS: tuple[Param, ...] = (
           params.choice("optimizer", OPTIMIZERS)),
     Param("learning_rate", "auto", "step size eta > 0 (too large diverges: that is shown, not an error); "
           "auto: a step that suits the surface (2/(lambda_min + lambda_max) on a convex quadratic)",
-          _parse_learning_rate),
+          parse_learning_rate),
     Param("momentum", "0.9", "beta in [0, 1): momentum's memory (adam's beta1); also the ravine comparison's",
           params.number("momentum", minimum=0.0)),
     Param("start", "auto", "starting point [w1, w2] inside the surface's plotting window; "
           "auto: the named surface's own start, [-2.5, 2] for an expression",
-          _parse_start),
+          parse_start),
     Param("steps", "40", "number of descent steps, 1 to 500", params.integer("steps", minimum=1, maximum=500)),
 )
 

@@ -66,6 +66,8 @@ from mathviz.stories.gradient_descent import (
     LossSurface,
     SurfaceView,
     auto_learning_rate,
+    parse_learning_rate,
+    parse_start,
     parse_surface,
     view_of,
 )
@@ -398,33 +400,15 @@ def _arrow_scale(vectors: np.ndarray, window: Window) -> float:
     return 1.0 / nice_step(longest / limit)
 
 
-_learning_rate_number = params.number("learning_rate", minimum=0.0, exclusive_minimum=True)
-_start_vector = params.vector("start", length=2, max_length=2)
-
-
-def _parse_learning_rate(text: str) -> float | None:
-    """``auto`` (None: the surface's own rate, as in gradient_descent) or a number > 0."""
-    if isinstance(text, str) and text.strip() == "auto":
-        return None
-    return _learning_rate_number(text)
-
-
-def _parse_start(text: str) -> np.ndarray | None:
-    """``auto`` (None: the surface's own start) or a vector ``[w1, w2]``."""
-    if isinstance(text, str) and text.strip() == "auto":
-        return None
-    return _start_vector(text)
-
-
 PARAMS: tuple[Param, ...] = (
     Param("surface", "bowl",
           f"loss L(w1, w2): one of {', '.join(SURFACES)} (as in gradient_descent), or an expression in w1, w2 "
           "such as w1**2 + 10*w2**2", parse_surface),
     Param("start", "auto", "starting point [w1, w2] inside the surface's plotting window; "
-          "auto: the named surface's own start, [-2.5, 2] for an expression", _parse_start),
+          "auto: the named surface's own start, [-2.5, 2] for an expression", parse_start),
     Param("learning_rate", "0.1", "step size eta > 0 shared by all four optimisers (too large diverges: that is "
           "shown, not an error); auto: the surface's own rate for plain descent, as in gradient_descent",
-          _parse_learning_rate),
+          parse_learning_rate),
     Param("steps", "60", "number of steps of each optimiser, 1 to 500", params.integer("steps", minimum=1, maximum=500)),
     Param("batch_noise", "0.5", "standard deviation sigma of the gradient noise that imitates a minibatch "
           f"(0 to {MAX_NOISE:g}; 0 is full batch)", params.number("batch_noise", minimum=0.0, maximum=MAX_NOISE)),

@@ -52,7 +52,7 @@ REVEAL := node_modules/reveal.js/dist/reveal.js
 # Storyboards: each beat's settled still and a captioned contact sheet per render file, no video encoded.
 STORYBOARD := media/storyboard
 
-.PHONY: help setup lint test smoke sweep fuzz render preview storyboard check bench clean distclean gallery slides
+.PHONY: help setup lint typecheck test smoke sweep fuzz render preview storyboard check bench clean distclean gallery slides
 
 help: ## Show this help
 	@echo "mathviz: make <target>   (each render uses every core; with make -jK each uses cores/K processes)"
@@ -72,6 +72,14 @@ setup: $(DEV_STAMP) ## Install system libraries and .venv with every extra (rend
 
 lint: $(DEV_STAMP) ## ruff over the whole tree (rules in pyproject.toml)
 	$(VENV)/bin/ruff check .
+
+# mypy cannot follow setuptools' editable finder to scenes/ (installed as mathviz_scenes), so mypy_path
+# (pyproject.toml) points at build/typecheck, where a link gives scenes/ its installed name. Reports name
+# the files by their place in the tree (scenes/..., not the link).
+TYPECHECK := -p mathviz -p mathviz_scenes
+typecheck: $(DEV_STAMP) ## mypy over mathviz and the scenes (settings in pyproject.toml)
+	@mkdir -p build/typecheck && ln -sfn ../../scenes build/typecheck/mathviz_scenes
+	@set -o pipefail; $(VENV)/bin/mypy $(TYPECHECK) | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
 
 test: $(DEV_STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
 	$(VENV)/bin/pytest -n $(NPROC) -q -m "not sweep"

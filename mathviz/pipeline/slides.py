@@ -44,6 +44,7 @@ import av
 from mathviz.pipeline.atomic import atomic_output
 from mathviz.pipeline.audio import SAMPLE_RATE, add_track, decode_track, encode_track, interleave
 from mathviz.pipeline.manifest import load_render
+from mathviz.pipeline.publish import seconds
 
 __all__ = [
     "SLIDE_FORMATS",
@@ -107,7 +108,7 @@ def _packets_by_beat(video: Path, beats: Sequence[Beat]) -> list[list[av.Packet]
         stream = container.streams.video[0]
         tolerance = 1.5 / float(stream.average_rate or 30)
         packets = [p for p in container.demux(stream) if p.dts is not None]
-    keyframes = [(i, float(p.pts * p.time_base)) for i, p in enumerate(packets) if p.is_keyframe]
+    keyframes = [(i, seconds(p.pts, p.time_base)) for i, p in enumerate(packets) if p.is_keyframe]
     cuts = [0]
     for beat in beats[1:]:
         index, at = min(keyframes, key=lambda k: abs(k[1] - beat.start))
@@ -149,6 +150,8 @@ def _write_reencoded(video: Path, beat: Beat, dst: Path, audio=None) -> None:
                                              options={"movflags": "+faststart", "fflags": "+bitexact"}) as out:
         in_stream = inp.streams.video[0]
         rate = in_stream.average_rate
+        if rate is None:
+            raise ValueError(f"{video}: the video stream has no frame rate, so its beats cannot be cut")
         stream = out.add_stream("libx264", rate=rate, options={"crf": "20", "preset": "veryfast"})
         stream.width, stream.height = in_stream.codec_context.width, in_stream.codec_context.height
         stream.pix_fmt = "yuv420p"
@@ -190,8 +193,8 @@ def cut_beats(video: Path, numbers: dict, out_dir: Path) -> list[tuple[Beat, Pat
         if groups is not None:
             group = groups[i - 1]
             # The copied clip starts on the keyframe nearest the beat's start (within a frame or so).
-            start = float(group[0].pts * group[0].time_base)
-            end = float(groups[i][0].pts * groups[i][0].time_base) if i < len(groups) else float(numbers["duration"])
+            start = seconds(group[0].pts, group[0].time_base)
+            end = seconds(groups[i][0].pts, groups[i][0].time_base) if i < len(groups) else float(numbers["duration"])
             _write_copy(video, group, dst, _audio_slice(track, start, end))
         else:
             _write_reencoded(video, beat, dst, _audio_slice(track, beat.start, beat.end))
@@ -218,14 +221,14 @@ def _inline_reveal(page: str, reveal: Path, *, narrated: bool = False) -> str:
 
     soup = BeautifulSoup(page, "html.parser")
     if narrated:
-        for section in soup.find_all(attrs={"data-background-video-muted": True}):
+        for section in soup.select("[data-background-video-muted]"):
             del section["data-background-video-muted"]
     for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
         comment.extract()  # the template's commented-out <link>/<script> examples
     for tag, attr in (("link", "href"), ("script", "src")):
         for item in soup.find_all(tag):
-            ref = item.get(attr) or ""
-            if not ref.startswith(_PLACEHOLDER + "/"):
+            ref = item.get(attr)  # a str: only class-like attributes are lists
+            if not isinstance(ref, str) or not ref.startswith(_PLACEHOLDER + "/"):
                 continue
             path = reveal / ref[len(_PLACEHOLDER) + 1:]
             try:
@@ -237,8 +240,8 @@ def _inline_reveal(page: str, reveal: Path, *, narrated: bool = False) -> str:
             item.replace_with(new)
     if soup.head is not None:  # no favicon request either
         soup.head.append(soup.new_tag("link", rel="icon", href="data:,"))
-    leftover = [ref for s in soup.find_all(["script", "link"]) if (ref := s.get("src") or s.get("href"))
-                and not ref.startswith("data:")]
+    leftover = [ref for s in soup.find_all(["script", "link"]) if isinstance(ref := s.get("src") or s.get("href"), str)
+                and ref and not ref.startswith("data:")]
     if leftover:  # the template changed: refuse to write a file that would need the network
         raise RuntimeError(f"slides would load {leftover[0]!r}; expected every asset inlined")
     return str(soup)
@@ -288,6 +291,8 @@ def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] 
         for fmt in formats:
             dst = out / f"{name}{SLIDE_FORMATS[fmt]}"
             if fmt == "html":
+                assert reveal is not None  # looked up before the clips were cut, whenever html is asked for
+
                 def write_html(tmp: Path) -> None:
                     staging = Path(work) / "page.html"
                     # No on-screen arrows or slide number: they would sit on the video's caption line.

@@ -380,15 +380,14 @@ def _script_and_narration(spec, story, render_name: str, lang: str, narration_fr
         raise BadInput(f"--narration: give a folder of clips or '{ESPEAK}'")
     try:
         if narration_from == ESPEAK:
-            with tempfile.TemporaryDirectory(prefix="mathviz-espeak-") as folder:
+            with tempfile.TemporaryDirectory(prefix="mathviz-espeak-") as spoken:
                 try:
-                    paths = espeak_clips(beats, lang, Path(folder))
+                    paths = espeak_clips(beats, lang, Path(spoken))
                 except NarrationError as exc:
                     raise RenderFailed(str(exc)) from None
                 narration = load_narration(paths, beats, source=ESPEAK, lang=lang)
         else:
-            folder = Path(narration_from)
-            narration = load_narration(find_clips(folder, beats), beats, source="recordings", lang=lang)
+            narration = load_narration(find_clips(Path(narration_from), beats), beats, source="recordings", lang=lang)
     except NarrationError as exc:
         raise BadInput(str(exc)) from None
     return scripts, narration

@@ -91,7 +91,7 @@ CORNERS = ("abs", "relu")
 
 def _apply(name: str, x: float) -> float:
     with np.errstate(all="ignore"):
-        return float(FUNCTIONS[name](np.float64(x)))
+        return float(FUNCTIONS[name](np.asarray(x, dtype=np.float64)))
 
 
 # -- the Value class: the code the video shows ---------------------------------------------------

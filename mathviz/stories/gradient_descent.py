@@ -30,7 +30,6 @@ Overflow and NaN are results (``diverged``), never exceptions.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +40,7 @@ from mathviz.explainer import Explainer
 from mathviz.expr import Expression
 from mathviz.params import Param, ParameterError
 from mathviz.story import Story
-from mathviz.surface import Surface, Window, contour_lines, window_text
+from mathviz.surface import Point, Surface, Window, contour_lines, window_text
 
 __all__ = [
     "EXPLAINER",
@@ -281,7 +280,7 @@ def _window_exit(surface: LossSurface, inside: np.ndarray, outside: np.ndarray) 
     return float(point[0]), float(point[1]), float(surface(point[0], point[1]))
 
 
-def run_descent(surface: LossSurface, start: Sequence[float], *, optimizer: str, learning_rate: float,
+def run_descent(surface: LossSurface, start: Point, *, optimizer: str, learning_rate: float,
                 momentum: float = 0.9, steps: int) -> DescentRun:
     """Iterate ``optimizer`` from ``start`` for up to ``steps`` steps (formulas in the module docstring).
 
@@ -434,7 +433,8 @@ def view_of(surface: LossSurface) -> SurfaceView:
         eigenvalues = (float(lam[0]), float(lam[1]))
         bound = stability_bound(hessian)
         hessian.setflags(write=False)
-    minima = saddles = ()
+    minima: tuple[tuple[float, float, float], ...] = ()
+    saddles: tuple[tuple[float, float, float], ...] = ()
     if surface.named is not None:
         minima = tuple((m[0], m[1], float(surface(m[0], m[1]))) for m in surface.named.minima)
         saddles = tuple((p[0], p[1], float(surface(p[0], p[1]))) for p in surface.named.saddles)
@@ -533,6 +533,20 @@ def _gradient_arrow_scale(gradient: np.ndarray, window: Window) -> float:
     return 0.0  # pragma: no cover - norms beyond 1e300 are not finite
 
 
+def _eigenvalues(view: SurfaceView) -> tuple[float, float]:
+    """The Hessian eigenvalues of a quadratic surface (the bowl and the ravine are quadratics by construction)."""
+    if view.hessian_eigenvalues is None:
+        raise ValueError(f"{view.name} is not a quadratic surface: it has no constant Hessian")
+    return view.hessian_eigenvalues
+
+
+def _stability_bound(view: SurfaceView) -> float:
+    """2 / lambda_max of a convex quadratic surface (see :func:`_eigenvalues`)."""
+    if view.stability_bound is None:
+        raise ValueError(f"{view.name} is not a convex quadratic: plain descent has no stability bound on it")
+    return view.stability_bound
+
+
 def auto_learning_rate(surface: LossSurface, view: SurfaceView) -> float:
     """The step size for ``learning_rate=auto``.
 
@@ -541,9 +555,9 @@ def auto_learning_rate(surface: LossSurface, view: SurfaceView) -> float:
     """
     if surface.named is not None:
         return surface.named.learning_rate
-    eig = view.hessian_eigenvalues
-    if view.is_quadratic and eig is not None and eig[0] > 0:
-        return float(min(2.0 / (eig[0] + eig[1]), 0.9 * view.stability_bound))
+    eig, bound = view.hessian_eigenvalues, view.stability_bound
+    if view.is_quadratic and eig is not None and bound is not None and eig[0] > 0:
+        return float(min(2.0 / (eig[0] + eig[1]), 0.9 * bound))
     return 0.05
 
 
@@ -559,7 +573,7 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
     if not 0.0 <= momentum < 1.0:
         raise ParameterError("momentum", f"must be in [0, 1), got {params.show_number(momentum)}")
     if start is None:  # each named surface has a start that shows its shape; a typed one starts here
-        start = surface.named.start if surface.named is not None else EXPRESSION_START
+        start = np.asarray(surface.named.start if surface.named is not None else EXPRESSION_START, dtype=float)
     start = np.asarray(start, dtype=float)
     if start.shape != (2,) or not np.all(np.isfinite(start)):
         raise ParameterError("start", "must be two finite numbers [w1, w2]")
@@ -586,8 +600,8 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
     else:
         regimes_view = view_of(parse_surface("bowl"))
         regimes_start = np.array(SURFACES["bowl"].start)
-    lam_min, lam_max = regimes_view.hessian_eigenvalues
-    bound = regimes_view.stability_bound
+    lam_min, lam_max = _eigenvalues(regimes_view)
+    bound = _stability_bound(regimes_view)
     good = min(2.0 / (lam_min + lam_max), 0.9 * bound)
     regimes = tuple(
         Regime(label, eta, eta / bound,
@@ -596,14 +610,14 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
     )
 
     ravine_view = view_of(parse_surface("ravine"))
-    ravine_eta = RAVINE_FRACTION * ravine_view.stability_bound
+    ravine_eta = RAVINE_FRACTION * _stability_bound(ravine_view)
     ravine_start = SURFACES["ravine"].start
     ravine_gd = run_descent(ravine_view.surface, ravine_start, optimizer="gd", learning_rate=ravine_eta, steps=steps)
     ravine_mom = run_descent(ravine_view.surface, ravine_start, optimizer="momentum", learning_rate=ravine_eta,
                              momentum=momentum, steps=steps)
 
     two_view = view_of(parse_surface("two-minima"))
-    two_runs = tuple(
+    first, second = (
         run_descent(two_view.surface, s, optimizer="gd", learning_rate=TWO_MINIMA_LEARNING_RATE, steps=steps)
         for s in TWO_MINIMA_STARTS
     )
@@ -624,7 +638,7 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
         ravine_gd=ravine_gd,
         ravine_momentum_run=ravine_mom,
         two_minima_view=two_view,
-        two_minima_runs=two_runs,
+        two_minima_runs=(first, second),
         start_contour=contour_lines(surface, start_loss),
     )
 

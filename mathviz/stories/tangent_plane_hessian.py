@@ -50,7 +50,7 @@ from mathviz.explainer import Explainer
 from mathviz.expr import Expression
 from mathviz.params import Param, ParameterError
 from mathviz.story import Story
-from mathviz.surface import GRID_POINTS, Surface, Window, contour_lines, window_text
+from mathviz.surface import GRID_POINTS, Point, Surface, Window, contour_lines, window_text
 
 __all__ = [
     "EXPLAINER",
@@ -199,7 +199,7 @@ def classify(eigenvalues: Sequence[float], tol: float) -> str:
     return "saddle"
 
 
-def is_kinked(fun: Callable[[float, float], float], p: Sequence[float], scale: float) -> bool:
+def is_kinked(fun: Callable[[float, float], float | np.ndarray], p: Point, scale: float) -> bool:
     """Whether ``fun`` has a corner at ``p`` along x or y: its one-sided slopes disagree.
 
     For a smooth function the gap between the forward and backward quotients,
@@ -251,7 +251,7 @@ def curvature_scale(surface: GraphSurface, n: int = 25) -> float:
     return float(np.max(np.abs(values))) if values.size else 0.0
 
 
-def critical_point_at(surface: GraphSurface, p: Sequence[float], scale: float | None = None) -> CriticalPoint:
+def critical_point_at(surface: GraphSurface, p: Point, scale: float | None = None) -> CriticalPoint:
     """The second-derivative test at ``p`` (assumed critical): Hessian, eigenvalues, verdict."""
     if scale is None:
         scale = curvature_scale(surface)
@@ -331,7 +331,7 @@ def _newton_roots(surface: GraphSurface, starts: np.ndarray, iterations: int) ->
     return p
 
 
-def find_critical_points(surface: GraphSurface, near: Sequence[float] | None = None) -> tuple[CriticalPoint, ...]:
+def find_critical_points(surface: GraphSurface, near: Point | None = None) -> tuple[CriticalPoint, ...]:
     """Critical points of f inside the window, by Newton's method on the exact gradient.
 
     Damped Newton iterations (:func:`_newton_roots`, the exact Hessian as the

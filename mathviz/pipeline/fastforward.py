@@ -95,7 +95,7 @@ class SelectiveRenderer(CairoRenderer):
 
     def __init__(self, *, camera: Any, first: int | None = 0, stop: int | None = None,
                  file_writer_class: type[SceneFileWriter] = MathvizFileWriter) -> None:
-        super().__init__(file_writer_class=file_writer_class, camera_class=lambda: camera)  # type: ignore[arg-type]
+        super().__init__(file_writer_class=file_writer_class, camera_class=lambda: camera)
         self.first, self.stop = first, stop
         #: Asked at the start of every play when ``stop`` is None: True ends the scene there. A chunk that
         #: starts before its end is known (the first one, while the plan is still being made) learns it this way.

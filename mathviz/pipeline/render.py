@@ -198,7 +198,7 @@ def _render_in_process(scene_cls: type, story: object, lang: str, manim_quality:
                 play(*args, **kwargs)
                 meter.update(float(scene.renderer.time))
 
-            scene.play = play_and_report  # type: ignore[method-assign]
+            scene.play = play_and_report
         scene.render()
         movie = Path(scene.renderer.file_writer.movie_file_path)
         fps = float(scene.renderer.camera.frame_rate)

@@ -133,9 +133,9 @@ class ExplainerScene(Scene):
 
     def _hold_for_speech(self) -> None:
         """Wait on the current beat's settled picture until its speech (and a short pause) has played."""
-        if not self.captions or self.captions[-1].speech is None:
+        current = self.captions[-1] if self.captions else None
+        if current is None or current.speech is None:
             return
-        current = self.captions[-1]
         until = current.start + current.speech + self.speech_pause
         frame = 1.0 / float(config.frame_rate)
         # Whole frames, rounded up, and checked: a still wait writes floor(seconds * fps) frames.

@@ -56,7 +56,7 @@ class ContourPanel(VGroup):
         self.window = window
         border = Rectangle(width=(b - a) * scale, height=(d - c) * scale, stroke_color=style.MUTED_COLOR,
                            stroke_width=2).move_to(axes.c2p((a + b) / 2, (c + d) / 2))
-        fractions = height_fractions(np.array(levels), reference) if levels else []
+        fractions = height_fractions(np.array(levels), reference) if levels else np.zeros(0)
         self.lines = VGroup()
         for level, pieces, fraction in zip(levels, contours, fractions):
             for piece in pieces:

@@ -151,8 +151,8 @@ class FrameChecker:
             self._section = name
             original_next_section(name, *args, **kwargs)
 
-        scene.update_to_time = update_to_time  # type: ignore[method-assign]
-        scene.next_section = next_section  # type: ignore[method-assign]
+        scene.update_to_time = update_to_time
+        scene.next_section = next_section
         return self
 
     def finish(self) -> list[Finding]:
@@ -164,7 +164,7 @@ class FrameChecker:
     def _screen_points(self, mob: Mobject) -> np.ndarray:
         points = np.concatenate([m.points for m in mob.family_members_with_points()] or [np.zeros((0, 3))])
         camera = self.scene.renderer.camera
-        fixed = getattr(camera, "fixed_in_frame_mobjects", set())
+        fixed: set[Mobject] = getattr(camera, "fixed_in_frame_mobjects", set())
         if hasattr(camera, "project_points") and not (fixed and (mob in fixed or any(m in fixed for m in mob.get_family()))):
             if len(points):
                 points = camera.project_points(points)

@@ -84,7 +84,7 @@ def _exp(argument: str) -> str:
 
 
 def _typst(node: ast.expr) -> str:
-    if isinstance(node, ast.Constant):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
         return _number(float(node.value))
     if isinstance(node, ast.Name):
         return _name(node.id)

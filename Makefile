@@ -129,7 +129,7 @@ $(HQ)/%.poster.png: $(HQ)/%.mp4 mathviz/pipeline/publish.py
 	$(PY) -m mathviz publish $< --format poster
 
 # The gallery links each render's slides when they exist; with `make gallery slides` they are made first.
-media/index.html: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) mathviz/pipeline/gallery.py $(wildcard $(SLIDES_DIR)/*) \
+media/index.html: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) mathviz/pipeline/gallery.py mathviz/pipeline/manifest.py $(wildcard $(SLIDES_DIR)/*) \
 		$(if $(filter slides,$(MAKECMDGOALS)),$(SLIDES))
 	$(PY) -m mathviz gallery --media media --videos $(notdir $(HQ)) $(RENDERS)
 

@@ -42,12 +42,34 @@ __all__ = [
     "load_render",
     "commit_render",
     "DERIVED_SUFFIXES",
+    "LOOK_KEYS",
+    "look_of",
 ]
 
 #: The JSON key holding each file's digest, by suffix after the render's name (".mp4", ".en.vtt", ...).
 FILES_KEY = "files"
 #: What :mod:`mathviz.pipeline.publish` makes from a video; it belongs to that video and goes with it.
 DERIVED_SUFFIXES = (".webm", ".gif", ".webp", ".poster.png")
+
+
+#: What a render records about how it looks, with the value a render made before it was recorded had:
+#: a dark 16:9 frame, English on screen, its caption line burned in.
+LOOK_KEYS: dict[str, str] = {"theme": "dark", "aspect": "16:9", "lang": "en", "captions": "burned"}
+
+
+def look_of(numbers: Mapping[str, Any]) -> dict[str, str]:
+    """``{"theme", "aspect", "lang", "captions"}`` of a render's numbers, defaults for what it does not record.
+
+    Each is read from the render's ``look`` record or, failing that, a top-level key holding a string
+    (a top-level ``captions`` is the list of beats, never the caption mode).
+    """
+    look = numbers.get("look")
+    look = look if isinstance(look, Mapping) else {}
+    found = {}
+    for key, default in LOOK_KEYS.items():
+        value = look.get(key, numbers.get(key))
+        found[key] = value if isinstance(value, str) and value else default
+    return found
 
 
 class RenderMismatch(ValueError):

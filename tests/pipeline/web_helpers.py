@@ -168,3 +168,40 @@ def guarded_page(browser, **context_args):
         yield page, guard
     finally:
         context.close()
+
+
+def make_variant(media: Path, videos: str, source: str, name: str, look: dict[str, str],
+                 size: tuple[int, int] | None = None) -> dict:
+    """Another render ``name`` beside ``source`` in ``media/videos``: its files copied, its JSON recording
+    ``look`` (theme, aspect, lang, captions) and, with ``size``, its video re-encoded to that many pixels
+    (a stand-in portrait video), the file digests recorded again and its WebM and poster published.
+    Returns the variant's numbers. For the readers (gallery, slides): they read the JSON, not the pixels.
+    """
+    import av
+
+    from mathviz.pipeline.manifest import record_files
+    from mathviz.pipeline.publish import publish
+
+    folder = media / videos
+    numbers = json.loads((folder / f"{source}.json").read_text(encoding="utf-8"))
+    files = {}
+    for suffix in numbers["files"]:
+        files[suffix] = folder / f"{name}{suffix}"
+        if name != source:
+            shutil.copyfile(folder / f"{source}{suffix}", files[suffix])
+    if size is not None:
+        with av.open(str(folder / f"{source}.mp4")) as inp, av.open(str(files[".mp4"]), "w", format="mp4") as out:
+            in_stream = inp.streams.video[0]
+            stream = out.add_stream("libx264", rate=in_stream.average_rate)
+            stream.width, stream.height = size
+            stream.pix_fmt = "yuv420p"
+            for i, frame in enumerate(inp.decode(in_stream)):
+                scaled = frame.reformat(width=size[0], height=size[1], format="yuv420p")
+                scaled.pts, scaled.time_base = i, 1 / in_stream.average_rate
+                out.mux(stream.encode(scaled))
+            out.mux(stream.encode(None))
+    recorded = {**numbers, "look": {k: v for k, v in look.items() if k != "lang"}, "lang": look.get("lang", "en")}
+    numbers = record_files(recorded, files)
+    (folder / f"{name}.json").write_text(json.dumps(numbers, indent=2, ensure_ascii=False), encoding="utf-8")
+    publish(files[".mp4"], ["webm", "poster"])
+    return numbers

@@ -35,6 +35,10 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mathviz.pipeline.registry import SceneSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -76,8 +80,8 @@ def render_config(quality: str, media_dir: Path, name: str) -> dict:
     }
 
 
-def scene_module_exists(spec) -> bool:
-    module = spec.scene.split(":")[0]
+def scene_module_exists(spec: SceneSpec) -> bool:
+    module = spec.explainer.scene.split(":")[0]
     return importlib.util.find_spec(module) is not None
 
 
@@ -169,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             spec = registry.get(name)
             if not scene_module_exists(spec):
-                print(f"skip {name}: {spec.scene.split(':')[0]} does not exist yet", flush=True)
+                print(f"skip {name}: {spec.explainer.scene.split(':')[0]} does not exist yet", flush=True)
                 continue
             try:
                 boards[name] = storyboard_seconds(name, media)
@@ -202,14 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     hq = next((q for q in qualities if q == "1080p60"), qualities[0])
     print(f"{'scene':<20} {'speed-up':>9} {'storyboard s':>13} {'/ render':>9}")
     for name in boards:
-        one = next((r for r in results if r.name == f"{name} --jobs 1" and r.quality == hq), None)
-        share = f"{boards[name] / one.wall_seconds:>9.3f}" if one else f"{'':>9}"
+        single = next((r for r in results if r.name == f"{name} --jobs 1" and r.quality == hq), None)
+        share = f"{boards[name] / single.wall_seconds:>9.3f}" if single else f"{'':>9}"
         print(f"{name:<20} {speedups.get((name, hq), float('nan')):>8.2f}x {boards[name]:>13.1f} {share}")
     for quality, target in (("1080p60", "make render"), ("480p15", "make preview")):
-        many = [r for r in results if r.quality == quality and r.name.endswith(f"--jobs {jobs}")]
-        if many:
-            video, wall = sum(r.video_seconds for r in many), sum(r.wall_seconds for r in many)
-            print(f"{target} (MP4s, {len(many)} scenes, --jobs {jobs}): {video:.0f} s of video in {wall:.0f} s "
+        parallel = [r for r in results if r.quality == quality and r.name.endswith(f"--jobs {jobs}")]
+        if parallel:
+            video, wall = sum(r.video_seconds for r in parallel), sum(r.wall_seconds for r in parallel)
+            print(f"{target} (MP4s, {len(parallel)} scenes, --jobs {jobs}): {video:.0f} s of video in {wall:.0f} s "
                   f"= {video / wall:.2f}x real time")
     by_quality = {q: {r.name: r for r in results if r.quality == q} for q in qualities}
     for quality, by_name in by_quality.items():

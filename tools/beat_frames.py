@@ -26,7 +26,7 @@ def frames_at(video: Path, times: list[tuple[str, float]], out_dir: Path) -> lis
     written: list[Path] = []
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        previous = None
+        previous: av.VideoFrame | None = None
         for frame in container.decode(stream):
             while wanted and frame.time is not None and frame.time > wanted[0][1]:
                 tag, _ = wanted.pop(0)
@@ -35,6 +35,8 @@ def frames_at(video: Path, times: list[tuple[str, float]], out_dir: Path) -> lis
                 written.append(path)
             previous = frame
         for tag, _ in wanted:  # times at or past the end: the last frame
+            if previous is None:
+                raise SystemExit(f"error: {video} holds no video frames")
             path = out_dir / f"{video.stem}.{tag}.png"
             previous.to_image().save(path)
             written.append(path)

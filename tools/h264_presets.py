@@ -42,38 +42,39 @@ class PresetEncoder:
         self.fps = Fraction(fps).limit_denominator(1001)
         self.seconds = 0.0
         self.files: list[Path] = []
-        self.container = None
-        self.stream = None
+        self.container: av.container.OutputContainer | None = None
+        self.stream: av.VideoStream | None = None
 
     def start_play(self) -> None:
         """End the current partial movie; the next frame opens a new one (a play may end the scene before drawing)."""
         self.finish_play()
 
-    def _open(self) -> None:
+    def _open(self) -> tuple[av.container.OutputContainer, av.VideoStream]:
         path = self.folder / f"{self.preset}-{len(self.files):04}.mp4"
         self.files.append(path)
-        self.container = av.open(str(path), "w")
-        self.stream = self.container.add_stream("libx264", rate=self.fps,
-                                                options={"an": "1", "crf": "23", "preset": self.preset})
-        self.stream.pix_fmt = "yuv420p"
-        self.stream.width, self.stream.height = self.width, self.height
+        container = av.open(str(path), "w")
+        stream = container.add_stream("libx264", rate=self.fps, options={"an": "1", "crf": "23", "preset": self.preset})
+        stream.pix_fmt = "yuv420p"
+        stream.width, stream.height = self.width, self.height
+        self.container, self.stream = container, stream
+        return container, stream
 
     def encode(self, frame: np.ndarray, count: int) -> None:
-        if self.container is None:
-            self._open()
+        container, stream = (self.container, self.stream) if self.container and self.stream else self._open()
         started = time.perf_counter()
         for _ in range(count):
-            for packet in self.stream.encode(av.VideoFrame.from_ndarray(frame, format="rgba")):
-                self.container.mux(packet)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgba")):
+                container.mux(packet)
         self.seconds += time.perf_counter() - started
 
     def finish_play(self) -> None:
-        if self.container is None:
+        container, stream = self.container, self.stream
+        if container is None or stream is None:
             return
         started = time.perf_counter()
-        for packet in self.stream.encode():
-            self.container.mux(packet)
-        self.container.close()
+        for packet in stream.encode():
+            container.mux(packet)
+        container.close()
         self.seconds += time.perf_counter() - started
         self.container = None
 
@@ -165,8 +166,9 @@ def main(argv: list[str] | None = None) -> int:
                         kept[i] = frame[..., :3].copy()
                 drawn[0] += num_frames
 
-            renderer.play = play_and_restart
-            renderer.add_frame = add_frame
+            # this one renderer is tapped: each play restarts the encoders, each frame goes to all of them
+            renderer.play = play_and_restart  # type: ignore[method-assign]
+            renderer.add_frame = add_frame  # type: ignore[method-assign]
             started = time.perf_counter()
             scene.render()
             draw_seconds = time.perf_counter() - started - sum(e.seconds for e in encoders)

@@ -76,8 +76,8 @@ lint: $(DEV_STAMP) ## ruff over the whole tree (rules in pyproject.toml)
 # mypy cannot follow setuptools' editable finder to scenes/ (installed as mathviz_scenes), so mypy_path
 # (pyproject.toml) points at build/typecheck, where a link gives scenes/ its installed name. Reports name
 # the files by their place in the tree (scenes/..., not the link).
-TYPECHECK := -p mathviz -p mathviz_scenes
-typecheck: $(DEV_STAMP) ## mypy over mathviz and the scenes (settings in pyproject.toml)
+TYPECHECK := -p mathviz -p mathviz_scenes tools
+typecheck: $(DEV_STAMP) ## mypy over mathviz, the scenes and tools/ (settings in pyproject.toml)
 	@mkdir -p build/typecheck && ln -sfn ../../scenes build/typecheck/mathviz_scenes
 	@set -o pipefail; $(VENV)/bin/mypy $(TYPECHECK) | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
 

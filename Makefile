@@ -76,10 +76,11 @@ lint: $(DEV_STAMP) ## ruff over the whole tree (rules in pyproject.toml)
 # mypy cannot follow setuptools' editable finder to scenes/ (installed as mathviz_scenes), so mypy_path
 # (pyproject.toml) points at build/typecheck, where a link gives scenes/ its installed name. Reports name
 # the files by their place in the tree (scenes/..., not the link).
-TYPECHECK := -p mathviz -p mathviz_scenes tools
+# mypy takes packages or files, not both in one run: the tools (plain scripts) get a second, cached run.
 typecheck: $(DEV_STAMP) ## mypy over mathviz, the scenes and tools/ (settings in pyproject.toml)
 	@mkdir -p build/typecheck && ln -sfn ../../scenes build/typecheck/mathviz_scenes
-	@set -o pipefail; $(VENV)/bin/mypy $(TYPECHECK) | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
+	@set -o pipefail; $(VENV)/bin/mypy -p mathviz -p mathviz_scenes | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
+	@set -o pipefail; $(VENV)/bin/mypy tools | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
 
 test: $(DEV_STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
 	$(VENV)/bin/pytest -n $(NPROC) -q -m "not sweep"

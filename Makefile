@@ -134,10 +134,10 @@ media/index.html: $(RENDERS:%=$(HQ)/%.mp4) $(WEB) mathviz/pipeline/gallery.py ma
 		$(if $(filter slides,$(MAKECMDGOALS)),$(SLIDES))
 	$(PY) -m mathviz gallery --media media --videos $(notdir $(HQ)) $(RENDERS)
 
-$(SLIDES_DIR)/%.html: $(HQ)/%.mp4 mathviz/pipeline/slides.py $(REVEAL) | $(SLIDES_STAMP)
+$(SLIDES_DIR)/%.html: $(HQ)/%.mp4 mathviz/pipeline/slides.py mathviz/pipeline/manifest.py $(REVEAL) | $(SLIDES_STAMP)
 	$(PY) -m mathviz slides $< --out $(SLIDES_DIR) --format html
 
-$(SLIDES_DIR)/%.pdf: $(HQ)/%.mp4 mathviz/pipeline/slides.py | $(SLIDES_STAMP)
+$(SLIDES_DIR)/%.pdf: $(HQ)/%.mp4 mathviz/pipeline/slides.py mathviz/pipeline/manifest.py | $(SLIDES_STAMP)
 	$(PY) -m mathviz slides $< --out $(SLIDES_DIR) --format pdf
 
 $(REVEAL): package.json package-lock.json | $(SLIDES_STAMP)

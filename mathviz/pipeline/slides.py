@@ -27,6 +27,20 @@ plays with its slide and stops at the end of the beat.
 
 Also available: a PDF (the last frame of every beat, for slideware) and a
 PPTX (manim-slides' PowerPoint export, one video per slide).
+
+The slides follow how the render was made (its JSON, see
+:func:`mathviz.pipeline.manifest.look_of`):
+
+* Background: every slide's background is the video's own background colour
+  (read from its first frame's edge), so a light-theme video on a screen of
+  another shape sits on light bars, a dark one on dark bars.
+* Captions ``none`` (the video draws no caption line): the HTML shows the beat's
+  caption in the render's language as a line of text at the bottom of the
+  screen, on by default; ``C`` or the ``CC`` button in the top right corner
+  turns it off and on (a lecturer speaking over the video turns it off once).
+  Every PDF page has the beat's caption under its frame.
+* Captions ``burned``: the caption is in the picture already; the slides add
+  none (the speaker notes carry both languages either way).
 """
 
 from __future__ import annotations
@@ -40,10 +54,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 
 from mathviz.pipeline.atomic import atomic_output
 from mathviz.pipeline.audio import SAMPLE_RATE, add_track, decode_track, encode_track, interleave
-from mathviz.pipeline.manifest import load_render
+from mathviz.pipeline.manifest import load_render, look_of
 from mathviz.pipeline.publish import seconds
 
 __all__ = [
@@ -53,6 +68,8 @@ __all__ = [
     "cut_beats",
     "reveal_dir",
     "build_slides",
+    "background_of",
+    "caption_lines",
     "RevealMissing",
 ]
 
@@ -77,6 +94,10 @@ class Beat:
     end: float
     en: str
     zh: str
+
+    def text(self, lang: str) -> str:
+        """The caption in ``lang`` (English for a language the captions do not have)."""
+        return self.zh if lang == "zh" else self.en
 
 
 def beats_of(numbers: dict) -> list[Beat]:
@@ -210,12 +231,17 @@ def reveal_dir() -> Path:
     return path
 
 
-def _inline_reveal(page: str, reveal: Path, *, narrated: bool = False) -> str:
+def _inline_reveal(page: str, reveal: Path, *, narrated: bool = False, captions: Sequence[str] | None = None,
+                   lang: str = "en", background: tuple[int, int, int] = (0, 0, 0)) -> str:
     """Replace every placeholder ``<link>``/``<script src>`` with the file's content from ``reveal``.
 
     ``narrated``: no slide is muted. manim-slides mutes the first slide's video so that it may
     autoplay; reveal.js itself falls back to muted playback (with a button to unmute) where a
     browser refuses autoplay with sound, so the voice is only lost where the browser insists.
+
+    ``captions``: one line per slide, shown at the bottom of the screen with a toggle (``C``, or
+    the ``CC`` button); ``None`` adds no caption line (the video has its own burned in).
+    ``lang`` is the captions' language, ``background`` the video's background colour.
     """
     from bs4 import BeautifulSoup, Comment
 
@@ -240,11 +266,93 @@ def _inline_reveal(page: str, reveal: Path, *, narrated: bool = False) -> str:
             item.replace_with(new)
     if soup.head is not None:  # no favicon request either
         soup.head.append(soup.new_tag("link", rel="icon", href="data:,"))
+    if captions is not None:
+        _add_captions(soup, captions, lang, background)
     leftover = [ref for s in soup.find_all(["script", "link"]) if isinstance(ref := s.get("src") or s.get("href"), str)
                 and ref and not ref.startswith("data:")]
     if leftover:  # the template changed: refuse to write a file that would need the network
         raise RuntimeError(f"slides would load {leftover[0]!r}; expected every asset inlined")
     return str(soup)
+
+
+def _text_colour(background: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Near-black text on a light background, near-white on a dark one."""
+    luminance = 0.2126 * background[0] + 0.7152 * background[1] + 0.0722 * background[2]
+    return (26, 26, 26) if luminance > 140 else (240, 240, 240)
+
+
+_CAPTION_STYLE = """
+.mv-captions { position: fixed; left: 50%; bottom: 3.5vh; transform: translateX(-50%); max-width: 88vw; z-index: 30;
+  padding: 0.15em 0.6em; border-radius: 0.3em; font: 3.4vh/1.35 FONTS; text-align: center;
+  color: rgb(TEXT); background: rgba(BACKGROUND, 0.82); }
+.mv-cc { position: fixed; top: 1.2vh; right: 1.2vw; z-index: 31; font: bold 13px/1 "DejaVu Sans", sans-serif;
+  color: rgb(TEXT); background: rgba(BACKGROUND, 0.6); border: 1px solid rgba(TEXT, 0.6); border-radius: 4px;
+  padding: 4px 6px; cursor: pointer; opacity: 0.55; }
+.mv-cc:hover, .mv-cc:focus-visible { opacity: 1; }
+.mv-cc[aria-pressed="false"] { text-decoration: line-through; }
+.mv-captions[hidden] { display: none; }
+"""
+
+_CAPTION_SCRIPT = """
+(() => {
+  const box = document.querySelector(".mv-captions"), button = document.querySelector(".mv-cc");
+  let on = true;
+  const show = () => {
+    const slide = Reveal.getCurrentSlide();
+    box.textContent = slide ? (slide.dataset.caption || "") : "";
+    box.hidden = !on || !box.textContent;
+    button.setAttribute("aria-pressed", String(on));
+  };
+  const toggle = () => { on = !on; show(); };
+  Reveal.on("ready", show);
+  Reveal.on("slidechanged", show);
+  Reveal.addKeyBinding({keyCode: 67, key: "C", description: "Captions on/off"}, toggle);
+  button.addEventListener("click", () => { toggle(); button.blur(); });  // keys go back to the slides
+  if (Reveal.isReady()) show();
+})();
+"""
+
+
+def _add_captions(soup, captions: Sequence[str], lang: str, background: tuple[int, int, int]) -> None:
+    """Each slide's caption as ``data-caption``, and the caption line with its toggle (see :func:`_inline_reveal`)."""
+    sections = soup.select("section[data-background-video]")
+    if len(sections) != len(captions):
+        raise RuntimeError(f"slides have {len(sections)} slides for {len(captions)} captions; the template changed")
+    for section, caption in zip(sections, captions):
+        section["data-caption"] = caption
+    fonts = ('"Noto Sans CJK SC", "DejaVu Sans", sans-serif' if lang == "zh"
+             else '"DejaVu Sans", "Noto Sans CJK SC", sans-serif')
+    style = soup.new_tag("style")
+    style.string = (_CAPTION_STYLE.replace("FONTS", fonts).replace("TEXT", ", ".join(map(str, _text_colour(background))))
+                    .replace("BACKGROUND", ", ".join(map(str, background))))
+    (soup.head or soup).append(style)
+    body = soup.body or soup
+    box = soup.new_tag("div", attrs={"class": "mv-captions", "lang": lang, "aria-live": "polite"})
+    button = soup.new_tag("button", attrs={"type": "button", "class": "mv-cc", "aria-pressed": "true",
+                                           "title": "Captions on/off (C)", "aria-label": "Captions"})
+    button.string = "CC"
+    script = soup.new_tag("script")
+    script.string = _CAPTION_SCRIPT
+    body.append(box)
+    body.append(button)
+    body.append(script)  # after the template's Reveal.initialize
+
+
+def background_of(video: Path) -> tuple[int, int, int]:
+    """The video's background colour: the median of its first frame's outermost rows and columns."""
+    with av.open(str(video)) as container:
+        frame = next(container.decode(video=0)).to_ndarray(format="rgb24")
+    edge = np.concatenate([frame[0], frame[-1], frame[:, 0], frame[:, -1]])
+    red, green, blue = (int(v) for v in np.median(edge, axis=0))
+    return red, green, blue
+
+
+def caption_lines(numbers: dict, beats: Sequence[Beat]) -> list[str] | None:
+    """The caption each slide shows, in the render's language; None when the video has them burned in."""
+    look = look_of(numbers)
+    if look["captions"] == "burned":
+        return None
+    return [beat.text(look["lang"]) for beat in beats]
 
 
 def _notes_text(caption: str) -> str:
@@ -256,7 +364,7 @@ def _notes_text(caption: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|~" else c for c in escaped)
 
 
-def _presentation(clips: list[tuple[Beat, Path]], numbers: dict):
+def _presentation(clips: list[tuple[Beat, Path]], numbers: dict, background: tuple[int, int, int] = (0, 0, 0)):
     from manim_slides.config import PresentationConfig, SlideConfig
 
     with av.open(str(clips[0][1])) as container:
@@ -264,7 +372,40 @@ def _presentation(clips: list[tuple[Beat, Path]], numbers: dict):
         resolution = (ctx.width, ctx.height)
     slides = [SlideConfig(file=path, rev_file=path, notes=f"{_notes_text(beat.en)}\n\n{_notes_text(beat.zh)}")
               for beat, path in clips]
-    return PresentationConfig(slides=slides, resolution=resolution, background_color="black")
+    return PresentationConfig(slides=slides, resolution=resolution, background_color="#{:02x}{:02x}{:02x}".format(*background))
+
+
+def _captioned(image, caption: str, lang: str, background: tuple[int, int, int]):
+    """``image`` with ``caption`` written under it, on the video's background colour."""
+    from PIL import Image, ImageDraw
+
+    from mathviz.pipeline.storyboard import _font, _wrap
+
+    width, height = image.size
+    size = max(12, int(round(min(width, height) * 0.04)))
+    font = _font("Noto Sans CJK SC" if lang == "zh" else "DejaVu Sans", size)
+    pad = size
+    lines = _wrap(caption, font, width - 2 * pad, ImageDraw.Draw(Image.new("RGB", (1, 1)))) if caption else []
+    line_height = int(round(size * 1.4))
+    page = Image.new("RGB", (width, height + 2 * pad + line_height * max(1, len(lines))), background)
+    page.paste(image.convert("RGB"), (0, 0))
+    draw = ImageDraw.Draw(page)
+    y = height + pad
+    for line in lines:
+        draw.text(((width - draw.textlength(line, font=font)) / 2, y), line, font=font, fill=_text_colour(background))
+        y += line_height
+    return page
+
+
+def _write_pdf(dst: Path, clips: list[tuple[Beat, Path]], captions: Sequence[str] | None, lang: str,
+               background: tuple[int, int, int]) -> None:
+    """The last frame of every beat, one per page; with ``captions``, each page's caption under its frame."""
+    from manim_slides.convert import FrameIndex, read_image_from_video_file
+
+    images = [read_image_from_video_file(path, FrameIndex.last).convert("RGB") for _, path in clips]
+    if captions is not None:
+        images = [_captioned(image, caption, lang, background) for image, caption in zip(images, captions)]
+    images[0].save(dst, "PDF", resolution=100.0, save_all=True, append_images=images[1:])
 
 
 def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] = ("html",),
@@ -273,7 +414,7 @@ def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] 
 
     ``video`` is a render's MP4 with its ``.json`` sidecar beside it.
     """
-    from manim_slides.convert import PDF, PowerPoint, RevealJS
+    from manim_slides.convert import PowerPoint, RevealJS
 
     video = Path(video)
     out = Path(out_dir)
@@ -286,7 +427,10 @@ def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] 
     written = []
     with tempfile.TemporaryDirectory(dir=out if out.is_dir() else None, prefix=".slides-") as work:
         clips = cut_beats(video, numbers, Path(work) / "clips")
-        presentation = _presentation(clips, numbers)
+        background = background_of(video)
+        captions = caption_lines(numbers, [beat for beat, _ in clips])
+        lang = look_of(numbers)["lang"]
+        presentation = _presentation(clips, numbers, background)
         title = f"{numbers.get('scene', name)}: {name}" if numbers.get("scene") != name else name
         for fmt in formats:
             dst = out / f"{name}{SLIDE_FORMATS[fmt]}"
@@ -301,10 +445,11 @@ def build_slides(video: Path | str, out_dir: Path | str, formats: Sequence[str] 
                              cdn_url=_PLACEHOLDER, title=html.escape(title), controls="false",
                              progress="true", slide_number="false", hash="true").convert_to(staging)
                     tmp.write_text(_inline_reveal(staging.read_text(encoding="utf-8"), reveal,
-                                                  narrated=bool(numbers.get("narration"))), encoding="utf-8")
+                                                  narrated=bool(numbers.get("narration")), captions=captions,
+                                                  lang=lang, background=background), encoding="utf-8")
                 atomic_output(dst, write_html)
             elif fmt == "pdf":
-                atomic_output(dst, lambda tmp: PDF(presentation_configs=[presentation]).convert_to(tmp))
+                atomic_output(dst, lambda tmp: _write_pdf(tmp, clips, captions, lang, background))
             elif fmt == "pptx":
                 atomic_output(dst, lambda tmp: PowerPoint(presentation_configs=[presentation]).convert_to(tmp))
             written.append(dst)

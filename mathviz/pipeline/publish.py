@@ -18,9 +18,10 @@ Speeds and choices, measured on 2 cores at 1080p60:
   8x faster, and at a constant quality (``crf``) the flat colours of these
   videos stay small. A narrated render's audio goes in as Opus
   (:mod:`mathviz.pipeline.audio`).
-* GIF/WebP: a few seconds around the scene's key frame at 480 pixels wide or
-  less, never the whole video: a GIF palette needs every frame in memory
-  (Manim's own GIF path peaks at 3.6 GB for 5 s at 1080p).
+* GIF/WebP: a few seconds around the scene's key frame at 480 pixels on its
+  longer side or less (480 wide for 16:9, 480 tall for a portrait video), never
+  the whole video: a GIF palette needs every frame in memory (Manim's own GIF
+  path peaks at 3.6 GB for 5 s at 1080p).
 * Poster: the key frame as PNG.
 
 Files are byte-identical run to run: muxers run with ``fflags=+bitexact``
@@ -291,16 +292,24 @@ def encode_webm(src: Path, dst: Path, options: dict[str, str] | None = None) -> 
     return EncodeResult("webm", Path(dst), frames, time.perf_counter() - started)
 
 
-def _scaled_size(width: int, height: int, max_width: int) -> tuple[int, int]:
-    if width <= max_width:
+def _scaled_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """``width`` x ``height`` scaled down so that neither side exceeds ``max_side`` (a portrait loop is as
+    tall as a landscape one is wide, so it is no heavier); sides other than ``max_side`` are made even.
+    """
+    if max(width, height) <= max_side:
         return width, height
-    new_height = int(round(height * max_width / width / 2)) * 2  # even sizes keep every encoder happy
-    return max_width, new_height
+    scale = max_side / max(width, height)
+
+    def even(side: int) -> int:  # even sizes keep every encoder happy
+        return max(2, int(round(side * scale / 2)) * 2)
+
+    return (max_side, even(height)) if width >= height else (even(width), max_side)
 
 
 def encode_loop(src: Path, dst: Path, start: float, end: float, *, kind: str = "gif",
                 width: int = LOOP_WIDTH, fps: int = LOOP_FPS) -> EncodeResult:
-    """A looping clip of ``src`` from ``start`` to ``end`` seconds, ``width`` pixels wide, as GIF or WebP.
+    """A looping clip of ``src`` from ``start`` to ``end`` seconds, at most ``width`` pixels on its longer side,
+    as GIF or WebP.
 
     Frames are taken every ``1/fps`` s (the nearest decoded frame at or after
     each tick). A GIF gets one palette for the whole clip (``palettegen`` then

@@ -15,6 +15,7 @@ from PIL import Image
 from mathviz.pipeline.publish import (
     FORMATS,
     LOOP_WIDTH,
+    _scaled_size,
     encode_loop,
     encode_webm,
     faststart_mp4,
@@ -162,6 +163,14 @@ def test_gif_loops_a_few_seconds_ending_at_the_key_frame(published: Published) -
     # The last GIF frame shows the poster (up to the 256-colour palette).
     poster = np.asarray(Image.open(output_path(published.video, "poster")).convert("RGB")).astype(int)
     assert np.abs(frames[-1] - poster).mean() < 8.0
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1080, 1080), (854, 480), (480, 854), (256, 144)])
+def test_a_loop_fits_a_square_of_the_loop_width_keeping_its_shape(size: tuple[int, int]) -> None:
+    width, height = _scaled_size(*size, LOOP_WIDTH)
+    assert max(width, height) == min(LOOP_WIDTH, max(size))  # a portrait loop is as tall as a landscape one is wide
+    assert width / height == pytest.approx(size[0] / size[1], rel=0.01)
+    assert (width, height) == size or (width % 2, height % 2) == (0, 0)
 
 
 def test_animated_webp_loops(published: Published) -> None:

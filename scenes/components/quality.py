@@ -254,7 +254,8 @@ class FrameChecker:
                     self._report("over-curve", when, _label(mob), f"drawn over {type(curve).__name__} without a background")
                     break
 
-        px_per_unit = 480 / config.frame_height
+        # 480p is the quality whose short side is 480 pixels: a portrait frame is 480 x 854, not 270 x 480
+        px_per_unit = 480 / min(config.frame_width, config.frame_height)
         for mob in texts:
             heights = [m.height for m in mob.family_members_with_points() if m.height > 1e-6]
             if not heights:

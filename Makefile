@@ -110,7 +110,7 @@ check: $(STAMP) ## Run the frame-quality guard on every file in renders/
 	@for r in $(RENDERS); do $(PY) -m mathviz check $(call scene_of,$$r) --params renders/$$r.toml || exit 1; done
 
 $(HQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $$(wildcard narration/$$*/*) $(STAMP)
-	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q h --out $(HQ) --progress $(call narration_flag,$*)
+	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q h --out $(HQ) --progress --strict $(call narration_flag,$*)
 
 $(LQ)/%.mp4: renders/%.toml $$(DEPS_$$(call scene_of,$$*)) $$(wildcard narration/$$*/*) $(STAMP)
 	$(PY) -m mathviz render $(call scene_of,$*) --params $< --name $* -q l --out $(LQ) --progress $(call narration_flag,$*)

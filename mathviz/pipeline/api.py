@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from mathviz.params import ParameterError
 from mathviz.pipeline import registry
 from mathviz.story import Story
 
-__all__ = ["RenderedFiles", "Storyboard", "render", "story", "storyboard"]
+__all__ = ["FrameGuardWarning", "RenderedFiles", "Storyboard", "render", "story", "storyboard"]
 
 
 def _as_text(params: Mapping[str, Any]) -> dict[str, str]:
@@ -57,10 +58,13 @@ class RenderedFiles(tuple):
     """The files a render wrote (video first). In Jupyter it shows as the video with its captions."""
 
     video: Path
+    #: The frame guard's verdict on the render (:class:`~mathviz.pipeline.render.GuardReport`).
+    guard: Any
 
-    def __new__(cls, files: tuple[Path, ...], video: Path) -> RenderedFiles:
+    def __new__(cls, files: tuple[Path, ...], video: Path, guard: Any = None) -> RenderedFiles:
         made = super().__new__(cls, files)
         made.video = video
+        made.guard = guard
         return made
 
     @property
@@ -85,14 +89,28 @@ class RenderedFiles(tuple):
                 f'<source src="data:video/mp4;base64,{video}" type="video/mp4">{"".join(tracks)}</video>')
 
 
+def _warn_guard(name: str, report: Any) -> None:
+    if not report.ok:
+        warnings.warn("\n".join([report.summary(name), *report.lines()]), FrameGuardWarning, stacklevel=3)
+
+
+class FrameGuardWarning(UserWarning):
+    """A render or storyboard whose frames the guard found problems in (written anyway: ``strict=False``)."""
+
+
 def render(name: str, quality: str = "l", *, out_dir: Path | str | None = None, lang: str = "en",
-           output_name: str | None = None, manim_config: Mapping[str, Any] | None = None, **params: Any) -> RenderedFiles:
+           output_name: str | None = None, manim_config: Mapping[str, Any] | None = None, strict: bool = False,
+           **params: Any) -> RenderedFiles:
     """Render explainer ``name`` and return the files written (MP4, JSON, captions).
 
     ``quality`` is ``l`` (480p15, the default here: quick to make and to embed), ``m``, ``h``,
     ``p`` or ``k``, as for ``mathviz render -q``; files go to ``out_dir`` (default
     ``media/<quality>``, e.g. ``media/480p15``). ``manim_config`` overrides Manim settings
     (``{"frame_rate": 5, "pixel_width": 256, "pixel_height": 144}`` for a quick look).
+
+    The frame guard watches the frames as they are made; its verdict is the result's ``guard``.
+    Problems are a :class:`FrameGuardWarning`; with ``strict=True`` they raise
+    :class:`~mathviz.pipeline.render.GuardRejected` and nothing is written.
     """
     from mathviz.pipeline.render import QUALITIES, quality_label, render_scene
 
@@ -101,17 +119,20 @@ def render(name: str, quality: str = "l", *, out_dir: Path | str | None = None, 
     overrides = _as_text(params)
     out = Path(out_dir) if out_dir is not None else Path("media") / quality_label(quality)
     result = render_scene(name, overrides, quality=quality, out_dir=out, lang=lang, output_name=output_name,
-                          extra_config=manim_config)
-    return RenderedFiles((result.video, *(f for f in result.files if f != result.video)), result.video)
+                          extra_config=manim_config, strict=strict)
+    _warn_guard(output_name or name, result.guard)
+    return RenderedFiles((result.video, *(f for f in result.files if f != result.video)), result.video, result.guard)
 
 
 class Storyboard:
     """A storyboard's files; in Jupyter it shows as its contact sheet."""
 
-    def __init__(self, sheet: Path, stills: tuple[Path, ...], files: tuple[Path, ...]) -> None:
+    def __init__(self, sheet: Path, stills: tuple[Path, ...], files: tuple[Path, ...], guard: Any = None) -> None:
         self.sheet = sheet
         self.stills = stills
         self.files = files
+        #: The frame guard's verdict (:class:`~mathviz.pipeline.render.GuardReport`).
+        self.guard = guard
 
     def __repr__(self) -> str:
         return f"Storyboard({str(self.sheet)!r}, {len(self.stills)} beats)"
@@ -121,12 +142,16 @@ class Storyboard:
 
 
 def storyboard(name: str, quality: str = "l", *, out_dir: Path | str = Path("media/storyboard"), lang: str = "en",
-               output_name: str | None = None, manim_config: Mapping[str, Any] | None = None,
+               output_name: str | None = None, manim_config: Mapping[str, Any] | None = None, strict: bool = False,
                **params: Any) -> Storyboard:
-    """Each beat's settled still and a contact sheet with captions, without encoding video (``mathviz storyboard``)."""
+    """Each beat's settled still and a contact sheet with captions, without encoding video (``mathviz storyboard``).
+
+    The frame guard's verdict is the result's ``guard``; ``strict`` as for :func:`render`.
+    """
     from mathviz.pipeline.storyboard import make_storyboard
 
     overrides = _as_text(params)
     result = make_storyboard(name, overrides, quality=quality, out_dir=out_dir, lang=lang, output_name=output_name,
-                             extra_config=manim_config)
-    return Storyboard(result.sheet, tuple(result.stills), tuple(result.files))
+                             extra_config=manim_config, strict=strict)
+    _warn_guard(output_name or name, result.guard)
+    return Storyboard(result.sheet, tuple(result.stills), tuple(result.files), result.guard)

@@ -188,6 +188,8 @@ class ChunkJob:
     scene_kwargs: Mapping[str, Any] = field(default_factory=dict)
     #: Folder with the plan's rendered texts and formulas to reuse (None on a remote worker: typeset again).
     text_dir: str | None = None
+    #: The render is --strict: the last chunk stops drawing once the frame guard has found a problem.
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,14 +205,17 @@ class ChunkResult:
     captions: tuple = ()
     duration: float = 0.0
     key_beat: str | None = None
+    #: Only from the last chunk: the frame guard's verdict (a :class:`~mathviz.pipeline.render.GuardReport`).
+    guard: Any = None
 
 
 def make_jobs(scene: str, overrides: Mapping[str, str], quality: str, lang: str, chunks: Sequence[tuple[int, int]],
               extra_config: Mapping[str, object] | None = None, scene_kwargs: Mapping[str, Any] | None = None,
-              text_dir: str | None = None) -> list[ChunkJob]:
+              text_dir: str | None = None, strict: bool = False) -> list[ChunkJob]:
     last = len(chunks) - 1
     return [ChunkJob(scene, dict(overrides), quality, lang, first, None if i == last else stop, i,
-                     dict(extra_config or {}), dict(scene_kwargs or {}), text_dir) for i, (first, stop) in enumerate(chunks)]
+                     dict(extra_config or {}), dict(scene_kwargs or {}), text_dir, strict)
+            for i, (first, stop) in enumerate(chunks)]
 
 
 def render_chunk(job: ChunkJob, work: Path, progress: Callable[[int], None] | None = None, *, story: object = None,
@@ -219,11 +224,16 @@ def render_chunk(job: ChunkJob, work: Path, progress: Callable[[int], None] | No
 
     ``story`` saves computing the story again (a forked process has it);
     ``stop_at(play index)`` ends an open-ended chunk where it answers True.
+
+    A chunk that may play to the scene's end (``stop`` None) carries the frame guard: it steps
+    through every frame before its own exactly as a one-process render does, so the last chunk's
+    verdict is that render's. ``strict`` stops drawing once the guard has found a problem.
     """
     from manim import tempconfig
 
     from mathviz.pipeline import registry
     from mathviz.pipeline.fastforward import install_renderer
+    from mathviz.pipeline.render import attach_guard, guard_verdict, stop_drawing_once_rejected
 
     started = time.perf_counter()
     spec = registry.get(job.scene)
@@ -241,6 +251,9 @@ def render_chunk(job: ChunkJob, work: Path, progress: Callable[[int], None] | No
         scene = spec.scene_class()(story=story, lang=job.lang, **dict(job.scene_kwargs))
         renderer = install_renderer(scene, first=job.first, stop=job.stop)
         renderer.stop_at = stop_at
+        checker = attach_guard(scene) if job.stop is None else None
+        if checker is not None and job.strict:
+            stop_drawing_once_rejected(scene, renderer, checker)
         if progress is not None:
             _report_drawn_frames(renderer, progress)
         scene.render()
@@ -254,6 +267,7 @@ def render_chunk(job: ChunkJob, work: Path, progress: Callable[[int], None] | No
             captions=tuple(scene.captions) if last else (),
             duration=float(renderer.time) if last else 0.0,
             key_beat=getattr(scene, "key_beat", None),
+            guard=guard_verdict(checker) if last and checker is not None else None,
         )
 
 
@@ -275,7 +289,7 @@ def render_chunk_remote(job: ChunkJob) -> ChunkResult:
         result = render_chunk(job, work)
         data = Path(result.movie).read_bytes() if result.movie else None
         return ChunkResult(result.index, None, data, result.frames, result.seconds, result.captions, result.duration,
-                           result.key_beat)
+                           result.key_beat, result.guard)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -324,7 +338,8 @@ def render_chunks_locally(scene: str, story: object, overrides: Mapping[str, str
                           jobs: int, work: Path, extra_config: Mapping[str, object] | None = None,
                           scene_kwargs: Mapping[str, Any] | None = None,
                           on_plan: Callable[[Plan], None] | None = None,
-                          on_progress: Callable[[int], None] | None = None) -> tuple[Plan, list[ChunkResult]]:
+                          on_progress: Callable[[int], None] | None = None,
+                          strict: bool = False) -> tuple[Plan, list[ChunkResult]]:
     """Render one scene in up to ``jobs`` forked processes; return the plan and the chunks in order.
 
     The first chunk starts drawing at once, before its end is known, while
@@ -355,7 +370,8 @@ def render_chunks_locally(scene: str, story: object, overrides: Mapping[str, str
         processes[job.index] = process
 
     try:
-        start(ChunkJob(scene, dict(overrides), quality, lang, 0, None, 0, extra, kwargs), (lock, stop0, reached))
+        start(ChunkJob(scene, dict(overrides), quality, lang, 0, None, 0, extra, kwargs, strict=strict),
+              (lock, stop0, reached))
         plan = plan_scene(registry.get(scene).scene_class(), story, lang, work / "plan", quality, extra, kwargs)
         if on_plan is not None:
             on_plan(plan)
@@ -367,7 +383,7 @@ def render_chunks_locally(scene: str, story: object, overrides: Mapping[str, str
         rest = split_plays(plan, jobs - 1, start=first_stop) if first_stop < n and jobs > 1 else []
         for i, (first, stop) in enumerate(rest, start=1):
             start(ChunkJob(scene, dict(overrides), quality, lang, first, None if stop >= n else stop, i, extra, kwargs,
-                           str(work / "plan")))
+                           str(work / "plan"), strict))
         done: dict[int, ChunkResult] = {}
         while len(done) < len(processes):
             try:

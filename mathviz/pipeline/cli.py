@@ -30,6 +30,8 @@ __all__ = ["cli", "main"]
 EXIT_BAD_INPUT = 2
 #: Exit status when a valid request fails while rendering.
 EXIT_RENDER_FAILED = 1
+#: Exit status of ``--strict`` when the frame guard rejects the scene (nothing is written).
+EXIT_GUARD_REJECTED = 3
 
 
 class BadInput(click.ClickException):
@@ -46,6 +48,32 @@ class RenderFailed(BadInput):
     """A valid request that failed while rendering (a missing font, a Manim error): exit status 1."""
 
     exit_code = EXIT_RENDER_FAILED
+
+
+class GuardFailed(BadInput):
+    """``--strict`` and the frame guard found problems: exit status 3, nothing written."""
+
+    exit_code = EXIT_GUARD_REJECTED
+
+
+def _print_guard(name: str, report: Any, *, strict: bool) -> None:
+    """The frame guard's report on stderr: each finding, then a summary line (the error line when strict fails)."""
+    for line in report.lines():
+        click.echo(f"mathviz: guard: {line}", err=True)
+    if report.ok or not strict:
+        click.echo(f"mathviz: {report.summary(name)}", err=True)
+
+
+@contextlib.contextmanager
+def _guard_failures(name: str) -> Iterator[None]:
+    """A :class:`~mathviz.pipeline.render.GuardRejected` from inside: print its report, exit 3 with one error line."""
+    from mathviz.pipeline.render import GuardRejected
+
+    try:
+        yield
+    except GuardRejected as rejected:
+        _print_guard(rejected.name, rejected.report, strict=True)
+        raise GuardFailed(str(rejected)) from None
 
 
 @contextlib.contextmanager
@@ -217,6 +245,8 @@ def numbers(scene: str, pairs: tuple[str, ...], params_file: Path | None, compac
 _JOBS_HELP = ("Processes for one video: its animations are split into N contiguous chunks rendered at once and joined "
               "without re-encoding (frames identical to --jobs 1). [default: the cores, divided by make's -jK when run "
               "under make -jK; MATHVIZ_JOBS overrides; with --scheduler, one chunk per worker thread]")
+_STRICT_HELP = ("Exit with status 3 and write nothing when the frame guard (as `mathviz check`, on the frames this "
+                "command makes) finds a problem. Without it the guard's report is printed and the files are written.")
 _SCHEDULER_HELP = ("Render on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786): one video's chunks, "
                    "or each RENDER_FILE as a whole render. Files are written here, atomically, as for a local render.")
 
@@ -266,10 +296,15 @@ def _render_targets(targets: Sequence[str], pairs: Sequence[str], params_file: P
 @click.option("--narration", "narration_from", default=None, metavar="DIR|espeak", help=_NARRATION_HELP)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help=_JOBS_HELP)
 @click.option("--scheduler", default=None, metavar="ADDRESS", help=_SCHEDULER_HELP)
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
 def render(targets: tuple[str, ...], pairs: tuple[str, ...], params_file: Path | None, output_name: str | None,
            quality: str, out_dir: Path | None, lang: str, progress: bool | None, formats: tuple[str, ...],
-           narration_from: str | None, jobs: int | None, scheduler: str | None) -> None:
-    """Render SCENE (or each RENDER_FILE, renders/<name>.toml) and print the path of each file written, one per line."""
+           narration_from: str | None, jobs: int | None, scheduler: str | None, strict: bool) -> None:
+    """Render SCENE (or each RENDER_FILE, renders/<name>.toml) and print the path of each file written, one per line.
+
+    The frame guard watches every frame made and its report goes to stderr; with --strict a
+    problem ends the command with exit status 3 before the render's files are written.
+    """
     from mathviz.pipeline.distributed import SchedulerUnavailable
     from mathviz.pipeline.render import MissingDependency, quality_label, render_scene
 
@@ -289,23 +324,29 @@ def render(targets: tuple[str, ...], pairs: tuple[str, ...], params_file: Path |
     if scheduler is not None and len(prepared) > 1:
         from mathviz.pipeline.distributed import RenderRequest, render_requests_on_cluster
 
-        requests = [RenderRequest(spec.name, overrides, name, quality, lang, script=scripts)
+        requests = [RenderRequest(spec.name, overrides, name, quality, lang, script=scripts, strict=strict)
                     for spec, overrides, _, name, scripts, _ in prepared]
 
         def report(request, files) -> None:
             for path in files:
                 click.echo(str(path))
 
+        def guard(request, verdict) -> None:
+            if verdict.ok or not request.strict:
+                _print_guard(request.name, verdict, strict=False)
+
         with _failures_as_errors(f"render of {len(requests)} files on {scheduler}", MissingDependency,
-                                 SchedulerUnavailable):
-            written = render_requests_on_cluster(scheduler, requests, out, on_done=report)
+                                 SchedulerUnavailable), _guard_failures("render"):
+            written = render_requests_on_cluster(scheduler, requests, out, on_done=report, on_guard=guard)
         videos = [files[-1] for files in written]
     else:
         for spec, overrides, story, name, scripts, narration in prepared:
-            with _failures_as_errors(f"render of {name}", MissingDependency, SchedulerUnavailable):
+            with _failures_as_errors(f"render of {name}", MissingDependency, SchedulerUnavailable), \
+                    _guard_failures(name):
                 result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress,
                                       output_name=name, script=scripts, narration=narration, story=story, jobs=jobs,
-                                      scheduler=scheduler)
+                                      scheduler=scheduler, strict=strict)
+            _print_guard(name, result.guard, strict=False)
             for path in result.files:
                 click.echo(str(path))
             videos.append(result.video)
@@ -326,8 +367,9 @@ def render(targets: tuple[str, ...], pairs: tuple[str, ...], params_file: Path |
               help="Language of the caption line in the stills and under them.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("media/storyboard"),
               show_default=True, help="Output directory.")
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
 def storyboard(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_name: str | None, quality: str,
-               lang: str, out_dir: Path) -> None:
+               lang: str, out_dir: Path, strict: bool) -> None:
     """Write the settled last frame of every beat of SCENE as PNG, and a contact sheet with captions; no video.
 
     Plays the scene without drawing or encoding and draws only each beat's end, so a
@@ -342,9 +384,10 @@ def storyboard(scene: str, pairs: tuple[str, ...], params_file: Path | None, out
     _check_output_name(name)
     out_dir = _output_folder(out_dir)
     scripts, _ = _script_and_narration(spec, story, name, lang, None)
-    with _failures_as_errors(f"storyboard of {scene}", MissingDependency):
+    with _failures_as_errors(f"storyboard of {scene}", MissingDependency), _guard_failures(name):
         result = make_storyboard(spec.name, overrides, quality=quality, out_dir=out_dir, lang=lang, output_name=name,
-                                 script=scripts, story=story)
+                                 script=scripts, story=story, strict=strict)
+    _print_guard(name, result.guard, strict=False)
     for path in result.files:
         click.echo(str(path))
     click.echo(f"mathviz: {name}: {len(result.stills)} beats in {result.seconds:.1f} s", err=True)

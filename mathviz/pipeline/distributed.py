@@ -56,7 +56,7 @@ def render_chunks_on_cluster(address: str, scene: str, story: object, overrides:
                              lang: str, jobs: int | None, work: Path, extra_config: Mapping[str, object] | None = None,
                              scene_kwargs: Mapping[str, Any] | None = None,
                              on_plan: Callable[[chunks.Plan], None] | None = None,
-                             ) -> tuple[chunks.Plan, list[chunks.ChunkResult]]:
+                             strict: bool = False) -> tuple[chunks.Plan, list[chunks.ChunkResult]]:
     """Plan here, render the chunks on the cluster (``jobs`` chunks; None: one per worker thread), save them in ``work``."""
     from mathviz.pipeline import registry
 
@@ -67,7 +67,7 @@ def render_chunks_on_cluster(address: str, scene: str, story: object, overrides:
             on_plan(plan)
         count = jobs if jobs is not None else worker_threads(client)
         jobs_ = chunks.make_jobs(scene, overrides, quality, lang, chunks.split_plays(plan, count), extra_config,
-                                 scene_kwargs)
+                                 scene_kwargs, strict=strict)
         futures = client.map(chunks.render_chunk_remote, jobs_, pure=False, retries=1)
         results = client.gather(futures)
     saved = []
@@ -77,7 +77,7 @@ def render_chunks_on_cluster(address: str, scene: str, story: object, overrides:
             movie = work / f"chunk{result.index:03}.mp4"
             movie.write_bytes(result.data)
         saved.append(chunks.ChunkResult(result.index, str(movie) if movie else None, None, result.frames, result.seconds,
-                                        result.captions, result.duration, result.key_beat))
+                                        result.captions, result.duration, result.key_beat, result.guard))
     return plan, saved
 
 
@@ -93,18 +93,27 @@ class RenderRequest:
     #: The author's caption script (language -> every beat's caption), as ``render_scene`` takes it.
     script: Mapping[str, Sequence[str]] = field(default_factory=dict)
     extra_config: Mapping[str, object] = field(default_factory=dict)
+    #: As ``--strict``: a frame guard failure writes nothing.
+    strict: bool = False
 
 
-def render_request_remote(request: RenderRequest) -> dict[str, bytes]:
-    """On a worker: render ``request`` (one process, no chunks) into a private folder; return every file's bytes."""
-    from mathviz.pipeline.render import render_scene
+def render_request_remote(request: RenderRequest) -> tuple[dict[str, bytes], Any]:
+    """On a worker: render ``request`` (one process, no chunks) into a private folder.
+
+    Returns every file's bytes and the frame guard's verdict; no files when the request is strict
+    and the guard rejected the scene.
+    """
+    from mathviz.pipeline.render import GuardRejected, render_scene
 
     folder = Path(tempfile.mkdtemp(prefix=f"mathviz-{request.name}-"))
     try:
-        result = render_scene(request.scene, request.overrides, quality=request.quality, out_dir=folder,
-                              lang=request.lang, output_name=request.name, extra_config=request.extra_config,
-                              script=request.script, jobs=1)
-        return {path.name: path.read_bytes() for path in result.files}
+        try:
+            result = render_scene(request.scene, request.overrides, quality=request.quality, out_dir=folder,
+                                  lang=request.lang, output_name=request.name, extra_config=request.extra_config,
+                                  script=request.script, jobs=1, strict=request.strict)
+        except GuardRejected as rejected:
+            return {}, rejected.report
+        return {path.name: path.read_bytes() for path in result.files}, result.guard
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -139,19 +148,36 @@ def _write_returned(files: Mapping[str, bytes], out: Path, name: str) -> list[Pa
 
 
 def render_requests_on_cluster(address: str, requests: Sequence[RenderRequest], out: Path,
-                               on_done: Callable[[RenderRequest, list[Path]], None] | None = None) -> list[list[Path]]:
-    """Run whole renders on the cluster, one task each; write each one's files into ``out`` as it finishes."""
+                               on_done: Callable[[RenderRequest, list[Path]], None] | None = None,
+                               on_guard: Callable[[RenderRequest, Any], None] | None = None) -> list[list[Path]]:
+    """Run whole renders on the cluster, one task each; write each one's files into ``out`` as it finishes.
+
+    ``on_guard(request, report)`` gets each render's frame guard verdict as it arrives. A strict
+    request the guard rejected writes nothing; once every other render is written,
+    :class:`~mathviz.pipeline.render.GuardRejected` is raised for the first such request.
+    """
     from distributed import as_completed
+
+    from mathviz.pipeline.render import GuardRejected
 
     out.mkdir(parents=True, exist_ok=True)
     written: dict[int, list[Path]] = {}
+    rejected: dict[int, Any] = {}
     with connect(address) as client:
         futures = client.map(render_request_remote, list(requests), pure=False, retries=1)
         index_of = {future.key: i for i, future in enumerate(futures)}
         for future in as_completed(futures, loop=client.loop):
             i = index_of[future.key]
-            files = future.result()
+            files, report = future.result()
+            if on_guard is not None:
+                on_guard(requests[i], report)
+            if requests[i].strict and not report.ok:
+                rejected[i] = report
+                continue
             written[i] = _write_returned(files, out, requests[i].name)
             if on_done is not None:
                 on_done(requests[i], written[i])
+    if rejected:
+        first = min(rejected)
+        raise GuardRejected(requests[first].name, rejected[first])
     return [written[i] for i in range(len(requests))]

@@ -47,6 +47,8 @@ __all__ = [
     "remove_stale_work_dirs",
     "check_fonts",
     "MissingDependency",
+    "GuardReport",
+    "GuardRejected",
 ]
 
 #: Fonts the scenes draw with, and the Debian package that provides each.
@@ -66,6 +68,73 @@ def check_fonts(lang: str = "en") -> None:
         font, package = REQUIRED_FONTS[needed]
         if font not in available:
             raise MissingDependency(f"font {font!r} is not installed; run: sudo apt-get install -y {package}")
+
+@dataclass(frozen=True)
+class GuardReport:
+    """The frame guard's verdict on the scene a render or storyboard built: what it found, in how many frames.
+
+    The findings are :class:`~mathviz_scenes.components.quality.Finding` values (plain data: they pickle to
+    and from a chunk process or a Dask worker).
+    """
+
+    findings: tuple = ()
+    frames_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def lines(self) -> list[str]:
+        """One line per finding, as ``mathviz check`` prints them."""
+        return [str(f) for f in self.findings]
+
+    def summary(self, name: str) -> str:
+        if self.ok:
+            return f"{name}: frame guard ok ({self.frames_checked} frames checked)"
+        return f"{name}: the frame guard found {len(self.findings)} problem(s) in {self.frames_checked} frames checked"
+
+
+class GuardRejected(RuntimeError):
+    """``strict``: the frame guard found problems in the scene, so nothing was written; ``report`` says what."""
+
+    def __init__(self, name: str, report: GuardReport) -> None:
+        self.name, self.report = name, report
+        super().__init__(f"{report.summary(name)}; nothing written (--strict)")
+
+    def __reduce__(self):  # picklable with its own arguments (a Dask worker may raise it)
+        return (GuardRejected, (self.name, self.report))
+
+
+def attach_guard(scene: object):
+    """The frame guard (:class:`~mathviz_scenes.components.quality.FrameChecker`) attached to a scene about to render.
+
+    It watches the frames the render steps through anyway (a third and two thirds into every
+    animation and every beat's end), so the verdict costs no second build.
+    """
+    from mathviz_scenes.components.quality import FrameChecker
+
+    return FrameChecker(scene).attach()
+
+
+def stop_drawing_once_rejected(scene, renderer, checker) -> None:
+    """Strict renders: once the guard has found a problem the video will not be written, so later plays are
+    stepped through without drawing or encoding (the guard still sees every frame and reports everything).
+    """
+    play = scene.play
+
+    def play_then_look(*args, **kwargs):
+        play(*args, **kwargs)
+        if checker.findings:
+            renderer.first = None
+
+    scene.play = play_then_look
+
+
+def guard_verdict(checker) -> GuardReport:
+    """Finish ``checker`` (the scene has played to its end) and return its verdict."""
+    findings = checker.finish()
+    return GuardReport(tuple(findings), int(checker.frames_checked))
+
 
 #: Command-line quality flag -> (label used in paths, Manim quality name).
 QUALITIES: dict[str, tuple[str, str]] = {
@@ -94,6 +163,8 @@ class RenderResult:
     duration: float
     wall_seconds: float
     captions: tuple = field(default=(), repr=False)
+    #: The frame guard's verdict on the frames this render drew.
+    guard: GuardReport = field(default_factory=GuardReport)
 
 
 #: The owner-safe cleanup (mathviz.pipeline.workdir.remove_stale) under the name render.py has always exported.
@@ -170,8 +241,9 @@ def _mux_narration(movie: Path, dst: Path, narration: Narration, captions: Seque
 
 
 def _render_in_process(scene_cls: type, story: object, lang: str, manim_quality: str, stem: str,
-                       extra_config: dict, scene_kwargs: dict, work: Path, meter: _Progress | None):
-    """Render in this process; return (movie, fps, duration, captions, key beat)."""
+                       extra_config: dict, scene_kwargs: dict, work: Path, meter: _Progress | None,
+                       strict: bool = False):
+    """Render in this process; return (movie, fps, duration, captions, key beat, guard report)."""
     from manim import tempconfig  # imported here: mathviz never imports manim at import time
 
     from mathviz.pipeline.fastforward import install_renderer
@@ -190,7 +262,10 @@ def _render_in_process(scene_cls: type, story: object, lang: str, manim_quality:
     cfg.update(extra_config)
     with tempconfig(cfg):
         scene = scene_cls(story=story, lang=lang, **scene_kwargs)
-        install_renderer(scene)  # mathviz's H.264 settings; the same renderer the chunks use
+        renderer = install_renderer(scene)  # mathviz's H.264 settings; the same renderer the chunks use
+        checker = attach_guard(scene)
+        if strict:
+            stop_drawing_once_rejected(scene, renderer, checker)
         if meter is not None:
             play = scene.play
 
@@ -200,15 +275,21 @@ def _render_in_process(scene_cls: type, story: object, lang: str, manim_quality:
 
             scene.play = play_and_report
         scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path)
+        movie = Path(renderer.file_writer.movie_file_path)
         fps = float(scene.renderer.camera.frame_rate)
         duration = float(scene.renderer.time)
-    return movie, fps, duration, tuple(scene.captions), getattr(scene, "key_beat", None)
+        report = guard_verdict(checker)
+    return movie, fps, duration, tuple(scene.captions), getattr(scene, "key_beat", None), report
 
 
 def _render_chunked(name: str, story: object, overrides: dict, quality: str, lang: str, extra_config: dict,
-                    scene_kwargs: dict, work: Path, jobs: int | None, scheduler: str | None, meter: _Progress | None):
-    """Render in chunks (forked processes, or a Dask cluster) and join them; return as :func:`_render_in_process`."""
+                    scene_kwargs: dict, work: Path, jobs: int | None, scheduler: str | None, meter: _Progress | None,
+                    strict: bool = False):
+    """Render in chunks (forked processes, or a Dask cluster) and join them; return as :func:`_render_in_process`.
+
+    The guard's verdict comes from the last chunk, which steps through every frame of the scene (drawing
+    only its own), so it is the verdict of a one-process render.
+    """
     from mathviz.pipeline import chunks
 
     frame_rate = [1.0]
@@ -226,15 +307,20 @@ def _render_chunked(name: str, story: object, overrides: dict, quality: str, lan
         from mathviz.pipeline.distributed import render_chunks_on_cluster
 
         plan, results = render_chunks_on_cluster(scheduler, name, story, overrides, quality, lang, jobs, work,
-                                                 extra_config, scene_kwargs, on_plan=on_plan)
+                                                 extra_config, scene_kwargs, on_plan=on_plan, strict=strict)
     else:
         plan, results = chunks.render_chunks_locally(name, story, overrides, quality, lang, jobs or 1, work,
-                                                     extra_config, scene_kwargs, on_plan=on_plan, on_progress=on_progress)
+                                                     extra_config, scene_kwargs, on_plan=on_plan, on_progress=on_progress,
+                                                     strict=strict)
     last = results[-1]
+    if last.guard is None:
+        raise RuntimeError("the last chunk returned no frame guard verdict")
     movies = [Path(r.movie) for r in results if r.movie]
     joined = work / "chunks.joined.mp4"
+    if strict and not last.guard.ok:
+        return joined, plan.frame_rate, last.duration, tuple(last.captions), last.key_beat, last.guard
     chunks.join_movies(movies, joined)
-    return joined, plan.frame_rate, last.duration, tuple(last.captions), last.key_beat
+    return joined, plan.frame_rate, last.duration, tuple(last.captions), last.key_beat, last.guard
 
 
 def render_scene(
@@ -252,6 +338,7 @@ def render_scene(
     story: Story | None = None,
     jobs: int | None = 1,
     scheduler: str | None = None,
+    strict: bool = False,
 ) -> RenderResult:
     """Render scene ``name`` with ``overrides`` into ``out_dir``.
 
@@ -307,14 +394,16 @@ def render_scene(
         if not can_split(scene_cls):
             jobs = 1  # one piece, on the cluster as on this machine
         if scheduler is not None or jobs is None or jobs > 1:
-            movie, fps, duration, captions, key_beat = _render_chunked(
+            movie, fps, duration, captions, key_beat, report = _render_chunked(
                 name, story, overrides, quality, lang, dict(extra_config or {}), scene_kwargs, work, jobs, scheduler,
-                meter)
+                meter, strict)
         else:
-            movie, fps, duration, captions, key_beat = _render_in_process(
-                scene_cls, story, lang, manim_quality, stem, dict(extra_config or {}), scene_kwargs, work, meter)
+            movie, fps, duration, captions, key_beat, report = _render_in_process(
+                scene_cls, story, lang, manim_quality, stem, dict(extra_config or {}), scene_kwargs, work, meter, strict)
         if meter is not None:
             meter.update(duration, final=True)
+        if strict and not report.ok:
+            raise GuardRejected(stem, report)  # before anything is staged: the work folder goes, nothing is written
 
         # Move the MP4's index to the front (+faststart) so browsers can play it while it downloads.
         streaming = work / f"{stem}.faststart.mp4"
@@ -371,4 +460,5 @@ def render_scene(
         duration=duration,
         wall_seconds=wall,
         captions=captions,
+        guard=report,
     )

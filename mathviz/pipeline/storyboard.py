@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from mathviz.pipeline import registry
-from mathviz.pipeline.render import QUALITIES, check_fonts
+from mathviz.pipeline.render import QUALITIES, GuardRejected, GuardReport, attach_guard, check_fonts, guard_verdict
 from mathviz.pipeline.workdir import make_work_dir, remove_stale
 
 __all__ = ["Still", "StoryboardResult", "make_storyboard", "contact_sheet"]
@@ -69,11 +69,16 @@ class StoryboardResult:
     stills: tuple[Path, ...]
     files: tuple[Path, ...]
     seconds: float
+    #: The frame guard's verdict on the frames the storyboard stepped through.
+    guard: GuardReport = GuardReport()
 
 
 def capture_stills(scene_cls: type, story: object, lang: str, manim_config: Mapping[str, object],
-                   scene_kwargs: Mapping[str, Any] | None = None) -> tuple[list[Still], float]:
-    """Play the scene without drawing; draw the whole picture at the end of every beat. Returns stills and duration."""
+                   scene_kwargs: Mapping[str, Any] | None = None) -> tuple[list[Still], float, GuardReport]:
+    """Play the scene without drawing; draw the whole picture at the end of every beat.
+
+    Returns the stills, the duration and the frame guard's verdict (it watches the same frame steps).
+    """
     from manim import tempconfig
 
     from mathviz.pipeline.fastforward import install_renderer
@@ -82,6 +87,7 @@ def capture_stills(scene_cls: type, story: object, lang: str, manim_config: Mapp
     with tempconfig(dict(manim_config)):
         scene = scene_cls(story=story, lang=lang, **dict(scene_kwargs or {}))
         renderer = install_renderer(scene, first=None)
+        checker = attach_guard(scene)
 
         def beat_ended() -> None:
             # A section opens at every beat; the one before the first beat holds no beat.
@@ -92,10 +98,11 @@ def capture_stills(scene_cls: type, story: object, lang: str, manim_config: Mapp
         scene.render()
         beat_ended()
         duration = float(renderer.time)
+        report = guard_verdict(checker)
     captions = list(getattr(scene, "captions", ()))
     stills = [Still(i + 1, c.name, c.text(lang), float(c.start), float(c.end), image)
               for i, (c, image) in enumerate(zip(captions, images))]
-    return stills, duration
+    return stills, duration, report
 
 
 def _font_file(family: str) -> str | None:
@@ -183,11 +190,14 @@ def make_storyboard(
     extra_config: Mapping[str, object] | None = None,
     script: Mapping[str, Sequence[str]] | None = None,
     story: object = None,
+    strict: bool = False,
 ) -> StoryboardResult:
     """Write the storyboard of scene ``name`` with ``overrides`` into ``out_dir`` (see the module docstring).
 
     Raises :class:`~mathviz.params.ParameterError` for bad input before anything is written.
-    ``story``, already computed from the same ``overrides``, is drawn as it is.
+    ``story``, already computed from the same ``overrides``, is drawn as it is. The frame guard's
+    verdict is in the result's ``guard``; with ``strict`` a verdict with findings raises
+    :class:`~mathviz.pipeline.render.GuardRejected` and nothing is written.
     """
     spec = registry.get(name)
     overrides = dict(overrides or {})
@@ -207,7 +217,9 @@ def make_storyboard(
         cfg: dict[str, object] = {"media_dir": str(work / "manim"), "quality": manim_quality, "disable_caching": True,
                                   "verbosity": "WARNING", "progress_bar": "none", "write_to_movie": False}
         cfg.update(extra_config or {})
-        stills, duration = capture_stills(spec.scene_class(), story, lang, cfg, {"script": dict(script or {})})
+        stills, duration, report = capture_stills(spec.scene_class(), story, lang, cfg, {"script": dict(script or {})})
+        if strict and not report.ok:
+            raise GuardRejected(stem, report)
         if not stills:
             raise RuntimeError(f"{name} played no beats; nothing to show")
         folder = work / stem
@@ -239,5 +251,5 @@ def make_storyboard(
     written = tuple(final_folder / s.file_name for s in stills)
     return StoryboardResult(scene=name, sheet=out / f"{stem}.png", stills=written,
                             files=(*written, final_folder / "storyboard.json", out / f"{stem}.png"),
-                            seconds=time.perf_counter() - started)
+                            seconds=time.perf_counter() - started, guard=report)
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from mathviz.params import (
     MAX_PARAMS_FILE_BYTES,
@@ -80,8 +80,13 @@ def test_words_lists_and_matrices_share_the_rule() -> None:
 
 
 def test_param_applies_the_rule_before_a_storys_own_parser() -> None:
-    seen = []
-    param = Param("surface", "bowl", "a union parser", lambda text: seen.append(text) or text)
+    seen: list[str] = []
+
+    def parser(text: str) -> str:
+        seen.append(text)
+        return text
+
+    param = Param("surface", "bowl", "a union parser", parser)
     assert param.parse("bowl") == "bowl"
     with pytest.raises(ParameterError, match="^surface: 'ß'"):
         param.parse("ß")  # "ß".upper() is "SS": a story's parser must never see it
@@ -187,7 +192,7 @@ def test_devices_fifos_and_folders_are_refused_at_once(tmp_path: Path, special: 
         path.mkdir()
     else:
         path = Path(special)
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Result] = {}
 
     def run() -> None:
         outcome["result"] = CliRunner().invoke(cli, ["numbers", "relu", "--params", str(path)])

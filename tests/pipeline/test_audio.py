@@ -29,6 +29,7 @@ def _silent_video(path: Path, frames: int, fps: int) -> Path:
 def _video_seconds(path: Path) -> float:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
+        assert stream.average_rate is not None
         return sum(1 for _ in container.decode(stream)) / float(stream.average_rate)
 
 

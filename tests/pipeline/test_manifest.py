@@ -7,7 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -78,10 +80,17 @@ def _operations(tmp_path: Path) -> int:
     folder.mkdir()
     _old_render(folder)
     staged, video = _stage(folder, "new")
-    calls = []
+    calls: list[str] = []
     real_replace, real_unlink = os.replace, os.unlink
-    os.replace = lambda *a, **k: (calls.append("replace"), real_replace(*a, **k))[1]  # type: ignore[assignment]
-    os.unlink = lambda *a, **k: (calls.append("unlink"), real_unlink(*a, **k))[1]  # type: ignore[assignment]
+
+    def counted(real: Callable[..., None], name: str) -> Callable[..., None]:
+        def op(*args: Any, **kwargs: Any) -> None:
+            calls.append(name)
+            real(*args, **kwargs)
+        return op
+
+    os.replace = counted(real_replace, "replace")
+    os.unlink = counted(real_unlink, "unlink")
     try:
         commit_render(staged, video)
     finally:

@@ -50,6 +50,7 @@ def write_tone(path: Path, seconds: float, *, amplitude: float = 0.1, freq: floa
     codec = {".flac": "flac", ".ogg": "libopus", ".mp3": "libmp3lame"}[path.suffix]
     with av.open(str(path), "w") as out:
         stream = out.add_stream(codec, rate=rate if codec != "libopus" else 48_000, layout="mono")
+        assert isinstance(stream, av.AudioStream) and stream.codec_context.format is not None
         fmt = stream.codec_context.format.name
         resampler = av.AudioResampler(format=fmt, layout="mono", rate=stream.codec_context.sample_rate)
         frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
@@ -251,6 +252,11 @@ def narrated(tmp_path_factory: pytest.TempPathFactory):
     return result, narration
 
 
+def _frame_rate(stream: av.VideoStream) -> float:
+    assert stream.average_rate is not None, "a video stream without a frame rate"
+    return float(stream.average_rate)
+
+
 def _audio_seconds(path: Path) -> tuple[float, float]:
     """(decoded audio seconds, video seconds from its frame count) of a media file."""
     from mathviz.pipeline.audio import decode_track
@@ -258,7 +264,7 @@ def _audio_seconds(path: Path) -> tuple[float, float]:
     with av.open(str(path)) as container:
         video = container.streams.video[0]
         frames = sum(1 for _ in container.decode(video))
-        rate = float(video.average_rate)
+        rate = _frame_rate(video)
     return len(decode_track(path)) / SAMPLE_RATE, frames / rate
 
 
@@ -279,7 +285,7 @@ def test_the_mp4_carries_the_narration_as_long_as_the_video(narrated) -> None:
     result, narration = narrated
     with av.open(str(result.video)) as container:
         assert [s.codec_context.name for s in container.streams.audio] == ["aac"]
-        frame_time = 1 / float(container.streams.video[0].average_rate)
+        frame_time = 1 / _frame_rate(container.streams.video[0])
     audio, video = _audio_seconds(result.video)
     assert abs(audio - video) <= frame_time
     assert video == pytest.approx(result.duration, abs=frame_time)
@@ -325,7 +331,7 @@ def test_the_webm_carries_it_as_opus_and_a_remux_keeps_it(narrated, tmp_path: Pa
     (webm,) = publish(result.video, ["webm"])
     with av.open(str(webm.path)) as container:
         assert [s.codec_context.name for s in container.streams.audio] == ["opus"]
-        frame_time = 1 / float(container.streams.video[0].average_rate)
+        frame_time = 1 / _frame_rate(container.streams.video[0])
     audio, video = _audio_seconds(webm.path)
     assert abs(audio - video) <= frame_time
     assert abs(loudness(decode_track(webm.path)) - TARGET_LUFS) <= 1.0
@@ -374,10 +380,11 @@ def test_the_gallery_marks_it_narrated_and_does_not_mute_it(narrated) -> None:
     (entry,) = gallery_entries(media, result.video.parent.name, ["relu"])
     assert entry.narration is not None and entry.narration["source"] == "recordings"
     snippet = BeautifulSoup(embed_snippet(entry), "html.parser").video
-    assert "muted" not in snippet.attrs and "controls" in snippet.attrs
+    assert snippet is not None and "muted" not in snippet.attrs and "controls" in snippet.attrs
     card = BeautifulSoup(_entry_html(entry, media), "html.parser")
-    assert "muted" not in card.video.attrs
-    assert card.find(class_="badge").get_text() == "narrated"
+    assert card.video is not None and "muted" not in card.video.attrs
+    badge = card.find(class_="badge")
+    assert badge is not None and badge.get_text() == "narrated"
 
 
 @pytest.mark.render

@@ -33,6 +33,12 @@ def _start(out: Path, name: str, function: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def _stderr(proc: subprocess.Popen) -> str:
+    """What ``proc`` (started with stderr=PIPE) wrote to stderr so far."""
+    assert proc.stderr is not None
+    return proc.stderr.read().decode()
+
+
 def _decode(path: Path) -> list[np.ndarray]:
     with av.open(str(path)) as container:
         return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
@@ -44,7 +50,7 @@ def _wait_for_work_dir(out: Path, proc: subprocess.Popen, timeout: float = 60) -
         if any(out.glob(".render-*/**/*.mp4")):  # Manim has started writing partial movies
             return
         if proc.poll() is not None:
-            raise AssertionError(f"render ended before it could be killed: {proc.stderr.read().decode()[-500:]}")
+            raise AssertionError(f"render ended before it could be killed: {_stderr(proc)[-500:]}")
         time.sleep(0.05)
     raise AssertionError("render never started writing")
 
@@ -53,7 +59,7 @@ def _wait_for_work_dir(out: Path, proc: subprocess.Popen, timeout: float = 60) -
 def test_killed_render_leaves_previous_complete_file_and_next_run_repairs(tmp_path: Path, sig: int) -> None:
     out = tmp_path / "out"
     first = _start(out, "video", "x**2")
-    assert first.wait(timeout=240) == 0, first.stderr.read().decode()[-800:]
+    assert first.wait(timeout=240) == 0, _stderr(first)[-800:]
     previous = (out / "video.mp4").read_bytes()
 
     victim = _start(out, "video", "x**3")
@@ -66,7 +72,7 @@ def test_killed_render_leaves_previous_complete_file_and_next_run_repairs(tmp_pa
     assert not [p for p in out.iterdir() if p.suffix in {".mp4", ".json", ".srt", ".vtt"} and p.stat().st_size == 0]
 
     again = _start(out, "video", "x**3")
-    assert again.wait(timeout=240) == 0, again.stderr.read().decode()[-800:]
+    assert again.wait(timeout=240) == 0, _stderr(again)[-800:]
     assert (out / "video.mp4").read_bytes() != previous
     assert len(_decode(out / "video.mp4")) > 0
     assert not list(out.glob(".render-*")), "work directories of killed renders are cleaned up"
@@ -76,7 +82,7 @@ def test_two_renders_at_once_into_one_directory(tmp_path: Path) -> None:
     out = tmp_path / "out"
     procs = [_start(out, "a", "x**2"), _start(out, "b", "x**2"), _start(out, "c", "sin(x)")]
     for proc in procs:
-        assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()[-800:]
+        assert proc.wait(timeout=300) == 0, _stderr(proc)[-800:]
     a, b, c = (_decode(out / f"{n}.mp4") for n in "abc")
     assert len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
     assert any(not np.array_equal(x, y) for x, y in zip(a, c))

@@ -10,7 +10,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import GifImagePlugin, Image, WebPImagePlugin
 
 from mathviz.pipeline.publish import (
     FORMATS,
@@ -149,7 +149,7 @@ def test_poster_is_the_key_frame(published: Published) -> None:
 
 def test_gif_loops_a_few_seconds_ending_at_the_key_frame(published: Published) -> None:
     gif = Image.open(output_path(published.video, "gif"))
-    assert gif.format == "GIF" and gif.info.get("loop") == 0
+    assert isinstance(gif, GifImagePlugin.GifImageFile) and gif.info.get("loop") == 0
     assert gif.width <= LOOP_WIDTH
     durations, frames = [], []
     for i in range(gif.n_frames):
@@ -175,7 +175,7 @@ def test_a_loop_fits_a_square_of_the_loop_width_keeping_its_shape(size: tuple[in
 
 def test_animated_webp_loops(published: Published) -> None:
     webp = Image.open(output_path(published.video, "webp"))
-    assert webp.format == "WEBP" and webp.info.get("loop") == 0
+    assert isinstance(webp, WebPImagePlugin.WebPImageFile) and webp.info.get("loop") == 0
     assert webp.width <= LOOP_WIDTH and getattr(webp, "is_animated", False)
     total = 0
     for i in range(webp.n_frames):  # libwebp merges repeated frames into longer ones; the total is what counts
@@ -216,6 +216,7 @@ def test_loop_at_most_480_pixels_wide_from_a_wider_source(tmp_path: Path) -> Non
         out.mux(stream.encode(None))
     result = encode_loop(src, tmp_path / "wide.gif", 0.0, 2.0, kind="gif", fps=10)
     gif = Image.open(result.path)
+    assert isinstance(gif, GifImagePlugin.GifImageFile)
     assert gif.size == (480, 270) and gif.n_frames == 20 == result.frames
     widths = []
     for i in range(gif.n_frames):

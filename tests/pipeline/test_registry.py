@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -123,7 +124,7 @@ def test_asking_for_one_explainer_imports_only_its_module() -> None:
 # --- the declaration ---------------------------------------------------------------------------
 
 def _explainer(**changes) -> Explainer:
-    fields = dict(name="doubling", title="Doubling", teaches="x + x = 2x.", story=lambda x: None,
+    fields: dict[str, Any] = dict(name="doubling", title="Doubling", teaches="x + x = 2x.", story=lambda x: None,
                   params=(Param("x", "1", "x", number("x")),), scene="pkg.scene:Doubling")
     fields.update(changes)
     return Explainer(**fields)

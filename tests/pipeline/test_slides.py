@@ -88,8 +88,8 @@ def test_html_is_self_contained(slides: Path, published: Published) -> None:
     page = (slides / f"{published.name}.html").read_text(encoding="utf-8")
     # Every element's src/href/poster is inline (data:); nothing to fetch from anywhere.
     soup = BeautifulSoup(page, "html.parser")
-    refs = [tag.get(attr) for tag in soup.find_all(True) for attr in ("src", "href", "poster", "data-background-image")
-            if tag.get(attr)]
+    refs = [ref for tag in soup.find_all(True) for attr in ("src", "href", "poster", "data-background-image")
+            if isinstance(ref := tag.get(attr), str) and ref]
     assert refs and all(r.startswith("data:") for r in refs), [r[:60] for r in refs if not r.startswith("data:")]
     assert "cdn.jsdelivr" not in page and "unpkg" not in page and "cdnjs" not in page
     backgrounds = re.findall(r'data-background-video="(data:video/mp4;base64,[^"]+)"', page)

@@ -102,6 +102,12 @@ def _namespaced_render(out: Path, name: str, seed: int, spare_pids: int) -> subp
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def _stderr(proc: subprocess.Popen) -> str:
+    """What ``proc`` (started with stderr=PIPE) wrote to stderr so far."""
+    assert proc.stderr is not None
+    return proc.stderr.read().decode()
+
+
 def _unshare_works() -> str | None:
     if shutil.which("unshare") is None:
         return "unshare(1) is not installed"
@@ -121,13 +127,13 @@ def test_two_renders_from_different_pid_namespaces_share_a_folder(tmp_path: Path
     first = _namespaced_render(out, "first", 2, spare_pids=0)
     deadline = time.monotonic() + 120
     while not list(out.glob(".render-first~*")):
-        assert first.poll() is None, first.stderr.read().decode()[-800:]
+        assert first.poll() is None, _stderr(first)[-800:]
         assert time.monotonic() < deadline, "the first render never made its work folder"
         time.sleep(0.05)
     second = _namespaced_render(out, "second", 3, spare_pids=6)
     for proc in (first, second):
-        assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()[-800:]
-        assert proc.stderr.read() == b""
+        assert proc.wait(timeout=300) == 0, _stderr(proc)[-800:]
+        assert _stderr(proc) == ""
     for name in ("first", "second"):
         assert load_render(out / f"{name}.mp4")["params"]["seed"] in {"2", "3"}
     assert not list(out.glob(".render-*")) and not list(out.glob(".*.tmp"))

@@ -192,12 +192,14 @@ def make_variant(media: Path, videos: str, source: str, name: str, look: dict[st
     if size is not None:
         with av.open(str(folder / f"{source}.mp4")) as inp, av.open(str(files[".mp4"]), "w", format="mp4") as out:
             in_stream = inp.streams.video[0]
-            stream = out.add_stream("libx264", rate=in_stream.average_rate)
+            rate = in_stream.average_rate
+            assert rate is not None
+            stream = out.add_stream("libx264", rate=rate)
             stream.width, stream.height = size
             stream.pix_fmt = "yuv420p"
             for i, frame in enumerate(inp.decode(in_stream)):
                 scaled = frame.reformat(width=size[0], height=size[1], format="yuv420p")
-                scaled.pts, scaled.time_base = i, 1 / in_stream.average_rate
+                scaled.pts, scaled.time_base = i, 1 / rate
                 out.mux(stream.encode(scaled))
             out.mux(stream.encode(None))
     recorded = {**numbers, "look": {k: v for k, v in look.items() if k != "lang"}, "lang": look.get("lang", "en")}

@@ -195,7 +195,10 @@ def variant_labels(entries: Sequence[GalleryEntry]) -> dict[str, str]:
     for entry in entries:
         if seen[tuple(words[entry.name])] > 1 or not words[entry.name]:
             words[entry.name].append(entry.variant or "default")
-    return {name: " · ".join(w) for name, w in words.items()}
+    labels = {name: " · ".join(w) for name, w in words.items()}
+    if len(set(labels.values())) < len(labels):  # "derivative--" beside "derivative": only the names differ
+        labels = {entry.name: entry.name for entry in entries}
+    return labels
 
 
 def _tracks(entry: GalleryEntry) -> list[tuple[str, str, str, bool]]:

@@ -36,6 +36,8 @@ def test_switch_labels_name_what_differs() -> None:
     steep = _entry("derivative--steep", **BASE_LOOK)
     assert variant_labels([base, square, steep]) == {"derivative": "16:9 · default", "derivative--square": "1:1",
                                                      "derivative--steep": "16:9 · steep"}
+    assert variant_labels([base, _entry("derivative--", **BASE_LOOK)]) == {"derivative": "derivative",
+                                                                           "derivative--": "derivative--"}
     # A render made before the look was recorded: dark 16:9 English, its caption line burned in.
     old = _entry("derivative")
     assert old.look == {"theme": "dark", "aspect": "16:9", "lang": "en", "captions": "burned"}

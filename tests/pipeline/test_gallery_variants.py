@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from mathviz.pipeline.gallery import GalleryEntry, embed_snippet, variant_labels, write_gallery
 from tests.pipeline.web_helpers import Published, copy_render, guarded_page, make_variant, serve
@@ -20,6 +20,12 @@ from tests.pipeline.web_helpers import Published, copy_render, guarded_page, mak
 PORTRAIT = "derivative--light-portrait"
 BASE_LOOK = {"theme": "dark", "aspect": "16:9", "lang": "en", "captions": "none"}
 PORTRAIT_LOOK = {"theme": "light", "aspect": "9:16", "lang": "zh", "captions": "burned"}
+
+
+def _tag(found: object) -> Tag:
+    """A bs4 lookup that must have found an element."""
+    assert isinstance(found, Tag), found
+    return found
 
 
 def _entry(name: str, **look: str) -> GalleryEntry:
@@ -46,9 +52,10 @@ def test_switch_labels_name_what_differs() -> None:
 
 def test_the_snippet_turns_on_the_track_only_without_burned_captions() -> None:
     def default_tracks(entry: GalleryEntry) -> list[str]:
-        video = BeautifulSoup(embed_snippet(entry), "html.parser").video
-        assert [t["srclang"] for t in video.find_all("track")] == ["en", "zh"]  # the files stay available
-        return [t["srclang"] for t in video.find_all("track") if t.has_attr("default")]
+        video = _tag(BeautifulSoup(embed_snippet(entry), "html.parser").video)
+        tracks = [_tag(t) for t in video.find_all("track")]
+        assert [t["srclang"] for t in tracks] == ["en", "zh"]  # the files stay available
+        return [str(t["srclang"]) for t in tracks if t.has_attr("default")]
 
     assert default_tracks(_entry("derivative", **BASE_LOOK)) == ["en"]
     assert default_tracks(_entry("derivative--zh", **{**BASE_LOOK, "lang": "zh"})) == ["zh"]
@@ -74,15 +81,16 @@ def test_one_card_holds_both_variants(variants: Path, published: Published) -> N
     assert [s["src"] for s in video.find_all("source")] == [f"{published.videos}/derivative.webm",
                                                             f"{published.videos}/derivative.mp4"]
     assert [t["srclang"] for t in video.find_all("track") if t.has_attr("default")] == ["en"]
-    switch = card.find(class_="switch")
+    switch = _tag(card.find(class_="switch"))
     assert switch.has_attr("hidden")  # revealed by the script, which alone can switch
     assert [(b["data-variant"], b["aria-pressed"]) for b in switch.find_all("button")] == [
         ("derivative", "true"), (PORTRAIT, "false")]
     panels = card.find_all("div", class_="variant")
     assert [(p["data-variant"], p.has_attr("hidden")) for p in panels] == [("derivative", False), (PORTRAIT, True)]
-    portrait_snippet = BeautifulSoup(panels[1].find("pre", class_="snippet").get_text(), "html.parser").video
+    snippet_text = _tag(panels[1].find("pre", class_="snippet")).get_text()
+    portrait_snippet = _tag(BeautifulSoup(snippet_text, "html.parser").video)
     assert (portrait_snippet["width"], portrait_snippet["height"]) == ("144", "256")
-    data = json.loads(card.find("script", class_="variants").string)
+    data = json.loads(str(_tag(card.find("script", class_="variants")).string))
     assert data[PORTRAIT]["poster"] == f"{published.videos}/{PORTRAIT}.poster.png"
     assert [t["default"] for t in data[PORTRAIT]["tracks"]] == [False, False]
 
@@ -208,7 +216,7 @@ def test_the_page_follows_the_readers_colour_scheme(variants: Path, chromium) ->
     colours = """() => { const s = getComputedStyle(document.body), c = getComputedStyle(document.querySelector('.card')),
         m = getComputedStyle(document.querySelector('.meta')), a = getComputedStyle(document.querySelector('.links a'));
         return {bg: s.backgroundColor, fg: s.color, card: c.backgroundColor, muted: m.color, link: a.color}; }"""
-    seen = {}
+    seen: dict[str, dict[str, float]] = {}
     with guarded_page(chromium, viewport={"width": 1100, "height": 800}) as (page, _):
         page.goto((variants / "index.html").as_uri())
         for scheme in ("light", "dark"):
@@ -217,5 +225,5 @@ def test_the_page_follows_the_readers_colour_scheme(variants: Path, chromium) ->
             page.screenshot(path=str(variants / f"gallery-{scheme}.png"), full_page=True)
     light, dark = seen["light"], seen["dark"]
     assert light["bg"] > 0.8 and light["card"] > 0.8 and dark["bg"] < 0.02 and dark["card"] < 0.02
-    for scheme in (light, dark):  # every text colour readable on the card (WCAG AA: 4.5:1)
-        assert min(_contrast(scheme[k], scheme["card"]) for k in ("fg", "muted", "link")) >= 4.5
+    for lum in (light, dark):  # every text colour readable on the card (WCAG AA: 4.5:1)
+        assert min(_contrast(lum[k], lum["card"]) for k in ("fg", "muted", "link")) >= 4.5

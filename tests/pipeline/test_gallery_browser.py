@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from mathviz.pipeline.gallery import embed_snippet, gallery_entries, write_gallery
-from tests.pipeline.web_helpers import Published, copy_render, guarded_page, serve
+from tests.pipeline.web_helpers import Published, copy_render, guarded_page, serve, tag
 
 pytestmark = pytest.mark.render
 
@@ -30,8 +30,8 @@ def _cue_count(vtt: Path) -> int:
 
 def test_page_shows_parameters_numbers_and_a_snippet(gallery: Path, published: Published) -> None:
     soup = BeautifulSoup((gallery / "index.html").read_text(encoding="utf-8"), "html.parser")
-    card = soup.find("section", id=published.name)
-    video = card.find("video")
+    card = tag(soup.find("section", id=published.name))
+    video = tag(card.find("video"))
     assert {"controls", "muted", "playsinline"} <= set(video.attrs)
     assert video["poster"] == f"{published.videos}/{published.name}.poster.png"
     assert [(s["src"], s["type"]) for s in video.find_all("source")] == [
@@ -43,18 +43,21 @@ def test_page_shows_parameters_numbers_and_a_snippet(gallery: Path, published: P
     # The numbers shown are what `mathviz numbers` prints for the same parameters.
     cli = subprocess.run([sys.executable, "-m", "mathviz", "numbers", published.numbers["scene"]],
                          capture_output=True, text=True, timeout=120, check=True)
-    assert json.loads(card.find("pre", class_="numbers").get_text()) == json.loads(cli.stdout)
-    shown = {row.th.get_text(): row.td.get_text() for row in card.find("table", class_="params").find_all("tr")}
+    assert json.loads(tag(card.find("pre", class_="numbers")).get_text()) == json.loads(cli.stdout)
+    rows = [tag(row) for row in tag(card.find("table", class_="params")).find_all("tr")]
+    shown = {tag(row.th).get_text(): tag(row.td).get_text() for row in rows}
     assert shown == {k: str(v) for k, v in published.numbers["params"].items()}
 
     # The snippet, pasted into a page of its own, is one video with both sources and both tracks.
-    snippet = BeautifulSoup(card.find("pre", class_="snippet").get_text(), "html.parser")
+    snippet_text = tag(card.find("pre", class_="snippet")).get_text()
+    snippet = BeautifulSoup(snippet_text, "html.parser")
     assert snippet.get_text().strip() == ""  # markup only
-    (pasted,) = snippet.find_all("video")
+    (found,) = snippet.find_all("video")
+    pasted = tag(found)
     assert {"controls", "muted", "playsinline"} <= set(pasted.attrs)
     assert [s["type"] for s in pasted.find_all("source")] == ["video/webm", "video/mp4"]
     assert [t["srclang"] for t in pasted.find_all("track")] == ["en", "zh"]
-    assert card.find("pre", class_="snippet").get_text() == embed_snippet(gallery_entries(gallery, published.videos)[0])
+    assert snippet_text == embed_snippet(gallery_entries(gallery, published.videos)[0])
 
 
 def test_missing_formats_are_named(published: Published, tmp_path: Path) -> None:

@@ -12,20 +12,14 @@ import json
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
 from mathviz.pipeline.gallery import GalleryEntry, embed_snippet, variant_labels, write_gallery
-from tests.pipeline.web_helpers import Published, copy_render, guarded_page, make_variant, serve
+from tests.pipeline.web_helpers import Published, copy_render, guarded_page, make_variant, serve, tag
 
 PORTRAIT = "derivative--light-portrait"
 BASE_LOOK = {"theme": "dark", "aspect": "16:9", "lang": "en", "captions": "none"}
 PORTRAIT_LOOK = {"theme": "light", "aspect": "9:16", "lang": "zh", "captions": "burned"}
-
-
-def _tag(found: object) -> Tag:
-    """A bs4 lookup that must have found an element."""
-    assert isinstance(found, Tag), found
-    return found
 
 
 def _entry(name: str, **look: str) -> GalleryEntry:
@@ -52,8 +46,8 @@ def test_switch_labels_name_what_differs() -> None:
 
 def test_the_snippet_turns_on_the_track_only_without_burned_captions() -> None:
     def default_tracks(entry: GalleryEntry) -> list[str]:
-        video = _tag(BeautifulSoup(embed_snippet(entry), "html.parser").video)
-        tracks = [_tag(t) for t in video.find_all("track")]
+        video = tag(BeautifulSoup(embed_snippet(entry), "html.parser").video)
+        tracks = [tag(t) for t in video.find_all("track")]
         assert [t["srclang"] for t in tracks] == ["en", "zh"]  # the files stay available
         return [str(t["srclang"]) for t in tracks if t.has_attr("default")]
 
@@ -81,16 +75,16 @@ def test_one_card_holds_both_variants(variants: Path, published: Published) -> N
     assert [s["src"] for s in video.find_all("source")] == [f"{published.videos}/derivative.webm",
                                                             f"{published.videos}/derivative.mp4"]
     assert [t["srclang"] for t in video.find_all("track") if t.has_attr("default")] == ["en"]
-    switch = _tag(card.find(class_="switch"))
+    switch = tag(card.find(class_="switch"))
     assert switch.has_attr("hidden")  # revealed by the script, which alone can switch
     assert [(b["data-variant"], b["aria-pressed"]) for b in switch.find_all("button")] == [
         ("derivative", "true"), (PORTRAIT, "false")]
     panels = card.find_all("div", class_="variant")
     assert [(p["data-variant"], p.has_attr("hidden")) for p in panels] == [("derivative", False), (PORTRAIT, True)]
-    snippet_text = _tag(panels[1].find("pre", class_="snippet")).get_text()
-    portrait_snippet = _tag(BeautifulSoup(snippet_text, "html.parser").video)
+    snippet_text = tag(panels[1].find("pre", class_="snippet")).get_text()
+    portrait_snippet = tag(BeautifulSoup(snippet_text, "html.parser").video)
     assert (portrait_snippet["width"], portrait_snippet["height"]) == ("144", "256")
-    data = json.loads(str(_tag(card.find("script", class_="variants")).string))
+    data = json.loads(str(tag(card.find("script", class_="variants")).string))
     assert data[PORTRAIT]["poster"] == f"{published.videos}/{PORTRAIT}.poster.png"
     assert [t["default"] for t in data[PORTRAIT]["tracks"]] == [False, False]
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import Tag
 
 from tests.conftest import TINY_RENDER
 
@@ -71,6 +72,12 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
     publish(media / "1080p60" / result.video.name, list(FORMATS))
     numbers = json.loads((media / "1080p60" / f"{SCENE}.json").read_text(encoding="utf-8"))
     return Published(media, "1080p60", SCENE, numbers)
+
+
+def tag(found: object) -> Tag:
+    """A BeautifulSoup lookup that must have found an element (a ``Tag``, not None or a string)."""
+    assert isinstance(found, Tag), found
+    return found
 
 
 def copy_render(published: Published, dst: Path) -> Path:

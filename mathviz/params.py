@@ -43,7 +43,7 @@ import re
 import stat
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -430,6 +430,9 @@ class ParamsFile:
     path: Path
     scene: str | None
     values: Mapping[str, object]
+    #: The render's look and language as the file sets them (``theme``, ``aspect``, ``captions``, ``lang``),
+    #: checked to be text; the command line checks the choices (and its options win over them).
+    look: Mapping[str, str] = field(default_factory=dict)
 
     def texts(self, params: Sequence[Param]) -> dict[str, str]:
         """The values as text for ``params`` (a scene's parameters); unknown keys are left to the registry."""
@@ -448,8 +451,10 @@ class ParamsFile:
         return texts
 
 
+#: Top-level keys of a params file that say how the render looks (and its language) rather than what it shows.
+LOOK_KEYS = ("theme", "aspect", "captions", "lang")
 #: Top-level keys a params file may hold.
-PARAMS_FILE_KEYS = ("scene", "params")
+PARAMS_FILE_KEYS = ("scene", "params", *LOOK_KEYS)
 
 
 def _kind_of_file(mode: int) -> str:
@@ -500,12 +505,18 @@ def read_params_file(path: Path | str, *, limit: int = MAX_PARAMS_FILE_BYTES) ->
         raise ParamsFileError(f"{path} is nested too deeply") from None
     unknown = [key for key in data if key not in PARAMS_FILE_KEYS]
     if unknown:
-        raise ParamsFileError(f"{path}: unknown key {unknown[0][:40]!r} (a params file has scene = \"...\" "
-                              "and a [params] table)")
+        raise ParamsFileError(f"{path}: unknown key {unknown[0][:40]!r} (a params file has scene = \"...\", "
+                              "theme, aspect, captions, lang and a [params] table)")
     scene = data.get("scene")
     if scene is not None and not isinstance(scene, str):
         raise ParamsFileError(f"{path}: scene must be a name in quotes, got {_toml_type(scene)}")
     params = data.get("params", {})
     if not isinstance(params, dict):
         raise ParamsFileError(f"{path}: params must be a [params] table, got {_toml_type(params)}")
-    return ParamsFile(path, scene, params)
+    look = {}
+    for key in LOOK_KEYS:
+        if key in data:
+            if not isinstance(data[key], str):
+                raise ParamsFileError(f"{path}: {key} must be a word in quotes, got {_toml_type(data[key])}")
+            look[key] = data[key]
+    return ParamsFile(path, scene, params, look)

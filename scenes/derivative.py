@@ -492,7 +492,7 @@ class TangentSlope(ExplainerScene):
         if story.forward_order is not None:
             inset = self.build_error_inset()
             # the inset sits on the caption band's edge, left-aligned with the panel, below the readouts
-            floor = np.array([self.panel.left, style.CAPTION_ZONE_TOP + 0.12, 0.0])
+            floor = np.array([self.panel.left, style.caption_top() + 0.12, 0.0])
             inset.next_to(floor, UP + RIGHT, buff=0)
             excess = inset.get_top()[1] - (rows_bottom - self.panel.row_gap)
             if excess > 0:

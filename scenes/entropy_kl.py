@@ -138,7 +138,7 @@ class QuestionsAndBits(ExplainerScene):
         """Title, the overview line 1..N (number k occupies [k - 0.5, k + 0.5]) and its end labels."""
         s = self.story
         self.game_title = style.text(f"Guess the secret number from 1 to {s.numbers}", size=style.TITLE_SIZE)
-        self.game_title.move_to([0, style.CONTENT_TOP - 0.35, 0])
+        self.game_title.move_to([0, style.content_top() - 0.35, 0])
         width = RIGHT_EDGE - LEFT_EDGE
         self.overview_axes = style.make_axes([0.5, s.numbers + 0.5, s.numbers], [0, 1, 1], x_length=width,
                                              y_length=0.4, numbers=False, axis_config={"include_ticks": False},
@@ -325,7 +325,7 @@ class QuestionsAndBits(ExplainerScene):
         depth = max(len(w) for w in leaves)
         left, right = 0.6, RIGHT_EDGE - 0.15
         self.tree_title = style.text("the best question tree", size=style.LABEL_SIZE)
-        self.tree_title.move_to([(left + right) / 2, style.CONTENT_TOP - 0.3, 0])
+        self.tree_title.move_to([(left + right) / 2, style.content_top() - 0.3, 0])
         self.tree_legend = style.text("left = no, right = yes", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         self.tree_legend.next_to(self.tree_title, DOWN, buff=0.12)
         self.tree_top = self.tree_legend.get_bottom()[1] - 0.35

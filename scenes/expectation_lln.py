@@ -224,7 +224,7 @@ class RunningAverages(ExplainerScene):
         label_width = max(m.width for m in value_labels)
         left = -config.frame_width / 2 + style.SAFE_MARGIN + 0.1 + label_width + 0.15
         right = COLUMN_LEFT - 0.65
-        top, bottom = style.CONTENT_TOP - 0.55, style.CAPTION_ZONE_TOP + 0.85
+        top, bottom = style.content_top() - 0.55, style.caption_top() + 0.85
         self.axes = style.make_axes([0, decades, 1], [0, high - low, step], x_length=right - left,
                                     y_length=top - bottom, numbers=False)
         self.axes.move_to([(left + right) / 2, (top + bottom) / 2, 0])
@@ -284,7 +284,7 @@ class RunningAverages(ExplainerScene):
         self.run_readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         self.run_legend = VGroup(title, self.n_readout, self.run_readouts).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         column = VGroup(head, self.run_legend).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        column.to_edge(UP, buff=config.frame_height / 2 - style.CONTENT_TOP + 0.05)
+        column.to_edge(UP, buff=config.frame_height / 2 - style.content_top() + 0.05)
         column.align_to([COLUMN_LEFT, 0, 0], LEFT)
         self.column_head = head
         return column

@@ -194,9 +194,10 @@ class LossSurfaceDescent(MeshExplainerScene):
 
     # -- helpers ----------------------------------------------------------------------------------
 
-    def right_block(self, group: Mobject, below: float = style.CONTENT_TOP, above: float | None = None) -> Mobject:
+    def right_block(self, group: Mobject, below: float | None = None, above: float | None = None) -> Mobject:
         """Place a text block in the right column between ``above`` (default: the map) and ``below``."""
         floor = (MAP_CENTER[1] + MAP_SIZE / 2 + 0.55) if above is None else above
+        below = style.content_top() if below is None else below
         right = frame_right()
         if group.height > below - floor:
             group.scale_to_fit_height(below - floor)

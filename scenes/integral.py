@@ -431,7 +431,7 @@ class RiemannSums(ExplainerScene):
         self.remove(*leaving)
         self.rate_table = self.build_rate_table(self.panel.below(self.area_readouts.note, 0.3))
         # the plot fills the panel under the table down to the caption band, its numbers left of and under it
-        origin = np.array([self.PANEL_LEFT + 0.95, style.CAPTION_ZONE_TOP + 0.5, 0.0])
+        origin = np.array([self.PANEL_LEFT + 0.95, style.caption_top() + 0.5, 0.0])
         top = self.panel.below(self.rate_table, 0.45)
         right = config.frame_width / 2 - style.SAFE_MARGIN - 0.45
         self.error_plot = self.build_error_plot(origin, width=right - origin[0], height=max(1.0, top - origin[1]))

@@ -63,7 +63,7 @@ BAND_COLOR = style.TANGENT_COLOR
 LEFT_EDGE = -config.frame_width / 2 + style.SAFE_MARGIN
 RIGHT_EDGE = config.frame_width / 2 - style.SAFE_MARGIN - 0.2
 #: The scatter plot's box (scene units): left, bottom, right, top; tick numbers sit outside it.
-PLOT_BOX = (LEFT_EDGE + 1.05, style.CAPTION_ZONE_TOP + 0.55, 0.0, style.CONTENT_TOP - 0.45)
+PLOT_BOX = (LEFT_EDGE + 1.05, style.caption_top() + 0.55, 0.0, style.content_top() - 0.45)
 #: Left edge of the text panel right of the plot.
 PANEL_LEFT = PLOT_BOX[2] + 0.45
 #: Bells cover the line's value +- this many sigma.
@@ -297,7 +297,7 @@ class FitAsLikelihood(ExplainerScene):
             self.readout("sigma", s.noise, "noise", TRUE_COLOR),
         ).arrange(RIGHT, buff=0.45)
         true_name = style.text("the true line (dashed), unknown to the fit", size=style.SMALL_SIZE, color=TRUE_COLOR)
-        self.panel(model, truth, true_name, top=style.CONTENT_TOP - 0.2)
+        self.panel(model, truth, true_name, top=style.content_top() - 0.2)
         self.play(FadeIn(self.plot_frame), FadeIn(model), run_time=0.8)
         self.play(Create(self.true_line), FadeIn(truth), FadeIn(true_name), run_time=0.8)
         self.play(FadeIn(self.dots, lag_ratio=0.02), run_time=1.2)
@@ -316,7 +316,7 @@ class FitAsLikelihood(ExplainerScene):
             self.readout("b", cand.intercept, "candidate.intercept", CANDIDATE_COLOR),
         ).arrange(RIGHT, buff=0.45)
         self.sse_readout = self.readout("\"SSE\" = sum_i r_i^2", cand.sse, "candidate.sse", RESIDUAL_COLOR)
-        column = self.panel(model, self.candidate_readouts, residual_formula, self.sse_readout, top=style.CONTENT_TOP - 0.2)
+        column = self.panel(model, self.candidate_readouts, residual_formula, self.sse_readout, top=style.content_top() - 0.2)
         self.play(FadeOut(self.true_line), Create(self.candidate_line), FadeIn(self.candidate_readouts), run_time=0.9)
         self.play(Create(self.residuals, lag_ratio=0.02), FadeIn(residual_formula), run_time=1.0)
         self.play(FadeIn(self.sse_readout), run_time=0.6)
@@ -333,7 +333,7 @@ class FitAsLikelihood(ExplainerScene):
             style.text("Yellow: each point's own density;", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR),
             style.text("far from the line it is tiny.", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        column = self.panel(model, self.candidate_readouts, density, note, top=style.CONTENT_TOP - 0.2)
+        column = self.panel(model, self.candidate_readouts, density, note, top=style.content_top() - 0.2)
         self.play(FadeOut(self.residuals), FadeIn(density), run_time=0.6)
         self.play(Create(self.bells), run_time=1.2)
         # the points whose bells are drawn turn yellow (each is a member of self.dots, animated one by one)
@@ -356,7 +356,7 @@ class FitAsLikelihood(ExplainerScene):
         same2 = style.text("largest likelihood = smallest SSE.", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
         column = self.panel(model, self.candidate_readouts, product, expanded, self.constant_readout, self.sse_readout,
                             self.log_l_readout, VGroup(same, same2).arrange(DOWN, aligned_edge=LEFT, buff=0.08),
-                            top=style.CONTENT_TOP - 0.2, buff=0.2)
+                            top=style.content_top() - 0.2, buff=0.2)
         self.play(FadeIn(product), FadeIn(self.residuals), run_time=0.7)
         self.play(FadeIn(expanded), FadeIn(self.constant_readout), run_time=0.8)
         self.play(FadeIn(self.sse_readout), FadeIn(self.log_l_readout), run_time=0.7)
@@ -381,7 +381,7 @@ class FitAsLikelihood(ExplainerScene):
             row.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         for readout in (self.candidate_readouts[0], self.candidate_readouts[1]):
             readout.story_field = readout.story_field.replace("candidate", "sweep.0")
-        column = self.panel(self.candidate_readouts, row, top=style.CONTENT_TOP - 0.2)
+        column = self.panel(self.candidate_readouts, row, top=style.content_top() - 0.2)
         plots = self.build_sweep_plots(column.get_bottom()[1] - 0.3)
         self.play(FadeIn(centroid), FadeIn(row), FadeIn(plots[0]), FadeIn(plots[2]), *(FadeIn(d) for d in self.sweep_dots),
                   run_time=0.9)
@@ -389,7 +389,7 @@ class FitAsLikelihood(ExplainerScene):
         self.play_sweep(len(s.sweep) - 1, s.sweep_best, 2.0)
         best_label = style.text(f"â = {caption_number(s.fit.slope)}", size=style.SMALL_SIZE, color=FIT_COLOR)
         best_label.next_to(self.peak_line, DOWN, buff=0.05)
-        if best_label.get_bottom()[1] < style.CAPTION_ZONE_TOP + 0.05 or overlaps(best_label, self.slope_name):
+        if best_label.get_bottom()[1] < style.caption_top() + 0.05 or overlaps(best_label, self.slope_name):
             best_label.next_to(self.sweep_plots[1], RIGHT, buff=0.1).shift(0.3 * UP)
         self.play(Create(self.peak_line), FadeIn(best_label), run_time=0.7)
         self.panel_mobs = [self.candidate_readouts, row, plots, best_label, centroid, *self.sweep_dots]
@@ -411,7 +411,7 @@ class FitAsLikelihood(ExplainerScene):
         self.fit_log_l = self.readout("log L", s.log_likelihood, "log_likelihood", LIKELIHOOD_COLOR)
         self.fit_line = self.line_mob(s.fit.slope, s.fit.intercept, FIT_COLOR)
         column = self.panel(equations, numbers, self.fit_readouts, VGroup(self.fit_sse, self.fit_log_l)
-                            .arrange(DOWN, aligned_edge=LEFT, buff=0.2), top=style.CONTENT_TOP - 0.2, buff=0.3)
+                            .arrange(DOWN, aligned_edge=LEFT, buff=0.2), top=style.content_top() - 0.2, buff=0.3)
         self.play(FadeIn(equations), run_time=0.8)
         self.play(FadeIn(numbers), run_time=0.8)
         self.play(Transform(self.candidate_line, self.fit_line), FadeIn(self.fit_readouts), FadeOut(self.residuals),
@@ -436,7 +436,7 @@ class FitAsLikelihood(ExplainerScene):
                                       LIKELIHOOD_COLOR)
         band_note = style.text("band: the fit ± σ̂", size=style.SMALL_SIZE, color=BAND_COLOR)
         column = self.panel(self.fit_readouts, self.sigma_readout, self.true_sigma, self.unbiased_readout, self.max_log_l,
-                            band_note, top=style.CONTENT_TOP - 0.2, buff=0.3)
+                            band_note, top=style.content_top() - 0.2, buff=0.3)
         self.play(FadeOut(self.fit_residuals), FadeIn(self.band), FadeIn(self.sigma_readout), FadeIn(band_note),
                   run_time=1.0)
         self.play(FadeIn(self.true_sigma), FadeIn(self.unbiased_readout), run_time=0.8)

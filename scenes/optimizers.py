@@ -73,7 +73,7 @@ MAP_SIZE = 6.2
 #: The text panel on the right: left and right edges, and its top.
 PANEL_LEFT = 0.3
 PANEL_RIGHT = config.frame_width / 2 - style.SAFE_MARGIN - 0.15
-PANEL_TOP = style.CONTENT_TOP - 0.05
+PANEL_TOP = style.content_top() - 0.05
 #: Colours of the runs (the full-batch reference first).
 COLORS: dict[str, Any] = {"full": GREY_A, "sgd": YELLOW, "momentum": BLUE_B, "rmsprop": ORANGE, "adam": PINK}
 #: Columns of the run table: swatch, name, first and second number (left edges, from PANEL_LEFT).
@@ -540,7 +540,7 @@ class OptimizersSideBySide(ExplainerScene):
         self.first_step_formula = formula
         zoom = self.build_zoom()
         zoom_top = formula.get_bottom()[1] - 0.3
-        room = zoom_top - (style.CAPTION_ZONE_TOP + 0.15)
+        room = zoom_top - (style.caption_top() + 0.15)
         if zoom.height > room:
             factor = room / zoom.height
             zoom.scale(factor)  # the axes scale with it, so zoom_axes still maps w to the screen

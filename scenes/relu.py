@@ -288,7 +288,7 @@ class ReluBackprop(ExplainerScene):
         fwd = s.forward
         radius = 0.44
         spacing = 1.35
-        mid = style.CONTENT_TOP - 0.62 - radius - 1.5 * spacing
+        mid = style.content_top() - 0.62 - radius - 1.5 * spacing
         header_sources = ["x", "z = W_1 x + b_1", 'h = op("relu")(z)', "y = w_2 dot h + b_2", "L = (y - t)^2 \\/ 2"]
         # A lone lower-case x has no tall glyph: it gets the label size to stay legible.
         self.network_headers = VGroup(*(style.math(src, size=style.LABEL_SIZE if src == "x" else style.SMALL_SIZE + 2)
@@ -333,7 +333,7 @@ class ReluBackprop(ExplainerScene):
             for line in [*self.edges_in[k * n_in:(k + 1) * n_in], self.edges_out[k]]:
                 line.set_stroke(opacity=0.2)
 
-        # Bottoms aligned just above the top node; the tallest header still ends below CONTENT_TOP.
+        # Bottoms aligned just above the top node; the tallest header still ends below style.content_top().
         bottom = self.z_nodes.get_top()[1] + 0.2
         for header, x in zip(self.network_headers, columns_x):
             header.move_to([x, bottom + header.height / 2, 0])
@@ -395,7 +395,7 @@ class ReluBackprop(ExplainerScene):
                 mob.move_to([x if c == 0 else x + widths[c], -0.4 * i, 0], aligned_edge=edge)
                 x += widths[c] + 0.25
             table.add(VGroup(*r))
-        bottom = style.CAPTION_ZONE_TOP + 0.15
+        bottom = style.caption_top() + 0.15
         table.move_to([self.input_nodes.get_left()[0] + table.width / 2, bottom + table.height / 2, 0])
         self.grad_check_rows = table
         summary = VGroup(

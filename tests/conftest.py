@@ -41,8 +41,10 @@ def dry_run_config(media_dir: Path, *, quality: str = "low_quality", frame_rate:
 @contextmanager
 def dry_run_scene(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
                   quality: str = "low_quality", lang: str = "en", frame_rate: float | None = None,
-                  extra_config: Mapping[str, Any] | None = None) -> Iterator[Any]:
+                  extra_config: Mapping[str, Any] | None = None, look: Any = None) -> Iterator[Any]:
     """``with dry_run_scene(...) as scene:`` -> scene ``name`` (story from ``overrides``), not yet rendered.
+
+    ``look`` is a :class:`~mathviz_scenes.components.look.Look` (theme, aspect, captions); default dark 16:9.
 
     The block runs under :func:`dry_run_config`, so a test can wrap the scene's methods or call its
     builders before (or instead of) ``scene.render()``.
@@ -54,25 +56,25 @@ def dry_run_scene(name: str, overrides: Mapping[str, str] | None = None, *, medi
     spec = registry.get(name)
     story = spec.build_story(overrides)
     with tempconfig(dry_run_config(media_dir, quality=quality, frame_rate=frame_rate, extra_config=extra_config)):
-        yield spec.scene_class()(story=story, lang=lang)
+        yield spec.scene_class()(story=story, lang=lang, look=look)
 
 
 def construct_scene(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
                     quality: str = "low_quality", lang: str = "en", frame_rate: float | None = None,
-                    extra_config: Mapping[str, Any] | None = None):
+                    extra_config: Mapping[str, Any] | None = None, look: Any = None):
     """Build scene ``name`` from the registry with ``overrides`` and run construct() under dry_run.
 
     Returns the finished scene: its mobjects are in their final state and
     ``scene.story`` is the story it drew.
     """
     with dry_run_scene(name, overrides, media_dir=media_dir, quality=quality, lang=lang, frame_rate=frame_rate,
-                       extra_config=extra_config) as scene:
+                       extra_config=extra_config, look=look) as scene:
         scene.render()
     return scene
 
 
 def build_checked(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
-                  frame_rate: float | None = None, lang: str = "en", quality: str = "low_quality"):
+                  frame_rate: float | None = None, lang: str = "en", quality: str = "low_quality", look: Any = None):
     """Like :func:`construct_scene`, with the frame-quality guard attached for the whole build.
 
     Returns ``(scene, findings)``: the finished scene and the guard's findings (``[]`` when every
@@ -82,7 +84,7 @@ def build_checked(name: str, overrides: Mapping[str, str] | None = None, *, medi
     from mathviz_scenes.components.quality import FrameChecker
 
     with dry_run_scene(name, overrides, media_dir=media_dir, quality=quality, lang=lang,
-                       frame_rate=frame_rate) as scene:
+                       frame_rate=frame_rate, look=look) as scene:
         checker = FrameChecker(scene).attach()
         scene.render()
         return scene, checker.finish()

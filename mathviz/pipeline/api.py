@@ -99,6 +99,7 @@ class FrameGuardWarning(UserWarning):
 
 
 def render(name: str, quality: str = "l", *, out_dir: Path | str | None = None, lang: str = "en",
+           theme: str = "dark", aspect: str = "16:9", captions: str = "none",
            output_name: str | None = None, manim_config: Mapping[str, Any] | None = None, strict: bool = False,
            **params: Any) -> RenderedFiles:
     """Render explainer ``name`` and return the files written (MP4, JSON, captions).
@@ -106,20 +107,25 @@ def render(name: str, quality: str = "l", *, out_dir: Path | str | None = None, 
     ``quality`` is ``l`` (480p15, the default here: quick to make and to embed), ``m``, ``h``,
     ``p`` or ``k``, as for ``mathviz render -q``; files go to ``out_dir`` (default
     ``media/<quality>``, e.g. ``media/480p15``). ``manim_config`` overrides Manim settings
-    (``{"frame_rate": 5, "pixel_width": 256, "pixel_height": 144}`` for a quick look).
+    (``{"frame_rate": 5, "pixel_width": 256, "pixel_height": 144}`` for a quick look). ``theme``
+    (``dark``/``light``), ``aspect`` (``16:9``/``1:1``/``9:16``) and ``captions`` (``none``/``burned``)
+    are the look, as for ``mathviz render --theme/--aspect/--captions``.
 
     The frame guard watches the frames as they are made; its verdict is the result's ``guard``.
     Problems are a :class:`FrameGuardWarning`; with ``strict=True`` they raise
     :class:`~mathviz.pipeline.render.GuardRejected` and nothing is written.
     """
     from mathviz.pipeline.render import QUALITIES, quality_label, render_scene
+    from mathviz_scenes.components.look import Look
+
+    look = Look(theme=theme, aspect=aspect, captions=captions)
 
     if quality not in QUALITIES:
         raise ValueError(f"quality: unknown {quality!r} (known: {', '.join(QUALITIES)})")
     overrides = _as_text(params)
     out = Path(out_dir) if out_dir is not None else Path("media") / quality_label(quality)
     result = render_scene(name, overrides, quality=quality, out_dir=out, lang=lang, output_name=output_name,
-                          extra_config=manim_config, strict=strict)
+                          extra_config=manim_config, strict=strict, look=look)
     _warn_guard(output_name or name, result.guard)
     return RenderedFiles((result.video, *(f for f in result.files if f != result.video)), result.video, result.guard)
 
@@ -142,16 +148,21 @@ class Storyboard:
 
 
 def storyboard(name: str, quality: str = "l", *, out_dir: Path | str = Path("media/storyboard"), lang: str = "en",
+               theme: str = "dark", aspect: str = "16:9", captions: str = "none",
                output_name: str | None = None, manim_config: Mapping[str, Any] | None = None, strict: bool = False,
                **params: Any) -> Storyboard:
     """Each beat's settled still and a contact sheet with captions, without encoding video (``mathviz storyboard``).
 
-    The frame guard's verdict is the result's ``guard``; ``strict`` as for :func:`render`.
+    ``theme``, ``aspect`` and ``captions`` are the look, as for :func:`render`. The frame guard's verdict
+    is the result's ``guard``; ``strict`` as for :func:`render`.
     """
     from mathviz.pipeline.storyboard import make_storyboard
+    from mathviz_scenes.components.look import Look
+
+    look = Look(theme=theme, aspect=aspect, captions=captions)
 
     overrides = _as_text(params)
     result = make_storyboard(name, overrides, quality=quality, out_dir=out_dir, lang=lang, output_name=output_name,
-                             extra_config=manim_config, strict=strict)
+                             extra_config=manim_config, strict=strict, look=look)
     _warn_guard(output_name or name, result.guard)
     return Storyboard(result.sheet, tuple(result.stills), tuple(result.files), result.guard)

@@ -21,6 +21,7 @@ from typing import Any
 
 from mathviz.pipeline import registry
 from mathviz.story import Story
+from mathviz_scenes.components.look import Look
 from mathviz_scenes.components.quality import FrameChecker
 
 __all__ = ["SceneFileError", "check_file", "check_scene", "check_scene_class", "find_scene_class", "parse_scene_reference"]
@@ -32,7 +33,8 @@ class SceneFileError(ValueError):
 
 def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, story: Story | None = None,
                 media_dir: Path | str | None = None, quality: str = "low_quality",
-                extra_config: Mapping[str, Any] | None = None, lang: str = "en") -> FrameChecker:
+                extra_config: Mapping[str, Any] | None = None, lang: str = "en",
+                look: Look | None = None) -> FrameChecker:
     """Construct scene ``name`` under dry_run with the guard attached; return the finished checker.
 
     Pass ``story`` when it is already computed (``mathviz check`` and ``render`` build it once);
@@ -43,7 +45,7 @@ def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, story:
     if story is None:
         story = spec.build_story(overrides)
     with _dry_run(media_dir, quality, extra_config):
-        scene = spec.scene_class()(story=story, lang=lang)
+        scene = spec.scene_class()(story=story, lang=lang, look=look)
         checker = FrameChecker(scene).attach()
         scene.render()
         checker.finish()

@@ -23,6 +23,7 @@ import click
 
 from mathviz.params import ParameterError, ParamsFile, ParamsFileError, check_key, read_params_file
 from mathviz.pipeline import registry
+from mathviz_scenes.components.look import ASPECTS, CAPTIONS, THEMES, Look, LookError
 
 __all__ = ["cli", "main"]
 
@@ -205,6 +206,43 @@ _FORMAT_HELP = ("Also write these formats beside the MP4, comma-separated: mp4 (
                 "'all'. Repeatable. [default: mp4]")
 
 
+_THEME_HELP = "Colours: dark, or light for white pages [default: dark, or the render file's theme]."
+_ASPECT_HELP = ("Frame shape: 16:9, 1:1 (square) or 9:16 (portrait; 1080x1920 at -q h); the panel goes below the plot "
+                "in 1:1 and 9:16 [default: 16:9, or the render file's aspect].")
+_CAPTIONS_HELP = ("burned: draw each beat's caption line into the video (for platforms that ignore caption files); "
+                  "none: leave it to the .vtt/.srt captions [default: none, or the render file's captions].")
+_LANG_HELP = "Language of every word on screen (sidecar captions come in both) [default: en, or the render file's lang]."
+
+
+def _look_options(command):
+    """``--lang``, ``--theme``, ``--aspect`` and ``--captions``: unset, they come from the render file, else the defaults."""
+    for option in reversed((
+        click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help=_LANG_HELP),
+        click.option("--theme", type=click.Choice(THEMES), default=None, help=_THEME_HELP),
+        click.option("--aspect", type=click.Choice(ASPECTS), default=None, help=_ASPECT_HELP),
+        click.option("--captions", type=click.Choice(CAPTIONS), default=None, help=_CAPTIONS_HELP),
+    )):
+        command = option(command)
+    return command
+
+
+def _look_or_fail(from_file: ParamsFile | None, lang: str | None, theme: str | None, aspect: str | None,
+                  captions: str | None) -> tuple[Look, str]:
+    """The look and language of one render: the option when given, else the render file's, else the default."""
+    file_look = dict(from_file.look) if from_file is not None else {}
+    where = f"--params: {from_file.path}: " if from_file is not None else ""
+    chosen = {"theme": theme, "aspect": aspect, "captions": captions}
+    values = {key: value if value is not None else file_look.get(key) for key, value in chosen.items()}
+    try:
+        look = Look(**{key: value for key, value in values.items() if value is not None})
+    except LookError as exc:
+        raise BadInput(f"{where}{exc}") from None
+    lang = lang if lang is not None else file_look.get("lang", "en")
+    if lang not in ("en", "zh"):
+        raise BadInput(f"{where}lang must be one of en, zh, got {lang[:20]!r}")
+    return look, lang
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mathviz")
 def cli() -> None:
@@ -252,7 +290,9 @@ _SCHEDULER_HELP = ("Render on the Dask cluster whose scheduler is at ADDRESS (e.
 
 
 def _render_targets(targets: Sequence[str], pairs: Sequence[str], params_file: Path | None, output_name: str | None):
-    """Each target as (spec, overrides, story, output name): a scene name, or a render file ``renders/<name>.toml``."""
+    """Each target as (spec, overrides, story, output name, render file): a scene name, or a render file
+    ``renders/<name>.toml`` (the render file is None for a scene name without ``--params``).
+    """
     if len(targets) > 1 and (pairs or params_file is not None or output_name is not None):
         raise BadInput("--set, --params and --name apply to one render; give one SCENE or RENDER_FILE with them")
     resolved = []
@@ -270,9 +310,10 @@ def _render_targets(targets: Sequence[str], pairs: Sequence[str], params_file: P
         else:
             spec, overrides, story = _story_or_fail(target, pairs, params_file)
             name = output_name if output_name is not None else spec.name
+            from_file = _read_params_file(params_file)
         _check_output_name(name)
-        resolved.append((spec, overrides, story, name))
-    names = [name for *_, name in resolved]
+        resolved.append((spec, overrides, story, name, from_file))
+    names = [name for _, _, _, name, _ in resolved]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate is not None:
         raise BadInput(f"{duplicate}: two renders would write the same files")
@@ -289,8 +330,7 @@ def _render_targets(targets: Sequence[str], pairs: Sequence[str], params_file: P
               help="l=480p15, m=720p30, h=1080p60, p=1440p60, k=2160p60.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory [default: media/<quality>, e.g. media/1080p60].")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the caption line drawn in the video (sidecar captions come in both).")
+@_look_options
 @click.option("--progress/--no-progress", default=None, help="Show progress on stderr [default: on a terminal].")
 @click.option("--format", "formats", multiple=True, metavar="LIST", help=_FORMAT_HELP)
 @click.option("--narration", "narration_from", default=None, metavar="DIR|espeak", help=_NARRATION_HELP)
@@ -298,7 +338,8 @@ def _render_targets(targets: Sequence[str], pairs: Sequence[str], params_file: P
 @click.option("--scheduler", default=None, metavar="ADDRESS", help=_SCHEDULER_HELP)
 @click.option("--strict", is_flag=True, help=_STRICT_HELP)
 def render(targets: tuple[str, ...], pairs: tuple[str, ...], params_file: Path | None, output_name: str | None,
-           quality: str, out_dir: Path | None, lang: str, progress: bool | None, formats: tuple[str, ...],
+           quality: str, out_dir: Path | None, lang: str | None, theme: str | None, aspect: str | None,
+           captions: str | None, progress: bool | None, formats: tuple[str, ...],
            narration_from: str | None, jobs: int | None, scheduler: str | None, strict: bool) -> None:
     """Render SCENE (or each RENDER_FILE, renders/<name>.toml) and print the path of each file written, one per line.
 
@@ -317,15 +358,17 @@ def render(targets: tuple[str, ...], pairs: tuple[str, ...], params_file: Path |
         progress = sys.stderr.isatty()
     if len(resolved) > 1 and narration_from is not None:
         raise BadInput("--narration: narrate one render at a time")
-    # Every clip and script is checked before anything renders.
-    prepared = [(spec, overrides, story, name, *_script_and_narration(spec, story, name, lang, narration_from))
-                for spec, overrides, story, name in resolved]
+    # Every look, clip and script is checked before anything renders.
+    looks = [_look_or_fail(from_file, lang, theme, aspect, captions) for *_, from_file in resolved]
+    prepared = [(spec, overrides, story, name, look, lang_,
+                 *_script_and_narration(spec, story, name, lang_, narration_from))
+                for (spec, overrides, story, name, _), (look, lang_) in zip(resolved, looks)]
     videos = []
     if scheduler is not None and len(prepared) > 1:
         from mathviz.pipeline.distributed import RenderRequest, render_requests_on_cluster
 
-        requests = [RenderRequest(spec.name, overrides, name, quality, lang, script=scripts, strict=strict)
-                    for spec, overrides, _, name, scripts, _ in prepared]
+        requests = [RenderRequest(spec.name, overrides, name, quality, lang_, script=scripts, strict=strict, look=look)
+                    for spec, overrides, _, name, look, lang_, scripts, _ in prepared]
 
         def report(request, files) -> None:
             for path in files:
@@ -340,12 +383,12 @@ def render(targets: tuple[str, ...], pairs: tuple[str, ...], params_file: Path |
             written = render_requests_on_cluster(scheduler, requests, out, on_done=report, on_guard=guard)
         videos = [files[-1] for files in written]
     else:
-        for spec, overrides, story, name, scripts, narration in prepared:
+        for spec, overrides, story, name, look, lang_, scripts, narration in prepared:
             with _failures_as_errors(f"render of {name}", MissingDependency, SchedulerUnavailable), \
                     _guard_failures(name):
-                result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang, progress=progress,
+                result = render_scene(spec.name, overrides, quality=quality, out_dir=out, lang=lang_, progress=progress,
                                       output_name=name, script=scripts, narration=narration, story=story, jobs=jobs,
-                                      scheduler=scheduler, strict=strict)
+                                      scheduler=scheduler, strict=strict, look=look)
             _print_guard(name, result.guard, strict=False)
             for path in result.files:
                 click.echo(str(path))
@@ -363,13 +406,13 @@ def render(targets: tuple[str, ...], pairs: tuple[str, ...], params_file: Path |
               help="Base name of the files written [default: the scene name].")
 @click.option("-q", "--quality", type=click.Choice(["l", "m", "h"]), default="l", show_default=True,
               help="l=480p, m=720p, h=1080p (stills; no video is encoded).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the caption line in the stills and under them.")
+@_look_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("media/storyboard"),
               show_default=True, help="Output directory.")
 @click.option("--strict", is_flag=True, help=_STRICT_HELP)
 def storyboard(scene: str, pairs: tuple[str, ...], params_file: Path | None, output_name: str | None, quality: str,
-               lang: str, out_dir: Path, strict: bool) -> None:
+               lang: str | None, theme: str | None, aspect: str | None, captions: str | None, out_dir: Path,
+               strict: bool) -> None:
     """Write the settled last frame of every beat of SCENE as PNG, and a contact sheet with captions; no video.
 
     Plays the scene without drawing or encoding and draws only each beat's end, so a
@@ -380,13 +423,14 @@ def storyboard(scene: str, pairs: tuple[str, ...], params_file: Path | None, out
     from mathviz.pipeline.storyboard import make_storyboard
 
     spec, overrides, story = _story_or_fail(scene, pairs, params_file)
+    look, lang = _look_or_fail(_read_params_file(params_file), lang, theme, aspect, captions)
     name = output_name if output_name is not None else spec.name
     _check_output_name(name)
     out_dir = _output_folder(out_dir)
     scripts, _ = _script_and_narration(spec, story, name, lang, None)
     with _failures_as_errors(f"storyboard of {scene}", MissingDependency), _guard_failures(name):
         result = make_storyboard(spec.name, overrides, quality=quality, out_dir=out_dir, lang=lang, output_name=name,
-                                 script=scripts, story=story, strict=strict)
+                                 script=scripts, story=story, strict=strict, look=look)
     _print_guard(name, result.guard, strict=False)
     for path in result.files:
         click.echo(str(path))
@@ -613,7 +657,9 @@ def slides(video: Path, out_dir: Path, formats: str) -> None:
 @click.argument("scene", metavar="SCENE|FILE.py:CLASS")
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
-def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
+@_look_options
+def check(scene: str, pairs: tuple[str, ...], params_file: Path | None, lang: str | None, theme: str | None,
+          aspect: str | None, captions: str | None) -> None:
     """Check SCENE's frames before a long render: off-screen, overlapping, illegible text, wrong numbers.
 
     Builds the scene without rendering pixels and inspects every section end and
@@ -626,6 +672,8 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
     if scene.endswith(".py") or ".py:" in scene:
         if pairs or params_file:
             raise BadInput("--set/--params: a plain Manim scene file takes no parameters")
+        if lang or theme or aspect or captions:
+            raise BadInput("--lang/--theme/--aspect/--captions: a plain Manim scene file has no look to choose")
         from mathviz.pipeline.check import SceneFileError, check_scene_class, find_scene_class, parse_scene_reference
 
         with _failures_as_errors(f"importing {scene}"):
@@ -639,10 +687,11 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None) -> None:
         label = f"{path}:{scene_class.__name__}"
     else:
         spec, _, story = _story_or_fail(scene, pairs, params_file)
+        look, lang = _look_or_fail(_read_params_file(params_file), lang, theme, aspect, captions)
         from mathviz.pipeline.check import check_scene
 
         with _failures_as_errors(f"building {spec.name}"):
-            checker = check_scene(spec.name, story=story)
+            checker = check_scene(spec.name, story=story, look=look, lang=lang)
         label = spec.name
     for finding in checker.findings:
         click.echo(str(finding))

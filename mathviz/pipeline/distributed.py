@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mathviz.pipeline import chunks
+from mathviz_scenes.components.look import Look
 
 __all__ = ["SchedulerUnavailable", "RenderRequest", "connect", "render_chunks_on_cluster", "render_requests_on_cluster"]
 
@@ -95,6 +96,8 @@ class RenderRequest:
     extra_config: Mapping[str, object] = field(default_factory=dict)
     #: As ``--strict``: a frame guard failure writes nothing.
     strict: bool = False
+    #: Theme, aspect and captions of the render.
+    look: Look = field(default_factory=Look)
 
 
 def render_request_remote(request: RenderRequest) -> tuple[dict[str, bytes], Any]:
@@ -110,7 +113,7 @@ def render_request_remote(request: RenderRequest) -> tuple[dict[str, bytes], Any
         try:
             result = render_scene(request.scene, request.overrides, quality=request.quality, out_dir=folder,
                                   lang=request.lang, output_name=request.name, extra_config=request.extra_config,
-                                  script=request.script, jobs=1, strict=request.strict)
+                                  script=request.script, jobs=1, strict=request.strict, look=request.look)
         except GuardRejected as rejected:
             return {}, rejected.report
         return {path.name: path.read_bytes() for path in result.files}, result.guard

@@ -34,6 +34,7 @@ from mathviz.pipeline.captions import LANGUAGES, cues_from, to_srt, to_vtt
 from mathviz.pipeline.manifest import commit_render, record_files
 from mathviz.pipeline.workdir import make_work_dir, remove_stale
 from mathviz.story import Story
+from mathviz_scenes.components.look import Look
 
 if TYPE_CHECKING:
     from mathviz.pipeline.narration import Narration
@@ -339,6 +340,7 @@ def render_scene(
     jobs: int | None = 1,
     scheduler: str | None = None,
     strict: bool = False,
+    look: Look | None = None,
 ) -> RenderResult:
     """Render scene ``name`` with ``overrides`` into ``out_dir``.
 
@@ -353,6 +355,9 @@ def render_scene(
     replaces the scene's captions. ``narration`` (every beat's clip, checked and levelled) holds
     each beat until its clip has played and puts the clips in the MP4 as AAC (see
     :mod:`mathviz.pipeline.narration`); caption cues then start and end with the clips.
+
+    ``look`` is the theme, frame aspect and captions (burned in or not; default: dark, 16:9, none);
+    the JSON records it with the language.
 
     ``story``, when the caller already computed it from the same ``overrides`` (the command line
     does, inside its time limit), is drawn as it is instead of being computed a second time.
@@ -378,7 +383,8 @@ def render_scene(
 
     check_fonts(lang)
     scene_cls = spec.scene_class()
-    scene_kwargs: dict[str, object] = {"script": dict(script or {}),
+    look = look if look is not None else Look()
+    scene_kwargs: dict[str, object] = {"script": dict(script or {}), "look": look,
                                        "speech": narration.durations if narration is not None else None}
     started = time.perf_counter()
     work = make_work_dir(out, stem)
@@ -427,6 +433,8 @@ def render_scene(
         numbers = {
             "scene": name,
             "quality": label,
+            "lang": lang,
+            **look.to_dict(),
             "params": {p.name: overrides.get(p.name, p.default) for p in spec.parameters()},
             "duration": duration,
             "key_beat": key_beat,

@@ -34,6 +34,7 @@ from typing import Any
 from mathviz.pipeline import registry
 from mathviz.pipeline.render import QUALITIES, GuardRejected, GuardReport, attach_guard, check_fonts, guard_verdict
 from mathviz.pipeline.workdir import make_work_dir, remove_stale
+from mathviz_scenes.components.look import Look
 
 __all__ = ["Still", "StoryboardResult", "make_storyboard", "contact_sheet"]
 
@@ -191,6 +192,7 @@ def make_storyboard(
     script: Mapping[str, Sequence[str]] | None = None,
     story: object = None,
     strict: bool = False,
+    look: Look | None = None,
 ) -> StoryboardResult:
     """Write the storyboard of scene ``name`` with ``overrides`` into ``out_dir`` (see the module docstring).
 
@@ -217,7 +219,9 @@ def make_storyboard(
         cfg: dict[str, object] = {"media_dir": str(work / "manim"), "quality": manim_quality, "disable_caching": True,
                                   "verbosity": "WARNING", "progress_bar": "none", "write_to_movie": False}
         cfg.update(extra_config or {})
-        stills, duration, report = capture_stills(spec.scene_class(), story, lang, cfg, {"script": dict(script or {})})
+        look = look if look is not None else Look()
+        stills, duration, report = capture_stills(spec.scene_class(), story, lang, cfg,
+                                                  {"script": dict(script or {}), "look": look})
         if strict and not report.ok:
             raise GuardRejected(stem, report)
         if not stills:
@@ -230,6 +234,7 @@ def make_storyboard(
             "scene": name,
             "quality": label,
             "lang": lang,
+            **look.to_dict(),
             "params": {p.name: overrides.get(p.name, p.default) for p in spec.parameters()},
             "duration": duration,
             "beats": [{"number": s.number, "name": s.name, "caption": s.caption, "start": s.start, "end": s.end,

@@ -7,8 +7,17 @@ with :meth:`ExplainerScene.beat`, which
 * opens a Manim section (one slide per beat for lectures),
 * records a caption in English and Chinese with the render time it starts at
   (timings come from the render, never typed by hand), and
-* shows the caption line in the band at the bottom of the frame, so the video
-  reads with the sound off and without a player that shows subtitles.
+* shows the caption line in the band at the bottom of the frame when the look
+  burns captions in (``--captions burned``, for platforms that ignore caption
+  files); with ``--captions none`` the band stays clear for the same time, so
+  both videos have the same timings and the same sidecar captions.
+
+A scene is built in a :class:`~mathviz_scenes.components.look.Look` (theme,
+aspect, captions) and a language, set before its camera is made: the frame
+has the aspect's size (:func:`~mathviz_scenes.components.style.frame`), the
+camera inks every colour in the theme's palette
+(:mod:`~mathviz_scenes.components.theme`) and :meth:`ExplainerScene.tr` picks
+each on-screen word in the scene's language.
 
 Narration hooks in here too. A render may hand the scene a *script* (the
 caption text of each beat, rewritten by the author, per language) and the
@@ -25,11 +34,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from manim import DOWN, FadeIn, FadeOut, Mobject, Scene, ThreeDScene, config
+from manim import DOWN, Camera, FadeIn, FadeOut, Mobject, Scene, ThreeDCamera, ThreeDScene, config
 from manim.mobject.text.numbers import string_to_mob_map
 
 from mathviz.story import Story
 from mathviz_scenes.components import style
+from mathviz_scenes.components.look import Look
+from mathviz_scenes.components.theme import themed_camera
 
 __all__ = ["Caption", "ExplainerScene", "ExplainerThreeDScene", "make_cheap_to_copy"]
 
@@ -67,6 +78,24 @@ class Caption:
         return self.zh if lang == "zh" else self.en
 
 
+def _two_lines(content: str, lang: str) -> str:
+    """``content`` broken into two lines of about equal length: at the space nearest the middle, or
+    (Chinese, no spaces) after the punctuation mark or character nearest the middle.
+    """
+    middle = len(content) / 2
+    if lang == "zh":
+        marks = [i + 1 for i, ch in enumerate(content[:-1]) if ch in "，、；：,;"]
+        cut = min(marks, key=lambda i: abs(i - middle)) if marks else int(round(middle))
+        if not marks or abs(cut - middle) > len(content) / 4:
+            cut = int(round(middle))
+        return content[:cut].strip() + "\n" + content[cut:].strip()
+    spaces = [i for i, ch in enumerate(content) if ch == " "]
+    if not spaces:
+        return content
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return content[:cut] + "\n" + content[cut + 1:]
+
+
 class ExplainerScene(Scene):
     """Base scene: holds the story, opens a section and a caption per beat."""
 
@@ -79,14 +108,22 @@ class ExplainerScene(Scene):
     #: Seconds of settled picture after a beat's narration before the next beat starts.
     speech_pause: ClassVar[float] = 0.3
 
-    def __init__(self, story: Story, lang: str = "en", *, script: Mapping[str, Sequence[str]] | None = None,
+    def __init__(self, story: Story, lang: str = "en", *, look: Look | None = None,
+                 script: Mapping[str, Sequence[str]] | None = None,
                  speech: Sequence[float] | None = None, **kwargs: Any) -> None:
-        """``script`` maps a language to every beat's caption text, in beat order, replacing the scene's own;
+        """``look`` is the theme, aspect and captions (default: dark, 16:9, no caption line);
+        ``script`` maps a language to every beat's caption text, in beat order, replacing the scene's own;
         ``speech`` is every beat's narration length in seconds, in beat order (each beat lasts at least that).
+
+        Sets Manim's frame size for the look's aspect: build a scene inside ``tempconfig``.
         """
         # The pipeline computes the story once and hands it in; a scene never builds its own numbers.
         self.story = story
         self.lang = lang
+        self.look = look if look is not None else Look()
+        style.use(self.look, lang)
+        default_camera = ThreeDCamera if isinstance(self, ThreeDScene) else Camera
+        kwargs["camera_class"] = themed_camera(kwargs.get("camera_class", default_camera), style.palette())
         self.captions: list[Caption] = []
         self._caption_mob = None
         self.script = {lang_: list(texts) for lang_, texts in (script or {}).items()}
@@ -106,6 +143,10 @@ class ExplainerScene(Scene):
             make_cheap_to_copy(glyph)
         super().play(*animations, **kwargs)
 
+    def tr(self, en: str, zh: str) -> str:
+        """The on-screen words in the scene's language: ``self.tr("slope", "斜率")``."""
+        return zh if self.lang == "zh" else en
+
     # -- beats ------------------------------------------------------------------------------------
 
     def beat(self, name: str, en: str, zh: str, *, show: bool = True) -> None:
@@ -124,8 +165,12 @@ class ExplainerScene(Scene):
             self.captions[-1].end = now
         speech = self.speech[index] if self.speech is not None and index < len(self.speech) else None
         self.captions.append(Caption(name=name, start=now, end=now, en=en, zh=zh, speech=speech))
-        if show:
+        if show and self.look.burned:
             self._show_caption(en if self.lang != "zh" else zh)
+        elif show:
+            # The band stays clear for as many frames as the caption's fade takes (not a frozen wait:
+            # Manim rounds a frozen wait's frames down and an animation's up), so the timings match.
+            self.wait(self.caption_fade, frozen_frame=False)
 
     def _scripted(self, lang: str, index: int, text: str) -> str:
         texts = self.script.get(lang)
@@ -144,13 +189,25 @@ class ExplainerScene(Scene):
             self.wait((math.ceil(missing / frame - 1e-6) + 0.5) * frame)
 
     def caption_line(self, content: str):
-        """The caption mobject for ``content``, fitted into the bottom band of the frame."""
-        line = style.text(content, size=style.CAPTION_SIZE, color=style.SECONDARY_COLOR, font=style.font_for(self.lang))
+        """The caption mobject for ``content``, fitted into the bottom band of the frame.
+
+        In a narrow frame (square, portrait) a caption too wide for one line breaks into two
+        balanced lines (between words; anywhere in Chinese) before anything is shrunk.
+        """
         max_width = config.frame_width - 2 * (style.SAFE_MARGIN + 0.35)
+        band = style.caption_band()
+
+        def make(words: str):
+            return style.text(words, size=style.CAPTION_SIZE, color=style.SECONDARY_COLOR, font=style.font_for(self.lang))
+
+        line = make(content)
+        if line.width > max_width and band > style.CAPTION_BAND:
+            line = make(_two_lines(content, self.lang))
         if line.width > max_width:
             line.scale_to_fit_width(max_width)
-        band_height = style.CAPTION_ZONE_TOP + config.frame_height / 2
-        line.move_to([0, -config.frame_height / 2 + band_height / 2, 0])
+        if line.height > band - 0.1:
+            line.scale_to_fit_height(band - 0.1)
+        line.move_to([0, -config.frame_height / 2 + band / 2, 0])
         return line
 
     def overlay(self, *mobjects: Mobject) -> None:

@@ -2,7 +2,7 @@
 
 The eigen, norms and SVD/PCA scenes draw everything that moves on a square
 coordinate plane against the frame's left edge, as tall as the content zone
-allows (between the caption band and ``CONTENT_TOP``), and stack their
+allows (between the caption band and :func:`~mathviz_scenes.components.style.content_top`), and stack their
 formulas and readouts in a column to its right. :class:`PlaneAndPanel` is a
 mixin for such an :class:`~scenes.components.base.ExplainerScene`:
 ``layout()`` sets where the square and the column go, ``panel_column()``
@@ -61,8 +61,8 @@ class PlaneAndPanel:
     def layout(self) -> None:
         """Where the plane and the text panel go: a square at the left, the panel to its right."""
         frame_w = config.frame_width
-        top = style.CONTENT_TOP - 0.1
-        bottom = style.CAPTION_ZONE_TOP + 0.1
+        top = style.content_top() - 0.1
+        bottom = style.caption_top() + 0.1
         self.plane_side = min(self.PLANE_SIDE, top - bottom)
         self.plane_center = np.array([-frame_w / 2 + self.PLANE_LEFT_GAP + self.plane_side / 2,
                                       (top + bottom) / 2, 0.0])

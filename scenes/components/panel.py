@@ -52,10 +52,10 @@ class Panel:
         Default gap between rows (:meth:`below`).
     """
 
-    def __init__(self, left: float, top: float = style.CONTENT_TOP, *, right: float | None = None,
+    def __init__(self, left: float, top: float | None = None, *, right: float | None = None,
                  row_gap: float = ROW_GAP) -> None:
         self.left = float(left)
-        self.top = float(top)
+        self.top = style.content_top() if top is None else float(top)
         self.right = frame_right() if right is None else float(right)
         self.row_gap = row_gap
 

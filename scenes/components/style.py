@@ -9,7 +9,9 @@ unavailable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from manim import (
@@ -24,10 +26,14 @@ from manim import (
     YELLOW,
     Axes,
     DecimalNumber,
+    ManimColor,
     MathTypst,
     Text,
     config,
 )
+from manim.mobject.text.numbers import string_to_mob_map
+
+from mathviz_scenes.components.look import Look
 
 __all__ = [
     "FONT",
@@ -51,9 +57,23 @@ __all__ = [
     "SMALL_SIZE",
     "MIN_TEXT_PIXELS_480P",
     "TYPST_SCALE",
-    "CAPTION_ZONE_TOP",
-    "CONTENT_TOP",
+    "CAPTION_BAND",
+    "caption_band",
     "SAFE_MARGIN",
+    "Palette",
+    "PALETTES",
+    "use",
+    "current_look",
+    "current_lang",
+    "palette",
+    "ink",
+    "background",
+    "relative_luminance",
+    "contrast_ratio",
+    "FrameBox",
+    "frame",
+    "content_top",
+    "caption_top",
     "text",
     "math",
     "number",
@@ -94,36 +114,286 @@ MIN_TEXT_PIXELS_480P = 9.0
 #: so a formula and the text beside it have the same cap height.
 TYPST_SCALE = 1.36
 
-#: The bottom band of the frame belongs to the caption line; content stays above it.
-CAPTION_ZONE_TOP = -3.35
-#: Content stays below this (the frame's top edge is at +4).
-CONTENT_TOP = 3.85
+#: Height of the band at the bottom of a 16:9 frame that belongs to the caption line (drawn or not: with
+#: ``--captions none`` it stays clear, so the player's control bar covers nothing); content stays above it.
+#: Narrower frames give the caption two lines (:func:`caption_band`).
+CAPTION_BAND = 0.65
+CAPTION_BAND_TWO_LINES = 1.2
+#: Margin kept clear under the frame's top edge.
+TOP_MARGIN = 0.15
 #: Margin kept clear at the frame's left and right edges.
 SAFE_MARGIN = 0.15
 
 
-def font_for(lang: str) -> str:
-    """The font for text in language ``lang`` (``"en"`` or ``"zh"``)."""
-    return CJK_FONT if lang == "zh" else FONT
+# -- the look of the scene being built ------------------------------------------------------------
+#
+# Manim's config is global; so is the look of the scene being built. ExplainerScene sets both
+# before it builds its camera and mobjects (inside the pipeline's tempconfig), and the helpers
+# below read them, so a scene asks "how wide is my frame" and "which font" in one way.
+
+_state: dict[str, Any] = {"look": Look(), "lang": "en"}
+
+
+def use(look: Look, lang: str = "en") -> None:
+    """Make ``look`` and ``lang`` the current ones (the scene being built); sets Manim's frame size for the aspect.
+
+    Manim caches the glyphs of DecimalNumber digits by their characters only, so the cache is
+    emptied when the language (and with it the font) changes.
+    """
+    if lang != _state["lang"]:
+        string_to_mob_map.clear()
+    _state["look"], _state["lang"] = look, lang
+    shape = look.frame(int(config.pixel_width), int(config.pixel_height))
+    config.pixel_width, config.pixel_height = shape.pixel_width, shape.pixel_height
+    config.frame_width, config.frame_height = shape.width, shape.height
+
+
+def current_look() -> Look:
+    """The look of the scene being built."""
+    return _state["look"]
+
+
+def current_lang() -> str:
+    """The language of the scene being built (``"en"`` or ``"zh"``)."""
+    return _state["lang"]
+
+
+# -- themes -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a palette is one of PALETTES
+class Palette:
+    """One theme's colours: its background and, for each colour a scene draws with, the colour shown.
+
+    Scenes are written with the dark theme's colours (Manim's named colours and the roles
+    above); a theme maps each to its own. ``inks`` maps a dark-theme colour (``#RRGGBB``) to
+    this theme's; a colour not in the table is darkened or lightened just enough to keep
+    :data:`MIN_CONTRAST` against the background, keeping its hue (:meth:`ink`). ``BLACK``
+    means "the background" in every theme (background rectangles, outlines that part a
+    dot from a surface).
+    """
+
+    name: str
+    background: str
+    inks: Mapping[str, str]
+
+    @property
+    def identity(self) -> bool:
+        """Whether this palette shows every colour as the scene drew it."""
+        return not self.inks and self.background == "#000000"
+
+    def ink(self, color: Any) -> ManimColor:
+        """The colour this theme shows for the scene colour ``color``."""
+        return ManimColor(self._ink_hex(ManimColor(color).to_hex().upper()))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - palettes are a handful of module constants
+    def _ink_hex(self, hex_color: str) -> str:
+        if self.identity:
+            return hex_color
+        if hex_color in self.inks:
+            return self.inks[hex_color]
+        return _readable(hex_color, self.background)
+
+    def ink_rgbas(self, rgbas: Any) -> Any:
+        """``rgbas`` (rows of red, green, blue, alpha in 0..1) with each colour inked; alpha kept."""
+        import numpy as np
+
+        if self.identity or len(rgbas) == 0:
+            return rgbas
+        out = np.array(rgbas, dtype=float, copy=True)
+        for row in out:
+            rgb = tuple(int(round(float(c) * 255)) for c in row[:3])
+            hex_color = "#{:02X}{:02X}{:02X}".format(*(min(max(c, 0), 255) for c in rgb))
+            row[:3] = ManimColor(self._ink_hex(hex_color)).to_rgb()
+        return out
+
+
+#: Text and key strokes keep at least this contrast ratio against the background (WCAG AA for text).
+MIN_CONTRAST = 4.5
+
+DARK = Palette("dark", "#000000", {})
+#: The light theme: for a white page. Each named colour of the dark theme gets a deeper shade of
+#: its hue that keeps MIN_CONTRAST on white; text goes near-black, muted greys mid-grey.
+LIGHT = Palette("light", "#FFFFFF", {
+    "#FFFFFF": "#1F2328",  # WHITE: text
+    "#000000": "#FFFFFF",  # BLACK: the background
+    "#DDDDDD": "#3D444D",  # GREY_A
+    "#BBBBBB": "#57606A",  # GREY_B: muted
+    "#888888": "#656D76",  # GREY_C
+    "#58C4DD": "#0B62A8",  # BLUE: the function
+    "#C7E9F1": "#0A4A78",  # BLUE_A
+    "#9CDCEB": "#0D5B91",  # BLUE_B
+    "#29ABCA": "#0B6E99",  # BLUE_D
+    "#236B8E": "#1B5E7E",  # BLUE_E
+    "#FC6255": "#C62828",  # RED: derivative, gradient, negative
+    "#83C167": "#2E7D32",  # GREEN: tangent
+    "#F7D96F": "#8A6100",  # YELLOW: highlight
+    "#FF862F": "#B54700",  # ORANGE: secant
+    "#9A72AC": "#7B3FA0",  # PURPLE: accent
+    "#B189C6": "#6A3590",  # PURPLE_B
+    "#5CD0B3": "#00796B",  # TEAL: positive
+    "#55C1A7": "#00695C",  # TEAL_D
+    "#D147BD": "#A8237F",  # PINK
+    "#CD853F": "#8B4D14",  # LIGHT_BROWN
+    "#F0AC5F": "#8D5A00",  # GOLD
+})
+PALETTES: dict[str, Palette] = {p.name: p for p in (DARK, LIGHT)}
+
+
+def palette() -> Palette:
+    """The palette of the scene being built."""
+    return PALETTES[current_look().theme]
+
+
+def ink(color: Any) -> ManimColor:
+    """The colour the current theme shows for the scene colour ``color``."""
+    return palette().ink(color)
+
+
+def background() -> ManimColor:
+    """The current theme's background colour."""
+    return ManimColor(palette().background)
+
+
+def relative_luminance(color: Any) -> float:
+    """WCAG 2 relative luminance of ``color`` (0 for black, 1 for white)."""
+    channels = []
+    for c in ManimColor(color).to_rgb():
+        c = float(c)
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(a: Any, b: Any) -> float:
+    """WCAG 2 contrast ratio of two colours, from 1 (equal) to 21 (black on white)."""
+    la, lb = relative_luminance(a), relative_luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def _readable(hex_color: str, background_hex: str) -> str:
+    """``hex_color`` with its lightness moved (hue and saturation kept) until it has MIN_CONTRAST + 0.1 on the background.
+
+    For colours that no table names: Manim's in-between colours of a colour animation, a scene's own shades.
+    """
+    import colorsys
+
+    red, green, blue = ManimColor(hex_color).to_rgb()
+    hue, light, sat = colorsys.rgb_to_hls(float(red), float(green), float(blue))
+    target = MIN_CONTRAST + 0.1
+    if contrast_ratio(hex_color, background_hex) >= target:
+        return hex_color
+    darker = relative_luminance(background_hex) > 0.5
+    low, high = (0.0, light) if darker else (light, 1.0)
+    for _ in range(30):  # bisect the lightness: the closest to the original that is readable
+        mid = (low + high) / 2
+        candidate = ManimColor(colorsys.hls_to_rgb(hue, mid, sat)).to_hex().upper()
+        ok = contrast_ratio(candidate, background_hex) >= target
+        if darker:  # the lightest readable: readable -> search lighter
+            low, high = (mid, high) if ok else (low, mid)
+        else:  # the darkest readable: readable -> search darker
+            low, high = (low, mid) if ok else (mid, high)
+    best = low if darker else high
+    return ManimColor(colorsys.hls_to_rgb(hue, best, sat)).to_hex().upper()
+
+
+# -- the frame ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameBox:
+    """The current frame in scene units: its size, the safe edges content keeps inside, and its shape."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+    @property
+    def portrait(self) -> bool:
+        return self.height > self.width * 1.01
+
+    @property
+    def square(self) -> bool:
+        return abs(self.height - self.width) <= 0.01 * self.width
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height * 1.01
+
+    @property
+    def content_width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def content_height(self) -> float:
+        return self.top - self.bottom
+
+
+def frame() -> FrameBox:
+    """The frame being drawn: ``left``/``right`` are the safe edges, ``top`` is :func:`content_top` and
+    ``bottom`` is :func:`caption_top` (content stays inside them).
+    """
+    width, height = float(config.frame_width), float(config.frame_height)
+    return FrameBox(width, height, -width / 2 + SAFE_MARGIN, width / 2 - SAFE_MARGIN, content_top(), caption_top())
+
+
+def content_top() -> float:
+    """Content stays below this: the frame's top edge less :data:`TOP_MARGIN`."""
+    return float(config.frame_height) / 2 - TOP_MARGIN
+
+
+def caption_band() -> float:
+    """Height of the caption band: one line in a 16:9 frame, two in a square or portrait one."""
+    return CAPTION_BAND if config.frame_width > config.frame_height * 1.01 else CAPTION_BAND_TWO_LINES
+
+
+def caption_top() -> float:
+    """The top of the caption band at the bottom of the frame; content stays above it."""
+    return -float(config.frame_height) / 2 + caption_band()
+
+
+def font_for(lang: str | None = None) -> str:
+    """The one font family for labels and numbers in language ``lang`` (default: the current one)."""
+    return CJK_FONT if (current_lang() if lang is None else lang) == "zh" else FONT
 
 
 def text(content: str, size: float = LABEL_SIZE, color: Any = WHITE, **kwargs: Any) -> Text:
-    """Plain text through Pango in the house font (or ``font=...``, e.g. ``font_for("zh")``)."""
-    font = kwargs.pop("font", FONT)
+    """Plain text through Pango in the current language's font (or ``font=...``)."""
+    font = kwargs.pop("font", None) or font_for()
     return Text(content, font=font, font_size=size, color=color, **kwargs)
 
 
+def _typst_preamble(lang: str) -> str:
+    """Words inside a zh formula in the CJK font; the formula's letters and symbols stay in Typst's math font."""
+    return f'#set text(font: "{CJK_FONT}")' if lang == "zh" else ""
+
+
 def math(source: str, size: float = LABEL_SIZE, color: Any = WHITE, **kwargs: Any) -> MathTypst:
-    """A formula typeset by Typst (math mode), e.g. ``math("frac(f(x_0+h) - f(x_0), h)")``."""
+    """A formula typeset by Typst (math mode), e.g. ``math("frac(f(x_0+h) - f(x_0), h)")``.
+
+    Quoted words (``"slope"``) are set in the current language's font.
+    """
+    kwargs.setdefault("typst_preamble", _typst_preamble(current_lang()))
     return MathTypst(source, font_size=size * TYPST_SCALE, color=color, **kwargs)
 
 
+class NumberText(Text):
+    """The digits of a DecimalNumber, in the current language's font (the labels' font family)."""
+
+    def __init__(self, content: str, **kwargs: Any) -> None:
+        kwargs.setdefault("font", font_for())
+        super().__init__(content, **kwargs)
+
+
 def number(value: float, decimals: int = 3, size: float = READOUT_SIZE, color: Any = WHITE, **kwargs: Any) -> DecimalNumber:
-    """A DecimalNumber drawn with Pango text, not TeX."""
+    """A DecimalNumber drawn with Pango text in the labels' font, not TeX."""
     return DecimalNumber(
         value,
         num_decimal_places=decimals,
-        mob_class=Text,
+        mob_class=NumberText,
         font_size=size,
         color=color,
         **kwargs,
@@ -142,7 +412,7 @@ def make_axes(
 ) -> Axes:
     """Axes whose tick numbers are Pango text (no TeX)."""
     axis_config = {
-        "label_constructor": Text,
+        "label_constructor": NumberText,
         "include_numbers": numbers,
         "font_size": number_size,
         "stroke_width": 2,
@@ -157,8 +427,3 @@ def make_axes(
         axis_config=axis_config,
         **kwargs,
     )
-
-
-def frame_size() -> tuple[float, float]:
-    """Width and height of the visible frame in scene units."""
-    return float(config.frame_width), float(config.frame_height)

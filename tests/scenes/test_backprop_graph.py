@@ -121,7 +121,7 @@ def test_columns_are_the_story_layers_and_nothing_collides(any_scene):
     for mob in [*parts, any_scene.title, any_scene.readouts]:
         left, right, bottom, top = bounds(mob)
         assert -half_w + 0.1 <= left and right <= half_w - 0.1
-        assert style.CAPTION_ZONE_TOP <= bottom and top <= style.CONTENT_TOP
+        assert style.caption_top() <= bottom and top <= style.content_top()
     for mob in parts:
         assert bounds(mob)[3] <= bounds(any_scene.title)[2] and bounds(mob)[2] >= bounds(any_scene.readouts)[3]
 

@@ -144,7 +144,7 @@ def test_everything_is_on_screen_above_the_captions(scene):
             scene.jacobian_row, scene.jacobian_captions, scene.jacobian_check]
     for mob in mobs:
         assert -half_w + 0.1 <= mob.get_left()[0] and mob.get_right()[0] <= half_w - 0.1, mob
-        assert style.CAPTION_ZONE_TOP <= mob.get_bottom()[1] and mob.get_top()[1] <= style.CONTENT_TOP, mob
+        assert style.caption_top() <= mob.get_bottom()[1] and mob.get_top()[1] <= style.content_top(), mob
     # the panel sits beside the composite, under g
     assert scene.product.get_left()[0] > scene.composite_graph.frame.get_right()[0]
     assert scene.product.get_top()[1] < scene.g_graph.tick_labels.get_bottom()[1]

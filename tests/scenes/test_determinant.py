@@ -123,7 +123,7 @@ def test_plane_scene_draws_the_story(case: str, tmp_path) -> None:
     # the whole picture stays in its box: inside the frame, above the captions, left of the panel
     picture = [scene.grid, scene.square, scene.blob, *scene.basis]
     points = np.concatenate([m.get_all_points() for m in picture])
-    assert points[:, 1].min() >= style.CAPTION_ZONE_TOP - 1e-6
+    assert points[:, 1].min() >= style.caption_top() - 1e-6
     assert points[:, 1].max() <= 4.0 and points[:, 0].min() >= -7.11
     assert points[:, 0].max() < scene.panel.get_left()[0]
 
@@ -156,7 +156,7 @@ def test_space_scene_draws_the_story(case: str, tmp_path) -> None:
     camera.reset_rotation_matrix()
     points = camera.project_points(np.concatenate([scene.solid.get_all_points(), scene.triad.get_all_points(),
                                                    axes.get_all_points()]))
-    assert points[:, 1].min() >= style.CAPTION_ZONE_TOP and points[:, 1].max() <= 4.0
+    assert points[:, 1].min() >= style.caption_top() and points[:, 1].max() <= 4.0
     assert points[:, 0].min() >= -7.11 and points[:, 0].max() < scene.panel.get_left()[0]
 
 

@@ -172,7 +172,7 @@ def test_units_are_stated_next_to_the_losses(any_scene):
 def _inside(mob) -> bool:
     half_w = config.frame_width / 2
     return (-half_w + 0.1 <= mob.get_left()[0] and mob.get_right()[0] <= half_w - 0.1
-            and style.CAPTION_ZONE_TOP <= mob.get_bottom()[1] and mob.get_top()[1] <= style.CONTENT_TOP)
+            and style.caption_top() <= mob.get_bottom()[1] and mob.get_top()[1] <= style.content_top())
 
 
 def test_everything_is_on_screen_and_apart(any_scene):

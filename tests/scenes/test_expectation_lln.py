@@ -189,7 +189,7 @@ def test_layout_stays_in_the_content_zone_and_apart(scene):
     for mob in mobs:
         left, right, bottom, top = bounds(mob)
         assert -half_w + style.SAFE_MARGIN <= left and right <= half_w - style.SAFE_MARGIN, mob
-        assert style.CAPTION_ZONE_TOP <= bottom and top <= style.CONTENT_TOP, mob
+        assert style.caption_top() <= bottom and top <= style.content_top(), mob
     # the plot keeps to the left of the right-hand column, and each beat's pieces keep apart
     column_left = min(m.get_left()[0] for m in (scene.column_head, scene.run_legend, scene.fallacy_panel))
     assert scene.axes.get_right()[0] < scene.e_label.get_left()[0] < scene.e_label.get_right()[0] < column_left

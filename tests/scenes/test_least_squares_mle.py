@@ -157,7 +157,7 @@ def test_panel_text_stays_right_of_the_plot_and_apart(scene):
     panel = [m for m in texts if m.get_left()[0] > box_right]
     assert panel
     for i, a in enumerate(panel):
-        assert a.get_top()[1] <= style.CONTENT_TOP + 1e-6 and a.get_bottom()[1] >= style.CAPTION_ZONE_TOP - 1e-6
+        assert a.get_top()[1] <= style.content_top() + 1e-6 and a.get_bottom()[1] >= style.caption_top() - 1e-6
         for b in panel[i + 1:]:
             assert not boxes_overlap(a, b), (a, b)
 

@@ -188,6 +188,6 @@ def test_pictures_stay_in_their_boxes(built) -> None:
         xy = plane_xy(snap["plane"], points)
         view = np.array(snap["plane"].x_range[1]), np.array(snap["plane"].y_range[1])
         assert np.all(np.abs(xy[:, 0]) <= view[0] + 1e-6) and np.all(np.abs(xy[:, 1]) <= view[1] + 1e-6)
-        assert points[:, 1].min() >= style.CAPTION_ZONE_TOP - 1e-6 and points[:, 1].max() <= style.CONTENT_TOP
+        assert points[:, 1].min() >= style.caption_top() - 1e-6 and points[:, 1].max() <= style.content_top()
     # the big plane stays left of the panel
     assert scene.main_plane.get_right()[0] < scene.panel.get_left()[0]

@@ -189,7 +189,7 @@ def test_one_caption_per_beat_in_both_languages(scene):
 def _inside(mob) -> bool:
     half_w = config.frame_width / 2
     return (-half_w + 0.05 <= mob.get_left()[0] and mob.get_right()[0] <= half_w - 0.05
-            and style.CAPTION_ZONE_TOP <= mob.get_bottom()[1] and mob.get_top()[1] <= style.CONTENT_TOP)
+            and style.caption_top() <= mob.get_bottom()[1] and mob.get_top()[1] <= style.content_top())
 
 
 def test_everything_is_on_screen_and_apart(scene):

@@ -139,7 +139,7 @@ def test_everything_is_on_screen_above_the_captions(scene):
         for mob in mobs:
             left, right, bottom, top = bounds(mob)
             assert -half_w + 0.1 <= left and right <= half_w - 0.1, (name, mob)
-            assert style.CAPTION_ZONE_TOP <= bottom and top <= style.CONTENT_TOP, (name, mob)
+            assert style.caption_top() <= bottom and top <= style.content_top(), (name, mob)
     apart = [
         (scene.relu_code, scene.relu_axes), (scene.zero_note, scene.grad_axes), (scene.relu_label, scene.relu_axes),
         (scene.grad_label, scene.relu_axes), (scene.grad_label, scene.grad_axes),

@@ -113,7 +113,7 @@ def test_layout_stays_on_screen_and_apart(any_scene):
     for mob in charts + panels:
         left, right, bottom, top = bounds(mob)
         assert -half_w + 0.05 <= left and right <= half_w - 0.05, mob
-        assert style.CAPTION_ZONE_TOP <= bottom and top <= style.CONTENT_TOP, mob
+        assert style.caption_top() <= bottom and top <= style.content_top(), mob
     for chart in charts:
         for panel in panels:
             assert not boxes_overlap(chart, panel), (chart, panel)

@@ -12,6 +12,7 @@ still plane in the square when the scene picks its own grid step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,66 @@ from manim import GREY_B, NumberPlane, VGroup, config
 from mathviz_scenes.components import style
 from mathviz_scenes.components.panel import Panel
 
-__all__ = ["PlaneAndPanel", "overlaps"]
+__all__ = ["Box", "PlaneAndPanel", "Split", "overlaps", "split_frame"]
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle of the frame in scene units."""
+
+    left: float
+    right: float
+    bottom: float
+    top: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+    @property
+    def center(self) -> np.ndarray:
+        return np.array([(self.left + self.right) / 2, (self.bottom + self.top) / 2, 0.0])
+
+    def square(self) -> Box:
+        """The largest square inside this box, centred in it."""
+        side = min(self.width, self.height)
+        x, y = self.center[:2]
+        return Box(x - side / 2, x + side / 2, y - side / 2, y + side / 2)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where the plot and the panel go in the current frame; ``stacked`` when the panel is below the plot."""
+
+    plot: Box
+    panel: Box
+    stacked: bool
+
+
+def split_frame(panel_width: float = 4.6, panel_height: float | None = None, gap: float = 0.35,
+                stack_square: bool = True) -> Split:
+    """The content area split into a plot and a panel for the frame's shape.
+
+    16:9: the panel is a column ``panel_width`` wide at the right, the plot fills the rest.
+    9:16 (and 1:1 when ``stack_square``): the panel is a band ``panel_height`` tall (default: what
+    is left under a square plot in portrait, 40 % of the height in a square frame) under the plot,
+    both the frame's full safe width. A 1:1 frame with ``stack_square=False`` is split side by side.
+    """
+    f = style.frame()
+    if f.landscape or (f.square and not stack_square):
+        if f.square:
+            panel_width = min(panel_width, 0.42 * f.content_width)
+        plot = Box(f.left, f.right - panel_width - gap, f.bottom, f.top)
+        return Split(plot, Box(f.right - panel_width, f.right, f.bottom, f.top), stacked=False)
+    if panel_height is None:
+        panel_height = max(f.content_height - f.content_width - gap, 0.25 * f.content_height) if f.portrait \
+            else 0.4 * f.content_height
+    plot = Box(f.left, f.right, f.bottom + panel_height + gap, f.top)
+    return Split(plot, Box(f.left, f.right, f.bottom, f.bottom + panel_height), stacked=True)
 
 
 def overlaps(a: Any, b: Any, margin: float = 0.06) -> bool:
@@ -59,15 +119,27 @@ class PlaneAndPanel:
     panel_top: float
 
     def layout(self) -> None:
-        """Where the plane and the text panel go: a square at the left, the panel to its right."""
-        frame_w = config.frame_width
+        """Where the plane and the text panel go: a square at the left and the panel to its right in 16:9;
+        the square at the top and the panel below it in square and portrait frames.
+        """
+        frame = style.frame()
         top = style.content_top() - 0.1
         bottom = style.caption_top() + 0.1
-        self.plane_side = min(self.PLANE_SIDE, top - bottom)
-        self.plane_center = np.array([-frame_w / 2 + self.PLANE_LEFT_GAP + self.plane_side / 2,
-                                      (top + bottom) / 2, 0.0])
-        self.text_panel = Panel(self.plane_center[0] + self.plane_side / 2 + self.PANEL_GAP, top)
-        self.panel_left, self.panel_right, self.panel_top = self.text_panel.left, self.text_panel.right, top
+        if frame.landscape:
+            self.plane_side = min(self.PLANE_SIDE, top - bottom)
+            self.plane_center = np.array([-config.frame_width / 2 + self.PLANE_LEFT_GAP + self.plane_side / 2,
+                                          (top + bottom) / 2, 0.0])
+            self.text_panel = Panel(self.plane_center[0] + self.plane_side / 2 + self.PANEL_GAP, top)
+            self.panel_left, self.panel_right, self.panel_top = self.text_panel.left, self.text_panel.right, top
+            return
+        # Stacked: the panel keeps a share of the height (more in a square frame, where the plane is smaller).
+        panel_share = 0.36 if frame.portrait else 0.42
+        self.plane_side = min(self.PLANE_SIDE, frame.content_width - 2 * self.PLANE_LEFT_GAP,
+                              (top - bottom) * (1 - panel_share))
+        self.plane_center = np.array([0.0, top - self.plane_side / 2, 0.0])
+        panel_top = top - self.plane_side - self.PANEL_GAP
+        self.text_panel = Panel(frame.left + self.PLANE_LEFT_GAP, panel_top)
+        self.panel_left, self.panel_right, self.panel_top = self.text_panel.left, self.text_panel.right, panel_top
 
     def panel_column(self, *rows: Any, top: float, buff: float | None = None) -> VGroup:
         """Rows stacked left-aligned at the panel's left edge, their top at ``top``; a row too wide is shrunk alone."""

@@ -46,9 +46,9 @@ from mathviz.stories.derivative import DerivativeStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, nice_ticks
-from mathviz_scenes.components.layout import overlaps
+from mathviz_scenes.components.layout import Box, overlaps, split_frame
 from mathviz_scenes.components.numbers import decimals_for
-from mathviz_scenes.components.panel import Panel
+from mathviz_scenes.components.panel import Panel, widest_value
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -87,10 +87,14 @@ class TangentSlope(ExplainerScene):
     scene_name = "derivative"
     story: DerivativeStory
 
-    #: Axes boxes (left, bottom, right, top) in scene units: the graph alone, then f above f'.
+    #: Axes boxes (left, bottom, right, top) in scene units in a 16:9 frame: the graph alone, then f above f'.
     FULL_REGION = (-6.0, -2.55, 1.15, 3.45)
     TOP_REGION = (-6.0, 0.8, 1.15, 3.35)
     BOTTOM_REGION = (-6.0, -2.85, 1.15, -0.6)
+    #: Width of the panel beside the plot in a square frame (the plot keeps the rest, tall and narrow).
+    SQUARE_PANEL_WIDTH = 3.25
+    #: Height of the panel under the plot in a portrait frame: the corner beat's seven rows fit.
+    PORTRAIT_PANEL_HEIGHT = 6.2
     #: Vertical gap between rows of the panel.
     ROW_GAP = 0.25
     #: Left edge of the panel of formulas and readouts right of the graph.
@@ -102,7 +106,40 @@ class TangentSlope(ExplainerScene):
     #: Seconds for the tangent's sweep along the whole curve.
     SWEEP_TIME = 8.0
 
-    # -- the story's numbers ---------------------------------------------------------------------
+    # -- the frame -------------------------------------------------------------------------------
+
+    @cached_property
+    def regions(self) -> dict[str, tuple[float, float, float, float]]:
+        """The axes boxes for this frame: ``full`` (the graph alone), ``top`` and ``bottom`` (f above f').
+
+        16:9 keeps its tuned boxes. Square and portrait frames split the frame with
+        :func:`~mathviz_scenes.components.layout.split_frame` (the panel beside a square plot, under
+        a portrait one) and keep room inside the plot box for the tick numbers (left, below) and the
+        axis names (right, above).
+        """
+        if style.frame().landscape:
+            return {"full": self.FULL_REGION, "top": self.TOP_REGION, "bottom": self.BOTTOM_REGION}
+        box = self.split.plot
+        left, bottom, right, top = box.left + 0.55, box.bottom + 0.55, box.right - 0.45, box.top - 0.4
+        middle = (bottom + top) / 2
+        return {"full": (left, bottom, right, top), "top": (left, middle + 0.7, right, top),
+                "bottom": (left, bottom - 0.25, right, middle - 0.6)}
+
+    @cached_property
+    def split(self) -> Any:
+        """Plot and panel boxes: the panel beside the plot in 16:9 and square frames, under it in portrait."""
+        frame = style.frame()
+        return split_frame(panel_width=self.SQUARE_PANEL_WIDTH, gap=0.3, stack_square=False,
+                           panel_height=min(self.PORTRAIT_PANEL_HEIGHT, 0.5 * frame.content_height))
+
+    @property
+    def stacked(self) -> bool:
+        """Whether the panel is under the plot (portrait) rather than beside it."""
+        return not style.frame().landscape and self.split.stacked
+
+    @property
+    def panel_box(self) -> Box:
+        return self.split.panel
 
     # -- builders --------------------------------------------------------------------------------
 
@@ -112,7 +149,7 @@ class TangentSlope(ExplainerScene):
 
         Tick numbers that the curve ``pieces`` (default: the graph of f) would run through are left out.
         """
-        left, bottom, right, top = region or self.FULL_REGION
+        left, bottom, right, top = region or self.regions["full"]
         x_lo, x_hi = self.story.x_range
         y_lo, y_hi = y_range or self.story.y_range
         axes = style.make_axes(
@@ -354,10 +391,78 @@ class TangentSlope(ExplainerScene):
                 inset.y_axis.add(label)
                 last_y = label.get_bottom()[1]
         h_label = style.math("h", size=style.SMALL_SIZE).next_to(self.inset_point(inset, x_hi, y_lo), RIGHT, buff=0.1)
-        error_label = style.math('abs("error")', size=style.SMALL_SIZE)
+        error_label = style.math(self.tr('abs("error")', 'abs("误差")'), size=style.SMALL_SIZE)
         error_label.next_to(self.inset_point(inset, x_lo, y_hi), UP + RIGHT, buff=0.08)
         inset.add(h_label, error_label)
         return inset
+
+    def build_error_legend(self, compact: bool) -> VGroup:
+        """Which trace is which and its measured order: four short rows (beside the inset, 16:9) or
+        one row per difference (``compact``, above the inset).
+        """
+        story = self.story
+        entries = [(self.tr("forward", "前向差分"), story.forward_order, style.SECANT_COLOR)]
+        if story.central_order is not None:
+            entries.append((self.tr("central", "中心差分"), story.central_order, CENTRAL_COLOR))
+        legend = VGroup()
+        for name, order, color in entries:
+            slope = self.tr(f"slope {order:.2f}", f"斜率 {order:.2f}")
+            if compact:
+                legend.add(style.text(self.tr(f"{name}: {slope}", f"{name}：{slope}"), size=style.SMALL_SIZE,
+                                      color=color))
+            else:
+                legend.add(style.text(name, size=style.SMALL_SIZE, color=color),
+                           style.text(slope, size=style.SMALL_SIZE, color=color))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        if not compact:
+            for gap in range(2, len(legend), 2):
+                legend[gap].shift(0.12 * DOWN)
+                legend[gap + 1].shift(0.12 * DOWN)
+        return legend
+
+    def place_error_inset(self, rows_bottom: float) -> tuple[Axes, VGroup]:
+        """The error inset and its legend, in the panel under (in portrait: right of) the readouts."""
+        floor_y = style.caption_top() + 0.12
+        if style.frame().landscape:
+            inset = self.build_error_inset()
+            # the inset sits on the caption band's edge, left-aligned with the panel, below the readouts
+            floor = np.array([self.panel.left, floor_y, 0.0])
+            inset.next_to(floor, UP + RIGHT, buff=0)
+            excess = inset.get_top()[1] - (rows_bottom - self.panel.row_gap)
+            if excess > 0:
+                inset = self.build_error_inset(height=max(0.8, 1.75 - excess))
+                inset.next_to(floor, UP + RIGHT, buff=0)
+            legend = self.build_error_legend(compact=False)
+            legend.next_to(inset, RIGHT, buff=0.2)
+            return inset, legend
+        # the room: right of the readouts' column under a portrait plot when wide enough, else under the rows
+        left, right, top = self.panel.left, self.panel.right, rows_bottom - self.panel.row_gap
+        if self.stacked:
+            secants = self.story.secants
+            with widest_value(self.h_readout, [r["h"] for r in secants]), \
+                    widest_value(self.error_readout, [r["error"] for r in secants]):
+                column_right = max(m.get_right()[0] for m in (self.h_readout, self.derivative_readout,
+                                                               self.error_readout))
+            if right - (column_right + 0.5) >= 3.0:
+                left, top = column_right + 0.5, self.panel.below(self.quotient_readout)
+        # one row per difference above the inset: beside it the axes would be too narrow to read
+        legend = self.build_error_legend(compact=True)
+        if legend.width > right - left:
+            legend.scale_to_fit_width(right - left)
+        legend.next_to(np.array([left, top, 0.0]), DOWN + RIGHT, buff=0)
+        room_top = legend.get_bottom()[1] - 0.15
+        # measure what the numbers and names add around the axes, then fit the axes into the room
+        trial = self.build_error_inset()
+        extra_w, extra_h = trial.width - 2.3, trial.height - 1.75
+        width = float(np.clip(right - left - extra_w, 1.0, 3.2))
+        height = float(np.clip(room_top - floor_y - extra_h, 0.7, 2.6))
+        inset = self.build_error_inset(width=width, height=height)
+        inset.next_to(np.array([left, floor_y, 0.0]), UP + RIGHT, buff=0)
+        excess = inset.get_top()[1] - room_top
+        if excess > 0:  # the names above the axes took more than measured
+            inset = self.build_error_inset(width=width, height=max(0.5, height - excess))
+            inset.next_to(np.array([left, floor_y, 0.0]), UP + RIGHT, buff=0)
+        return inset, legend
 
     @staticmethod
     def inset_point(inset: Axes, log_h: float, log_error: float) -> np.ndarray:
@@ -387,8 +492,19 @@ class TangentSlope(ExplainerScene):
 
     @cached_property
     def panel(self) -> Panel:
-        """The column of formulas and readouts right of the graph."""
-        return Panel(self.PANEL_LEFT, row_gap=self.ROW_GAP)
+        """The column of formulas and readouts right of the graph (16:9, square) or under it (portrait)."""
+        if style.frame().landscape:
+            return Panel(self.PANEL_LEFT, row_gap=self.ROW_GAP)
+        box = self.panel_box
+        # under the plot, a little in from the frame's edge: Indicate grows a readout by a fifth
+        # beside a square frame's plot the rows sit closer, so the error inset keeps a readable height
+        return Panel(box.left + (0.25 if self.stacked else 0.0), box.top, right=min(box.right, Panel(box.left).right),
+                     row_gap=self.ROW_GAP if self.stacked else 0.15)
+
+    @property
+    def title_top(self) -> float:
+        """Where the panel's first row (the formula of f) starts."""
+        return style.content_top() - 0.1 if style.frame().landscape else self.panel.top
 
     def construct(self) -> None:
         self.beat_graph()
@@ -403,10 +519,10 @@ class TangentSlope(ExplainerScene):
         story = self.story
         self.beat("graph", en="The graph of f and a point P on it",
                   zh="函数 f 的图像和图像上的一点 P")
-        (self.axes,) = self.fitted_axes((self.FULL_REGION, {}))
+        (self.axes,) = self.fitted_axes((self.regions["full"], {}))
         self.graph = self.build_curve(self.axes, story.graph_pieces, style.FUNCTION_COLOR)
         title = style.math(f"f(x) = {to_typst(story.function)}", size=style.TITLE_SIZE, color=style.FUNCTION_COLOR)
-        self.title = self.panel.place(title, 3.75)
+        self.title = self.panel.place(title, self.title_top)
         # P's name stays clear of every secant and tangent the later beats draw through P
         self.point_p = self.build_point(self.axes, story.x0, story.value, "P",
                                         avoid=self.line_points(*self.lines_through_p()))
@@ -480,35 +596,18 @@ class TangentSlope(ExplainerScene):
         self.beat("shrink", en="Shrink h: the secant turns into the tangent, its slope tends to f'(x0)",
                   zh="缩小 h：割线变成切线，斜率趋近 f'(x0)")
         self.derivative_readout = Readout.of(self.story, "f'(x_0)", "derivative", color=style.TANGENT_COLOR)
-        self.error_readout = Readout.of(self.story, '"error"', "secants.0.error", decimals=4)
-        # the error shares the row of h if it fits; f'(x0) takes the place of the rise
+        self.error_readout = Readout.of(self.story, self.tr('"error"', '"误差"'), "secants.0.error", decimals=4)
+        # the error shares the row of h if it fits beside the plot; f'(x0) takes the place of the rise.
+        # Under a portrait plot the readouts keep to one column, the error inset goes right of them.
         self.panel.place(self.derivative_readout, self.panel.below(self.h_readout))
         self.error_readout.next_to(self.h_readout, RIGHT, buff=0.6)
-        if self.error_readout.get_right()[0] > self.panel.right:
+        if self.stacked or self.error_readout.get_right()[0] > self.panel.right:
             self.panel.place(self.error_readout, self.panel.below(self.derivative_readout))
         rows_bottom = min(self.error_readout.get_bottom()[1], self.derivative_readout.get_bottom()[1])
         extra: list[Any] = []
         traces = []
         if story.forward_order is not None:
-            inset = self.build_error_inset()
-            # the inset sits on the caption band's edge, left-aligned with the panel, below the readouts
-            floor = np.array([self.panel.left, style.caption_top() + 0.12, 0.0])
-            inset.next_to(floor, UP + RIGHT, buff=0)
-            excess = inset.get_top()[1] - (rows_bottom - self.panel.row_gap)
-            if excess > 0:
-                inset = self.build_error_inset(height=max(0.8, 1.75 - excess))
-                inset.next_to(floor, UP + RIGHT, buff=0)
-            legend = VGroup(style.text("forward", size=style.SMALL_SIZE, color=style.SECANT_COLOR),
-                            style.text(f"slope {story.forward_order:.2f}", size=style.SMALL_SIZE,
-                                       color=style.SECANT_COLOR))
-            if story.central_order is not None:
-                legend.add(style.text("central", size=style.SMALL_SIZE, color=CENTRAL_COLOR),
-                           style.text(f"slope {story.central_order:.2f}", size=style.SMALL_SIZE, color=CENTRAL_COLOR))
-            legend.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-            for gap in range(2, len(legend), 2):
-                legend[gap].shift(0.12 * DOWN)
-                legend[gap + 1].shift(0.12 * DOWN)
-            legend.next_to(inset, RIGHT, buff=0.2)
+            inset, legend = self.place_error_inset(rows_bottom)
             self.inset = inset
             forward = self.build_error_trace(inset, story.secants, 0, style.SECANT_COLOR)
             traces.append((forward, inset, story.secants, style.SECANT_COLOR))
@@ -567,8 +666,10 @@ class TangentSlope(ExplainerScene):
             self.play(FadeIn(other), run_time=0.6)
             last = other
         verdict = VGroup(
-            style.text("left slope ≠ right slope:", size=style.LABEL_SIZE, color=style.HIGHLIGHT_COLOR),
-            style.text("f′(x₀) does not exist", size=style.LABEL_SIZE, color=style.HIGHLIGHT_COLOR),
+            style.text(self.tr("left slope ≠ right slope:", "左斜率 ≠ 右斜率："), size=style.LABEL_SIZE,
+                       color=style.HIGHLIGHT_COLOR),
+            style.text(self.tr("f′(x₀) does not exist", "f′(x₀) 不存在"), size=style.LABEL_SIZE,
+                       color=style.HIGHLIGHT_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         self.verdict = self.panel.place(verdict, self.panel.below(last) - 0.1)
         self.play(FadeIn(self.verdict), run_time=0.8)
@@ -589,8 +690,8 @@ class TangentSlope(ExplainerScene):
         old = [m for m in self.mobjects if m is not self._caption_mob
                and not any(m is not other and m in other.get_family() for other in self.mobjects)]
         top_axes, self.derivative_axes = self.fitted_axes(
-            (self.TOP_REGION, {}),
-            (self.BOTTOM_REGION, {"y_range": story.derivative_range, "y_label": "f'(x)", "pieces": story.derivative_pieces}),
+            (self.regions["top"], {}),
+            (self.regions["bottom"], {"y_range": story.derivative_range, "y_label": "f'(x)", "pieces": story.derivative_pieces}),
         )
         top_graph = self.build_curve(top_axes, story.graph_pieces, style.FUNCTION_COLOR)
         top_p = self.build_point(top_axes, story.x0, story.value, "P")
@@ -620,24 +721,28 @@ class TangentSlope(ExplainerScene):
         self.slope_readout = Readout.of(self.story, "f'(x)", f"slide.{start}.slope", color=style.TANGENT_COLOR,
                                         decimals=decimals_for(slopes, least=1))
         self.panel.row([(self.x_readout, xs), (self.slope_readout, slopes)], self.panel.below(self.title))
-        note = style.text("slope of the green tangent\n= height of the red curve", size=style.SMALL_SIZE,
-                          color=style.MUTED_COLOR)
+        note = style.text(self.tr("slope of the green tangent\n= height of the red curve",
+                                  "绿色切线的斜率\n= 红色曲线的高度"), size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         self.panel.place(note, self.panel.below(VGroup(self.x_readout, self.slope_readout)) - 0.1)
         panel = [note]
         kinds = {p["kind"] for p in story.critical_points}
         if kinds:
-            rules = VGroup(style.text("where the tangent is flat, f′ = 0:", size=style.SMALL_SIZE,
-                                      color=style.HIGHLIGHT_COLOR))
-            for kind, rule in (("max", "max:  f'' < 0"), ("min", "min:  f'' > 0"), ("inflection", "flat:  f'' = 0")):
+            heading = style.text(self.tr("where the tangent is flat, f′ = 0:", "切线水平处 f′ = 0："),
+                                 size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
+            if heading.width > self.panel.width:  # a narrow panel: two lines rather than small print
+                heading = style.text(self.tr("where the tangent is flat,\nf′ = 0:", "切线水平处\nf′ = 0："),
+                                     size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
+            rules = VGroup(heading)
+            for kind, sign in (("max", "<"), ("min", ">"), ("inflection", "=")):
                 if kind in kinds:
-                    rules.add(style.math(f'"{rule.split(":")[0]}:" {rule.split(":")[1]}', size=style.LABEL_SIZE,
-                                         color=style.HIGHLIGHT_COLOR))
+                    rules.add(style.math(f'"{self.kind_name(kind)}{self.tr(":", "：")}"  f\'\' {sign} 0',
+                                         size=style.LABEL_SIZE, color=style.HIGHLIGHT_COLOR))
             rules.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             self.panel.place(rules, self.panel.below(note) - 0.15)
             panel.append(rules)
         if not story.differentiable:
-            corner = style.text("no tangent at the corner x₀:\nf′ jumps there", size=style.SMALL_SIZE,
-                                color=style.HIGHLIGHT_COLOR)
+            corner = style.text(self.tr("no tangent at the corner x₀:\nf′ jumps there", "尖点 x₀ 处没有切线：\nf′ 在此跳变"),
+                                size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
             self.panel.place(corner, self.panel.below(panel[-1]) - 0.15)
             panel.append(corner)
         self.slide_panel = VGroup(*panel)
@@ -699,13 +804,17 @@ class TangentSlope(ExplainerScene):
         self.tangent = self.slider.tangent
         self.wait(1.5)
 
+    def kind_name(self, kind: str) -> str:
+        """The on-screen name of a flat tangent's kind (max, min, or flat for an inflection)."""
+        names = {"max": ("max", "极大"), "min": ("min", "极小")}
+        return self.tr(*names.get(kind, ("flat", "驻点")))
+
     def build_marker(self, point: dict) -> VGroup:
         """A flat tangent: dots on f and on f' = 0, labelled max/min/flat with the sign of f''."""
         kind = point["kind"]
         top = Dot(self.axes.c2p(point["x"], point["y"]), color=style.HIGHLIGHT_COLOR, radius=0.08)
         low = Dot(self.derivative_axes.c2p(point["x"], 0.0), color=style.HIGHLIGHT_COLOR, radius=0.08)
-        label = style.text({"max": "max", "min": "min"}.get(kind, "flat"), size=style.SMALL_SIZE,
-                           color=style.HIGHLIGHT_COLOR)
+        label = style.text(self.kind_name(kind), size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
         marker = VGroup(top, low, label)
         marker.label = label
         # the label goes on the open side of the turning point, else the other side; if both

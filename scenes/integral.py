@@ -48,6 +48,7 @@ from mathviz.stories.integral import IntegralStory, SignedArea
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, nice_ticks
+from mathviz_scenes.components.layout import Split, split_frame
 from mathviz_scenes.components.numbers import decimals_for
 from mathviz_scenes.components.panel import Panel, widest_value
 from mathviz_scenes.components.readout import Readout
@@ -82,7 +83,7 @@ class RiemannSums(ExplainerScene):
     scene_name = "integral"
     story: IntegralStory
 
-    #: Regions (left, bottom, right, top) in scene units that hold a plot and its tick labels.
+    #: Regions (left, bottom, right, top) in scene units that hold a plot and its tick labels (16:9 frame).
     FULL_REGION = (-6.95, -3.0, 1.3, 3.45)
     TOP_REGION = (-6.95, 0.75, 1.3, 3.45)
     BOTTOM_REGION = (-6.95, -3.05, 1.3, 0.2)
@@ -94,10 +95,50 @@ class RiemannSums(ExplainerScene):
     #: Seconds for the sweep of x from a to b in the last beat.
     SWEEP_TIME = 7.0
 
+    #: Width of the panel beside the plot in a square frame; height of the panel under it in portrait.
+    SQUARE_PANEL_WIDTH = 3.25
+    PORTRAIT_PANEL_HEIGHT = 6.6
+
+    @cached_property
+    def split(self) -> Split:
+        """Plot and panel boxes: the panel beside the plot in 16:9 and square frames, under it in portrait."""
+        return split_frame(panel_width=self.SQUARE_PANEL_WIDTH, gap=0.3, stack_square=False,
+                           panel_height=min(self.PORTRAIT_PANEL_HEIGHT, 0.52 * style.frame().content_height))
+
+    @property
+    def stacked(self) -> bool:
+        """Whether the panel is under the plot (portrait) rather than beside it."""
+        return not style.frame().landscape and self.split.stacked
+
+    @cached_property
+    def regions(self) -> dict[str, tuple[float, float, float, float]]:
+        """The plot regions for this frame: ``full`` (one plot), ``top`` and ``bottom`` (f above A).
+
+        16:9 keeps its tuned regions; other frames take the plot box of :attr:`split`, leaving room
+        for the x numbers below and the names of the axes above and to the right.
+        """
+        if style.frame().landscape:
+            return {"full": self.FULL_REGION, "top": self.TOP_REGION, "bottom": self.BOTTOM_REGION}
+        box = self.split.plot
+        left, bottom, right, top = box.left, box.bottom + 0.3, box.right - 0.4, box.top - 0.35
+        middle = (bottom + top) / 2
+        return {"full": (left, bottom, right, top), "top": (left, middle + 0.3, right, top),
+                "bottom": (left, bottom - 0.05, right, middle - 0.25)}
+
     @cached_property
     def panel(self) -> Panel:
-        """The column of formulas and readouts right of the plots."""
-        return Panel(self.PANEL_LEFT, row_gap=self.ROW_GAP)
+        """The column of formulas and readouts right of the plots (16:9, square) or under them (portrait)."""
+        if style.frame().landscape:
+            return Panel(self.PANEL_LEFT, row_gap=self.ROW_GAP)
+        box = self.split.panel
+        # clear of the frame's edges: Indicate grows a readout by a fifth
+        return Panel(box.left + (0.25 if self.stacked else 0.0), box.top, right=box.right - 0.35,
+                     row_gap=self.ROW_GAP if self.stacked else 0.16)
+
+    @property
+    def title_top(self) -> float:
+        """Where the panel's first row (the formula of f) starts."""
+        return 3.8 if style.frame().landscape else self.panel.top
 
     # -- builders ----------------------------------------------------------------------------------
 
@@ -156,7 +197,7 @@ class RiemannSums(ExplainerScene):
         return signed.a - pad, signed.b + pad
 
     def build_signed_axes(self, signed: SignedArea, region: Sequence[float] | None = None) -> Axes:
-        return self.build_axes(region or self.FULL_REGION, self.plot_range(signed), signed.y_range)
+        return self.build_axes(region or self.regions["full"], self.plot_range(signed), signed.y_range)
 
     @staticmethod
     def build_curve(axes: Axes, points: np.ndarray, color: Any, width: float = 4) -> VMobject:
@@ -219,7 +260,7 @@ class RiemannSums(ExplainerScene):
 
     def build_title(self, function: str) -> Any:
         title = style.math(f"f(x) = {to_typst(function)}", size=style.TITLE_SIZE, color=style.FUNCTION_COLOR)
-        return self.panel.place(title, 3.8)
+        return self.panel.place(title, self.title_top)
 
     @staticmethod
     def integral_label(signed: SignedArea, limits: tuple[str, str] | None = None) -> str:
@@ -234,10 +275,13 @@ class RiemannSums(ExplainerScene):
         decimals = decimals_for(values, least=1)
         total = Readout.of(self.story, self.integral_label(signed, limits), f"{prefix}integral", decimals=decimals,
                            color=style.SECONDARY_COLOR)
-        above = Readout.of(self.story, '"area above"', f"{prefix}positive_area", decimals=decimals, color=style.POSITIVE_COLOR)
-        below = Readout.of(self.story, '"area below"', f"{prefix}negative_area", decimals=decimals, color=style.NEGATIVE_COLOR)
+        above = Readout.of(self.story, self.tr('"area above"', '"上方面积"'), f"{prefix}positive_area", decimals=decimals,
+                           color=style.POSITIVE_COLOR)
+        below = Readout.of(self.story, self.tr('"area below"', '"下方面积"'), f"{prefix}negative_area", decimals=decimals,
+                           color=style.NEGATIVE_COLOR)
         self.panel.place(total, top)
-        note = style.text(f"scipy quad, error estimate {signed.quad_error:.0e}", size=style.SMALL_SIZE,
+        note = style.text(self.tr(f"scipy quad, error estimate {signed.quad_error:.0e}",
+                                  f"scipy quad，误差估计 {signed.quad_error:.0e}"), size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
         self.panel.place(note, self.panel.below(total, 0.12))
         self.panel.place(above, self.panel.below(note, 0.3))
@@ -271,7 +315,8 @@ class RiemannSums(ExplainerScene):
             if label.get_left()[0] > last_right + 0.1:
                 plot.x_axis.add(label)
                 last_right = label.get_right()[0]
-        e_label = style.math('abs("error")', size=style.SMALL_SIZE).next_to(plot.y_axis.get_end(), UP, buff=0.08)
+        e_label = style.math(self.tr('abs("error")', 'abs("误差")'), size=style.SMALL_SIZE)
+        e_label.next_to(plot.y_axis.get_end(), UP, buff=0.08)
         step = max(1, math.ceil((y_hi - y_lo) / 4))
         last_bottom = e_label.get_bottom()[1] - 0.05
         for k in range(y_hi, y_lo - 1, -step):
@@ -307,22 +352,34 @@ class RiemannSums(ExplainerScene):
         line.add(*[Dot(p, radius=0.045, color=RULE_COLORS[rule]) for p in points])
         return line
 
+    def rule_name(self, rule: str) -> str:
+        """The on-screen name of a Riemann rule."""
+        return self.tr(rule, {"left": "左端点", "right": "右端点", "midpoint": "中点"}[rule])
+
     def build_rate_table(self, top: float) -> VGroup:
         """Per rule: its name, the error ratio at the last doubling and the measured order (or "exact")."""
         story = self.story
         last = len(story.ns) - 1
-        header = style.text(f"from n = {story.ns[last - 1]} to {story.ns[last]}, the error shrinks by:",
-                            size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        before, after = story.ns[last - 1], story.ns[last]
+        words = self.tr(f"from n = {before} to {after}, the error shrinks by:", f"n 从 {before} 增至 {after}，误差缩小的倍数：")
+        header = style.text(words, size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        if header.width > self.panel.width:  # a narrow panel: two lines rather than small print
+            header = style.text(self.tr(f"from n = {before} to {after},\nthe error shrinks by:",
+                                        f"n 从 {before} 增至 {after}，\n误差缩小的倍数："),
+                                size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         rows = VGroup()
         for rule in story.sums:
-            name = style.text(rule, size=style.LABEL_SIZE, color=RULE_COLORS[rule])
+            name = style.text(self.rule_name(rule), size=style.LABEL_SIZE, color=RULE_COLORS[rule])
             record = story.sums[rule][last]
             if record["ratio"] is None:
-                text = "exact: error 0" if story.exact[rule] else f"error 0 at n = {story.ns[last]}"
+                text = (self.tr("exact: error 0", "精确：误差为 0") if story.exact[rule]
+                        else self.tr(f"error 0 at n = {story.ns[last]}", f"n = {story.ns[last]} 时误差为 0"))
                 cells = [style.text(text, size=style.LABEL_SIZE, color=RULE_COLORS[rule])]
             else:
-                cells = [Readout.of(self.story, '"ratio"', f"sums.{rule}.{last}.ratio", decimals=2, color=RULE_COLORS[rule]),
-                         Readout.of(self.story, '"order"', f"orders.{rule}", decimals=2, color=RULE_COLORS[rule])]
+                cells = [Readout.of(self.story, self.tr('"ratio"', '"倍数"'), f"sums.{rule}.{last}.ratio", decimals=2,
+                                    color=RULE_COLORS[rule]),
+                         Readout.of(self.story, self.tr('"order"', '"阶数"'), f"orders.{rule}", decimals=2,
+                                    color=RULE_COLORS[rule])]
             row = VGroup(name, *cells)
             row.cells = cells
             rows.add(row)
@@ -336,6 +393,7 @@ class RiemannSums(ExplainerScene):
                 cell.move_to(np.array([x, 0.0, 0.0]), aligned_edge=LEFT)
                 x += ratio_width + 0.4
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        self.panel.fit(rows)  # in a narrow panel the rows shrink, not the header (it takes two lines instead)
         header.next_to(rows, UP, aligned_edge=LEFT, buff=0.18)
         table = VGroup(header, rows)
         self.panel.place(table, top)
@@ -431,7 +489,7 @@ class RiemannSums(ExplainerScene):
         self.remove(*leaving)
         self.rate_table = self.build_rate_table(self.panel.below(self.area_readouts.note, 0.3))
         # the plot fills the panel under the table down to the caption band, its numbers left of and under it
-        origin = np.array([self.PANEL_LEFT + 0.95, style.caption_top() + 0.5, 0.0])
+        origin = np.array([self.panel.left + 0.95, style.caption_top() + 0.5, 0.0])
         top = self.panel.below(self.rate_table, 0.45)
         right = config.frame_width / 2 - style.SAFE_MARGIN - 0.45
         self.error_plot = self.build_error_plot(origin, width=right - origin[0], height=max(1.0, top - origin[1]))
@@ -512,15 +570,16 @@ class RiemannSums(ExplainerScene):
         self.play(*[FadeOut(m) for m in old], run_time=0.6)
         self.remove(*old)
         x_range = self.plot_range(story.signed)
-        self.top_axes = self.build_axes(self.TOP_REGION, x_range, story.signed.y_range)
-        self.bottom_axes = self.build_axes(self.BOTTOM_REGION, x_range, story.area_range, y_label="A(x)")
+        top_region, bottom_region = self.regions["top"], self.regions["bottom"]
+        self.top_axes = self.build_axes(top_region, x_range, story.signed.y_range)
+        self.bottom_axes = self.build_axes(bottom_region, x_range, story.area_range, y_label="A(x)")
         # both plots share one x scale: line their left edges up
         shift = self.top_axes.c2p(x_range[0], 0)[0] - self.bottom_axes.c2p(x_range[0], 0)[0]
         if shift > 0:
-            self.bottom_axes = self.build_axes((self.BOTTOM_REGION[0] + shift, *self.BOTTOM_REGION[1:]), x_range,
+            self.bottom_axes = self.build_axes((bottom_region[0] + shift, *bottom_region[1:]), x_range,
                                                story.area_range, y_label="A(x)")
         elif shift < 0:
-            self.top_axes = self.build_axes((self.TOP_REGION[0] - shift, *self.TOP_REGION[1:]), x_range,
+            self.top_axes = self.build_axes((top_region[0] - shift, *top_region[1:]), x_range,
                                             story.signed.y_range)
         self.ftc_graph = self.build_curve(self.top_axes, story.signed.graph, style.FUNCTION_COLOR)
         self.title = self.build_title(story.signed.function)
@@ -535,15 +594,16 @@ class RiemannSums(ExplainerScene):
         height_decimals = decimals_for(values, slopes, least=1)
         self.x_readout = Readout.of(self.story, "x", "area.0.x", decimals=decimals_for(xs, least=1), color=style.SECONDARY_COLOR)
         self.area_readout = Readout.of(self.story, "A(x)", "area.0.area", decimals=decimals_for(areas, least=1), color=AREA_COLOR)
-        self.slope_readout = Readout.of(self.story, '"slope of" A', "area.0.slope", decimals=height_decimals,
-                                        color=style.TANGENT_COLOR)
+        self.slope_readout = Readout.of(self.story, self.tr('"slope of" A', 'A "的斜率"'), "area.0.slope",
+                                        decimals=height_decimals, color=style.TANGENT_COLOR)
         self.height_readout = Readout.of(self.story, "f(x)", "area.0.value", decimals=height_decimals, color=HEIGHT_COLOR)
         top = self.panel.below(self.definition, 0.35)
         for readout, vals in ((self.x_readout, xs), (self.area_readout, areas), (self.slope_readout, slopes),
                               (self.height_readout, values)):
             self.panel.place(readout, top, vals)
             top = self.panel.below(readout, 0.3 if readout is self.area_readout else None)
-        note = style.text("slope of the green tangent\n= height of the yellow bar", size=style.SMALL_SIZE,
+        note = style.text(self.tr("slope of the green tangent\n= height of the yellow bar",
+                                  "绿色切线的斜率\n= 黄色线段的高度"), size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
         self.ftc_note = self.panel.place(note, self.panel.below(self.height_readout, 0.3))
         self.play(FadeIn(self.top_axes), FadeIn(self.bottom_axes), FadeIn(self.title), FadeIn(self.definition),

@@ -375,19 +375,22 @@ class TangentSlope(ExplainerScene):
         inset.log_ranges = ((x_lo, x_hi), (y_lo, y_hi))
         # a tick per decade; labels from the top/right end down, skipping any that would touch
         last_x = math.inf
+        x_labels = []
         for k in range(math.floor(x_hi), math.ceil(x_lo) - 1, -1):
             inset.x_axis.add(inset.x_axis.get_tick(k - x_lo))
             label = style.math(f"10^({k})", size=style.LABEL_SIZE)
             label.next_to(self.inset_point(inset, k, y_lo), DOWN, buff=0.1)
             if label.get_right()[0] < last_x - 0.15:
                 inset.x_axis.add(label)
+                x_labels.append(label)
                 last_x = label.get_left()[0]
         last_y = math.inf
         for k in range(y_hi, y_lo - 1, -1):
             inset.y_axis.add(inset.y_axis.get_tick(k - y_lo, size=0.05))
             label = style.math(f"10^({k})", size=style.LABEL_SIZE)
             label.next_to(self.inset_point(inset, x_lo, k), LEFT, buff=0.1)
-            if label.get_top()[1] < last_y - 0.12:
+            # in a short inset the lowest y number can reach the x numbers at the corner
+            if label.get_top()[1] < last_y - 0.12 and not any(overlaps(label, other, 0.05) for other in x_labels):
                 inset.y_axis.add(label)
                 last_y = label.get_bottom()[1]
         h_label = style.math("h", size=style.SMALL_SIZE).next_to(self.inset_point(inset, x_hi, y_lo), RIGHT, buff=0.1)

@@ -249,7 +249,7 @@ class SlopesMultiply(ExplainerScene):
     scene_name = "chain_rule"
     story: ChainStory
 
-    #: Boxes (left, bottom, right, top): f top left, g top right, g(f(x)) below f on the same x scale.
+    #: Boxes (left, bottom, right, top) in a 16:9 frame: f top left, g top right, g(f(x)) below f on the same x scale.
     F_REGION = (-5.95, 0.95, -0.95, 3.3)
     G_REGION = (1.05, 0.95, 6.05, 3.3)
     COMPOSITE_REGION = (-5.95, -2.75, -0.95, -0.4)
@@ -257,6 +257,41 @@ class SlopesMultiply(ExplainerScene):
     PANEL_LEFT = 0.45
     PANEL_TOP = 0.05
     ROW_GAP = 0.22
+
+    #: Height of the panel under the three graphs in a portrait frame.
+    PORTRAIT_PANEL_HEIGHT = 3.5
+
+    # -- the frame -------------------------------------------------------------------------------
+
+    @cached_property
+    def boxes(self) -> dict[str, Any]:
+        """The graph boxes ``f``, ``g``, ``composite`` and the panel's ``panel_left``, ``panel_top`` for this frame.
+
+        16:9 and square: f over g(f(x)) in the left column, g over the panel in the right one (16:9 keeps its
+        tuned boxes). Portrait: f, g and g(f(x)) stacked at the frame's width (f and g(f(x)) on one x scale),
+        the panel under them. Each box leaves room for its title above, tick numbers left and below and the
+        input's name at its right.
+        """
+        frame = style.frame()
+        if frame.landscape:
+            return {"f": self.F_REGION, "g": self.G_REGION, "composite": self.COMPOSITE_REGION,
+                    "panel_left": self.PANEL_LEFT, "panel_top": self.PANEL_TOP}
+        title, ticks, names, numbers = 0.55, 0.45, 0.45, 0.85
+        if frame.portrait:
+            graphs_bottom = frame.bottom + self.PORTRAIT_PANEL_HEIGHT + 0.3
+            slot = (frame.top - graphs_bottom) / 3
+            left, right = frame.left + numbers, frame.right - names
+            f, g, c = ((left, frame.top - (k + 1) * slot + ticks, right, frame.top - k * slot - title) for k in range(3))
+            return {"f": f, "g": g, "composite": c, "panel_left": frame.left + 0.25,
+                    "panel_top": frame.bottom + self.PORTRAIT_PANEL_HEIGHT}
+        column = (frame.content_width - 0.3) / 2
+        middle = (frame.top + frame.bottom) / 2
+        left_column = (frame.left + numbers, frame.left + column - names)
+        right_column = (frame.right - column + numbers, frame.right - names)
+        return {"f": (left_column[0], middle + ticks, left_column[1], frame.top - title),
+                "g": (right_column[0], middle + ticks, right_column[1], frame.top - title),
+                "composite": (left_column[0], frame.bottom + ticks, left_column[1], middle - title),
+                "panel_left": frame.right - column, "panel_top": middle - 0.1}
 
     # -- builders --------------------------------------------------------------------------------
 
@@ -275,13 +310,14 @@ class SlopesMultiply(ExplainerScene):
     def build_graphs(self) -> tuple[Graph, Graph, Graph]:
         """The graphs of f (top left), g (top right) and g(f(x)) (below f), from the story's windows."""
         s = self.story
-        width = self.F_REGION[2] - self.F_REGION[0] + 0.4
+        boxes = self.boxes
+        width = boxes["f"][2] - boxes["f"][0] + 0.4
         f_title = self.fitted_title([f"u = f(x) = {to_typst(s.f)}", "u = f(x)"], width)
         g_title = self.fitted_title([f"y = g(u) = {to_typst(in_variable(s.g, 'u'))}", "y = g(u)"], width)
         c_title = self.fitted_title([f"y = g(f(x)) = {to_typst(s.composite)}", "y = g(f(x))"], width)
-        self.f_graph = Graph(s.f_window, self.F_REGION, f_title, "x")
-        self.g_graph = Graph(s.g_window, self.G_REGION, g_title, "u")
-        self.composite_graph = Graph(s.composite_window, self.COMPOSITE_REGION, c_title, "x")
+        self.f_graph = Graph(s.f_window, boxes["f"], f_title, "x")
+        self.g_graph = Graph(s.g_window, boxes["g"], g_title, "u")
+        self.composite_graph = Graph(s.composite_window, boxes["composite"], c_title, "x")
         self.f_curve = self.f_graph.curve(s.f_pieces)
         self.g_curve = self.g_graph.curve(s.g_pieces)
         self.composite_curve = self.composite_graph.curve(s.composite_pieces)
@@ -348,8 +384,12 @@ class SlopesMultiply(ExplainerScene):
 
     @cached_property
     def panel(self) -> Panel:
-        """The readouts below g, right of the composite."""
-        return Panel(self.PANEL_LEFT, self.PANEL_TOP, row_gap=self.ROW_GAP)
+        """The readouts below g, right of the composite (under the three graphs in portrait)."""
+        if style.frame().landscape:
+            return Panel(self.PANEL_LEFT, self.PANEL_TOP, row_gap=self.ROW_GAP)
+        # clear of the frame's right edge: Indicate grows a readout by a fifth
+        return Panel(self.boxes["panel_left"], self.boxes["panel_top"], right=style.frame().right - 0.35,
+                     row_gap=self.ROW_GAP)
 
     def build_product(self) -> VGroup:
         """(g o f)'(x0) = g'(f(x0)) f'(x0) in symbols, then in the story's numbers."""
@@ -361,10 +401,14 @@ class SlopesMultiply(ExplainerScene):
             self.number("f_slope", DF_COLOR),
         ).arrange(RIGHT, buff=0.18)
         self.product_numbers = numbers
-        check = Readout("slope of the graph of g(f(x)) at x₀", s.composite_central, story_field="composite_central",
+        words = self.tr("slope of the graph of g(f(x)) at x₀", "g(f(x)) 的图像在 x₀ 处的斜率")
+        if style.text(f"{words} = 0.000", size=style.READOUT_SIZE - 2).width > self.panel.width:
+            words = self.tr("slope of the graph of\ng(f(x)) at x₀", "g(f(x)) 的图像\n在 x₀ 处的斜率")
+        check = Readout(words, s.composite_central, story_field="composite_central",
                         decimals=decimals_for(s.composite_central), size=style.READOUT_SIZE - 2, math_label=False)
         self.central_readout = check
-        note = style.text(f"central difference, h = {s.central_step:.0e}", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        note = style.text(self.tr(f"central difference, h = {s.central_step:.0e}", f"中心差分，h = {s.central_step:.0e}"),
+                          size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         return VGroup(rule, numbers, check, note)
 
     def number(self, field: str, color: Any) -> Any:
@@ -379,11 +423,13 @@ class SlopesMultiply(ExplainerScene):
         if not zero:
             return None
         if zero == ("f",):
-            lines = ["f'(x₀) = 0: the nudge dies inside f,", "so the product is 0"]
+            lines = [self.tr("f'(x₀) = 0: the nudge dies inside f,", "f'(x₀) = 0：推动在 f 里就消失了，"),
+                     self.tr("so the product is 0", "所以乘积为 0")]
         elif zero == ("g",):
-            lines = ["g'(f(x₀)) = 0: g is flat where the nudge", "arrives, so the product is 0"]
+            lines = [self.tr("g'(f(x₀)) = 0: g is flat where the nudge", "g'(f(x₀)) = 0：推动到达之处 g 是平的，"),
+                     self.tr("arrives, so the product is 0", "所以乘积为 0")]
         else:
-            lines = ["both slopes are 0,", "so the product is 0"]
+            lines = [self.tr("both slopes are 0,", "两个斜率都是 0，"), self.tr("so the product is 0", "所以乘积为 0")]
         return VGroup(*(style.text(line, size=style.SMALL_SIZE, color=PRODUCT_COLOR) for line in lines)).arrange(
             DOWN, aligned_edge=LEFT, buff=0.08)
 
@@ -401,16 +447,30 @@ class SlopesMultiply(ExplainerScene):
             node = VGroup(head, matrix).arrange(DOWN, buff=0.18)
             node.head, node.matrix = head, matrix
             nodes.add(node)
-        nodes.arrange(RIGHT, buff=1.55)
+        labels = ("W", 'op("diag")(sigma\')', "v^T")
+        narrow = not style.frame().landscape
+        if narrow:
+            # short arrows; their names go under the matrices (above them are the wide headers)
+            nodes.arrange(RIGHT, buff=0.55)
+        else:
+            nodes.arrange(RIGHT, buff=1.55)
         for node in nodes:
             node.matrix.match_y(nodes[0].matrix)
-        nodes.move_to([0, 2.75, 0])
+        if narrow:
+            width = style.frame().content_width - 0.2
+            if nodes.width > width:
+                nodes.scale_to_fit_width(width)
+            nodes.move_to([0, style.content_top() - 0.45 - nodes.height / 2, 0])
+        else:
+            nodes.move_to([0, 2.75, 0])
         arrows = VGroup()
         names = VGroup()
-        for (a, b), label in zip(zip(nodes, nodes[1:]), ("W", 'op("diag")(sigma\')', "v^T")):
+        for (a, b), label in zip(zip(nodes, nodes[1:]), labels):
             arrow = Arrow(a.matrix.get_right(), b.matrix.get_left(), buff=0.12, stroke_width=3,
                           color=style.MUTED_COLOR, max_tip_length_to_length_ratio=0.2)
             name = style.math(label, size=size, color=style.GRADIENT_COLOR).next_to(arrow, UP, buff=0.08)
+            if narrow:
+                name.move_to([arrow.get_x(), nodes.get_bottom()[1] - 0.12 - name.height / 2, 0])
             arrows.add(arrow)
             names.add(name)
         self.layer_nodes, self.layer_arrows, self.layer_jacobian_names = nodes, arrows, names
@@ -428,7 +488,12 @@ class SlopesMultiply(ExplainerScene):
         equals = operator("=", size=size)
         row = VGroup(self.jacobian_L, dot1, self.jacobian_s, dot2, self.jacobian_z, equals, self.jacobian_product)
         row.arrange(RIGHT, buff=0.22)
-        row.move_to([0, 0.55, 0])
+        if style.frame().landscape:
+            row.move_to([0, 0.55, 0])
+        else:
+            if row.width > style.frame().content_width - 0.2:
+                row.scale_to_fit_width(style.frame().content_width - 0.2)
+            row.next_to(self.layer_nodes, DOWN, buff=1.0).set_x(0)
         small = style.SMALL_SIZE + 2
         captions = VGroup()
         for matrix, source in ((self.jacobian_L, "(partial L)/(partial s)"), (self.jacobian_s, "(partial s)/(partial z)"),
@@ -446,11 +511,12 @@ class SlopesMultiply(ExplainerScene):
         """The central-difference Jacobian of x -> L under the product, and the largest gap."""
         s = self.story
         size = style.READOUT_SIZE
-        label = style.text("central differences of the whole map x → L:", size=style.SMALL_SIZE + 2,
-                           color=style.HIGHLIGHT_COLOR)
+        label = style.text(self.tr("central differences of the whole map x → L:", "整个映射 x → L 的中心差分："),
+                           size=style.SMALL_SIZE + 2, color=style.HIGHLIGHT_COLOR)
         self.jacobian_central = NumberMatrix(s.jacobian_central, "jacobian_central", size=size, color=style.HIGHLIGHT_COLOR)
         row = VGroup(label, self.jacobian_central).arrange(RIGHT, buff=0.3)
-        gap = style.text(f"largest gap to the product: {s.jacobian_max_error:.0e}   (step h = {s.jacobian_step:g})",
+        gap = style.text(self.tr(f"largest gap to the product: {s.jacobian_max_error:.0e}   (step h = {s.jacobian_step:g})",
+                                 f"与乘积的最大差距：{s.jacobian_max_error:.0e}   （步长 h = {s.jacobian_step:g}）"),
                          size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         check = VGroup(row, gap).arrange(DOWN, buff=0.2)
         check.next_to(self.jacobian_captions, DOWN, buff=0.45)
@@ -458,6 +524,17 @@ class SlopesMultiply(ExplainerScene):
         self.jacobian_central.align_to(self.jacobian_product, RIGHT)
         label.next_to(self.jacobian_central, LEFT, buff=0.3)
         gap.next_to(row, DOWN, buff=0.2).align_to(self.jacobian_central, RIGHT)
+        frame = style.frame()
+        if label.get_left()[0] < frame.left or gap.get_left()[0] < frame.left:
+            # a narrow frame: the words above the matrix, the gap under it, each inside the frame
+            label.next_to(self.jacobian_captions, DOWN, buff=0.4).align_to(self.jacobian_product, RIGHT)
+            self.jacobian_central.next_to(label, DOWN, buff=0.2).align_to(self.jacobian_product, RIGHT)
+            gap.next_to(self.jacobian_central, DOWN, buff=0.2).align_to(self.jacobian_product, RIGHT)
+            for words in (label, gap):
+                if words.width > frame.content_width:
+                    words.scale_to_fit_width(frame.content_width)
+                if words.get_left()[0] < frame.left:
+                    words.set_x(0)
         self.jacobian_check = check
         return check
 
@@ -489,7 +566,7 @@ class SlopesMultiply(ExplainerScene):
         self.f_slope_readout = Readout.of(self.story, "f'(x_0)", "f_slope", color=DF_COLOR)
         self.dx_readout = Readout.of(self.story, "d x", "dx", color=DX_COLOR)
         self.df_readout = Readout.of(self.story, "d f = f'(x_0) d x", "df", color=DF_COLOR)
-        self.panel.place(VGroup(self.f_slope_readout, self.dx_readout).arrange(RIGHT, buff=0.6), self.PANEL_TOP)
+        self.panel.place(VGroup(self.f_slope_readout, self.dx_readout).arrange(RIGHT, buff=0.6), self.panel.top)
         self.panel.place(self.df_readout, self.panel.below(self.f_slope_readout))
         self.play(FadeIn(self.f_slope_readout), FadeIn(self.dx_readout), run_time=0.6)
         self.play(GrowFromPoint(self.f_nudge.rise, self.f_nudge.rise.get_start()), FadeIn(self.f_nudge.labels[1:]),
@@ -531,7 +608,7 @@ class SlopesMultiply(ExplainerScene):
         product = self.build_product()
         self.product = product
         rows = list(product)
-        top = self.PANEL_TOP
+        top = self.panel.top
         for row in rows:
             self.panel.place(row, top)
             top = self.panel.below(row)

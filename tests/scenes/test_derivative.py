@@ -257,3 +257,76 @@ def test_every_function_and_derivative_typesets():
         expression = compile_expression(f"{name}(2*x)**2 / (1 + x)", ("x",))
         for source in (expression.source, expression.diff("x").source):  # sign, heaviside appear in derivatives
             assert style.math(to_typst(source)).width > 0
+
+
+# -- frames of every shape (issue #15) ----------------------------------------------------------------
+
+
+def _build_in(look_kwargs: dict, tmp_path_factory, overrides: dict | None = None, lang: str = "en"):
+    from mathviz_scenes.components.look import Look
+    from tests.conftest import build_checked
+
+    return build_checked("derivative", overrides, media_dir=tmp_path_factory.getbasetemp() / "derivative-looks",
+                         frame_rate=2, lang=lang, look=Look(**look_kwargs))
+
+
+def _inside(mob, width: float, height: float) -> bool:
+    return (mob.get_left()[0] >= -width / 2 and mob.get_right()[0] <= width / 2
+            and mob.get_bottom()[1] >= -height / 2 and mob.get_top()[1] <= height / 2)
+
+
+@pytest.fixture(scope="module")
+def portrait(tmp_path_factory):
+    return _build_in({"theme": "light", "aspect": "9:16"}, tmp_path_factory, lang="zh")
+
+
+def test_portrait_puts_the_panel_under_a_wide_plot(portrait):
+    from manim import VGroup
+
+    scene, findings = portrait
+    assert findings == []
+    width, height = scene.camera.frame_width, scene.camera.frame_height
+    assert height > width
+    # the last beat: f above f', the panel (formula, readouts, notes) under both, all inside the frame
+    plot = VGroup(scene.axes, scene.derivative_axes)
+    panel = VGroup(scene.title, scene.x_readout, scene.slope_readout, scene.slide_panel)
+    assert panel.get_top()[1] < plot.get_bottom()[1]
+    assert _inside(plot, width, height) and _inside(panel, width, height)
+    assert plot.width >= 0.75 * width and plot.height >= 0.35 * height
+    # the error inset sat right of the readouts' column, under the difference quotient
+    assert scene.inset.get_left()[0] > max(r.get_right()[0] for r in (scene.h_readout, scene.error_readout))
+    assert scene.inset.get_top()[1] < scene.quotient_readout.get_bottom()[1]
+
+
+def test_portrait_words_are_chinese(portrait):
+    scene, _ = portrait
+    assert scene.slide_panel[0].original_text.startswith("绿色切线的斜率")
+    assert scene.markers and all(m.label.original_text in ("极大", "极小", "驻点") for m in scene.markers if len(m) == 3)
+
+
+def test_square_puts_the_panel_beside_the_plot(tmp_path_factory):
+    scene, findings = _build_in({"aspect": "1:1"}, tmp_path_factory)
+    assert findings == []
+    width, height = scene.camera.frame_width, scene.camera.frame_height
+    assert width == pytest.approx(height)
+    plot_right = max(m.get_right()[0] for m in (scene.axes, scene.derivative_axes))
+    panel = [scene.title, scene.x_readout, scene.slope_readout, scene.slide_panel]
+    assert min(m.get_left()[0] for m in panel) > plot_right
+    assert all(_inside(m, width, height) for m in [*panel, scene.axes, scene.derivative_axes])
+    assert scene.axes.height >= 0.25 * height and scene.axes.width >= 0.35 * width
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_guard_passes_in_every_look(theme, aspect, lang, tmp_path_factory):
+    _, findings = _build_in({"theme": theme, "aspect": aspect, "captions": "burned"}, tmp_path_factory, lang=lang)
+    assert findings == []
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("overrides", STRESS, ids=[case["function"] for case in STRESS])
+def test_stress_cases_pass_the_guard_in_portrait(overrides, tmp_path_factory):
+    _, findings = _build_in({"aspect": "9:16"}, tmp_path_factory, overrides=overrides, lang="zh")
+    assert findings == []

@@ -110,6 +110,11 @@ class PlaneAndPanel:
     PANEL_GAP = 0.45
     #: Default vertical gap between the rows of a panel column.
     PANEL_BUFF = 0.26
+    #: Share of the content height the panel keeps under the plane in a portrait frame (more for tall panels).
+    PORTRAIT_PANEL_SHARE = 0.36
+    #: A square frame puts the panel beside the plane (for panels too tall for the strip under it), this wide.
+    SQUARE_BESIDE = False
+    SQUARE_PANEL_WIDTH = 3.5
 
     plane_side: float
     plane_center: np.ndarray
@@ -119,8 +124,9 @@ class PlaneAndPanel:
     panel_top: float
 
     def layout(self) -> None:
-        """Where the plane and the text panel go: a square at the left and the panel to its right in 16:9;
-        the square at the top and the panel below it in square and portrait frames.
+        """Where the plane and the text panel go: a square at the left and the panel to its right in 16:9
+        (and in a square frame when ``SQUARE_BESIDE``); the square at the top and the panel below it in square
+        and portrait frames.
         """
         frame = style.frame()
         top = style.content_top() - 0.1
@@ -132,8 +138,15 @@ class PlaneAndPanel:
             self.text_panel = Panel(self.plane_center[0] + self.plane_side / 2 + self.PANEL_GAP, top)
             self.panel_left, self.panel_right, self.panel_top = self.text_panel.left, self.text_panel.right, top
             return
+        if frame.square and self.SQUARE_BESIDE:
+            self.plane_side = min(self.PLANE_SIDE, top - bottom,
+                                  frame.content_width - self.PLANE_LEFT_GAP - self.PANEL_GAP - self.SQUARE_PANEL_WIDTH)
+            self.plane_center = np.array([frame.left + self.PLANE_LEFT_GAP + self.plane_side / 2, (top + bottom) / 2, 0.0])
+            self.text_panel = Panel(self.plane_center[0] + self.plane_side / 2 + self.PANEL_GAP, top)
+            self.panel_left, self.panel_right, self.panel_top = self.text_panel.left, self.text_panel.right, top
+            return
         # Stacked: the panel keeps a share of the height (more in a square frame, where the plane is smaller).
-        panel_share = 0.36 if frame.portrait else 0.42
+        panel_share = self.PORTRAIT_PANEL_SHARE if frame.portrait else 0.42
         self.plane_side = min(self.PLANE_SIDE, frame.content_width - 2 * self.PLANE_LEFT_GAP,
                               (top - bottom) * (1 - panel_share))
         self.plane_center = np.array([0.0, top - self.plane_side / 2, 0.0])

@@ -65,6 +65,18 @@ TIP_LENGTH = 0.2
 SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
 
+#: The story's words for what happens along an eigen direction (``EigenStory.notes``), as a Chinese textbook says them.
+NOTES_ZH = {
+    "squashed to the origin": "压缩到原点",
+    "flipped along its line": "沿直线翻转",
+    "flipped along its line, stretched": "沿直线翻转并拉伸",
+    "flipped along its line, shrunk": "沿直线翻转并缩短",
+    "stretched": "拉伸",
+    "shrunk": "缩短",
+    "unchanged": "不变",
+}
+
+
 def degrees(angle: float) -> str:
     value = math.degrees(angle)
     return f"{value:.0f}°" if abs(value - round(value)) < 0.05 else f"{value:.1f}°"
@@ -76,6 +88,10 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
     scene_name = "eigen"
     story: EigenStory
     PANEL_BUFF = 0.28
+    # Up to seven rows, three of them matrices: beside the plane in a square frame (the strip under it holds
+    # four), and under it in a portrait frame with room for the last matrix above the caption band.
+    SQUARE_BESIDE = True
+    PORTRAIT_PANEL_SHARE = 0.47
 
     def construct(self) -> None:
         story: EigenStory = self.story
@@ -213,22 +229,25 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
             return [
                 style.math(f"lambda = {fmt(a)} plus.minus {fmt(b)} i", color=style.HIGHLIGHT_COLOR),
                 style.math(f"theta = {degrees(story.rotation_angle)}, quad r = {fmt(story.scale)}"),
-                style.text("no real eigenvector", size=style.SMALL_SIZE, color=style.MUTED_COLOR),
+                style.text(self.tr("no real eigenvector", "没有实特征向量"), size=style.SMALL_SIZE,
+                           color=style.MUTED_COLOR),
             ]
         if story.kind == "repeated-scalar":
             value = fmt(story.stretch[0])
             return [
                 style.math(f"lambda_1 = lambda_2 = {value}", color=EIGEN_COLORS[0]),
-                style.text("every vector is an eigenvector", size=style.SMALL_SIZE, color=style.MUTED_COLOR),
+                style.text(self.tr("every vector is an eigenvector", "每个向量都是特征向量"), size=style.SMALL_SIZE,
+                           color=style.MUTED_COLOR),
             ]
         rows: list[Any] = []
         if story.kind == "defective":
             rows.append(style.math(f"lambda_1 = lambda_2 = {fmt(story.stretch[0])}", color=EIGEN_COLORS[0]))
-            rows.append(style.text("one eigen direction only", size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+            rows.append(style.text(self.tr("one eigen direction only", "只有一个特征方向"), size=style.SMALL_SIZE,
+                                   color=style.MUTED_COLOR))
             return rows
         for i, (value, note) in enumerate(zip(story.stretch, story.notes)):
             line = VGroup(style.math(f"lambda_{i + 1} = {fmt(value)}", color=EIGEN_COLORS[i]),
-                          style.text(note, size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+                          style.text(self.tr(note, NOTES_ZH[note]), size=style.SMALL_SIZE, color=style.MUTED_COLOR))
             line.arrange(RIGHT, buff=0.25)
             rows.append(line)
         return rows
@@ -254,8 +273,9 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         if not fit.zoomed_out:
             return None
         factor = fmt(fit.view_radius / fit.start_view_radius)
-        note = style.text(f"view zoomed out {factor}x, grid step {fmt(fit.grid_step)}", size=style.SMALL_SIZE,
-                          color=style.MUTED_COLOR)
+        words = self.tr(f"view zoomed out {factor}x, grid step {fmt(fit.grid_step)}",
+                        f"视图缩小 {factor} 倍，网格间距 {fmt(fit.grid_step)}")
+        note = style.text(words, size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         return self.panel_column(note, top=self.panel_matrix.get_bottom()[1] - 0.2)
 
     # -- beats --------------------------------------------------------------------------------------
@@ -367,11 +387,23 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         if self.showcase is not None:
             self.knock_off_arc = self.build_knock_off_arc(self.showcase)
             angle = degrees(story.fan[self.showcase].knock_off_angle)
-            self.panel_knock = self.panel_column(
-                style.text(f"white: knocked off its span by {angle}", size=style.SMALL_SIZE, color=SHOWCASE_COLOR),
-                top=self.panel_bottom() - 0.3)
+            self.panel_knock = self.panel_column(self.knock_off_note(angle), top=self.panel_bottom() - 0.3)
             self.play(Create(self.knock_off_arc), FadeIn(self.panel_knock), run_time=0.8)
         self.wait(2.0)
+
+    def knock_off_note(self, angle: str) -> Any:
+        """The note under the readouts naming the showcase vector by the colour the theme shows it in;
+        on two lines (after the colon) when one would be shrunk to fit a narrow panel.
+        """
+        if self.look.theme == "light":
+            name, words = self.tr("black:", "黑色向量："), self.tr(f"knocked off its span by {angle}", f"偏离自身直线 {angle}")
+        else:
+            name, words = self.tr("white:", "白色向量："), self.tr(f"knocked off its span by {angle}", f"偏离自身直线 {angle}")
+        gap = "" if self.lang == "zh" else " "
+        note = style.text(f"{name}{gap}{words}", size=style.SMALL_SIZE, color=SHOWCASE_COLOR)
+        if note.width > self.text_panel.width:
+            note = style.text(f"{name}\n{words}", size=style.SMALL_SIZE, color=SHOWCASE_COLOR)
+        return note
 
     def panel_bottom(self) -> float:
         """The lowest y of the text panel's rows shown so far."""
@@ -586,7 +618,8 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         rows = [style.math(f"{name} = {typst_matrix(story.basis.M)}")]
         if story.basis.form == "rotation-scale":
             # the turn is exact in the plane only when A itself is a scaled rotation
-            note = "A itself is this turn and scaling" if story.rotation_exact else "a true turn only in the basis P"
+            note = (self.tr("A itself is this turn and scaling", "A 本身就是这个旋转加缩放") if story.rotation_exact
+                    else self.tr("a true turn only in the basis P", "只在基 P 下才是真正的旋转"))
             rows.append(style.text(note, size=style.SMALL_SIZE, color=style.MUTED_COLOR))
         self.panel_form = self.panel_column(*rows, top=self.panel_basis.get_bottom()[1] - 0.3, buff=0.2)
         self.play(FadeIn(self.panel_form), run_time=0.6)

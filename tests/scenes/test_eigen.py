@@ -15,7 +15,9 @@ import av
 import numpy as np
 import pytest
 
-from tests.conftest import TINY_RENDER, build_checked
+from mathviz_scenes.components.look import Look
+from tests.conftest import TINY_RENDER, build_checked, dry_run_scene
+from tests.scenes import linalg_looks
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -178,6 +180,35 @@ def test_whole_picture_stays_inside_the_plane(built) -> None:
     for mob in [scene.circle, *scene.fan_arrows, *scene.basis_vectors, scene.patch]:
         for p in mob.get_all_points():
             assert np.all(np.abs(plane_xy(scene, p)) <= radius + 1e-6)
+
+
+@pytest.mark.parametrize("aspect", ["9:16", "1:1"])
+def test_panel_below_the_plane_in_portrait_beside_it_in_square_and_all_in_chinese(aspect, tmp_path) -> None:
+    with dry_run_scene("eigen", {"matrix": CASES["distinct-real"]}, media_dir=tmp_path, frame_rate=1, lang="zh",
+                       look=Look(theme="light", aspect=aspect)) as scene:
+        scene.render()
+        rows = [scene.panel_matrix, scene.panel_eigen, scene.panel_readouts, scene.panel_knock, scene.panel_sigma,
+                scene.panel_basis, scene.panel_form]
+        linalg_looks.assert_panel_clear_of_plot(scene.plane, rows, min_plot_share=0.85 if aspect == "9:16" else 0.4)
+        assert linalg_looks.english_words(linalg_looks.texts(scene)) == set()
+        # the light theme names the showcase vector by the colour it is shown in
+        assert scene.panel_knock[0].original_text.startswith("黑色")
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("look", linalg_looks.LOOKS, ids=linalg_looks.LOOK_IDS)
+def test_guard_passes_in_every_look(look, tmp_path) -> None:
+    _, findings = build_checked("eigen", media_dir=tmp_path, frame_rate=2, lang=look["lang"],
+                                look=Look(theme=look["theme"], aspect=look["aspect"], captions="burned"))
+    assert findings == [], "\n".join(map(str, findings))
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+@pytest.mark.parametrize("params", STRESS, ids=[p["matrix"] for p in STRESS])
+def test_stress_cases_pass_the_guard(params, aspect, tmp_path) -> None:
+    _, findings = build_checked("eigen", params, media_dir=tmp_path, frame_rate=2, look=Look(aspect=aspect))
+    assert findings == [], "\n".join(map(str, findings))
 
 
 @pytest.mark.render

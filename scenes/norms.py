@@ -87,12 +87,17 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
     scene_name = "norms"
     story: NormsStory
     key_beat = "coordinates"
+    # Up to nine rows (inner product, projection, right angle): half a portrait frame, beside the plane in a square.
+    PORTRAIT_PANEL_SHARE = 0.55
+    SQUARE_BESIDE = True
 
     def construct(self) -> None:
         story: NormsStory = self.story
         self.layout()
         self.plane = self.ball_plane = self.build_plane(story.ball_view)
         self.panel = VGroup()
+        #: Every row the panel has shown, in order (tests check each one's place).
+        self.panel_rows: list[Any] = []
         self.beat_unit_balls()
         self.beat_slider()
         self.beat_vector_norms()
@@ -170,10 +175,20 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         top = self.panel_top if not len(self.panel) else self.panel.get_bottom()[1] - gap
         column = self.panel_column(*rows, top=top, buff=buff)
         self.panel.add(*column)
+        self.panel_rows.extend(column)
         return column
 
     def grid_note(self, fit: Fit) -> Any:
-        return style.text(f"grid lines every {fmt(fit.grid_step)}", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        return self.note(self.tr(f"grid lines every {fmt(fit.grid_step)}", f"网格间距 {fmt(fit.grid_step)}"))
+
+    def note(self, words: str) -> Any:
+        """A muted panel note; on two lines (after its colon) when one line would be shrunk to fit the panel."""
+        note = style.text(words, size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        for colon in ("：", ": "):
+            if note.width > self.text_panel.width and colon in words:
+                head, tail = words.split(colon, 1)
+                note = style.text(f"{head}{colon.strip()}\n{tail}", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        return note
 
     def zoom_to(self, fit: Fit, keep: Sequence[Any] = (), drop: Sequence[Any] = ()) -> None:
         """Swap to a plane showing ``fit``: the old plane and ``keep`` scale with it, ``drop`` fades out.
@@ -282,10 +297,11 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         self.beat("slider", en=en, zh=zh)
         last = len(frames) - 1
         self.p_readout = Readout("p", 1.0, story_field=None, color=SLIDER_COLOR, decimals=2)
-        self.gap_readout = Readout("gap to the square", frames[0].square_gap, story_field=None, color=SLIDER_COLOR, decimals=3,
+        self.gap_readout = Readout(self.tr("gap to the square", "与正方形的差距"), frames[0].square_gap, story_field=None,
+                                   color=SLIDER_COLOR, decimals=3,
                                    math_label=False)
         self.track = self.build_track()
-        note = style.text("p < 1 is not a norm: the ball caves in", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        note = self.note(self.tr("p < 1 is not a norm: the ball caves in", "p < 1 时不是范数：单位球向内凹陷"))
         self.panel_add(self.p_readout, self.gap_readout, gap=0.45)
         self.panel_add(self.track, gap=0.35)
         self.panel_add(note, gap=0.3)
@@ -465,8 +481,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
             rows.append(style.math(f"theta = {typst_number(round(inner.angle_degrees, 1))} degree"))
         else:
             self.cos_readout = None
-            rows.append(style.text("θ undefined: a zero vector has no direction", size=style.SMALL_SIZE,
-                                   color=style.MUTED_COLOR))
+            rows.append(self.note(self.tr("θ undefined: a zero vector has no direction", "θ 无定义：零向量没有方向")))
         self.inner_rows = rows
         self.panel_add(head)
         self.panel_add(*rows, gap=0.35)
@@ -628,7 +643,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         self.basis_arrows.set_z_index(2)
         self.basis_labels = VGroup(*(self.side_label(f"b_{k + 1}", k).set_z_index(3) for k in range(2)))
         head = style.math(f"B = {typst_matrix(coords.basis)}")
-        columns = style.text("columns: b₁ and b₂", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        columns = self.note(self.tr("columns: b₁ and b₂", "列向量：b₁ 和 b₂"))
         det = style.math(f"det B = {typst_number(coords.det)}")
         self.panel_add(head, columns, det)
         self.panel_add(self.grid_note(story.basis_view), gap=0.3)

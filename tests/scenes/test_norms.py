@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 
 from mathviz.stories.norms import p_norm
-from tests.conftest import build_checked
+from mathviz_scenes.components.look import Look
+from tests.conftest import build_checked, dry_run_scene
+from tests.scenes import linalg_looks
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -204,3 +206,28 @@ def test_everything_stays_inside_its_plane(built) -> None:
         for mob in mobs:
             for p in mob.get_all_points():
                 assert np.all(np.abs(xy(plane, p)) <= plane.view.radius * (1 + 1e-9))
+
+
+@pytest.mark.parametrize("aspect", ["9:16", "1:1"])
+def test_panel_below_the_plane_in_portrait_beside_it_in_square_and_all_in_chinese(aspect, tmp_path) -> None:
+    with dry_run_scene("norms", media_dir=tmp_path, frame_rate=1, lang="zh", look=Look(theme="light", aspect=aspect)) as scene:
+        scene.render()
+        # every row the panel showed, the inner-product beat's nine included, clear of the plane and the captions
+        linalg_looks.assert_panel_clear_of_plot(scene.plane, scene.panel_rows,
+                                                min_plot_share=0.7 if aspect == "9:16" else 0.4)
+        assert linalg_looks.english_words(linalg_looks.texts(scene)) == set()
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("look", linalg_looks.LOOKS, ids=linalg_looks.LOOK_IDS)
+def test_guard_passes_in_every_look(look, tmp_path) -> None:
+    _, findings = build_checked("norms", media_dir=tmp_path, frame_rate=2, lang=look["lang"],
+                                look=Look(theme=look["theme"], aspect=look["aspect"], captions="burned"))
+    assert findings == [], "\n".join(map(str, findings))
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+@pytest.mark.parametrize("params", STRESS, ids=["huge-p1000", "zero-v", "parallel-skewed"])
+def test_stress_cases_pass_the_guard(params, aspect, tmp_path) -> None:
+    _, findings = build_checked("norms", params, media_dir=tmp_path, frame_rate=2, look=Look(aspect=aspect))
+    assert findings == [], "\n".join(map(str, findings))

@@ -50,6 +50,9 @@ from mathviz_scenes.components.layout import PlaneAndPanel
 from mathviz_scenes.components.numbers import fmt, typst_matrix
 from mathviz_scenes.components.readout import Readout
 
+#: A point or direction in plane coordinates: a pair or an array.
+XY = Sequence[float] | np.ndarray
+
 __all__ = ["EigenStretch"]
 
 #: Colours of the eigen directions (first, second) and of the other fan vectors.
@@ -122,10 +125,10 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         plane.set_z_index(-1)
         return plane
 
-    def to_scene(self, xy: Sequence[float]) -> np.ndarray:
+    def to_scene(self, xy: XY) -> np.ndarray:
         return np.asarray(self.plane.c2p(float(xy[0]), float(xy[1])), dtype=float)
 
-    def span_line(self, direction: Sequence[float], color: Any, opacity: float, width: float = 2.0) -> Line:
+    def span_line(self, direction: XY, color: Any, opacity: float, width: float = 2.0) -> Line:
         """The line through the origin along ``direction``, clipped to the plane's square."""
         d = np.asarray(direction, dtype=float)
         reach = self.plane.view_radius / max(abs(d[0]), abs(d[1]))
@@ -167,7 +170,7 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
             return EIGEN_COLORS[0]
         return SHOWCASE_COLOR if index == self.showcase else FAN_COLOR
 
-    def arrow_between(self, start_xy: Sequence[float], end_xy: Sequence[float], color: Any,
+    def arrow_between(self, start_xy: XY, end_xy: XY, color: Any,
                       width: float = ARROW_WIDTH) -> Arrow:
         """An arrow in plane coordinates; a zero vector is a zero-length, invisible arrow at the origin."""
         start, end = self.to_scene(start_xy), self.to_scene(end_xy)
@@ -228,14 +231,14 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
             (a, b), _ = story.eigenvalues
             return [
                 style.math(f"lambda = {fmt(a)} plus.minus {fmt(b)} i", color=style.HIGHLIGHT_COLOR),
-                style.math(f"theta = {degrees(story.rotation_angle)}, quad r = {fmt(story.scale)}"),
+                style.math(f"theta = {degrees(self.turn_and_scale()[0])}, quad r = {fmt(self.turn_and_scale()[1])}"),
                 style.text(self.tr("no real eigenvector", "没有实特征向量"), size=style.SMALL_SIZE,
                            color=style.MUTED_COLOR),
             ]
         if story.kind == "repeated-scalar":
-            value = fmt(story.stretch[0])
+            shown = fmt(story.stretch[0])
             return [
-                style.math(f"lambda_1 = lambda_2 = {value}", color=EIGEN_COLORS[0]),
+                style.math(f"lambda_1 = lambda_2 = {shown}", color=EIGEN_COLORS[0]),
                 style.text(self.tr("every vector is an eigenvector", "每个向量都是特征向量"), size=style.SMALL_SIZE,
                            color=style.MUTED_COLOR),
             ]
@@ -251,6 +254,13 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
             line.arrange(RIGHT, buff=0.25)
             rows.append(line)
         return rows
+
+    def turn_and_scale(self) -> tuple[float, float]:
+        """The turn theta and scaling r of complex eigenvalues r e^(+/- i theta) (only complex stories hold them)."""
+        angle, scale = self.story.rotation_angle, self.story.scale
+        if angle is None or scale is None:
+            raise ValueError(f"a {self.story.kind} matrix has no turn and scaling")
+        return angle, scale
 
     def build_matrix_panel(self) -> VGroup:
         return self.panel_column(style.math(f"A = {typst_matrix(self.story.matrix)}"), top=self.panel_top)
@@ -325,9 +335,9 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
             return ("Apply A: no direction survives, every vector is turned.",
                     "施加 A：没有方向能留下，每个向量都被转离直线。")
         if kind == "repeated-scalar":
-            value = fmt(story.stretch[0])
-            return (f"Apply A = {value}I: every vector is an eigenvector, λ = {value}.",
-                    f"施加 A = {value}I：每个向量都是特征向量，λ = {value}。")
+            shown = fmt(story.stretch[0])
+            return (f"Apply A = {shown}I: every vector is an eigenvector, λ = {shown}.",
+                    f"施加 A = {shown}I：每个向量都是特征向量，λ = {shown}。")
         if kind == "defective":
             return ("Apply A, a shear: only one direction stays on its span.",
                     "施加剪切 A：只有一个方向留在自己的直线上。")
@@ -474,11 +484,11 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         story = self.story
         form = story.basis.form
         if story.kind == "repeated-scalar":
-            value = fmt(story.stretch[0])
-            return ((f"A = {value}I is already diagonal: any basis is an eigenbasis.",
-                     f"A = {value}I 本身就是对角阵：任何基都是特征基。"),
-                    (f"It stretches every direction by the same λ = {value}.",
-                     f"它把每个方向都拉伸相同的 λ = {value} 倍。"))
+            shown = fmt(story.stretch[0])
+            return ((f"A = {shown}I is already diagonal: any basis is an eigenbasis.",
+                     f"A = {shown}I 本身就是对角阵：任何基都是特征基。"),
+                    (f"It stretches every direction by the same λ = {shown}.",
+                     f"它把每个方向都拉伸相同的 λ = {shown} 倍。"))
         if form == "diagonal":
             d = ", ".join(fmt(x) for x in story.stretch)
             return (("Change basis with P⁻¹: the eigenvectors become the axes.",
@@ -490,7 +500,8 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
                      "最好的基：特征向量加一个与之垂直的向量。"),
                     ("There A is still a shear: no basis makes it a pure stretch.",
                      "在这组基下 A 仍是剪切：无法化为纯拉伸。"))
-        turn, r = degrees(story.rotation_angle), fmt(story.scale)
+        angle, scale = self.turn_and_scale()
+        turn, r = degrees(angle), fmt(scale)
         return (("Change basis with P⁻¹ to where A is a turn and a scaling.",
                  "用 P⁻¹ 换基：在新坐标里 A 是旋转加缩放。"),
                 (f"There A turns by {turn} and scales by {r}: no direction survives.",
@@ -599,7 +610,7 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         story = self.story
         m = np.array(story.basis.M)
         if story.basis.form == "rotation-scale":
-            theta, r = story.rotation_angle, story.scale
+            theta, r = self.turn_and_scale()
 
             def turn(t: float) -> np.ndarray:
                 if t >= 1.0:

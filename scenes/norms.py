@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from manim import (
     BLUE_D,
     DOWN,
@@ -56,6 +57,9 @@ from mathviz_scenes.components.plane import I_HAT_COLOR, J_HAT_COLOR
 from mathviz_scenes.components.readout import Readout
 
 __all__ = ["UnitBalls"]
+
+#: A point or direction in plane coordinates: a pair or an array.
+XY = Sequence[float] | np.ndarray
 
 #: The unit balls' colours: p = 1 (diamond), p = 2 (circle), p = inf (square); the slider's curve.
 BALL_COLORS = (style.POSITIVE_COLOR, style.FUNCTION_COLOR, ORANGE)
@@ -117,10 +121,10 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         plane.set_z_index(-2)
         return plane
 
-    def to_scene(self, xy: Sequence[float], plane: NumberPlane | None = None) -> np.ndarray:
+    def to_scene(self, xy: XY, plane: NumberPlane | None = None) -> np.ndarray:
         return np.asarray((plane or self.plane).c2p(float(xy[0]), float(xy[1])), dtype=float)
 
-    def to_scene_many(self, xy: np.ndarray, plane: NumberPlane | None = None) -> np.ndarray:
+    def to_scene_many(self, xy: npt.ArrayLike, plane: NumberPlane | None = None) -> np.ndarray:
         """Plane coordinates (N x 2) to scene points (N x 3) through the plane's affine map."""
         plane = plane or self.plane
         origin = self.to_scene((0, 0), plane)
@@ -128,7 +132,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         xy = np.asarray(xy, dtype=float)
         return origin + xy[:, [0]] * ex + xy[:, [1]] * ey
 
-    def ball_curve(self, points: np.ndarray, color: Any, *, scale: float = 1.0, width: float = CURVE_WIDTH,
+    def ball_curve(self, points: npt.ArrayLike, color: Any, *, scale: float = 1.0, width: float = CURVE_WIDTH,
                    plane: NumberPlane | None = None) -> VMobject:
         """A closed polyline through ``scale * points`` (plane coordinates): straight sides stay straight."""
         curve = VMobject(color=color, stroke_width=width)
@@ -136,12 +140,12 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         curve.is_curve = True  # text over it needs a background (frame-quality guard)
         return curve
 
-    def set_curve(self, curve: VMobject, points: np.ndarray, plane: NumberPlane | None = None) -> VMobject:
+    def set_curve(self, curve: VMobject, points: npt.ArrayLike, plane: NumberPlane | None = None) -> VMobject:
         pts = self.to_scene_many(points, plane)
         curve.set_points_as_corners(np.concatenate([pts, pts[:1]]))
         return curve
 
-    def arrow(self, start: Sequence[float], end: Sequence[float], color: Any, *, width: float = ARROW_WIDTH,
+    def arrow(self, start: XY, end: XY, color: Any, *, width: float = ARROW_WIDTH,
               plane: NumberPlane | None = None) -> Arrow:
         """An arrow in plane coordinates; a zero vector is an invisible arrow at its start."""
         a, b = self.to_scene(start, plane), self.to_scene(end, plane)
@@ -425,7 +429,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         """The arc at the origin from v's direction to u's (the smaller turn) and its label theta."""
         inner = self.story.inner
         group = VGroup()
-        if not inner.angle_defined:
+        if not inner.angle_defined or inner.angle is None:
             return group
         v, u = np.array(self.story.vector), np.array(self.story.other)
         start = math.atan2(v[1], v[0])
@@ -473,14 +477,14 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         dot = Readout.of(self.story, "u dot v", "inner.dot", color=style.SECONDARY_COLOR,
                          decimals=decimals_for(inner.dot, significant=4, most=12, zero=0))
         rows: list[Any] = [dot]
-        if inner.angle_defined:
+        self.cos_readout: Readout | None = None
+        if inner.angle_defined and inner.angle_degrees is not None:
             rows.append(Readout.of(self.story, "|u| |v| cos theta", "inner.norms_cos", color=style.SECONDARY_COLOR,
                                    decimals=decimals_for(inner.dot, significant=4, most=12, zero=0)))
             self.cos_readout = Readout.of(self.story, "cos theta", "inner.cos", color=style.SECONDARY_COLOR, decimals=3)
             rows.append(self.cos_readout)
             rows.append(style.math(f"theta = {typst_number(round(inner.angle_degrees, 1))} degree"))
         else:
-            self.cos_readout = None
             rows.append(self.note(self.tr("θ undefined: a zero vector has no direction", "θ 无定义：零向量没有方向")))
         self.inner_rows = rows
         self.panel_add(head)
@@ -492,7 +496,7 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
 
     # -- beat 5: the projection -----------------------------------------------------------------------
 
-    def span_line(self, direction: Sequence[float]) -> Line:
+    def span_line(self, direction: XY) -> Line:
         """The line through the origin along ``direction``, clipped to the view's square."""
         d = np.asarray(direction, dtype=float)
         reach = self.plane.view.radius / max(abs(d[0]), abs(d[1]))

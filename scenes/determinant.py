@@ -23,6 +23,7 @@ draws M(t) with :func:`mathviz.stories.determinant.interpolant` and measures wit
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any
 
 import numpy as np
@@ -51,6 +52,8 @@ from mathviz.stories import determinant as linalg
 from mathviz.stories.determinant import DeterminantStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerThreeDScene
+from mathviz_scenes.components.layout import Box, split_frame
+from mathviz_scenes.components.panel import EDGE_GAP, Panel, widest_value
 from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
@@ -68,13 +71,14 @@ from mathviz_scenes.components.readout import Readout
 
 __all__ = ["AreaScaling", "format_entry"]
 
-#: Where the plane (or space) is drawn: a box left of the readout panel, above the caption band.
-REGION_CENTER = np.array([-2.45, 0.2, 0.0])
-REGION_WIDTH = 8.9
-REGION_HEIGHT = 7.0
-#: Left edge and top of the readout panel.
-PANEL_LEFT = 2.45
-PANEL_TOP = 3.7
+#: The 16:9 layout (tuned by eye): the plane (or space) in a box left of the readout panel, above the
+#: caption band, and the panel's top-left corner. Square and portrait frames are split by split_frame.
+WIDE_REGION = Box(-6.9, 2.0, -3.3, 3.7)
+WIDE_PANEL_CORNER = (2.45, 3.7)
+#: Space between the plot box and the panel in square and portrait frames.
+SPLIT_GAP = 0.35
+#: The plot box keeps this much clear space inside its split of a square or portrait frame.
+REGION_INSET = 0.1
 SHAPE_COLOR = style.ACCENT_COLOR
 #: The camera for the 3x3 story: high enough to see the top face, turned to show three faces.
 CAMERA_PHI = 68 * DEGREES
@@ -125,7 +129,21 @@ class AreaScaling(ExplainerThreeDScene):
         """M(t) = (1 - t) I + t A, then (2x2) the mirror B up to s: the story's own formulas."""
         if s == 0.0:
             return linalg.interpolant(self.story.matrix, t)
-        return linalg.two_step(self.story.matrix, self.story.product.b, t, s)
+        return linalg.two_step(self.story.matrix, self.mirror.b, t, s)
+
+    @property
+    def blob_story(self) -> linalg.Shape:
+        """The blob of a 2x2 story (a 3x3 story has none)."""
+        if self.story.shape is None:
+            raise ValueError("a 3x3 story has no blob")
+        return self.story.shape
+
+    @property
+    def mirror(self) -> linalg.Product:
+        """The mirror B applied after A in a 2x2 story (a 3x3 story has none)."""
+        if self.story.product is None:
+            raise ValueError("a 3x3 story has no mirror step")
+        return self.story.product
 
     def drawn_matrix(self) -> np.ndarray:
         """The matrix everything is drawn with at this frame."""
@@ -160,7 +178,8 @@ class AreaScaling(ExplainerThreeDScene):
         self.orientation_label = self.orientation_words()
         rows: list[VMobject] = [self.matrix_tex, self.path_formula, self.t_readout, self.measure_readout]
         if self.story.shape is not None:
-            self.ratio_readout = Readout('"blob area ratio"', 1.0, story_field="path.0.det", decimals=self.decimals,
+            self.ratio_readout = Readout(self.tr('"blob area ratio"', '"色块面积比"'), 1.0, story_field="path.0.det",
+                                         decimals=self.decimals,
                                          color=SHAPE_COLOR)
             rows.append(self.ratio_readout)
         rows.append(self.orientation_label)
@@ -177,7 +196,45 @@ class AreaScaling(ExplainerThreeDScene):
             rows.append(note)
         self.zoom_label = note
         self.panel = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        self.panel.next_to([PANEL_LEFT, PANEL_TOP, 0], DOWN + RIGHT, buff=0)
+        self.layout()
+
+    def measure_values(self) -> list[float]:
+        """Every value the live area/volume readouts show at a keyframe (the widest sets their room)."""
+        s = self.story
+        values = [kf.det for kf in s.path] + [s.det, 1.0]
+        if s.shape is not None:
+            values.append(s.shape.ratio)
+        if s.product is not None:
+            values += [s.product.det, s.product.image_measure, s.product.shape_ratio]
+        return values
+
+    def layout(self) -> None:
+        """Where the plot box and the panel go for this frame; places the (built) panel.
+
+        16:9: the tuned box left of the panel. Portrait: the panel under the plot, the plot taking every
+        unit of height the panel leaves. Square: side by side (a panel below would leave the plot a strip),
+        the panel at most 42 % of the width, a row too wide shrunk alone while showing its widest number.
+        """
+        frame = style.frame()
+        if frame.landscape:
+            self.region = WIDE_REGION
+            self.panel.next_to([*WIDE_PANEL_CORNER, 0], DOWN + RIGHT, buff=0)
+            return
+        live = [self.measure_readout] + ([self.ratio_readout] if self.story.shape is not None else [])
+        with ExitStack() as stack:
+            for readout in live:
+                stack.enter_context(widest_value(readout, self.measure_values()))
+            natural = self.panel.width
+        split = split_frame(panel_width=natural + EDGE_GAP, panel_height=self.panel.height, gap=SPLIT_GAP,
+                            stack_square=False)
+        panel = Panel(split.panel.left, split.panel.top, right=split.panel.right - EDGE_GAP)
+        for row in self.panel:
+            panel.fit(row, self.measure_values() if row in live else ())
+        self.panel.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        panel.place(self.panel)
+        plot = split.plot
+        self.region = Box(plot.left + REGION_INSET, plot.right - REGION_INSET, plot.bottom + REGION_INSET,
+                          plot.top - REGION_INSET)
 
     def orientation_words(self) -> VGroup:
         """"orientation: preserved / reversed / flat" (2D) or the triad's handedness (3D), stacked in place.
@@ -295,10 +352,13 @@ class AreaScaling(ExplainerThreeDScene):
     # -- 2x2: the plane --------------------------------------------------------------------------------
 
     def build_plane(self) -> None:
-        self.plane = coordinate_plane(self.story.view, REGION_CENTER, REGION_WIDTH, REGION_HEIGHT)
+        self.plane = coordinate_plane(self.story.view, tuple(self.region.center), self.region.width, self.region.height)
 
     def build_grid(self, t: float, s: float = 0.0) -> VGroup:
-        return grid_lines(self.plane, self.matrix_at(t, s), self.story.grid_extent, self.story.grid_step)
+        extent, step = self.story.grid_extent, self.story.grid_step
+        if extent is None or step is None:
+            raise ValueError("a 3x3 story has no grid")
+        return grid_lines(self.plane, self.matrix_at(t, s), extent, step)
 
     def build_basis(self, t: float, s: float = 0.0) -> VGroup:
         """i-hat and j-hat: the columns of M(t), as arrows from the origin."""
@@ -349,12 +409,12 @@ class AreaScaling(ExplainerThreeDScene):
         return group
 
     def build_blob(self, t: float, s: float = 0.0) -> Polygon:
-        blob = Polygon(*to_scene(self.plane, self.story.shape.points), stroke_width=2.5, stroke_color=SHAPE_COLOR,
+        blob = Polygon(*to_scene(self.plane, self.blob_story.points), stroke_width=2.5, stroke_color=SHAPE_COLOR,
                        fill_color=SHAPE_COLOR, fill_opacity=0.5)
         return self.place_blob(blob, self.matrix_at(t, s))
 
     def place_blob(self, blob: Polygon, m: np.ndarray) -> Polygon:
-        return set_polyline(blob, to_scene(self.plane, self.story.shape.points @ m.T), closed=True)
+        return set_polyline(blob, to_scene(self.plane, self.blob_story.points @ m.T), closed=True)
 
     def basis_labels(self) -> VGroup:
         return VGroup(style.math("hat(i)", size=style.LABEL_SIZE, color=I_HAT_COLOR),
@@ -379,7 +439,7 @@ class AreaScaling(ExplainerThreeDScene):
         return separate_labels(labels, origin, tips)
 
     def construct_plane(self) -> None:
-        s = self.story
+        self.build_panel(self.tr('"signed area"', '"有向面积"'))
         self.build_plane()
         self.grid = self.build_grid(0.0)
         self.basis = self.build_basis(0.0)
@@ -387,7 +447,6 @@ class AreaScaling(ExplainerThreeDScene):
         self.orientation = self.build_orientation(0.0)
         self.blob = self.build_blob(0.0)
         self.labels = self.place_basis_labels(self.basis_labels(), self.matrix_at(0.0))
-        self.build_panel('"signed area"')
         self.fix_in_frame(self.panel)
 
         self.beat("plane", en="î and ĵ span the unit square: its area is 1",
@@ -414,7 +473,7 @@ class AreaScaling(ExplainerThreeDScene):
         # Readouts update after the shapes they measure (updaters run in scene order).
         self.bring_to_front(self.t_readout, self.measure_readout, self.ratio_readout, self.orientation_label)
         self.attach_readouts(lambda: self.area_of(self.square))
-        before = s.shape.area_before
+        before = self.blob_story.area_before
         self.ratio_readout.add_updater(lambda r: r.set_value(_shown(self.area_of(self.blob) / before, self.decimals)))
         self.ratio_readout.number.set_color(SHAPE_COLOR)
         self.keep_fixed(self.ratio_readout)
@@ -434,7 +493,7 @@ class AreaScaling(ExplainerThreeDScene):
         self.show_product(frame)
 
     def product_caption(self) -> tuple[str, str]:
-        p = self.story.product
+        p = self.mirror
 
         def factor(value: float) -> str:
             text = format_entry(value)
@@ -446,7 +505,7 @@ class AreaScaling(ExplainerThreeDScene):
 
     def show_product(self, frame: VMobject) -> None:
         """det(BA) = det B det A: the mirror B applied after A, the area readout going on live."""
-        p = self.story.product
+        p = self.mirror
         rows = "; ".join(", ".join(format_entry(v) for v in row) for row in p.b)
         self.b_label = style.math(f"B = mat({rows})", size=style.LABEL_SIZE)
         self.b_label.next_to(self.path_formula.get_corner(UP + LEFT), DOWN + RIGHT, buff=0)
@@ -473,7 +532,7 @@ class AreaScaling(ExplainerThreeDScene):
         """Still axes with equal units, each axis as long as fits in the story's view ball."""
         radius = self.story.view[0]
         center = np.array(self.story.view_center)
-        unit = 0.5 * min(REGION_WIDTH, REGION_HEIGHT) / (radius * PERSPECTIVE_SLACK)
+        unit = 0.5 * min(self.region.width, self.region.height) / (radius * PERSPECTIVE_SLACK)
         ranges, lengths = [], []
         for k in range(3):
             # the points (x, 0, 0) within the view ball: x = c_x +- sqrt(R^2 - c_y^2 - c_z^2)
@@ -489,13 +548,13 @@ class AreaScaling(ExplainerThreeDScene):
         )
 
     def center_space(self) -> None:
-        """Shift the axes so the story's view centre is seen at REGION_CENTER, whatever phi and theta.
+        """Shift the axes so the story's view centre is seen at the plot box's centre, whatever phi and theta.
 
         The camera keeps looking at the world origin: ThreeDCamera's frame_center would
         also shift the overlays fixed in the frame, captions included.
         """
         rotation = self.renderer.camera.generate_rotation_matrix()
-        self.axes.shift(rotation.T @ REGION_CENTER - self.axes.c2p(*self.story.view_center))
+        self.axes.shift(rotation.T @ self.region.center - self.axes.c2p(*self.story.view_center))
 
     def triad_labels(self) -> VGroup:
         labels = VGroup(*[style.math(f"hat({name})", size=style.LABEL_SIZE, color=color)
@@ -576,12 +635,12 @@ class AreaScaling(ExplainerThreeDScene):
 
     def construct_space(self) -> None:
         self.set_camera_orientation(phi=CAMERA_PHI, theta=CAMERA_THETA, focal_distance=FOCAL_DISTANCE)
+        self.build_panel(self.tr('"signed volume"', '"有向体积"'))
         self.build_space()
         self.center_space()
         self.solid = self.build_solid(0.0)
         self.triad = self.build_triad(0.0)
         self.labels = self.place_triad_labels(self.triad_labels(), self.matrix_at(0.0))
-        self.build_panel('"signed volume"')
         self.fix_in_frame(self.panel)
 
         self.beat("cube", en="î, ĵ, k̂ span the unit cube: volume 1, a right-handed triad",

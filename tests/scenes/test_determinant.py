@@ -14,8 +14,10 @@ import pytest
 
 from mathviz.stories import determinant as linalg
 from mathviz_scenes.components import style
+from mathviz_scenes.components.look import Look
 from mathviz_scenes.components.plane import I_HAT_COLOR
-from tests.conftest import build_checked
+from tests.conftest import build_checked, dry_run_scene
+from tests.scenes import linalg_looks
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -191,3 +193,30 @@ def test_basis_labels_never_overlap_along_the_path(build_scene) -> None:
             dx = (i_hat.width + j_hat.width) / 2 - abs(i_hat.get_x() - j_hat.get_x())
             dy = (i_hat.height + j_hat.height) / 2 - abs(i_hat.get_y() - j_hat.get_y())
             assert min(dx, dy) <= 0, f"i-hat and j-hat overlap at t={t:.2f}, s={s}"
+
+
+@pytest.mark.parametrize("aspect", ["9:16", "1:1"])
+def test_panel_below_the_plane_in_portrait_beside_it_in_square_and_all_in_chinese(aspect, tmp_path) -> None:
+    # the large matrix: its readouts print the widest numbers (det 42, zoomed out)
+    with dry_run_scene("determinant", {"matrix": PLANE_CASES["large"]}, media_dir=tmp_path, frame_rate=1, lang="zh",
+                       look=Look(theme="light", aspect=aspect)) as scene:
+        scene.render()
+        rows = [*scene.panel, scene.b_label]
+        linalg_looks.assert_panel_clear_of_plot(scene.plane, rows, min_plot_share=0.9 if aspect == "9:16" else 0.45)
+        assert linalg_looks.english_words(linalg_looks.texts(scene)) == set()
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("look", linalg_looks.LOOKS, ids=linalg_looks.LOOK_IDS)
+def test_guard_passes_in_every_look(look, tmp_path) -> None:
+    _, findings = build_checked("determinant", media_dir=tmp_path, frame_rate=2, lang=look["lang"],
+                                look=Look(theme=look["theme"], aspect=look["aspect"], captions="burned"))
+    assert findings == [], "\n".join(map(str, findings))
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+@pytest.mark.parametrize("params", STRESS, ids=["large", "tiny", "collapsed", "3x3"])
+def test_stress_cases_pass_the_guard(params, aspect, tmp_path) -> None:
+    _, findings = build_checked("determinant", params, media_dir=tmp_path, frame_rate=2, look=Look(aspect=aspect))
+    assert findings == [], "\n".join(map(str, findings))

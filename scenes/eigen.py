@@ -92,12 +92,13 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
     story: EigenStory
     PANEL_BUFF = 0.28
     # Up to seven rows, three of them matrices: beside the plane in a square frame (the strip under it holds
-    # four), and under it in a portrait frame with room for the last matrix above the caption band.
+    # four); under it in a portrait frame, as tall as its rows need (portrait_panel_share).
     SQUARE_BESIDE = True
-    PORTRAIT_PANEL_SHARE = 0.47
 
     def construct(self) -> None:
         story: EigenStory = self.story
+        if style.frame().portrait:
+            self.PORTRAIT_PANEL_SHARE = max(type(self).PORTRAIT_PANEL_SHARE, self.portrait_panel_share())
         self.layout()
         fit = story.fit
         self.plane = self.build_plane(fit.start_view_radius, fit.start_grid_step)
@@ -117,6 +118,26 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         self.wait(2.0)
 
     # -- layout and builders ------------------------------------------------------------------------
+
+    def portrait_panel_share(self) -> float:
+        """The share of a portrait frame's height the panel needs for its tallest moment, measured on its rows.
+
+        The matrix A, the zoom note and the eigenvalue rows stay; under them come first the readouts, the
+        knocked-off note and the singular values, then the change of basis and the simplest form.
+        """
+        def column(rows: list[Any], buff: float = self.PANEL_BUFF) -> float:
+            return sum(row.height for row in rows) + buff * (len(rows) - 1) if rows else 0.0
+
+        story = self.story
+        kept = style.math(f"A = {typst_matrix(story.matrix)}").height + 0.3 + column(self.eigenvalue_rows())
+        if story.fit.zoomed_out:
+            kept += 0.2 + style.text("0", size=style.SMALL_SIZE).height
+        readouts = column(list(self.ratio_readouts()))
+        apply = (0.35 + readouts if readouts else 0.0) + 0.3 + 2 * style.text("0", size=style.SMALL_SIZE).height \
+            + 0.35 + style.math("sigma_1 = 0").height
+        basis = 0.35 + column(self.basis_rows()) + 0.3 + column(self.form_rows(), buff=0.2)
+        top, bottom = style.content_top() - 0.1, style.caption_top() + 0.1
+        return (kept + max(apply, basis) + self.PANEL_GAP + 0.1) / (top - bottom)
 
     def build_plane(self, radius: float, step: float) -> NumberPlane:
         """A faint still plane showing ``[-radius, radius]^2`` with equal units, behind everything."""
@@ -559,6 +580,16 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         colors = self.basis_colors()
         return VGroup(*(self.arrow_between((0, 0), matrix_now[:, i], colors[i], ARROW_WIDTH + 1.5) for i in range(2)))
 
+    def basis_rows(self) -> list[Any]:
+        """The change of basis's panel rows: ``A = P D P^-1`` (or ``P M P^-1``) and ``P``; ``A = a I`` for a scalar A."""
+        story = self.story
+        if story.kind == "repeated-scalar":
+            return [style.math(f"A = {fmt(story.stretch[0])} I")]
+        diagonal = story.basis.form == "diagonal"
+        columns = "mat(v_1, v_2) = " if diagonal else ""
+        return [style.math("A = P D P^(-1)" if diagonal else "A = P M P^(-1)"),
+                style.math(f"P = {columns}{typst_matrix(story.basis.P)}")]
+
     def beat_change_of_basis(self) -> None:
         story = self.story
         (en, zh), self._simplest_caption = self.basis_captions()
@@ -571,14 +602,7 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         if self.showcase is not None:
             leaving += [self.knock_off_arc, self.panel_knock]
         self.play(*(FadeOut(m) for m in leaving), run_time=0.8)
-        if story.kind == "repeated-scalar":
-            rows = [style.math(f"A = {fmt(story.stretch[0])} I")]
-        else:
-            diagonal = story.basis.form == "diagonal"
-            columns = "mat(v_1, v_2) = " if diagonal else ""
-            rows = [style.math("A = P D P^(-1)" if diagonal else "A = P M P^(-1)"),
-                    style.math(f"P = {columns}{typst_matrix(story.basis.P)}")]
-        self.panel_basis = self.panel_column(*rows, top=self.panel_eigen.get_bottom()[1] - 0.35)
+        self.panel_basis = self.panel_column(*self.basis_rows(), top=self.panel_eigen.get_bottom()[1] - 0.35)
         self.play(Create(self.patch), *(GrowArrow(a) for a in self.basis_vectors), FadeIn(self.panel_basis),
                   run_time=1.2)
         # the arrows were added one by one; the group's updater needs the group itself in the scene
@@ -621,10 +645,9 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
             return turn
         return lambda t: m if t >= 1.0 else (1 - t) * np.eye(2) + t * m
 
-    def beat_simplest_form(self) -> None:
+    def form_rows(self) -> list[Any]:
+        """The simplest form's panel rows: ``D`` or ``M`` and, for a turn, where it is a true turn."""
         story = self.story
-        en, zh = self._simplest_caption
-        self.beat("simplest-form", en=en, zh=zh)
         name = "D" if story.basis.form == "diagonal" else "M"
         rows = [style.math(f"{name} = {typst_matrix(story.basis.M)}")]
         if story.basis.form == "rotation-scale":
@@ -632,7 +655,12 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
             note = (self.tr("A itself is this turn and scaling", "A 本身就是这个旋转加缩放") if story.rotation_exact
                     else self.tr("a true turn only in the basis P", "只在基 P 下才是真正的旋转"))
             rows.append(style.text(note, size=style.SMALL_SIZE, color=style.MUTED_COLOR))
-        self.panel_form = self.panel_column(*rows, top=self.panel_basis.get_bottom()[1] - 0.3, buff=0.2)
+        return rows
+
+    def beat_simplest_form(self) -> None:
+        en, zh = self._simplest_caption
+        self.beat("simplest-form", en=en, zh=zh)
+        self.panel_form = self.panel_column(*self.form_rows(), top=self.panel_basis.get_bottom()[1] - 0.3, buff=0.2)
         self.play(FadeIn(self.panel_form), run_time=0.6)
         self.move_basis_picture(self.simplest_path())
         self.wait(1.5)

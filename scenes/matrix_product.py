@@ -44,7 +44,9 @@ from manim import (
 from mathviz.stories.matrix_product import MatrixProductStory, apply, path_of
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.layout import Box, split_frame
 from mathviz_scenes.components.numbers import fmt
+from mathviz_scenes.components.panel import EDGE_GAP, Panel
 from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
@@ -60,16 +62,20 @@ from mathviz_scenes.components.readout import Readout
 
 __all__ = ["Composition", "fmt"]
 
-#: The big plane: a box left of the readout panel, above the caption band.
-MAIN_CENTER = np.array([-2.45, 0.25, 0.0])
-MAIN_WIDTH, MAIN_HEIGHT = 8.9, 7.0
-#: Left edge and top of the readout panel beside the big plane.
-PANEL_LEFT = 2.45
-PANEL_TOP = 3.7
-#: The two planes side by side (AB left, BA right) and the y of the title row above them.
-SIDE_CENTERS = (np.array([-3.55, -0.45, 0.0]), np.array([3.55, -0.45, 0.0]))
-SIDE_WIDTH, SIDE_HEIGHT = 6.6, 5.6
-SIDE_TITLE_Y = 3.2
+#: The 16:9 layout (tuned by eye): the big plane's box left of the readout panel and the panel's top-left
+#: corner; the two planes side by side (AB left, BA right) and the y of the title row above them; the y of
+#: each row of the entries beat. Square and portrait frames compute theirs from the frame (:meth:`layout`).
+WIDE_MAIN = Box(-6.9, 2.0, -3.25, 3.75)
+WIDE_PANEL_CORNER = (2.45, 3.7)
+WIDE_SIDES = (Box(-6.85, -0.25, -3.25, 2.35), Box(0.25, 6.85, -3.25, 2.35))
+WIDE_TITLE_Y = 3.2
+#: The entries beat: the y of the matrices, the general formula, the readout and the note, from the middle
+#: of the content area (1.55, -0.1, -1.25, -2.3 in 16:9).
+ENTRY_OFFSETS = (1.3, -0.35, -1.5, -2.55)
+#: Square and portrait frames: space between the plot and the panel, between the two order planes,
+#: and between a title and its plane.
+SPLIT_GAP = 0.35
+TITLE_GAP = 0.2
 SHAPE_COLOR = style.ACCENT_COLOR
 GHOST_COLOR = style.HIGHLIGHT_COLOR
 #: Below this zoom-out the view is close enough to the usual scale to say nothing about it.
@@ -257,16 +263,52 @@ class Composition(ExplainerScene):
         self.zoom_label = self.zoom_note(s.view.fit)
         if self.zoom_label is not None:
             rows.append(self.zoom_label)
-        self.panel = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.32)
+        self.panel = VGroup(*rows)
+        self.layout_main()
+
+    def snug_panel(self) -> None:
+        """Portrait: the plane at the top of its box and the panel right under it.
+
+        The plane keeps the view's shape, usually wider than tall, so it fills the box's width and not its height.
+        """
+        if not style.frame().portrait:
+            return
+        self.main_plane.shift((self.main_box.top - self.main_plane.get_top()[1]) * UP)
+        self.panel.shift((self.main_plane.get_bottom()[1] - SPLIT_GAP - self.panel.get_top()[1]) * UP)
+
+    def arrange_panel(self) -> None:
+        self.panel.arrange(DOWN, aligned_edge=LEFT, buff=0.32)
         self.reading.shift(0.12 * UP)  # it explains the formula above it
-        self.panel.next_to([PANEL_LEFT, PANEL_TOP, 0.0], DOWN + RIGHT, buff=0)
+
+    def layout_main(self) -> None:
+        """Where the big plane and its panel go; places the (built) panel.
+
+        16:9: the tuned box left of the panel. Portrait: the panel under the plane, which takes every unit
+        of height the panel leaves. Square: side by side (a panel below would leave the plane a strip), the
+        panel at most 42 % of the width, a row too wide for it shrunk alone.
+        """
+        self.arrange_panel()
+        if style.frame().landscape:
+            self.main_box = WIDE_MAIN
+            self.panel.next_to([*WIDE_PANEL_CORNER, 0.0], DOWN + RIGHT, buff=0)
+            return
+        split = split_frame(panel_width=self.panel.width + EDGE_GAP, panel_height=self.panel.height, gap=SPLIT_GAP,
+                            stack_square=False)
+        panel = Panel(split.panel.left, split.panel.top, right=split.panel.right - EDGE_GAP)
+        for row in self.panel:
+            panel.fit(row)
+        self.arrange_panel()
+        panel.place(self.panel)
+        self.main_box = split.plot
 
     def beat_plane(self) -> None:
         s = self.story
-        self.main_plane = coordinate_plane(s.view.half_extents, MAIN_CENTER, MAIN_WIDTH, MAIN_HEIGHT)
-        self.main_plane.set_z_index(-1)
-        self.main = self.build_picture(self.main_plane, np.eye(2))
         self.build_panel()
+        self.main_plane = coordinate_plane(s.view.half_extents, tuple(self.main_box.center), self.main_box.width,
+                                           self.main_box.height)
+        self.main_plane.set_z_index(-1)
+        self.snug_panel()
+        self.main = self.build_picture(self.main_plane, np.eye(2))
 
         self.beat("plane", en="A grid, î, ĵ and an F: we apply B first, then A",
                   zh="网格、î、ĵ 和一个 F：先施加 B，再施加 A")
@@ -326,13 +368,38 @@ class Composition(ExplainerScene):
         self.play(Indicate(self.ghost, color=GHOST_COLOR, scale_factor=1.08), run_time=1.0)
         self.wait(2.5)
 
-    def side_title(self, en: str, zh: str, product: np.ndarray, name: str, center: np.ndarray) -> VGroup:
+    def side_title(self, en: str, zh: str, product: np.ndarray, name: str, box: Box) -> VGroup:
+        """"first B, then A: AB = [...]" over ``box``: on one line, or (narrow frames) the words above the matrix."""
         title = VGroup(self.words(en, zh, size=style.LABEL_SIZE, color=WHITE), self.matrix_mob(product, name))
         title.arrange(RIGHT, buff=0.35)
-        if title.width > SIDE_WIDTH - 0.2:  # long decimals: shrink a little rather than run into the other title
-            title.scale_to_fit_width(SIDE_WIDTH - 0.2)
-        title.move_to([center[0], SIDE_TITLE_Y, 0.0])
+        landscape = style.frame().landscape
+        if not landscape and title.width > box.width - 0.2:
+            title.arrange(DOWN, buff=0.15)
+        if title.width > box.width - 0.2:  # long decimals: shrink a little rather than run into the other title
+            title.scale_to_fit_width(box.width - 0.2)
+        if landscape:
+            title.move_to([box.center[0], WIDE_TITLE_Y, 0.0])
+        else:
+            title.move_to(box.center).align_to([0.0, box.top, 0.0], UP)
         return title
+
+    def side_boxes(self) -> tuple[Box, Box]:
+        """Where the AB and BA pictures go with their titles: side by side in 16:9 and square, stacked in portrait."""
+        f = style.frame()
+        if f.landscape:
+            return WIDE_SIDES
+        if f.portrait:
+            middle = (f.top + f.bottom) / 2
+            return (Box(f.left, f.right, middle + SPLIT_GAP / 2, f.top), Box(f.left, f.right, f.bottom, middle - SPLIT_GAP / 2))
+        middle = (f.left + f.right) / 2
+        return (Box(f.left, middle - SPLIT_GAP / 2, f.bottom, f.top), Box(middle + SPLIT_GAP / 2, f.right, f.bottom, f.top))
+
+    def side_plane_boxes(self, halves: tuple[Box, Box], titles: tuple[VGroup, VGroup]) -> tuple[Box, Box]:
+        """Each picture's box under its title (16:9: the tuned boxes); both as tall as the taller title allows."""
+        if style.frame().landscape:
+            return WIDE_SIDES
+        drop = max(half.top - title.get_bottom()[1] for half, title in zip(halves, titles)) + TITLE_GAP
+        return tuple(Box(h.left, h.right, h.bottom, h.top - drop) for h in halves)  # type: ignore[return-value]
 
     def beat_order(self) -> None:
         s = self.story
@@ -340,14 +407,19 @@ class Composition(ExplainerScene):
                   zh="交换顺序：先 A 后 B 是 BA")
         self.play(*(FadeOut(m) for m in (self.main, self.main_plane, self.ghost, self.panel, self.product_box)),
                   run_time=0.8)
-        self.side_planes = [coordinate_plane(s.order_view.half_extents, c, SIDE_WIDTH, SIDE_HEIGHT)
-                            for c in SIDE_CENTERS]
+        halves = self.side_boxes()
+        self.left_title = self.side_title("first B, then A:", "先 B 后 A：", s.ab, "A B", halves[0])
+        self.right_title = self.side_title("first A, then B:", "先 A 后 B：", s.ba, "B A", halves[1])
+        boxes = self.side_plane_boxes(halves, (self.left_title, self.right_title))
+        self.side_planes = [coordinate_plane(s.order_view.half_extents, tuple(box.center), box.width, box.height)
+                            for box in boxes]
+        if not style.frame().landscape:  # right under its title: a plane wider than its box is tall leaves a gap
+            for plane, box in zip(self.side_planes, boxes):
+                plane.shift((box.top - plane.get_top()[1]) * UP)
         for plane in self.side_planes:
             plane.set_z_index(-1)
         self.left = self.build_picture(self.side_planes[0], np.eye(2), labels=False)
         self.right = self.build_picture(self.side_planes[1], np.eye(2), labels=False)
-        self.left_title = self.side_title("first B, then A:", "先 B 后 A：", s.ab, "A B", SIDE_CENTERS[0])
-        self.right_title = self.side_title("first A, then B:", "先 A 后 B：", s.ba, "B A", SIDE_CENTERS[1])
         self.play(*(FadeIn(p) for p in self.side_planes), FadeIn(self.left), FadeIn(self.right),
                   FadeIn(self.left_title), FadeIn(self.right_title), run_time=1.0)
         path_a, path_b = path_of(s.a), path_of(s.b)
@@ -391,11 +463,17 @@ class Composition(ExplainerScene):
         equals = self.math("=", size)
         equals.is_decoration = True  # a lone "=" is two bars, not text whose glyph height the guard should judge
         row = VGroup(self.big_a, self.big_b, equals, self.big_ab).arrange(RIGHT, buff=0.45)
-        row.move_to([0.0, 1.55, 0.0])
+        frame = style.frame()
+        middle = (frame.top + frame.bottom) / 2
+        row_y, general_y, readout_y, note_y = (middle + dy for dy in ENTRY_OFFSETS)
+        row.move_to([0.0, row_y, 0.0])
         names = VGroup(*(self.math(n, style.LABEL_SIZE, style.MUTED_COLOR).next_to(m, UP, buff=0.2)
                          for n, m in (("A", self.big_a), ("B", self.big_b), ("A B", self.big_ab))))
+        if VGroup(row, names).width > frame.content_width:  # narrow frames: wide entries shrink the row
+            top = VGroup(row, names)
+            top.scale(frame.content_width / top.width, about_point=row.get_center())
         self.general = self.math("(A B)_(i j) = sum_(k=1)^2 A_(i k) B_(k j)")
-        self.general.move_to([0.0, -0.1, 0.0])
+        self.general.move_to([0.0, general_y, 0.0])
         self.play(FadeIn(VGroup(self.big_a, self.big_b, equals)), FadeIn(self.big_ab.brackets), FadeIn(names),
                   FadeIn(self.general), run_time=0.8)
 
@@ -416,10 +494,12 @@ class Composition(ExplainerScene):
             terms = " + ".join(f"{self.factor(x)} dot {self.factor(y)}" for x, y in zip(e.a_row, e.b_column))
             new_readout = Readout(f"(A B)_({e.row}{e.column}) = {terms}", e.value, story_field=f"entries.{k}.value",
                                   decimals=s.decimals)
-            new_readout.move_to([0.0, -1.25, 0.0])
+            if new_readout.width > frame.content_width:
+                new_readout.scale_to_fit_width(frame.content_width)
+            new_readout.move_to([0.0, readout_y, 0.0])
             new_note = self.words(f"row {e.row} of A · column {e.column} of B",
                                   f"A 的第 {e.row} 行 · B 的第 {e.column} 列")
-            new_note.move_to([0.0, -2.3, 0.0])
+            new_note.move_to([0.0, note_y, 0.0])
             if boxes is None:
                 self.play(Create(new_boxes), FadeIn(new_readout), FadeIn(new_note), run_time=0.8)
                 boxes = new_boxes

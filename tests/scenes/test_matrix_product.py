@@ -16,8 +16,10 @@ import pytest
 from mathviz.stories import determinant as linalg
 from mathviz.stories.matrix_product import F_SHAPE
 from mathviz_scenes.components import style
+from mathviz_scenes.components.look import Look
 from mathviz_scenes.components.plane import MIN_ARROW_LENGTH
-from tests.conftest import build_checked
+from tests.conftest import build_checked, dry_run_scene
+from tests.scenes import linalg_looks
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -191,3 +193,41 @@ def test_pictures_stay_in_their_boxes(built) -> None:
         assert points[:, 1].min() >= style.caption_top() - 1e-6 and points[:, 1].max() <= style.content_top()
     # the big plane stays left of the panel
     assert scene.main_plane.get_right()[0] < scene.panel.get_left()[0]
+
+
+@pytest.mark.parametrize("aspect", ["9:16", "1:1"])
+def test_every_part_fits_portrait_and_square_frames_all_in_chinese(aspect, tmp_path) -> None:
+    # the widest numbers: three decimals, negative
+    with dry_run_scene("matrix_product", STRESS[2], media_dir=tmp_path, frame_rate=1, lang="zh",
+                       look=Look(theme="light", aspect=aspect)) as scene:
+        scene.render()
+        linalg_looks.assert_panel_clear_of_plot(scene.main_plane, scene.panel,
+                                                min_plot_share=0.9 if aspect == "9:16" else 0.45)
+        # AB above BA in portrait, side by side in a square; each title above its own plane
+        (top, bottom) = scene.side_planes if aspect == "9:16" else (None, None)
+        if top is not None:
+            assert top.get_bottom()[1] >= scene.right_title.get_top()[1]
+        else:
+            assert scene.side_planes[0].get_right()[0] <= scene.side_planes[1].get_left()[0]
+        for title, plane in ((scene.left_title, scene.side_planes[0]), (scene.right_title, scene.side_planes[1])):
+            assert linalg_looks.inside_frame(title) and title.get_bottom()[1] >= plane.get_top()[1]
+            assert plane.width >= 0.4 * style.frame().width
+        for mob in (scene.big_a, scene.big_ab, scene.general, *scene.entry_readouts):
+            assert linalg_looks.inside_frame(mob)
+        assert linalg_looks.english_words(linalg_looks.texts(scene)) == set()
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("look", linalg_looks.LOOKS, ids=linalg_looks.LOOK_IDS)
+def test_guard_passes_in_every_look(look, tmp_path) -> None:
+    _, findings = build_checked("matrix_product", media_dir=tmp_path, frame_rate=2, lang=look["lang"],
+                                look=Look(theme=look["theme"], aspect=look["aspect"], captions="burned"))
+    assert findings == [], "\n".join(map(str, findings))
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+@pytest.mark.parametrize("params", STRESS, ids=["large", "commuting-singular", "mirror-decimals"])
+def test_stress_cases_pass_the_guard(params, aspect, tmp_path) -> None:
+    _, findings = build_checked("matrix_product", params, media_dir=tmp_path, frame_rate=2, look=Look(aspect=aspect))
+    assert findings == [], "\n".join(map(str, findings))

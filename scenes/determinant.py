@@ -53,7 +53,7 @@ from mathviz.stories.determinant import DeterminantStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerThreeDScene
 from mathviz_scenes.components.layout import Box, split_frame
-from mathviz_scenes.components.panel import EDGE_GAP, Panel, widest_value
+from mathviz_scenes.components.panel import Panel, widest_value
 from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
@@ -79,6 +79,9 @@ WIDE_PANEL_CORNER = (2.45, 3.7)
 SPLIT_GAP = 0.35
 #: The plot box keeps this much clear space inside its split of a square or portrait frame.
 REGION_INSET = 0.1
+#: Room kept between the panel and the frame's edges in square and portrait frames for Indicate, which
+#: scales a readout by 1.1 about its centre (a 4-unit readout grows 0.2 each way).
+INDICATE_ROOM = 0.25
 SHAPE_COLOR = style.ACCENT_COLOR
 #: The camera for the 3x3 story: high enough to see the top face, turned to show three faces.
 CAMERA_PHI = 68 * DEGREES
@@ -225,9 +228,10 @@ class AreaScaling(ExplainerThreeDScene):
             for readout in live:
                 stack.enter_context(widest_value(readout, self.measure_values()))
             natural = self.panel.width
-        split = split_frame(panel_width=natural + EDGE_GAP, panel_height=self.panel.height, gap=SPLIT_GAP,
+        split = split_frame(panel_width=natural + INDICATE_ROOM, panel_height=self.panel.height, gap=SPLIT_GAP,
                             stack_square=False)
-        panel = Panel(split.panel.left, split.panel.top, right=split.panel.right - EDGE_GAP)
+        left = split.panel.left + (INDICATE_ROOM if split.stacked else 0.0)  # beside the plot: the gap gives room
+        panel = Panel(left, split.panel.top, right=split.panel.right - INDICATE_ROOM)
         for row in self.panel:
             panel.fit(row, self.measure_values() if row in live else ())
         self.panel.arrange(DOWN, aligned_edge=LEFT, buff=0.3)

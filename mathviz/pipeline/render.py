@@ -435,6 +435,7 @@ def render_scene(
             "quality": label,
             "lang": lang,
             **look.to_dict(),
+            "look": look.to_dict(),  # captions (none/burned) too: the top-level "captions" is the list of beats
             "params": {p.name: overrides.get(p.name, p.default) for p in spec.parameters()},
             "duration": duration,
             "key_beat": key_beat,

@@ -636,7 +636,9 @@ def slides(video: Path, out_dir: Path, formats: str) -> None:
     os.environ.setdefault("TQDM_DISABLE", "1")  # manim-slides' PDF progress bars; tqdm reads this when imported
     import importlib.util
 
-    if importlib.util.find_spec("manim_slides") is None:
+    # Once imported, manim_slides replaces its module with one whose __spec__ is None, and find_spec
+    # then raises ValueError (a second `slides` in one process, as under click's test runner).
+    if "manim_slides" not in sys.modules and importlib.util.find_spec("manim_slides") is None:
         raise BadInput("slides need the [slides] extra: pip install 'mathviz[slides]' (make slides installs it)")
     slides_module = _reader_module("mathviz.pipeline.slides")
     SLIDE_FORMATS, RevealMissing, build_slides = (slides_module.SLIDE_FORMATS, slides_module.RevealMissing,

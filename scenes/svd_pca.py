@@ -72,6 +72,12 @@ LABEL_MIN_LENGTH = 0.3
 #: Size of the variance-versus-angle plot in the panel.
 PLOT_WIDTH = 4.6
 PLOT_HEIGHT = 1.45
+PLOT_MIN_HEIGHT = 0.8
+AXES_ROWS_BUFF = 0.2
+#: Height the variance plot's labels add above (var) and below (tick numbers) its axes.
+PLOT_LABEL_ROOM = 0.9
+#: Width right of the variance plot's axes for the angle's name.
+PLOT_NAME_ROOM = 1.0
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -85,6 +91,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
     story: SvdPcaStory
 
     def construct(self) -> None:
+        self.frame_box = style.frame()
         self.layout()
         svd = self.story.svd
         self.plane = self.build_plane(svd.view.start_radius)
@@ -260,7 +267,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         The unit is a word: a lone degree sign is too small to read at 480p.
         """
         readout = Readout(label, 0.0, story_field=field, decimals=1, color=color)
-        sign = style.text("deg", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        sign = style.text(self.tr("deg", "度"), size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         sign.add_updater(lambda m: m.next_to(readout, RIGHT, buff=0.15).align_to(readout.number, DOWN))
         sign.update()
         row = VGroup(readout, sign)
@@ -270,6 +277,51 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
     def panel_bottom(self) -> float:
         return min(m.get_bottom()[1] for m in self.panel_rows)
 
+    def panel_floor(self) -> float:
+        """The lowest a panel row may reach: just above the caption band."""
+        return style.caption_top() + 0.1
+
+    def push_rows(self, *rows: Any, gap: float = 0.3, buff: float | None = None) -> VGroup:
+        """``rows`` as a column under the panel's last row, added to ``self.panel_rows``.
+
+        When the column would reach into the caption band (a panel under the plot in a square or
+        portrait frame has room for a few rows only), the oldest rows (a ``pinned`` row last) fade out
+        and the rest move up to the panel's top first, so the newest rows are always whole and on screen.
+        """
+        column = self.panel_column(*rows, top=self.panel_bottom() - gap, buff=buff)
+        if column.get_bottom()[1] >= self.panel_floor():
+            self.panel_rows.append(column)
+            return column
+        kept = list(self.panel_rows)
+        room = self.panel_top - self.panel_floor()
+
+        def height(group: list[Any]) -> float:
+            return sum(m.height for m in group) + gap * len(group) + column.height
+
+        dropped = []
+        # oldest first, a pinned row (the variance plot, whose peak the next beat marks) last
+        for row in sorted(kept, key=lambda m: getattr(m, "pinned", False)):
+            if height(kept) <= room:
+                break
+            kept.remove(row)
+            dropped.append(row)
+        top = self.panel_top
+        moves = []
+        for row in kept:
+            shift = (top - row.get_top()[1]) * UP
+            if abs(shift[1]) > 1e-9:
+                moves.extend(m.animate.shift(shift) for m in (row, *getattr(row, "companions", ())))
+            top = top - row.height - gap
+        gone = [m for row in dropped for m in (row, *getattr(row, "companions", ()))]
+        if gone:  # out first, so the rows moving up never cross a fading one
+            self.play(*(FadeOut(m) for m in gone), run_time=0.3)
+            self.remove(*gone)
+        if moves:
+            self.play(*moves, run_time=0.4)
+        column.shift((top - column.get_top()[1]) * UP)
+        self.panel_rows = [*kept, column]
+        return column
+
     # -- SVD beats ---------------------------------------------------------------------------------
 
     def beat_circle(self) -> None:
@@ -277,7 +329,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         self.beat("circle", en="Any 2×2 matrix is A = UΣVᵀ: rotate, stretch, rotate.",
                   zh="任何 2×2 矩阵都能写成 A = UΣVᵀ：旋转、拉伸、再旋转。")
         header = style.math(f"A = {typst_matrix(svd.matrix)} = U Sigma V^T")
-        sub = self.note("v₁, v₂: right singular vectors on the unit circle")
+        sub = self.note(self.tr("v₁, v₂: right singular vectors on the unit circle", "v₁、v₂：单位圆上的右奇异向量"))
         self.panel_rows = [self.panel_column(header, sub, top=self.panel_top, buff=0.2)]
         self.play(FadeIn(self.plane), FadeIn(self.panel_rows[0]), run_time=0.8)
         self.play(Create(self.shape), FadeIn(self.arrows), run_time=1.0)
@@ -296,10 +348,9 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
             en = f"Vᵀ turns v₁, v₂ onto the axes: a rotation by {turn}°."
             zh = f"Vᵀ 把 v₁、v₂ 转到坐标轴上：旋转 {turn}°。"
         self.beat("rotate-in", en=en, zh=zh)
-        row = self.angle_readout("\"turn of\" V^T", "svd.rotation_in_degrees", V_COLORS[0])
+        row = self.angle_readout(self.tr('"turn of" V^T', 'V^T "的转角"'), "svd.rotation_in_degrees", V_COLORS[0])
         row.readout.story_field = None
-        self.rotate_in_row = self.panel_column(row, top=self.panel_bottom() - 0.35)
-        self.panel_rows.append(self.rotate_in_row)
+        self.rotate_in_row = self.push_rows(row, gap=0.35)
         self.play(FadeIn(self.rotate_in_row), run_time=0.4)
         angle = svd.rotation_in_degrees
         self.run_step(self.step("rotate-in"), run_time=2.0,
@@ -327,10 +378,10 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
             self.remove(self.semi_axes)
         radius = view.end_radius
         self.zoom_plane(radius, self.draw_svd)
-        word = "out" if view.zoom == "out" else "in"
         factor = fmt(view.factor if view.zoom == "out" else 1 / view.factor)
-        self.zoom_note = self.panel_column(self.note(f"view zoomed {word} {factor}×"), top=self.panel_bottom() - 0.2)
-        self.panel_rows.append(self.zoom_note)
+        words = (self.tr(f"view zoomed out {factor}×", f"视野缩小 {factor} 倍") if view.zoom == "out"
+                 else self.tr(f"view zoomed in {factor}×", f"视野放大 {factor} 倍"))
+        self.zoom_note = self.push_rows(self.note(words), gap=0.2)
         animations = [FadeIn(self.zoom_note)]
         if hasattr(self, "semi_axes"):
             self.semi_axes = self.build_semi_axes(self.matrix_now)
@@ -360,8 +411,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         self.sigma_readouts = VGroup(*(
             Readout(f"sigma_{i + 1}", 1.0, story_field=None, decimals=decimals, color=V_COLORS[i]) for i in range(2)))
         self.sigma_readouts.arrange(RIGHT, buff=0.5)
-        self.sigma_row = self.panel_column(self.sigma_readouts, top=self.panel_bottom() - 0.3)
-        self.panel_rows.append(self.sigma_row)
+        self.sigma_row = self.push_rows(self.sigma_readouts)
         self.play(FadeIn(self.sigma_row), run_time=0.4)
 
         def follow(t: float) -> None:
@@ -401,12 +451,11 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         self.remove(self.semi_axes)
         rows = []
         if svd.reflection:
-            rows.append(self.note("U = R(φ)·flip: a reflection, det U = −1"))
-        row = self.angle_readout("\"turn of\" U", "svd.rotation_out_degrees", V_COLORS[0])
+            rows.append(self.note(self.tr("U = R(φ)·flip: a reflection, det U = −1", "U = R(φ)·翻转：是反射，det U = −1")))
+        row = self.angle_readout(self.tr('"turn of" U', 'U "的转角"'), "svd.rotation_out_degrees", V_COLORS[0])
         row.readout.story_field = None
         rows.insert(0, row)
-        self.rotate_out_rows = self.panel_column(*rows, top=self.panel_bottom() - 0.3, buff=0.15)
-        self.panel_rows.append(self.rotate_out_rows)
+        self.rotate_out_rows = self.push_rows(*rows, buff=0.15)
         self.play(FadeIn(self.rotate_out_rows), run_time=0.4)
         if svd.reflection:
             self.run_step(self.step("flip"), run_time=1.5)
@@ -441,9 +490,8 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         a = np.array(svd.matrix)
         self.ghost = self.build_ghost()
         self.draw_ghost(self.ghost, np.eye(2))
-        note = self.note("dashed: the unit circle under A in one go", GHOST_COLOR)
-        self.compare_note = self.panel_column(note, top=self.panel_bottom() - 0.3)
-        self.panel_rows.append(self.compare_note)
+        note = self.note(self.tr("dashed: the unit circle under A in one go", "虚线：单位圆直接经 A 变换后的像"), GHOST_COLOR)
+        self.compare_note = self.push_rows(note)
         self.play(Create(self.ghost), FadeIn(self.compare_note), run_time=0.8)
         t = ValueTracker(0.0)
         self.ghost.add_updater(lambda g: self.draw_ghost(g, a if t.get_value() >= 1 else
@@ -492,7 +540,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         self.cloud = self.build_cloud(pca.points)
         self.mean_marker = self.build_mean_marker()
         self.mean_marker.move_to(self.to_scene(self.mean_xy))
-        header = style.math(f"n = {pca.count}, quad \"seed\" {pca.seed}")
+        header = style.math(f"n = {pca.count}, quad \"{self.tr('seed', '随机种子')}\" {pca.seed}")
         self.panel_rows = [self.panel_column(header, top=self.panel_top)]
         self.play(FadeIn(self.plane), FadeIn(self.panel_rows[0]), run_time=0.6)
         self.play(FadeIn(self.cloud, lag_ratio=0.01), run_time=1.5)
@@ -504,8 +552,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
                   zh="先中心化：每个点减去均值 x̄。")
         mean = np.array(pca.sample_mean)
         row = style.math(f"overline(x) = ({fmt(mean[0])}, {fmt(mean[1])})", color=MEAN_COLOR)
-        self.mean_row = self.panel_column(row, top=self.panel_bottom() - 0.3)
-        self.panel_rows.append(self.mean_row)
+        self.mean_row = self.push_rows(row)
         self.play(FadeIn(self.mean_marker), FadeIn(self.mean_row), run_time=0.6)
         raw, centred = np.array(pca.points), np.array(pca.centred)
         t = ValueTracker(0.0)
@@ -535,11 +582,31 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         line.set_z_index(1)
         return line
 
-    def build_plot(self) -> VGroup:
+    def plot_height(self, readout: Any) -> float:
+        """The variance plot's height: :data:`PLOT_HEIGHT`, or less when a panel under the plane has less room.
+
+        The plot and its readout must fit the panel's whole height (with the axis labels above and
+        below the axes); under the plane, also with the next beat's rows (the principal axes), so the
+        plot stays while its peak is marked, unless that would leave it shorter than :data:`PLOT_MIN_HEIGHT`.
+        """
+        room = self.panel_top - self.panel_floor() - readout.height - 0.3 - PLOT_LABEL_ROOM
+        if not self.frame_box.landscape:
+            with_axes = room - self.build_axes_rows().height - 0.3
+            if with_axes >= PLOT_MIN_HEIGHT:
+                room = with_axes
+        return max(PLOT_MIN_HEIGHT, min(PLOT_HEIGHT, room))
+
+    def plot_width(self) -> float:
+        """:data:`PLOT_WIDTH`; under the plane, the panel's width less room for the angle's name."""
+        if self.frame_box.landscape:
+            return PLOT_WIDTH
+        return max(PLOT_WIDTH, self.panel_right - self.panel_left - PLOT_NAME_ROOM)
+
+    def build_plot(self, height: float = PLOT_HEIGHT) -> VGroup:
         """var(theta) for theta over a half turn, from the story's sweep samples, with the peak marked."""
         pca = self.story.pca
         top = max(s.variance for s in pca.sweep)
-        axes = style.make_axes([0, 180, 45], [0, 1.15 * top, 1.15 * top], PLOT_WIDTH, PLOT_HEIGHT,
+        axes = style.make_axes([0, 180, 45], [0, 1.15 * top, 1.15 * top], self.plot_width(), height,
                                x_axis_config={"numbers_to_include": [0, 90, 180]},
                                y_axis_config={"include_numbers": False, "include_ticks": False})
         degrees = [s.degrees for s in pca.sweep] + [180.0]
@@ -559,15 +626,16 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         pca = self.story.pca
         self.beat("sweep", en="Project onto a turning direction: the spread peaks at one angle.",
                   zh="把点投影到一个旋转的方向上：散布在某个角度达到最大。")
-        readout = Readout("\"variance along\" d", directional_variance(pca, 0.0), story_field=None,
+        readout = Readout(self.tr('"variance along" d', '"沿" d "的方差"'), directional_variance(pca, 0.0), story_field=None,
                           decimals=decimals_for(pca.variances[0], significant=3, most=8), color=SWEEP_COLOR)
         self.variance_readout = readout
-        self.plot = self.build_plot()
-        self.sweep_rows = self.panel_column(readout, self.plot, top=self.panel_bottom() - 0.3, buff=0.3)
-        self.panel_rows.append(self.sweep_rows)
+        self.plot = self.build_plot(self.plot_height(readout))
+        self.sweep_rows = self.push_rows(readout, self.plot, buff=0.3)
         self.sweep_line = self.direction_line(0.0)
         self.plot_dot = Dot(self.plot.axes.c2p(0, directional_variance(pca, 0.0)), radius=0.07, color=SWEEP_COLOR)
         self.plot_dot.set_z_index(2)
+        self.sweep_rows.companions = (self.plot_dot,)  # moves and goes with the plot
+        self.sweep_rows.pinned = True
         self.play(FadeIn(self.sweep_rows), Create(self.sweep_line), FadeIn(self.plot_dot), run_time=0.8)
         angle = ValueTracker(0.0)
 
@@ -614,24 +682,33 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
             group.add(arrow)
         return group
 
+    def build_axes_rows(self) -> VGroup:
+        """The principal axes' rows: each lambda, the explained share and what the arrows' length means."""
+        pca = self.story.pca
+        lam_rows = VGroup(*(style.math(f"\"PC{i + 1}:\" lambda_{i + 1} = {fmt(pca.variances[i])}", color=V_COLORS[i])
+                            for i in range(2))).arrange(RIGHT, buff=0.45)
+        ratio = Readout("frac(lambda_1, lambda_1 + lambda_2)", pca.explained_ratio, story_field="pca.explained_ratio",
+                        decimals=3, color=V_COLORS[0])
+        rows = [lam_rows, ratio, self.note(self.tr("arrows: 2 standard deviations long", "箭头长度：2 个标准差"))]
+        if pca.axis_arbitrary:
+            rows.append(self.note(self.tr("equal spread: any axis is a principal axis", "各方向散布相同：任何方向都是主轴"),
+                                  color=style.SECONDARY_COLOR))
+        return self.panel_column(*rows, top=self.panel_top, buff=AXES_ROWS_BUFF)
+
     def beat_axes(self) -> None:
         pca = self.story.pca
         en, zh = self.axes_caption()
         self.beat("axes", en=en, zh=zh)
         self.pc_arrows = self.build_pc_arrows()
-        lam_rows = VGroup(*(style.math(f"\"PC{i + 1}:\" lambda_{i + 1} = {fmt(pca.variances[i])}", color=V_COLORS[i])
-                            for i in range(2))).arrange(RIGHT, buff=0.45)
-        ratio = Readout("frac(lambda_1, lambda_1 + lambda_2)", pca.explained_ratio, story_field="pca.explained_ratio",
-                        decimals=3, color=V_COLORS[0])
-        rows = [lam_rows, ratio, self.note("arrows: 2 standard deviations long")]
-        if pca.axis_arbitrary:
-            rows.append(self.note("equal spread: any axis is a principal axis", color=style.SECONDARY_COLOR))
-        self.axes_rows = self.panel_column(*rows, top=self.panel_bottom() - 0.3, buff=0.2)
-        self.panel_rows.append(self.axes_rows)
-        peak = self.plot.axes.c2p(pca.pc1_degrees, pca.variances[0])
-        self.peak_line = DashedLine(self.plot.axes.c2p(pca.pc1_degrees, 0), peak, color=V_COLORS[0],
-                                    stroke_width=2, dash_length=0.08)
-        self.play(Create(self.peak_line), self.sweep_line.animate.set_stroke(opacity=0.35),
+        self.axes_rows = self.push_rows(*self.build_axes_rows(), buff=AXES_ROWS_BUFF)
+        marks = []
+        self.peak_line: DashedLine | None = None
+        if self.sweep_rows in self.panel_rows:  # the variance plot is still shown: mark its peak
+            peak = self.plot.axes.c2p(pca.pc1_degrees, pca.variances[0])
+            self.peak_line = DashedLine(self.plot.axes.c2p(pca.pc1_degrees, 0), peak, color=V_COLORS[0],
+                                        stroke_width=2, dash_length=0.08)
+            marks.append(Create(self.peak_line))
+        self.play(*marks, self.sweep_line.animate.set_stroke(opacity=0.35),
                   *(FadeIn(a) for a in self.pc_arrows), FadeIn(self.axes_rows), run_time=1.2)
         self.wait(1.5)
 

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from mathviz.stories.svd_pca import directional_variance
-from tests.conftest import build_checked
+from mathviz_scenes.components.look import Look
+from tests.conftest import boxes_overlap, build_checked
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -214,3 +215,42 @@ def test_variance_plot_peaks_at_pc1(built) -> None:
     start, end = plane_xy(scene.plane, [scene.sweep_line.get_start(), scene.sweep_line.get_end()])
     d = end - start
     assert math.degrees(math.atan2(d[1], d[0])) % 180 == pytest.approx(pca.pc1_degrees, abs=1e-6)
+
+
+@pytest.fixture(scope="module", params=["9:16", "1:1"])
+def stacked(request, tmp_path_factory):
+    """The default scene with the guard, in a portrait frame (Chinese, light) and a square one (English, dark)."""
+    lang = "zh" if request.param == "9:16" else "en"
+    return build_checked("svd_pca", {}, media_dir=tmp_path_factory.getbasetemp() / "svd-media", frame_rate=2,
+                         lang=lang, look=Look("light" if lang == "zh" else "dark", request.param))
+
+
+def test_stacked_frames_put_the_panel_under_the_plane(stacked) -> None:
+    scene, findings = stacked
+    assert findings == [], "\n".join(map(str, findings))
+    frame = scene.frame_box  # the frame it was built in
+    assert frame.portrait or frame.square
+    # the plane is centred across the frame and keeps a sensible size
+    assert scene.plane_center[0] == pytest.approx(0.0)
+    assert scene.plane_side >= (0.85 * frame.content_width if frame.portrait else 0.45 * frame.content_height)
+    plane_bottom = scene.plane_center[1] - scene.plane_side / 2
+    assert scene.plane_center[1] + scene.plane_side / 2 <= frame.top + 1e-6
+    rows = scene.panel_rows
+    assert rows and scene.axes_rows in rows
+    for i, row in enumerate(rows):  # the last beat's panel: under the plane, inside the frame, rows apart
+        assert row.get_top()[1] < plane_bottom
+        assert row.get_bottom()[1] >= frame.bottom - 1e-6
+        assert frame.left - 1e-6 <= row.get_left()[0] and row.get_right()[0] <= frame.right + 1e-6
+        for other in rows[i + 1:]:
+            assert not boxes_overlap(row, other)
+
+
+def test_a_full_panel_drops_its_oldest_rows(stacked) -> None:
+    scene, _ = stacked
+    # the square panel has no room for the variance plot under the PCA rows: they left, the plot's peak
+    # is marked only while the plot is on screen
+    if scene.frame_box.square:
+        assert scene.sweep_rows not in scene.panel_rows and scene.peak_line is None
+        assert scene.plot_dot not in scene.mobjects
+    else:
+        assert scene.sweep_rows in scene.panel_rows and scene.peak_line is not None

@@ -36,7 +36,6 @@ from manim import (
     UpdateFromAlphaFunc,
     VGroup,
     VMobject,
-    config,
     linear,
 )
 
@@ -44,7 +43,7 @@ from mathviz.stories.least_squares_mle import BELL_WIDTH, LeastSquaresStory, Lin
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, nice_ticks
-from mathviz_scenes.components.layout import overlaps
+from mathviz_scenes.components.layout import overlaps, split_frame
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
 
@@ -60,12 +59,18 @@ SSE_COLOR = style.NEGATIVE_COLOR
 LIKELIHOOD_COLOR = style.FUNCTION_COLOR
 BAND_COLOR = style.TANGENT_COLOR
 
-LEFT_EDGE = -config.frame_width / 2 + style.SAFE_MARGIN
-RIGHT_EDGE = config.frame_width / 2 - style.SAFE_MARGIN - 0.2
-#: The scatter plot's box (scene units): left, bottom, right, top; tick numbers sit outside it.
-PLOT_BOX = (LEFT_EDGE + 1.05, style.caption_top() + 0.55, 0.0, style.content_top() - 0.45)
-#: Left edge of the text panel right of the plot.
-PANEL_LEFT = PLOT_BOX[2] + 0.45
+#: Room left of the scatter plot's box for the y tick numbers, and below it for the x tick numbers.
+Y_NUMBERS_ROOM = 1.05
+X_NUMBERS_ROOM = 0.55
+#: Gap between the right edge of the panel (and of a plot box filling the frame's width) and the safe edge.
+RIGHT_GAP = 0.2
+#: Height of each sweep plot (SSE(a), log L(a)) and the gap between them.
+SWEEP_PLOT_HEIGHT = 1.15
+SWEEP_PLOT_GAP = 0.25
+#: Room under the sweep plots for the slope's name.
+SLOPE_NAME_ROOM = 0.45
+#: Gap between the two columns of a panel that overflows.
+PANEL_COLUMN_GAP = 0.4
 #: Bells cover the line's value +- this many sigma.
 BELL_SIGMAS = 3.0
 
@@ -95,6 +100,40 @@ class FitAsLikelihood(ExplainerScene):
 
     # -- builders ----------------------------------------------------------------------------------------
 
+    def layout(self) -> None:
+        """Where the scatter plot's box and the panel go in this frame.
+
+        16:9: the plot's box fills the left half of the frame, the panel the right half. Square and
+        portrait: the plot spans the frame's width at the top, the panel is below it (see
+        :func:`~mathviz_scenes.components.layout.split_frame`); in portrait the plot is about square.
+        """
+        f = self.frame_box = style.frame()
+        self.left_edge = f.left
+        self.right_edge = f.right - RIGHT_GAP
+        if f.landscape:
+            #: The scatter plot's box (scene units): left, bottom, right, top; tick numbers sit outside it.
+            self.plot_area = (self.left_edge + Y_NUMBERS_ROOM, f.bottom + X_NUMBERS_ROOM, 0.0, f.top - 0.45)
+            self.panel_left = self.plot_area[2] + 0.45
+            self.panel_top = f.top - 0.2
+            self.stacked = False
+            return
+        # the plot about square in portrait (its box is as tall as wide), 55% of the height in a square frame
+        plot_height = (self.right_edge - self.left_edge - Y_NUMBERS_ROOM) if f.portrait else 0.55 * f.content_height
+        split = split_frame(panel_height=f.content_height - plot_height - 0.3, gap=0.3)
+        self.plot_area = (split.plot.left + Y_NUMBERS_ROOM, split.plot.bottom + X_NUMBERS_ROOM, self.right_edge,
+                          split.plot.top - 0.1)
+        self.panel_left = split.panel.left + 0.1
+        self.panel_top = split.panel.top
+        self.stacked = True
+
+    def panel_floor(self) -> float:
+        """The lowest a panel row may reach: just above the caption band."""
+        return style.caption_top() + 0.1
+
+    def note(self, en: str, zh: str, color: Any = style.MUTED_COLOR) -> Any:
+        """A small line of words in the scene's language."""
+        return style.text(self.tr(en, zh), size=style.SMALL_SIZE, color=color)
+
     def readout(self, label: str, value: float, field: str | None, color: Any = style.SECONDARY_COLOR,
                 decimals: int | None = None, size: float = style.READOUT_SIZE) -> Readout:
         return Readout(label, value, story_field=field, color=color, size=size,
@@ -103,7 +142,7 @@ class FitAsLikelihood(ExplainerScene):
     def build_plot(self) -> VGroup:
         """The scatter plot's axes in a box over ``x_view`` x ``y_view`` with round tick numbers outside it."""
         s = self.story
-        left, bottom, right, top = PLOT_BOX
+        left, bottom, right, top = self.plot_area
         (x_lo, x_hi), (y_lo, y_hi) = s.x_view, s.y_view
         axes = style.make_axes([x_lo, x_hi, x_hi - x_lo], [y_lo, y_hi, y_hi - y_lo], right - left, top - bottom,
                                numbers=False, axis_config={"include_ticks": False, "stroke_opacity": 0.0})
@@ -122,8 +161,8 @@ class FitAsLikelihood(ExplainerScene):
             y = axes.c2p(x_lo, value)[1]
             ticks.add(Line([left, y, 0], [left + 0.1, y, 0], color=style.MUTED_COLOR, stroke_width=1.5))
             label = style.text(f"{value + 0.0:.{y_decimals}f}", size=style.SMALL_SIZE)
-            if label.width > left - LEFT_EDGE - 0.12:
-                label.scale_to_fit_width(left - LEFT_EDGE - 0.12)
+            if label.width > left - self.left_edge - 0.12:
+                label.scale_to_fit_width(left - self.left_edge - 0.12)
             numbers.add(label.next_to([left, y, 0], LEFT, buff=0.1))
         x_name = style.math("x", size=style.LABEL_SIZE).next_to([right, bottom, 0], DOWN, buff=0.1).shift(0.05 * LEFT)
         y_name = style.math("y", size=style.LABEL_SIZE).next_to([left, top, 0], LEFT, buff=0.12).shift(0.1 * DOWN)
@@ -214,11 +253,18 @@ class FitAsLikelihood(ExplainerScene):
         return bells
 
     def build_sweep_plots(self, top: float) -> VGroup:
-        """SSE(a) and log L(a) over the sweep's slopes, stacked in the panel from ``top`` down."""
+        """SSE(a) and log L(a) over the sweep's slopes, stacked in the panel from ``top`` down.
+
+        Side by side when stacked they would reach into the caption band (a short panel under the plot).
+        """
         s = self.story
         slopes = np.array([line.slope for line in s.sweep])
-        width = RIGHT_EDGE - PANEL_LEFT - 0.9
-        height = 1.15
+        width = self.right_edge - self.panel_left - 0.9
+        height = SWEEP_PLOT_HEIGHT
+        side_by_side = top - 2 * height - SWEEP_PLOT_GAP - SLOPE_NAME_ROOM < self.panel_floor()
+        if side_by_side:
+            width = (width - 0.9 - SWEEP_PLOT_GAP) / 2
+            height = min(height, top - SLOPE_NAME_ROOM - self.panel_floor())
         plots = VGroup()
         self.sweep_axes = []
         self.sweep_curves = []
@@ -243,17 +289,25 @@ class FitAsLikelihood(ExplainerScene):
             self.sweep_axes.append(axes)
             self.sweep_curves.append(curve)
             self.sweep_dots.append(dot)
-        plots.arrange(DOWN, buff=0.25, aligned_edge=RIGHT)
-        plots.next_to([RIGHT_EDGE, top, 0], DOWN, buff=0, aligned_edge=RIGHT)
+        if side_by_side:
+            plots.arrange(RIGHT, buff=SWEEP_PLOT_GAP, aligned_edge=DOWN)
+        else:
+            plots.arrange(DOWN, buff=SWEEP_PLOT_GAP, aligned_edge=RIGHT)
+        plots.next_to([self.right_edge, top, 0], DOWN, buff=0, aligned_edge=RIGHT)
         # dots follow their axes after the arrangement
         for k, axes in enumerate(self.sweep_axes):
             values = [line.sse for line in s.sweep] if k == 0 else [line.log_likelihood for line in s.sweep]
             self.sweep_dots[k].move_to(axes.c2p(slopes[0], values[0]))
         best = s.sweep_best
-        bottom = self.sweep_axes[1].c2p(slopes[best], self.sweep_axes[1].y_range[0])
-        top_point = self.sweep_axes[0].c2p(slopes[best], self.sweep_axes[0].y_range[1])
-        self.peak_line = DashedLine(bottom, top_point, color=FIT_COLOR, stroke_width=2)
-        self.slope_name = style.math("\"slope\" a", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR)
+        if side_by_side:  # a dashed line up each plot at the best slope
+            self.peak_segments = [(DashedLine(axes.c2p(slopes[best], axes.y_range[0]), axes.c2p(slopes[best], axes.y_range[1]),
+                                              color=FIT_COLOR, stroke_width=2), axes) for axes in self.sweep_axes]
+        else:  # one dashed line through both plots
+            bottom = self.sweep_axes[1].c2p(slopes[best], self.sweep_axes[1].y_range[0])
+            top_point = self.sweep_axes[0].c2p(slopes[best], self.sweep_axes[0].y_range[1])
+            self.peak_segments = [(DashedLine(bottom, top_point, color=FIT_COLOR, stroke_width=2), self.sweep_axes[0])]
+        self.peak_line = VGroup(*(line for line, _ in self.peak_segments))
+        self.slope_name = style.math(self.tr('"slope" a', '"斜率" a'), size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR)
         self.slope_name.next_to(plots, DOWN, buff=0.1).align_to(plots, RIGHT)
         self.sweep_plots = plots
         return VGroup(plots, self.peak_line, self.slope_name)
@@ -264,13 +318,45 @@ class FitAsLikelihood(ExplainerScene):
 
     # -- the video -----------------------------------------------------------------------------------------
 
-    def panel(self, *rows: Any, top: float, buff: float = 0.25) -> VGroup:
-        width = RIGHT_EDGE - PANEL_LEFT
-        for row in rows:
+    def panel(self, *rows: Any, buff: float = 0.25, optional: tuple[Any, ...] = ()) -> VGroup:
+        """``rows`` stacked ``buff`` apart from the panel's top; a row wider than the panel is shrunk alone.
+
+        When the column is taller than the panel (a panel under the plot), the ``optional`` rows (a
+        reminder such as the model, shown in an earlier beat) leave first and stay out for the rest of
+        the video; if it is still too tall, the rows flow into two columns side by side.
+        """
+        width = self.right_edge - self.panel_left
+        room = self.panel_top - self.panel_floor()
+        rows_left = [row for row in rows if row not in self.dropped_rows]
+        for row in rows_left:
             if row.width > width:
                 row.scale_to_fit_width(width)
-        column = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-        column.next_to([PANEL_LEFT, top, 0], DOWN, buff=0, aligned_edge=LEFT)
+
+        def height(group: list[Any]) -> float:
+            return sum(m.height for m in group) + buff * (len(group) - 1)
+
+        for row in optional:
+            if height(rows_left) <= room:
+                break
+            if row in rows_left:
+                rows_left.remove(row)
+                self.dropped_rows.append(row)
+                if row in self.mobjects:
+                    self.play(FadeOut(row), run_time=0.4)
+                    self.remove(row)
+        column = VGroup(*rows_left).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+        column.next_to([self.panel_left, self.panel_top, 0], DOWN, buff=0, aligned_edge=LEFT)
+        if column.height > room:  # two columns: the first as many rows as fit, the rest to its right
+            half = (width - PANEL_COLUMN_GAP) / 2
+            top = self.panel_top
+            x = self.panel_left
+            for row in rows_left:
+                if row.width > half:
+                    row.scale_to_fit_width(half)
+                if top - row.height < self.panel_floor() and x == self.panel_left:
+                    top, x = self.panel_top, self.panel_left + half + PANEL_COLUMN_GAP
+                row.next_to([x, top, 0], DOWN + RIGHT, buff=0)
+                top -= row.height + buff
         return column
 
     def clear_panel(self, *keep: Any) -> None:
@@ -283,6 +369,8 @@ class FitAsLikelihood(ExplainerScene):
         s = self.story
         n = s.points
         self.panel_mobs: list[Any] = []
+        self.dropped_rows: list[Any] = []
+        self.layout()
 
         a, b, sigma = (caption_number(v) for v in (s.true_line.slope, s.true_line.intercept, s.noise))
         self.beat("noisy-points", en=f"{n} points from the line y = {a} x + {b}, plus Gaussian noise of size σ = {sigma}.",
@@ -296,8 +384,8 @@ class FitAsLikelihood(ExplainerScene):
             self.readout("b", s.true_line.intercept, "true_line.intercept", TRUE_COLOR),
             self.readout("sigma", s.noise, "noise", TRUE_COLOR),
         ).arrange(RIGHT, buff=0.45)
-        true_name = style.text("the true line (dashed), unknown to the fit", size=style.SMALL_SIZE, color=TRUE_COLOR)
-        self.panel(model, truth, true_name, top=style.content_top() - 0.2)
+        true_name = self.note("the true line (dashed), unknown to the fit", "真实直线（虚线），拟合时并不知道", TRUE_COLOR)
+        self.panel(model, truth, true_name)
         self.play(FadeIn(self.plot_frame), FadeIn(model), run_time=0.8)
         self.play(Create(self.true_line), FadeIn(truth), FadeIn(true_name), run_time=0.8)
         self.play(FadeIn(self.dots, lag_ratio=0.02), run_time=1.2)
@@ -316,7 +404,7 @@ class FitAsLikelihood(ExplainerScene):
             self.readout("b", cand.intercept, "candidate.intercept", CANDIDATE_COLOR),
         ).arrange(RIGHT, buff=0.45)
         self.sse_readout = self.readout("\"SSE\" = sum_i r_i^2", cand.sse, "candidate.sse", RESIDUAL_COLOR)
-        column = self.panel(model, self.candidate_readouts, residual_formula, self.sse_readout, top=style.content_top() - 0.2)
+        column = self.panel(model, self.candidate_readouts, residual_formula, self.sse_readout)
         self.play(FadeOut(self.true_line), Create(self.candidate_line), FadeIn(self.candidate_readouts), run_time=0.9)
         self.play(Create(self.residuals, lag_ratio=0.02), FadeIn(residual_formula), run_time=1.0)
         self.play(FadeIn(self.sse_readout), run_time=0.6)
@@ -329,11 +417,11 @@ class FitAsLikelihood(ExplainerScene):
         self.build_bells(cand)
         density = style.math("p(y_i | a, b) = frac(1, sigma sqrt(2 pi)) e^(-r_i^2 \\/ (2 sigma^2))", color=BELL_COLOR)
         note = VGroup(
-            style.text("Bells centred on the line, width σ.", size=style.SMALL_SIZE, color=BELL_COLOR),
-            style.text("Yellow: each point's own density;", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR),
-            style.text("far from the line it is tiny.", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR),
+            self.note("Bells centred on the line, width σ.", "钟形曲线以直线为中心，宽度为 σ。", BELL_COLOR),
+            self.note("Yellow: each point's own density;", "黄色：每个点处的概率密度；", style.HIGHLIGHT_COLOR),
+            self.note("far from the line it is tiny.", "离直线越远，密度越小。", style.HIGHLIGHT_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        column = self.panel(model, self.candidate_readouts, density, note, top=style.content_top() - 0.2)
+        column = self.panel(model, self.candidate_readouts, density, note)
         self.play(FadeOut(self.residuals), FadeIn(density), run_time=0.6)
         self.play(Create(self.bells), run_time=1.2)
         # the points whose bells are drawn turn yellow (each is a member of self.dots, animated one by one)
@@ -352,11 +440,11 @@ class FitAsLikelihood(ExplainerScene):
                                              "log_likelihood_constant", style.MUTED_COLOR)
         self.sse_readout = self.readout("\"SSE\"", cand.sse, "candidate.sse", SSE_COLOR)
         self.log_l_readout = self.readout("log L", cand.log_likelihood, "candidate.log_likelihood", LIKELIHOOD_COLOR)
-        same = style.text("The constant is the same for every line:", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
-        same2 = style.text("largest likelihood = smallest SSE.", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
+        same = self.note("The constant is the same for every line:", "常数项对每条直线都相同：", style.MUTED_COLOR)
+        same2 = self.note("largest likelihood = smallest SSE.", "似然最大 = SSE 最小。", style.HIGHLIGHT_COLOR)
         column = self.panel(model, self.candidate_readouts, product, expanded, self.constant_readout, self.sse_readout,
                             self.log_l_readout, VGroup(same, same2).arrange(DOWN, aligned_edge=LEFT, buff=0.08),
-                            top=style.content_top() - 0.2, buff=0.2)
+                            buff=0.2)
         self.play(FadeIn(product), FadeIn(self.residuals), run_time=0.7)
         self.play(FadeIn(expanded), FadeIn(self.constant_readout), run_time=0.8)
         self.play(FadeIn(self.sse_readout), FadeIn(self.log_l_readout), run_time=0.7)
@@ -377,20 +465,22 @@ class FitAsLikelihood(ExplainerScene):
                                         size=style.LABEL_SIZE, decimals=readout_decimals(s.log_likelihood))
         # side by side while both are short; stacked when a long value (tiny noise: SSE ~ 1e-10) would shrink the row
         row = VGroup(self.sweep_sse, self.sweep_log_l).arrange(RIGHT, buff=0.5)
-        if row.width > RIGHT_EDGE - PANEL_LEFT:
+        if row.width > self.right_edge - self.panel_left:
             row.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         for readout in (self.candidate_readouts[0], self.candidate_readouts[1]):
             readout.story_field = readout.story_field.replace("candidate", "sweep.0")
-        column = self.panel(self.candidate_readouts, row, top=style.content_top() - 0.2)
+        column = self.panel(self.candidate_readouts, row)
         plots = self.build_sweep_plots(column.get_bottom()[1] - 0.3)
         self.play(FadeIn(centroid), FadeIn(row), FadeIn(plots[0]), FadeIn(plots[2]), *(FadeIn(d) for d in self.sweep_dots),
                   run_time=0.9)
         self.play_sweep(0, len(s.sweep) - 1, 4.0)
         self.play_sweep(len(s.sweep) - 1, s.sweep_best, 2.0)
         best_label = style.text(f"â = {caption_number(s.fit.slope)}", size=style.SMALL_SIZE, color=FIT_COLOR)
-        best_label.next_to(self.peak_line, DOWN, buff=0.05)
+        best_label.next_to(self.peak_segments[-1][0], DOWN, buff=0.05)
         if best_label.get_bottom()[1] < style.caption_top() + 0.05 or overlaps(best_label, self.slope_name):
             best_label.next_to(self.sweep_plots[1], RIGHT, buff=0.1).shift(0.3 * UP)
+            if best_label.get_right()[0] > self.right_edge:  # the plots reach the frame's edge: left of the slope's name
+                best_label.next_to(self.slope_name, LEFT, buff=0.3)
         self.play(Create(self.peak_line), FadeIn(best_label), run_time=0.7)
         self.panel_mobs = [self.candidate_readouts, row, plots, best_label, centroid, *self.sweep_dots]
         self.wait(1.5)
@@ -411,7 +501,7 @@ class FitAsLikelihood(ExplainerScene):
         self.fit_log_l = self.readout("log L", s.log_likelihood, "log_likelihood", LIKELIHOOD_COLOR)
         self.fit_line = self.line_mob(s.fit.slope, s.fit.intercept, FIT_COLOR)
         column = self.panel(equations, numbers, self.fit_readouts, VGroup(self.fit_sse, self.fit_log_l)
-                            .arrange(DOWN, aligned_edge=LEFT, buff=0.2), top=style.content_top() - 0.2, buff=0.3)
+                            .arrange(DOWN, aligned_edge=LEFT, buff=0.2), buff=0.3)
         self.play(FadeIn(equations), run_time=0.8)
         self.play(FadeIn(numbers), run_time=0.8)
         self.play(Transform(self.candidate_line, self.fit_line), FadeIn(self.fit_readouts), FadeOut(self.residuals),
@@ -431,12 +521,12 @@ class FitAsLikelihood(ExplainerScene):
         self.sigma_readout = self.readout("hat(sigma) = sqrt(frac(\"SSE\", n))", s.sigma_hat, "sigma_hat", BAND_COLOR)
         self.unbiased_readout = self.readout("sqrt(frac(\"SSE\", n - 2))", s.sigma_unbiased, "sigma_unbiased",
                                              style.MUTED_COLOR)
-        self.true_sigma = self.readout("sigma_\"true\"", s.noise, "noise", TRUE_COLOR)
+        self.true_sigma = self.readout(self.tr('sigma_"true"', '"真实" sigma'), s.noise, "noise", TRUE_COLOR)
         self.max_log_l = self.readout("log L(hat(a), hat(b), hat(sigma))", s.max_log_likelihood, "max_log_likelihood",
                                       LIKELIHOOD_COLOR)
-        band_note = style.text("band: the fit ± σ̂", size=style.SMALL_SIZE, color=BAND_COLOR)
+        band_note = self.note("band: the fit ± σ̂", "带状区域：拟合直线 ± σ̂", BAND_COLOR)
         column = self.panel(self.fit_readouts, self.sigma_readout, self.true_sigma, self.unbiased_readout, self.max_log_l,
-                            band_note, top=style.content_top() - 0.2, buff=0.3)
+                            band_note, buff=0.3)
         self.play(FadeOut(self.fit_residuals), FadeIn(self.band), FadeIn(self.sigma_readout), FadeIn(band_note),
                   run_time=1.0)
         self.play(FadeIn(self.true_sigma), FadeIn(self.unbiased_readout), run_time=0.8)

@@ -10,6 +10,7 @@ from manim import config
 
 from mathviz.stories.least_squares_mle import BELL_WIDTH
 from mathviz_scenes.components import style
+from mathviz_scenes.components.look import Look
 from mathviz_scenes.components.quality import lookup
 from mathviz_scenes.least_squares_mle import caption_number
 from tests.conftest import boxes_overlap, construct_scene, dry_run_scene
@@ -44,6 +45,7 @@ def scene(tmp_path_factory):
 def _draw(overrides: dict[str, str], tmp_path_factory):
     """A stress case drawn by the builders alone (no animation)."""
     with dry_run_scene("least_squares_mle", overrides, media_dir=_media(tmp_path_factory), frame_rate=5) as s:
+        s.layout()
         s.build_plot()
         s.build_points()
         s.candidate_line = s.line_mob(s.story.candidate.slope, s.story.candidate.intercept, "#ffffff")
@@ -123,8 +125,10 @@ def test_sweep_plots_peak_together_at_the_fitted_slope(any_scene):
     log_l_points = np.array([log_l_axes.p2c(p)[:2] for p in any_scene.sweep_curves[1].get_anchors()])
     assert sse_points[np.argmin(sse_points[:, 1]), 0] == pytest.approx(s.fit.slope)
     assert log_l_points[np.argmax(log_l_points[:, 1]), 0] == pytest.approx(s.fit.slope)
-    peak_x = sse_axes.p2c(any_scene.peak_line.get_center())[0]
-    assert peak_x == pytest.approx(s.sweep[best].slope, abs=1e-6 * s.sweep_tilt)
+    assert any_scene.peak_segments
+    for line, axes in any_scene.peak_segments:  # one line through both plots, or one up each
+        peak_x = axes.p2c(line.get_center())[0]
+        assert peak_x == pytest.approx(s.sweep[best].slope, abs=1e-6 * s.sweep_tilt)
 
 
 def test_after_the_sweep_the_dots_and_readouts_sit_at_the_fit(scene):
@@ -176,3 +180,45 @@ def test_caption_numbers_keep_tiny_values(value):
     printed = caption_number(value)
     # a tiny sigma prints as itself, never as 0; others as the house format
     assert float(printed) == pytest.approx(value, rel=5e-3, abs=0 if value else 1e-12)
+
+
+@pytest.fixture(scope="module", params=["9:16", "1:1"])
+def stacked_scene(request, tmp_path_factory):
+    """The default scene built in a portrait (Chinese, light) and a square frame, at 2 fps."""
+    lang = "zh" if request.param == "9:16" else "en"
+    return construct_scene("least_squares_mle", media_dir=_media(tmp_path_factory), frame_rate=2, lang=lang,
+                           look=Look("light" if lang == "zh" else "dark", request.param))
+
+
+def test_stacked_frames_put_the_panel_under_a_full_width_plot(stacked_scene):
+    scene = stacked_scene
+    frame = scene.frame_box  # the frame it was built in (the test's config is restored by now)
+    assert frame.portrait or frame.square
+    box = scene.plot_box
+    # the plot spans the frame's width (its y numbers at the left edge) and keeps a sensible size
+    assert box.get_left()[0] - scene.plot_frame[2].get_left()[0] < 1.2
+    assert box.width >= 0.8 * frame.content_width
+    assert box.height >= (0.85 * box.width if frame.portrait else 0.45 * frame.content_height)
+    assert box.get_top()[1] <= frame.top + 1e-6
+    plot_bottom = min(m.get_bottom()[1] for m in (box, scene.plot_frame))
+    panel = [m for m in scene.mobjects if m in scene.panel_mobs]
+    assert panel
+    for i, a in enumerate(panel):  # the last beat's panel: below the plot, inside the frame, rows apart
+        assert a.get_top()[1] < plot_bottom
+        assert a.get_bottom()[1] >= frame.bottom - 1e-6
+        assert frame.left - 1e-6 <= a.get_left()[0] and a.get_right()[0] <= frame.right + 1e-6
+        for b in panel[i + 1:]:
+            assert not boxes_overlap(a, b), (a, b)
+
+
+def test_stacked_sweep_marks_the_best_slope_in_each_plot(stacked_scene):
+    scene = stacked_scene
+    slope = scene.story.sweep[scene.story.sweep_best].slope
+    for line, axes in scene.peak_segments:
+        assert axes.p2c(line.get_start())[0] == pytest.approx(slope) == axes.p2c(line.get_end())[0]
+    # every plot is crossed by a mark: one line through both when stacked, one each side by side
+    tops = [axes.get_top()[1] for axes in scene.sweep_axes]
+    bottoms = [axes.get_bottom()[1] for axes in scene.sweep_axes]
+    for top, bottom in zip(tops, bottoms):
+        assert any(line.get_bottom()[1] <= bottom + 1e-6 and line.get_top()[1] >= top - 1e-6
+                   for line, _ in scene.peak_segments)

@@ -128,7 +128,8 @@ class RunningAverages(ExplainerScene):
         top = 2.95
         row_step = 0.7
         header = VGroup(*(style.text(word, size=style.SMALL_SIZE, color=style.MUTED_COLOR).move_to([x, top, 0])
-                          for word, x in zip(("face", "probability", "payoff"), columns)))
+                          for word, x in zip((self.tr("face", "点数"), self.tr("probability", "概率"),
+                                              self.tr("payoff", "收益")), columns)))
         self.table_header = header
         self.table_rows = VGroup()
         for i, row in enumerate(s.table):
@@ -169,15 +170,18 @@ class RunningAverages(ExplainerScene):
             self.exact_value = None
             result = VGroup(self.e_readout)
         if s.fair:
-            verdict = "E = 0: a fair game, no gain or loss on average."
+            verdict = self.tr("E = 0: a fair game, no gain or loss on average.", "E = 0：公平游戏，平均不赚也不亏。")
         elif s.expectation < 0:
-            verdict = f"E < 0: the player loses {format_amount(-s.expectation)} a round on average."
+            amount = format_amount(-s.expectation)
+            verdict = self.tr(f"E < 0: the player loses {amount} a round on average.", f"E < 0：玩家平均每局输 {amount}。")
         else:
-            verdict = f"E > 0: the player gains {format_amount(s.expectation)} a round on average."
+            amount = format_amount(s.expectation)
+            verdict = self.tr(f"E > 0: the player gains {amount} a round on average.", f"E > 0：玩家平均每局赢 {amount}。")
         self.verdict = style.text(verdict, size=style.SMALL_SIZE, color=E_COLOR)
         spread = style.math("sigma^2 = sum_x (x - E)^2 dot P(x)", size=style.SMALL_SIZE + 2)
         self.sigma_readout = Readout("sigma", s.std, story_field="std", decimals=2, size=style.SMALL_SIZE + 2)
-        spread_note = style.text("the spread of a single round", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        spread_note = style.text(self.tr("the spread of a single round", "单局收益的离散程度"), size=style.SMALL_SIZE,
+                                 color=style.MUTED_COLOR)
         self.spread = VGroup(VGroup(spread, self.sigma_readout).arrange(RIGHT, buff=0.4), spread_note)
         self.spread.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.expectation_block = VGroup(definition, self.weighted_sum, result, self.verdict, self.spread)
@@ -243,9 +247,11 @@ class RunningAverages(ExplainerScene):
                     base = self.to_point(n, low)
                     minor.add(Line(base, base + 0.07 * UP, color=style.MUTED_COLOR, stroke_width=1.5))
         self.minor_ticks = minor
-        self.round_title = style.text("rounds played, n (log scale)", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.round_title = style.text(self.tr("rounds played, n (log scale)", "已玩局数 n（对数刻度）"), size=style.SMALL_SIZE,
+                                      color=style.MUTED_COLOR)
         self.round_title.next_to(self.round_labels, DOWN, buff=0.1).match_x(self.axes)
-        self.value_title = style.text("average payoff after n rounds", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.value_title = style.text(self.tr("average payoff after n rounds", "n 局后的平均收益"), size=style.SMALL_SIZE,
+                                      color=style.MUTED_COLOR)
         self.value_title.next_to(self.axes, UP, buff=0.12).align_to(self.axes, LEFT)
         grid = VGroup(*(Line(self.to_point(1, v), self.to_point(s.rounds, v), color=style.MUTED_COLOR,
                              stroke_width=1, stroke_opacity=0.3) for v in value_ticks[1:]))
@@ -274,11 +280,12 @@ class RunningAverages(ExplainerScene):
         self.column_sigma = Readout("sigma", s.std, story_field="std", decimals=2, size=style.SMALL_SIZE + 2)
         self.n_readout = Readout("n", 1, story_field=None, decimals=0, size=style.SMALL_SIZE + 2)
         head = VGroup(self.column_e, self.column_sigma).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        title = style.text("average after n rounds", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        title = style.text(self.tr("average after n rounds", "n 局后的平均值"), size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         self.run_readouts = VGroup()
         for r in range(s.runs):
             swatch = Line(ORIGIN, 0.35 * RIGHT, color=RUN_COLORS[r], stroke_width=5)
-            readout = Readout(f"run {r + 1}", s.running[r][0], story_field=None, decimals=2, math_label=False,
+            readout = Readout(self.tr(f"run {r + 1}", f"第 {r + 1} 组"), s.running[r][0], story_field=None, decimals=2,
+                              math_label=False,
                               size=style.SMALL_SIZE + 2, color=RUN_COLORS[r])
             self.run_readouts.add(VGroup(swatch, readout).arrange(RIGHT, buff=0.15))
         self.run_readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
@@ -314,7 +321,8 @@ class RunningAverages(ExplainerScene):
         self.band_legend_formula = VGroup(swatch, formula).arrange(RIGHT, buff=0.15)
         self.final_band_readout = Readout(f"{s.band_sigmas:g} sigma \\/ sqrt({s.rounds})", s.final_band,
                                           story_field="final_band", decimals=2, size=style.SMALL_SIZE + 2)
-        self.inside_readout = Readout("inside the band", s.inside_band_percent, story_field="inside_band_percent",
+        self.inside_readout = Readout(self.tr("inside the band", "落在带内"), s.inside_band_percent,
+                                      story_field="inside_band_percent",
                                       decimals=1, math_label=False, size=style.SMALL_SIZE + 2)
         self.inside_line = VGroup(self.inside_readout, style.text("%", size=style.SMALL_SIZE + 2)).arrange(RIGHT, buff=0.08)
         self.inside_line[1].align_to(self.inside_readout.number, DOWN)
@@ -344,8 +352,8 @@ class RunningAverages(ExplainerScene):
         s = self.story
         width = frame_right() - COLUMN_LEFT
         self.fallacy_title = VGroup(
-            style.text("Win rate right after", size=style.SMALL_SIZE + 2),
-            style.text("k losses in a row", size=style.SMALL_SIZE + 2),
+            style.text(self.tr("Win rate right after", "连输 k 局之后"), size=style.SMALL_SIZE + 2),
+            style.text(self.tr("k losses in a row", "下一局的胜率"), size=style.SMALL_SIZE + 2),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         low, high, step = self.fallacy_range_ = self.fallacy_range()
         ticks = [low + i * step for i in range(int(round((high - low) / step)) + 1)]
@@ -386,22 +394,23 @@ class RunningAverages(ExplainerScene):
         p_label = style.math(f"p = {p_text}", size=style.SMALL_SIZE + 2, color=E_COLOR)
         if shown.count:
             index = s.streaks.index(shown)
+            count, wins = format_count(shown.count), format_count(shown.wins)
             self.fallacy_count = VGroup(
-                style.text(f"In {format_count(shown.count)} rounds right", size=style.SMALL_SIZE),
-                style.text(f"after {shown.k} losses in a row,", size=style.SMALL_SIZE),
-                style.text(f"the next round won {format_count(shown.wins)}",
-                           size=style.SMALL_SIZE),
+                style.text(self.tr(f"In {count} rounds right", f"紧接在连输 {shown.k} 局之后的"), size=style.SMALL_SIZE),
+                style.text(self.tr(f"after {shown.k} losses in a row,", f"{count} 局中，"), size=style.SMALL_SIZE),
+                style.text(self.tr(f"the next round won {wins}", f"赢了 {wins} 局"), size=style.SMALL_SIZE),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-            self.fallacy_readout = Readout("win rate", shown.frequency, story_field=f"streaks.{index}.frequency",
+            self.fallacy_readout = Readout(self.tr("win rate", "胜率"), shown.frequency, story_field=f"streaks.{index}.frequency",
                                            decimals=3, math_label=False, size=style.SMALL_SIZE + 2, color=WIN_COLOR)
             self.fallacy_interval = style.text(
-                f"{round(100 * s.confidence)}% interval {shown.ci_low:.3f}–{shown.ci_high:.3f}",
+                self.tr(f"{round(100 * s.confidence)}% interval {shown.ci_low:.3f}–{shown.ci_high:.3f}",
+                        f"{round(100 * s.confidence)}% 置信区间 {shown.ci_low:.3f}–{shown.ci_high:.3f}"),
                 size=style.SMALL_SIZE, color=style.MUTED_COLOR)
             rate = VGroup(self.fallacy_readout, p_label).arrange(RIGHT, buff=0.3)
             note = VGroup(self.fallacy_count, rate, self.fallacy_interval)
         else:
-            self.fallacy_count = VGroup(style.text("No face loses:", size=style.SMALL_SIZE),
-                                        style.text("no losing streaks.", size=style.SMALL_SIZE))
+            self.fallacy_count = VGroup(style.text(self.tr("No face loses:", "没有会输的点数："), size=style.SMALL_SIZE),
+                                        style.text(self.tr("no losing streaks.", "不会出现连输。"), size=style.SMALL_SIZE))
             self.fallacy_count.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
             self.fallacy_readout = None
             self.fallacy_interval = None
@@ -424,14 +433,14 @@ class RunningAverages(ExplainerScene):
         if streak is None:
             self.streak_marker = None
             self.pull_readout = None
-            self.dilution = VGroup(style.text("Every face wins: there is", size=size),
-                                   style.text("no losing streak to dilute.", size=size))
+            self.dilution = VGroup(style.text(self.tr("Every face wins: there is", "每一面都赢："), size=size),
+                                   style.text(self.tr("no losing streak to dilute.", "没有需要稀释的连输。"), size=size))
             self.dilution.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             self.dilution.next_to(self.column_head, DOWN, buff=0.45, aligned_edge=LEFT)
             return self.dilution
         where = self.to_point(streak.last_round, streak.average_after)
         self.streak_marker = Circle(radius=0.22, color=E_COLOR, stroke_width=4).move_to(where)
-        label = style.text(f"{streak.length} losses in a row", size=size, color=E_COLOR)
+        label = style.text(self.tr(f"{streak.length} losses in a row", f"连输 {streak.length} 局"), size=size, color=E_COLOR)
         label.add_background_rectangle(opacity=0.85, buff=0.06)
         # above the marker when there is room, else below it
         above = where[1] + 0.35 + label.height < self.axes.get_top()[1]
@@ -439,27 +448,28 @@ class RunningAverages(ExplainerScene):
         label.shift(RIGHT * min(0.0, self.axes.get_right()[0] - label.get_right()[0]))
         label.shift(RIGHT * max(0.0, self.axes.get_left()[0] + 0.2 - label.get_left()[0]))
         self.streak_label = label
+        first, last = format_count(streak.first_round), format_count(streak.last_round)
         lose_text = format_amount(-s.lose).replace(",", "").replace(MINUS, "-")
         lines = [
-            style.text(f"Run 1 lost {streak.length} in a row", size=size),
-            style.text(f"(rounds {format_count(streak.first_round)} to {format_count(streak.last_round)})",
+            style.text(self.tr(f"Run 1 lost {streak.length} in a row", f"第 1 组连输了 {streak.length} 局"), size=size),
+            style.text(self.tr(f"(rounds {first} to {last})", f"（第 {first} 到第 {last} 局）"),
                        size=size, color=style.MUTED_COLOR),
-            style.text("Its excess over E, summed:", size=size),
+            style.text(self.tr("Its excess over E, summed:", "比 E 多输的总额："), size=size),
         ]
         self.excess_readout = Readout(f"{streak.length} dot ({lose_text} - E)", streak.excess,
                                       story_field="longest_streak.excess", decimals=2, size=size + 2)
         lines.append(self.excess_readout)
         if streak.win_rate_after is not None:
-            lines.append(style.text("Nothing pays it back:", size=size))
-            self.after_readout = Readout("win rate after it", streak.win_rate_after,
+            lines.append(style.text(self.tr("Nothing pays it back:", "之后也没有被补回来："), size=size))
+            self.after_readout = Readout(self.tr("win rate after it", "此后的胜率"), streak.win_rate_after,
                                          story_field="longest_streak.win_rate_after",
                                          decimals=3, math_label=False, size=size + 2, color=WIN_COLOR)
             lines.append(self.after_readout)
         else:
             self.after_readout = None
-        lines.append(style.text("Its pull on the average", size=size))
-        lines.append(style.text("is only divided by n:", size=size))
-        self.pull_readout = Readout('"pull" = "excess" \\/ n', streak.shift_after,
+        lines.append(style.text(self.tr("Its pull on the average", "它对平均值的拉动"), size=size))
+        lines.append(style.text(self.tr("is only divided by n:", "只是被 n 除："), size=size))
+        self.pull_readout = Readout(self.tr('"pull" = "excess" \\/ n', '"拉动" = "多输总额" \\/ n'), streak.shift_after,
                                     story_field="longest_streak.shift_after", decimals=2, size=size + 2, color=E_COLOR)
         lines.append(self.pull_readout)
         width = frame_right() - COLUMN_LEFT

@@ -440,8 +440,14 @@ class FitAsLikelihood(ExplainerScene):
                                              "log_likelihood_constant", style.MUTED_COLOR)
         self.sse_readout = self.readout("\"SSE\"", cand.sse, "candidate.sse", SSE_COLOR)
         self.log_l_readout = self.readout("log L", cand.log_likelihood, "candidate.log_likelihood", LIKELIHOOD_COLOR)
-        same = self.note("The constant is the same for every line:", "常数项对每条直线都相同：", style.MUTED_COLOR)
-        same2 = self.note("largest likelihood = smallest SSE.", "似然最大 = SSE 最小。", style.HIGHLIGHT_COLOR)
+        if self.frame_box.square and self.lang != "zh":  # a half-width column: three shorter lines
+            same = VGroup(self.note("The constant is the same", "", style.MUTED_COLOR),
+                          self.note("for every line: largest", "", style.MUTED_COLOR)).arrange(DOWN, aligned_edge=LEFT,
+                                                                                              buff=0.08)
+            same2 = self.note("likelihood = smallest SSE.", "", style.HIGHLIGHT_COLOR)
+        else:
+            same = self.note("The constant is the same for every line:", "常数项对每条直线都相同：", style.MUTED_COLOR)
+            same2 = self.note("largest likelihood = smallest SSE.", "似然最大 = SSE 最小。", style.HIGHLIGHT_COLOR)
         column = self.panel(model, self.candidate_readouts, product, expanded, self.constant_readout, self.sse_readout,
                             self.log_l_readout, VGroup(same, same2).arrange(DOWN, aligned_edge=LEFT, buff=0.08),
                             buff=0.2)

@@ -70,8 +70,17 @@ E_COLOR = style.HIGHLIGHT_COLOR
 MINUS = "\u2212"
 #: The gambler's-fallacy streak length spelled out under the panel.
 SHOWN_STREAK = 3
-#: Left edge of the right-hand column (readouts, the fallacy panel, the dilution).
+#: Left edge of the right-hand column (readouts, the fallacy panel, the dilution) in a 16:9 frame.
 COLUMN_LEFT = 2.75
+#: Width of that column in a square frame (narrower than 16:9's, so the plot keeps some width).
+SQUARE_COLUMN_WIDTH = 3.6
+#: The outcome table's column centres relative to the table's centre, its header's top below the content top.
+TABLE_COLUMNS = (-1.675, -0.075, 1.675)
+#: Height of the panel under the plot in a portrait frame (the fallacy panel's plot and its note).
+PORTRAIT_PANEL_HEIGHT = 4.75
+#: Width of the fallacy plot (with its tick labels) in that panel, and the room kept for the band legend.
+PORTRAIT_FALLACY_WIDTH = 3.9
+PORTRAIT_BAND_LEGEND_WIDTH = 2.9
 
 
 def format_amount(value: float, decimals: int = 2) -> str:
@@ -109,6 +118,43 @@ class RunningAverages(ExplainerScene):
     story: prob.ExpectationStory
     key_beat = "band"
 
+    # -- where things go ---------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        """Where the table, the expectation, the plot and the column go in this frame.
+
+        16:9 and square: the plot at the left, the column of readouts and notes at its right (narrower
+        in a square frame); the table at the left with the expectation beside it (16:9) or under it
+        (square, in shorter rows). Portrait: the table over the expectation, the plot over the panel,
+        whose rows go in two sub-columns (:attr:`stacked`).
+        """
+        f = self.frame_box = style.frame()
+        self.stacked = f.portrait
+        rows = len(self.story.table) + 1
+        if f.landscape:
+            self.table_centre, self.table_top, self.row_step, self.die_size = -4.025, 2.95, 0.7, 0.5
+            self.block_left, self.block_centre_y = -0.55, 0.9
+            self.column_left = COLUMN_LEFT
+            self.plot_top, self.plot_bottom = f.top - 0.55, f.bottom + 0.85
+            return
+        self.table_centre, self.table_top = 0.0, f.top - 0.35
+        self.block_left, self.block_centre_y = f.left + 0.1, None
+        # square: rows short enough that the expectation (about 3.4 high) fits under the table
+        self.row_step = 0.7 if f.portrait else min(0.7, (f.content_height - 0.35 - 3.9) / rows)
+        self.die_size = min(0.5, 0.75 * self.row_step)
+        if f.square:
+            self.column_left = frame_right() - SQUARE_COLUMN_WIDTH
+            self.plot_top, self.plot_bottom = f.top - 0.55, f.bottom + 0.85
+            return
+        self.column_left = f.left + 0.1
+        self.plot_top = f.top - 0.55
+        self.plot_bottom = f.bottom + PORTRAIT_PANEL_HEIGHT + 0.85 + 0.3
+        self.column_top = self.plot_bottom - 0.85
+
+    def expectation_top(self) -> float:
+        """Top of the expectation block when it goes under the table."""
+        return self.table_top - (len(self.story.table) + 0.5) * self.row_step - 0.35
+
     # -- beat 1: the outcome table ------------------------------------------------------------------
 
     @staticmethod
@@ -124,9 +170,11 @@ class RunningAverages(ExplainerScene):
     def build_table(self) -> VGroup:
         """Header and one row per face: the die, its probability 1/6 and its payoff (teal wins, red loses)."""
         s = self.story
-        columns = (-5.7, -4.1, -2.35)
-        top = 2.95
-        row_step = 0.7
+        columns = tuple(self.table_centre + dx for dx in TABLE_COLUMNS)
+        top = self.table_top
+        row_step = self.row_step
+        # rows shorter than 16:9's (a square frame) take smaller numbers
+        size = style.LABEL_SIZE if row_step >= 0.6 else style.SMALL_SIZE + 2
         header = VGroup(*(style.text(word, size=style.SMALL_SIZE, color=style.MUTED_COLOR).move_to([x, top, 0])
                           for word, x in zip((self.tr("face", "点数"), self.tr("probability", "概率"),
                                               self.tr("payoff", "收益")), columns)))
@@ -135,9 +183,9 @@ class RunningAverages(ExplainerScene):
         for i, row in enumerate(s.table):
             y = top - (i + 1) * row_step
             color = WIN_COLOR if row.wins else LOSE_COLOR
-            die = self.build_die(row.face).move_to([columns[0], y, 0])
-            probability = style.text(f"1/{prob.FACES}", size=style.LABEL_SIZE).move_to([columns[1], y, 0])
-            payoff = style.text(signed(row.payoff), size=style.LABEL_SIZE, color=color).move_to([columns[2], y, 0])
+            die = self.build_die(row.face, size=self.die_size).move_to([columns[0], y, 0])
+            probability = style.text(f"1/{prob.FACES}", size=size).move_to([columns[1], y, 0])
+            payoff = style.text(signed(row.payoff), size=size, color=color).move_to([columns[2], y, 0])
             payoff.amount = row.payoff
             self.table_rows.add(VGroup(die, probability, payoff))
         rule = Line([columns[0] - 0.6, top - row_step / 2, 0], [columns[2] + 0.9, top - row_step / 2, 0],
@@ -186,11 +234,18 @@ class RunningAverages(ExplainerScene):
         self.spread.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.expectation_block = VGroup(definition, self.weighted_sum, result, self.verdict, self.spread)
         self.expectation_block.arrange(DOWN, aligned_edge=LEFT, buff=0.38)
-        left = -0.55
+        left = self.block_left
         max_width = frame_right() - left
         if self.expectation_block.width > max_width:
             self.expectation_block.scale_to_fit_width(max_width)
-        self.expectation_block.move_to([left + self.expectation_block.width / 2, 0.9, 0])
+        if self.block_centre_y is None:  # under the table
+            self.expectation_block.arrange(DOWN, aligned_edge=LEFT, buff=0.22 if self.frame_box.square else 0.38)
+            room = self.expectation_top() - self.frame_box.bottom - 0.05
+            if self.expectation_block.height > room:  # a square frame: the block shrinks to the room left
+                self.expectation_block.scale_to_fit_height(room)
+            self.expectation_block.next_to([left, self.expectation_top(), 0], DOWN + RIGHT, buff=0)
+        else:
+            self.expectation_block.move_to([left + self.expectation_block.width / 2, self.block_centre_y, 0])
         return self.expectation_block
 
     def outcome_rows(self, wins: bool) -> VGroup:
@@ -227,18 +282,23 @@ class RunningAverages(ExplainerScene):
         value_labels = [style.text(format_amount(v), size=style.SMALL_SIZE) for v in value_ticks]
         label_width = max(m.width for m in value_labels)
         left = -config.frame_width / 2 + style.SAFE_MARGIN + 0.1 + label_width + 0.15
-        right = COLUMN_LEFT - 0.65
-        top, bottom = style.content_top() - 0.55, style.caption_top() + 0.85
+        right = frame_right() - 0.65 if self.stacked else self.column_left - 0.65
+        top, bottom = self.plot_top, self.plot_bottom
         self.axes = style.make_axes([0, decades, 1], [0, high - low, step], x_length=right - left,
                                     y_length=top - bottom, numbers=False)
         self.axes.move_to([(left + right) / 2, (top + bottom) / 2, 0])
         for value, label in zip(value_ticks, value_labels):
             label.next_to(self.to_point(1, value), LEFT, buff=0.15)
         self.value_labels = VGroup(*value_labels)
-        self.round_labels = VGroup(*(
-            style.text(format_count(10**k), size=style.SMALL_SIZE).next_to(self.to_point(10**k, low), DOWN, buff=0.15)
-            for k in range(int(math.floor(decades + 1e-9)) + 1)
-        ))
+        round_labels: list[Any] = []
+        # from the last decade down, a label that would touch the one to its right is left out (a narrow plot)
+        for k in reversed(range(int(math.floor(decades + 1e-9)) + 1)):
+            label = style.text(format_count(10**k), size=style.SMALL_SIZE).next_to(self.to_point(10**k, low), DOWN,
+                                                                                    buff=0.15)
+            label.rounds = 10**k
+            if not round_labels or label.get_right()[0] + 0.15 < round_labels[0].get_left()[0]:
+                round_labels.insert(0, label)
+        self.round_labels = VGroup(*round_labels)
         minor = VGroup()
         for k in range(int(math.floor(decades)) + 1):
             for m in range(2, 10):
@@ -249,10 +309,18 @@ class RunningAverages(ExplainerScene):
         self.minor_ticks = minor
         self.round_title = style.text(self.tr("rounds played, n (log scale)", "已玩局数 n（对数刻度）"), size=style.SMALL_SIZE,
                                       color=style.MUTED_COLOR)
+        room = 2 * (right + 0.5 - self.axes.get_center()[0])  # centred under the axes, clear of the column
+        if self.round_title.width > room:
+            self.round_title.scale_to_fit_width(room)
         self.round_title.next_to(self.round_labels, DOWN, buff=0.1).match_x(self.axes)
         self.value_title = style.text(self.tr("average payoff after n rounds", "n 局后的平均收益"), size=style.SMALL_SIZE,
                                       color=style.MUTED_COLOR)
         self.value_title.next_to(self.axes, UP, buff=0.12).align_to(self.axes, LEFT)
+        if self.value_title.get_right()[0] > right + 0.5:  # a narrow plot (square frame): start over the tick numbers
+            room = right + 0.5 - self.value_labels.get_left()[0]
+            if self.value_title.width > room:
+                self.value_title.scale_to_fit_width(room)
+            self.value_title.next_to(self.axes, UP, buff=0.12).align_to(self.value_labels, LEFT)
         grid = VGroup(*(Line(self.to_point(1, v), self.to_point(s.rounds, v), color=style.MUTED_COLOR,
                              stroke_width=1, stroke_opacity=0.3) for v in value_ticks[1:]))
         self.e_line = DashedLine(self.to_point(1, s.expectation), self.to_point(s.rounds, s.expectation),
@@ -273,6 +341,16 @@ class RunningAverages(ExplainerScene):
             self.run_curves.add(curve)
         return self.run_curves
 
+    def fit_column(self, row: Any) -> None:
+        """Shrink ``row`` alone to the right-hand column's width if it is wider (a square frame's column)."""
+        width = frame_right() - self.column_left
+        if row.width > width:
+            row.scale_to_fit_width(width)
+
+    def run_legend_left(self, head: Any) -> float:
+        """Left edge of the panel's second sub-column under the plot (right of E and sigma and the band legend)."""
+        return self.column_left + max(head.width, PORTRAIT_BAND_LEGEND_WIDTH) + 0.5
+
     def build_run_legend(self) -> VGroup:
         """Right column: E and sigma, the live round count, each run's final average in its colour."""
         s = self.story
@@ -290,9 +368,19 @@ class RunningAverages(ExplainerScene):
             self.run_readouts.add(VGroup(swatch, readout).arrange(RIGHT, buff=0.15))
         self.run_readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         self.run_legend = VGroup(title, self.n_readout, self.run_readouts).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        column = VGroup(head, self.run_legend).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        column.to_edge(UP, buff=config.frame_height / 2 - style.content_top() + 0.05)
-        column.align_to([COLUMN_LEFT, 0, 0], LEFT)
+        if self.stacked:  # under the plot: E and sigma at the left, the runs in a second sub-column
+            column = VGroup(head, self.run_legend).arrange(RIGHT, aligned_edge=UP, buff=0.5)
+            column.next_to([self.column_left, self.column_top, 0], DOWN + RIGHT, buff=0)
+            self.run_legend.align_to([self.run_legend_left(head), 0, 0], LEFT)
+        else:
+            for row in (*head, title, self.n_readout, *self.run_readouts):
+                self.fit_column(row)
+            head.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            self.run_readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+            self.run_legend.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+            column = VGroup(head, self.run_legend).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+            column.to_edge(UP, buff=config.frame_height / 2 - style.content_top() + 0.05)
+            column.align_to([self.column_left, 0, 0], LEFT)
         self.column_head = head
         return column
 
@@ -327,8 +415,13 @@ class RunningAverages(ExplainerScene):
         self.inside_line = VGroup(self.inside_readout, style.text("%", size=style.SMALL_SIZE + 2)).arrange(RIGHT, buff=0.08)
         self.inside_line[1].align_to(self.inside_readout.number, DOWN)
         self.band_legend = VGroup(self.band_legend_formula, self.final_band_readout, self.inside_line)
+        for row in self.band_legend:
+            self.fit_column(row)
         self.band_legend.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        self.band_legend.next_to(self.run_legend, DOWN, buff=0.3, aligned_edge=LEFT)
+        if self.stacked:  # under E and sigma, left of the runs
+            self.band_legend.next_to(self.column_head, DOWN, buff=0.35, aligned_edge=LEFT)
+        else:
+            self.band_legend.next_to(self.run_legend, DOWN, buff=0.3, aligned_edge=LEFT)
         return VGroup(self.band_fill, self.band_edges)
 
     # -- beat 5: the gambler's fallacy --------------------------------------------------------------
@@ -350,20 +443,23 @@ class RunningAverages(ExplainerScene):
     def build_fallacy(self) -> VGroup:
         """P(win | previous k rounds lost) for k = 1..MAX_STREAK: dots with interval bars on the line p."""
         s = self.story
-        width = frame_right() - COLUMN_LEFT
+        # under the plot, the fallacy plot takes the left part of the panel and its note the right
+        width = PORTRAIT_FALLACY_WIDTH if self.stacked else frame_right() - self.column_left
         self.fallacy_title = VGroup(
             style.text(self.tr("Win rate right after", "连输 k 局之后"), size=style.SMALL_SIZE + 2),
             style.text(self.tr("k losses in a row", "下一局的胜率"), size=style.SMALL_SIZE + 2),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         low, high, step = self.fallacy_range_ = self.fallacy_range()
+        fallacy_height = 1.2 if self.frame_box.square else 2.0  # a square frame's column is short for it
         ticks = [low + i * step for i in range(int(round((high - low) / step)) + 1)]
         y_labels = [style.text(f"{t:.2f}", size=style.SMALL_SIZE) for t in ticks]
         label_width = max(m.width for m in y_labels)
         self.fallacy_axes = style.make_axes([0, prob.MAX_STREAK + 0.6, 1], [0, high - low, step],
-                                            x_length=width - label_width - 0.6, y_length=2.0, numbers=False,
+                                            x_length=width - label_width - 0.6, y_length=fallacy_height, numbers=False,
                                             x_axis_config={"include_ticks": False})
         self.fallacy_title.next_to(self.column_head, DOWN, buff=0.35, aligned_edge=LEFT)
-        self.fallacy_axes.next_to(self.fallacy_title, DOWN, buff=0.3).align_to([COLUMN_LEFT + label_width + 0.2, 0, 0], LEFT)
+        self.fallacy_axes.next_to(self.fallacy_title, DOWN, buff=0.3)
+        self.fallacy_axes.align_to([self.column_left + label_width + 0.2, 0, 0], LEFT)
         for t, label in zip(ticks, y_labels):
             label.next_to(self.fallacy_point(0, t), LEFT, buff=0.12)
         self.fallacy_y_labels = VGroup(*y_labels)
@@ -407,6 +503,8 @@ class RunningAverages(ExplainerScene):
                         f"{round(100 * s.confidence)}% 置信区间 {shown.ci_low:.3f}–{shown.ci_high:.3f}"),
                 size=style.SMALL_SIZE, color=style.MUTED_COLOR)
             rate = VGroup(self.fallacy_readout, p_label).arrange(RIGHT, buff=0.3)
+            if not self.stacked and rate.width > frame_right() - self.column_left:  # a narrow column: p goes under
+                rate.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             note = VGroup(self.fallacy_count, rate, self.fallacy_interval)
         else:
             self.fallacy_count = VGroup(style.text(self.tr("No face loses:", "没有会输的点数："), size=style.SMALL_SIZE),
@@ -415,11 +513,23 @@ class RunningAverages(ExplainerScene):
             self.fallacy_readout = None
             self.fallacy_interval = None
             note = VGroup(self.fallacy_count, p_label)
+        if not self.stacked:
+            for line in (*self.fallacy_count, *note[1:]):
+                self.fit_column(line)
+            self.fallacy_count.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         note.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        note.next_to(self.k_labels, DOWN, buff=0.3).align_to([COLUMN_LEFT, 0, 0], LEFT)
+        if self.stacked:
+            note_left = self.column_left + width + 0.35
+            for line in note:
+                if line.width > frame_right() - note_left:
+                    line.scale_to_fit_width(frame_right() - note_left)
+            note.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+            note.next_to([note_left, self.fallacy_title.get_top()[1], 0], DOWN + RIGHT, buff=0)
+        else:
+            note.next_to(self.k_labels, DOWN, buff=0.3).align_to([self.column_left, 0, 0], LEFT)
         self.fallacy_note = note
         panel = VGroup(self.fallacy_title, self.fallacy_plot, self.fallacy_bars, self.fallacy_dots, note)
-        self.fallacy_title.align_to([COLUMN_LEFT, 0, 0], LEFT)
+        self.fallacy_title.align_to([self.column_left, 0, 0], LEFT)
         self.fallacy_panel = panel
         return panel
 
@@ -472,12 +582,17 @@ class RunningAverages(ExplainerScene):
         self.pull_readout = Readout(self.tr('"pull" = "excess" \\/ n', '"拉动" = "多输总额" \\/ n'), streak.shift_after,
                                     story_field="longest_streak.shift_after", decimals=2, size=size + 2, color=E_COLOR)
         lines.append(self.pull_readout)
-        width = frame_right() - COLUMN_LEFT
+        # under the plot: right of E and sigma
+        left = self.run_legend_left(self.column_head) if self.stacked else self.column_left
+        width = frame_right() - left
         for line in lines:  # only a line with long numbers shrinks, never the whole note
             if line.width > width:
                 line.scale_to_fit_width(width)
         self.dilution_text = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        self.dilution_text.next_to(self.column_head, DOWN, buff=0.4, aligned_edge=LEFT)
+        if self.stacked:
+            self.dilution_text.next_to([left, self.column_top, 0], DOWN + RIGHT, buff=0)
+        else:
+            self.dilution_text.next_to(self.column_head, DOWN, buff=0.4, aligned_edge=LEFT)
         self.dilution = VGroup(self.streak_marker, self.streak_label, self.dilution_text)
         return self.dilution
 
@@ -524,6 +639,7 @@ class RunningAverages(ExplainerScene):
 
     def construct(self) -> None:
         s = self.story
+        self.layout()
         captions = self.captions_for()
 
         self.beat("game", *captions["game"])

@@ -17,6 +17,7 @@ from manim import config
 
 from mathviz.stories import expectation_lln as prob
 from mathviz_scenes.components import style
+from mathviz_scenes.components.look import Look
 from tests.conftest import bounds, boxes_overlap, build_checked
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
@@ -109,9 +110,11 @@ def test_E_line_sits_at_E_across_every_round(scene):
     low, high = scene.plot_range
     assert low <= min(0, *(o.payoff for o in s.outcomes)) and high >= max(0, *(o.payoff for o in s.outcomes))
     assert scene.axes.x_range[1] == pytest.approx(math.log10(s.rounds))
-    for k, label in enumerate(scene.round_labels):
-        assert int(label.text.replace(",", "")) == 10**k
-        assert scene.from_point(label.get_top())[0] == pytest.approx(10**k, rel=1e-2)
+    assert scene.round_labels[0].rounds == 1 and scene.round_labels[-1].rounds == 10 ** math.floor(
+        math.log10(s.rounds) + 1e-9)
+    for label in scene.round_labels:
+        assert int(label.text.replace(",", "")) == label.rounds
+        assert scene.from_point(label.get_top())[0] == pytest.approx(label.rounds, rel=1e-2)
 
 
 def test_band_is_E_plus_minus_two_sigma_over_root_n(scene):
@@ -207,3 +210,37 @@ def test_one_caption_per_beat_in_both_languages(scene):
     assert 30 <= scene.captions[-1].end <= 60
     s = scene.story
     assert f"{len(s.winning_faces)}/{prob.FACES}" in scene.captions[4].en
+
+
+@pytest.fixture(scope="module", params=["9:16", "1:1"])
+def reflowed(request, tmp_path_factory):
+    """The default scene with the guard, in a portrait frame (Chinese, light) and a square one (English, dark)."""
+    lang = "zh" if request.param == "9:16" else "en"
+    return build_checked("expectation_lln", {}, media_dir=tmp_path_factory.mktemp("media"), frame_rate=2, lang=lang,
+                         look=Look("light" if lang == "zh" else "dark", request.param))
+
+
+def test_portrait_and_square_layouts(reflowed):
+    scene, findings = reflowed
+    assert findings == [], "\n".join(map(str, findings))
+    frame = scene.frame_box  # the frame it was built in
+    for mob in (scene.table, scene.expectation_block, scene.plot, scene.e_label, scene.column_head,
+                scene.run_legend, scene.band_legend, scene.fallacy_panel, scene.dilution):
+        left, right, bottom, top = bounds(mob)
+        assert frame.left - 1e-6 <= left and right <= frame.right + 1e-6, mob
+        assert frame.bottom - 1e-6 <= bottom and top <= frame.top + 1e-6, mob
+    # the table and the expectation: one above the other
+    assert scene.expectation_block.get_top()[1] < scene.table.get_bottom()[1]
+    panel = (scene.column_head, scene.run_legend, scene.band_legend, scene.fallacy_panel, scene.dilution_text)
+    if frame.portrait:  # the panel under the plot, which spans the frame's width and keeps a sensible height
+        plot_bottom = scene.plot.get_bottom()[1]
+        assert all(m.get_top()[1] < plot_bottom for m in panel)
+        assert scene.axes.width >= 0.7 * frame.content_width and scene.axes.height >= 0.35 * frame.content_height
+    else:  # square: the column at the plot's right
+        assert all(scene.e_label.get_right()[0] < m.get_left()[0] for m in panel)
+        assert scene.axes.width >= 0.3 * frame.content_width and scene.axes.height >= 0.6 * frame.content_height
+    for a, b in [(scene.column_head, scene.run_legend), (scene.run_legend, scene.band_legend),
+                 (scene.column_head, scene.band_legend), (scene.column_head, scene.fallacy_panel),
+                 (scene.column_head, scene.dilution), (scene.fallacy_title, scene.fallacy_axes),
+                 (scene.fallacy_note, scene.k_labels), (scene.fallacy_note, scene.fallacy_axes)]:
+        assert not boxes_overlap(a, b), (a, b)

@@ -92,7 +92,7 @@ class ContourPanel(VGroup):
         xy = np.atleast_2d(np.asarray(xy, dtype=float))
         return np.array([self.axes.c2p(p[0], p[1]) for p in xy])
 
-    def point(self, xy: Sequence[float]) -> np.ndarray:
+    def point(self, xy: Sequence[float] | np.ndarray) -> np.ndarray:
         """The scene point of one graph point (x, y)."""
         return np.asarray(self.axes.c2p(xy[0], xy[1]))
 

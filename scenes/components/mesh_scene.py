@@ -54,7 +54,7 @@ def level_readout(readout: Readout) -> Readout:
 
 
 def box_axes(window: Sequence[Sequence[float]], z_range: Sequence[float], *, side: float, height: float,
-             center: Sequence[float] = (0.0, 0.0, 0.0)) -> ThreeDAxes:
+             center: Sequence[float] | np.ndarray = (0.0, 0.0, 0.0)) -> ThreeDAxes:
     """3D axes (not drawn) mapping (x, y, z) over ``window`` x ``z_range`` into a box centred on ``center``.
 
     The longer side of the window spans ``side`` scene units (both horizontal

@@ -171,7 +171,7 @@ def typst_number(value: float, decimals: int | None = None, **kwargs: object) ->
     return fmt(value, decimals, math=True, **kwargs)  # type: ignore[arg-type]
 
 
-def typst_matrix(rows: Sequence[Sequence[float]], *, snap: float = NOISE) -> str:
+def typst_matrix(rows: Sequence[Sequence[float]] | np.ndarray, *, snap: float = NOISE) -> str:
     """Typst ``mat(a, b; c, d)`` of a story matrix, entries as :func:`fmt` prints them.
 
     A matrix whose largest entry is 10^5 or more, or nonzero and below 10^-3,

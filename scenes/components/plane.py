@@ -46,8 +46,8 @@ MIN_ARROW_LENGTH = 0.02
 LABEL_GAP = 0.06
 
 
-def coordinate_plane(half_extents: Sequence[float], center: Sequence[float], width: float, height: float,
-                     *, max_lines: int = 14, opacity: float = 0.3) -> NumberPlane:
+def coordinate_plane(half_extents: Sequence[float] | np.ndarray, center: Sequence[float] | np.ndarray, width: float,
+                     height: float, *, max_lines: int = 14, opacity: float = 0.3) -> NumberPlane:
     """A faint, still plane showing ``[-hx, hx] x [-hy, hy]`` with equal x and y units, origin at ``center``.
 
     The scale is the largest that fits ``width x height`` scene units; grid lines

@@ -58,6 +58,12 @@ W_COLORS = (GREEN, PINK)
 ELLIPSE_SAMPLES = 240
 #: Height of each of the two path plots in the last beat.
 PATH_PLOT_HEIGHT = 1.25
+#: In a square frame the panel goes under the plane and keeps this much height (the last beat's two path
+#: plots side by side with their legend and readouts); the plane takes the rest.
+SQUARE_PANEL_HEIGHT = 3.2
+#: Gap between two items on one line of a panel below the plane, and between its lines.
+FLOW_GAP = 0.45
+FLOW_LINE_GAP = 0.14
 
 
 def ellipse_pieces(centre: np.ndarray, axes: np.ndarray, level: float, radius: float,
@@ -96,6 +102,55 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
     story: RegularizationStory
     PANEL_BUFF = 0.22
 
+    # -- layout --------------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        """The plane left of its panel in 16:9; above it in square and portrait frames (in a square one, with
+        :data:`SQUARE_PANEL_HEIGHT` kept for the panel).
+        """
+        super().layout()
+        frame = style.frame()
+        self.stacked = not frame.landscape
+        if frame.square:
+            top = style.content_top() - 0.1
+            bottom = style.caption_top() + 0.1
+            self.plane_side = top - bottom - self.PANEL_GAP - SQUARE_PANEL_HEIGHT
+            self.plane_center = np.array([0.0, top - self.plane_side / 2, 0.0])
+            self.panel_top = top - self.plane_side - self.PANEL_GAP
+            self.text_panel.top = self.panel_top
+
+    def flow(self, *rows: Any, buff: float) -> list[Any]:
+        """``rows`` packed into lines as wide as the panel (a panel below the plane is wide and short): each
+        row keeps its own line in 16:9; below the plane, rows follow each other on a line while they fit.
+        """
+        if not self.stacked:
+            return list(rows)
+        lines: list[list[Any]] = []
+        width = 0.0
+        room = self.panel_right - self.panel_left
+        for row in rows:
+            if lines and width + FLOW_GAP + row.width <= room:
+                lines[-1].append(row)
+                width += FLOW_GAP + row.width
+            else:
+                lines.append([row])
+                width = row.width
+        return [line[0] if len(line) == 1 else VGroup(*line).arrange(RIGHT, buff=FLOW_GAP) for line in lines]
+
+    def note_lines(self, lines: list[str], size: float, color: Any) -> list[Any]:
+        """A note's lines of text; below the plane (a wide panel) neighbouring lines join while they fit."""
+        if self.stacked:
+            room = self.panel_right - self.panel_left
+            joiner = "" if self.lang == "zh" else " "
+            joined: list[str] = []
+            for line in lines:
+                if joined and style.text(joined[-1] + joiner + line, size=size).width <= room:
+                    joined[-1] = joined[-1] + joiner + line
+                else:
+                    joined.append(line)
+            lines = joined
+        return [style.text(line, size=size, color=color) for line in lines]
+
     # -- builders ------------------------------------------------------------------------------------
 
     def to_scene(self, w: Any) -> np.ndarray:
@@ -113,7 +168,8 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
         )
         for name in self.axis_names:
             name.add_background_rectangle(opacity=0.8, buff=0.04)
-        self.grid_note = style.text(f"grid {fmt(s.grid_step)}", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.grid_note = style.text(self.tr(f"grid {fmt(s.grid_step)}", f"网格间距 {fmt(s.grid_step)}"),
+                                    size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         self.grid_note.next_to(corner, UP + LEFT, buff=0.1).add_background_rectangle(opacity=0.8, buff=0.04)
         return VGroup(self.plane, self.axis_names, self.grid_note)
 
@@ -164,14 +220,14 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
         decimals = 3 if magnitude < 100 else 1 if magnitude < 1e4 else 0
         return Readout(label, value, story_field=field, color=color, size=size, decimals=decimals)
 
-    def build_path_plot(self, run: PenaltyRun, width: float) -> VGroup:
+    def build_path_plot(self, run: PenaltyRun, width: float, height: float = PATH_PLOT_HEIGHT) -> VGroup:
         """w_1 and w_2 against lam over ``[0, run.path_end]``, with dashed lines where they become exactly 0."""
         lams = np.array([p.lam for p in run.path])
         ws = np.array([p.w for p in run.path])
         top = float(np.max(np.abs(ws))) * 1.1 or 1.0
-        axes = style.make_axes([0, run.path_end, run.path_end], [-top, top, top], width, PATH_PLOT_HEIGHT, numbers=False,
+        axes = style.make_axes([0, run.path_end, run.path_end], [-top, top, top], width, height, numbers=False,
                                axis_config={"include_ticks": False, "stroke_opacity": 0.0})
-        frame = Rectangle(width=width, height=PATH_PLOT_HEIGHT, color=style.MUTED_COLOR, stroke_width=1.2)
+        frame = Rectangle(width=width, height=height, color=style.MUTED_COLOR, stroke_width=1.2)
         frame.move_to(axes.get_center())
         zero = DashedLine(axes.c2p(0, 0), axes.c2p(run.path_end, 0), color=style.MUTED_COLOR, stroke_width=1.2)
         curves = VGroup()
@@ -195,6 +251,8 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
     # -- the video -----------------------------------------------------------------------------------
 
     def show_panel(self, *rows: Any, buff: float | None = None) -> VGroup:
+        if self.stacked:
+            return self.panel_column(*self.flow(*rows, buff=FLOW_GAP), top=self.panel_top, buff=FLOW_LINE_GAP)
         column = self.panel_column(*rows, top=self.panel_top, buff=buff)
         return column
 
@@ -266,21 +324,36 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
         self.beat("solution-path", en=self.path_caption("en"), zh=self.path_caption("zh"))
         gone = [m for m in self.mobjects if m not in keep and not getattr(m, "caption", False)]
         self.play(*(FadeOut(m) for m in gone), run_time=0.5)
-        self.path_plots = VGroup(*(self.build_path_plot(r, self.panel_right - self.panel_left - 0.75) for r in (l1, l2)))
+        panel_width = self.panel_right - self.panel_left
+        if self.stacked:  # the two plots side by side, each with its name at its left
+            plot_width = (panel_width - 2 * 0.75 - FLOW_GAP) / 2
+            self.path_plots = VGroup(*(self.build_path_plot(r, plot_width, PATH_PLOT_HEIGHT * 0.8) for r in (l1, l2)))
+        else:
+            self.path_plots = VGroup(*(self.build_path_plot(r, panel_width - 0.75) for r in (l1, l2)))
         legend = VGroup(style.math("w_1", color=W_COLORS[0]), style.math("w_2", color=W_COLORS[1]),
-                        style.text("against λ from 0", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+                        style.text(self.tr("against λ from 0", "随 λ 从 0 增大"), size=style.SMALL_SIZE,
+                                   color=style.MUTED_COLOR)
                         ).arrange(RIGHT, buff=0.35)
+        zero_from = self.tr('w_{i} = 0 "from" lambda', 'w_{i} "归零于" lambda')
         self.zero_readouts = VGroup(*(
-            self.readout(f"w_{i + 1} = 0 \"from\" lambda", l1.zero_at[i], f"{self.run_key('l1')}.zero_at.{i}", W_COLORS[i],
+            self.readout(zero_from.format(i=i + 1), l1.zero_at[i], f"{self.run_key('l1')}.zero_at.{i}", W_COLORS[i],
                          size=style.SMALL_SIZE + 4)
             for i in (0, 1) if l1.zero_at[i] is not None
         )).arrange(RIGHT, buff=0.4)
-        never = style.text("L2: never exactly 0, only smaller", size=style.SMALL_SIZE, color=L2_COLOR)
-        rows = [legend, self.path_plots[0], self.zero_readouts, self.path_plots[1], never]
-        self.panel_column(*rows, top=self.panel_top, buff=0.22)
+        never = style.text(self.tr("L2: never exactly 0, only smaller", "L2：从不恰好为 0，只是变小"),
+                           size=style.SMALL_SIZE, color=L2_COLOR)
+        if self.stacked:
+            plots = VGroup(*self.path_plots).arrange(RIGHT, buff=FLOW_GAP)
+            self.panel_column(legend, plots, *self.flow(self.zero_readouts, never, buff=FLOW_GAP),
+                              top=self.panel_top, buff=0.22)
+        else:
+            rows = [legend, self.path_plots[0], self.zero_readouts, self.path_plots[1], never]
+            self.panel_column(*rows, top=self.panel_top, buff=0.22)
         # the plots' names sit left of their frames: keep the frames' left edges clear of the panel's edge
-        for plot in self.path_plots:
+        for plot in self.path_plots if not self.stacked else self.path_plots[:1]:
             plot.shift((self.panel_left + plot[5].width + 0.15 - plot[1].get_left()[0]) * RIGHT)
+        if self.stacked:
+            self.path_plots[1].next_to(self.path_plots[0], RIGHT, buff=FLOW_GAP)
         self.plane_paths = VGroup()
         for r in (l1, l2):
             curve = VMobject(color=PENALTY_COLORS[r.penalty], stroke_width=4)
@@ -330,11 +403,12 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
             both = l1.zero_at[0]
             self.corner_ball = self.ball("l1", l1.ball_radius)
             self.corner_contour = self.contour(l1.touch_level, TOUCH_COLOR, width=4, opacity=1.0)
-            notes = VGroup(
-                style.text("Here the contours meet the diamond", size=style.LABEL_SIZE),
-                style.text("on an edge: both weights shrink", size=style.LABEL_SIZE),
-                style.text(f"and reach 0 together at λ = {fmt(both)}.", size=style.LABEL_SIZE),
-            ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            lines = (["这里等高线在菱形的边上", "与它相遇：两个权重一起缩小，", f"并在 λ = {fmt(both)} 时同时变为 0。"]
+                     if self.lang == "zh" else
+                     ["Here the contours meet the diamond", "on an edge: both weights shrink",
+                      f"and reach 0 together at λ = {fmt(both)}."])
+            notes = VGroup(*self.note_lines(lines, style.LABEL_SIZE, style.SECONDARY_COLOR)).arrange(DOWN, aligned_edge=LEFT,
+                                                                                                 buff=0.12)
             self.corner_dot = self.point_dot(l1.solution, TOUCH_COLOR)
             self.show_panel(objective, notes)
             self.play(FadeIn(objective), Create(self.corner_ball), run_time=0.8)
@@ -352,14 +426,16 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
             self.readout("w_1", corner.w[0], "corner.w.0", W_COLORS[0]),
             self.readout("w_2", corner.w[1], "corner.w.1", W_COLORS[1]),
         ).arrange(RIGHT, buff=0.45)
-        notes = VGroup(
-            style.text(f"w{'₁' if zero == 0 else '₂'} is exactly 0: the contour", size=style.LABEL_SIZE,
-                       color=TOUCH_COLOR),
-            style.text("first touches the diamond at a corner.", size=style.LABEL_SIZE, color=TOUCH_COLOR),
-            style.text("Corners sit on the axes, and an ellipse", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
-            style.text("reaches a corner first for a whole", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
-            style.text("range of λ: sparse weights.", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        w = "w₁" if zero == 0 else "w₂"
+        if self.lang == "zh":
+            said = [f"{w} 恰好为 0：等高线最先", "碰到的是菱形的一个角。"]
+            why = ["角都在坐标轴上，而在一整段", "λ 范围内椭圆都最先碰到角：", "权重因此稀疏。"]
+        else:
+            said = [f"{w} is exactly 0: the contour", "first touches the diamond at a corner."]
+            why = ["Corners sit on the axes, and an ellipse", "reaches a corner first for a whole", "range of λ: sparse weights."]
+        notes = VGroup(*self.note_lines(said, style.LABEL_SIZE, TOUCH_COLOR),
+                       *self.note_lines(why, style.SMALL_SIZE + 2, style.MUTED_COLOR)).arrange(DOWN, aligned_edge=LEFT,
+                                                                                                 buff=0.1)
         self.corner_readouts = readouts
         self.show_panel(objective, readouts, notes, buff=0.3)
         self.play(FadeIn(objective), FadeIn(readouts), Create(self.corner_ball), run_time=0.9)

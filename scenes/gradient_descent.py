@@ -49,6 +49,7 @@ from manim import (
 from mathviz.stories.gradient_descent import DescentRun, DescentStory, SurfaceView
 from mathviz_scenes.components import style
 from mathviz_scenes.components.contour import ContourPanel
+from mathviz_scenes.components.layout import Box
 from mathviz_scenes.components.mesh_scene import (
     MESH_RESOLUTION,  # noqa: F401 - tools/bench.py reads the scene's mesh size
     MeshExplainerScene,
@@ -81,6 +82,70 @@ SECOND_PATH_COLOR = WHITE
 STEP_COLOR = style.HIGHLIGHT_COLOR
 WARNING_COLOR = style.NEGATIVE_COLOR
 GOOD_COLOR = style.TANGENT_COLOR
+#: Square and portrait frames: the contour map's side (and the room under it for its tick labels) in the band
+#: under the 3D view, and the gap between that band's map and text block.
+STACKED_MAP_SIZE = {"square": 2.5, "portrait": 3.5}
+#: Square frames: the height of the text band at the bottom (the 3D view and the map share the rest).
+SQUARE_TEXT_HEIGHT = 2.0
+MAP_FOOT = 0.45
+STACKED_GAP = 0.35
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the first and last beats' pieces go: the 3D view, the contour map and the text block beside it."""
+
+    view3d: tuple[float, float, float, float]
+    map_center: tuple[float, float]
+    map_size: float
+    #: The text block's box: right of the map's title in 16:9 (above the map), right of the map when stacked.
+    text: Box
+    stacked: bool
+
+
+def frame_layout() -> Layout:
+    """16:9: the 3D view left of the map and its text. Portrait: the 3D view above the map (left) and its text
+    (right). Square: the 3D view and the map side by side above a band of text.
+    """
+    f = style.frame()
+    title_room = 0.75  # the surface's formula over the 3D view
+    if f.landscape:
+        right = frame_right()
+        return Layout(VIEW3D_REGION, MAP_CENTER, MAP_SIZE, Box(1.6, right, MAP_CENTER[1] + MAP_SIZE / 2 + 0.55,
+                                                               style.content_top()), stacked=False)
+    size = STACKED_MAP_SIZE["portrait" if f.portrait else "square"]
+    if f.square:
+        text = Box(f.left + 0.1, frame_right(), f.bottom, f.bottom + SQUARE_TEXT_HEIGHT)
+        center = (f.right - 0.05 - size / 2, text.top + MAP_FOOT + size / 2)
+        view = (f.left, center[0] - size / 2 - 0.6, text.top + 0.1, f.top - title_room)
+        return Layout(view, center, size, text, stacked=True)
+    # the map's name goes over it and its tick labels under it; its w_2 name and ticks stick out on the left
+    map_left = f.left + 0.55
+    map_bottom = f.bottom + MAP_FOOT
+    band_top = map_bottom + size + 0.45
+    center = (map_left + size / 2, map_bottom + size / 2)
+    text = Box(map_left + size + STACKED_GAP, frame_right(), map_bottom, band_top)
+    view = (f.left, f.right, band_top + 0.1, f.top - title_room)
+    return Layout(view, center, size, text, stacked=True)
+
+
+def broken(words: str) -> str:
+    """``words`` on two lines, broken at the space nearest the middle (unchanged without a space)."""
+    spaces = [i for i, ch in enumerate(words) if ch == " "]
+    if not spaces:
+        return words
+    cut = min(spaces, key=lambda i: abs(i - len(words) / 2))
+    return words[:cut] + "\n" + words[cut + 1:]
+
+
+def keep_inside(mob: Mobject) -> Mobject:
+    """Shift ``mob`` sideways into the frame's safe edges (a label wider than the map it is centred on)."""
+    f = style.frame()
+    if mob.get_right()[0] > f.right:
+        mob.shift((f.right - mob.get_right()[0]) * RIGHT)
+    if mob.get_left()[0] < f.left:
+        mob.shift((f.left - mob.get_left()[0]) * RIGHT)
+    return mob
 
 
 def run_status(run: DescentRun) -> tuple[str, str]:
@@ -195,14 +260,30 @@ class LossSurfaceDescent(MeshExplainerScene):
     # -- helpers ----------------------------------------------------------------------------------
 
     def right_block(self, group: Mobject, below: float | None = None, above: float | None = None) -> Mobject:
-        """Place a text block in the right column between ``above`` (default: the map) and ``below``."""
-        floor = (MAP_CENTER[1] + MAP_SIZE / 2 + 0.55) if above is None else above
-        below = style.content_top() if below is None else below
-        right = frame_right()
+        """Place a text block in the layout's text box: in 16:9 the right column between ``above`` (default:
+        the map) and ``below``; in square and portrait frames right of the map, from its top down.
+        """
+        box = self.look_layout.text
+        if self.look_layout.stacked:
+            if group.height > box.height and len(group.submobjects) > 2 and box.width > 6:
+                # a wide, short band: the block's lines in two columns
+                half = (len(group.submobjects) + 1) // 2
+                columns = VGroup(VGroup(*group.submobjects[:half]).arrange(DOWN, aligned_edge=LEFT, buff=0.14),
+                                 VGroup(*group.submobjects[half:]).arrange(DOWN, aligned_edge=LEFT, buff=0.14))
+                columns.arrange(RIGHT, aligned_edge=UP, buff=0.5)
+            if group.height > box.height:
+                group.scale_to_fit_height(box.height)
+            if group.width > box.width:
+                group.scale_to_fit_width(box.width)
+            group.move_to([box.left + group.width / 2, box.top - group.height / 2, 0])
+            return group
+        floor = box.bottom if above is None else above
+        below = box.top if below is None else below
+        right = box.right
         if group.height > below - floor:
             group.scale_to_fit_height(below - floor)
-        if group.width > right - 1.6:
-            group.scale_to_fit_width(right - 1.6)
+        if group.width > right - box.left:
+            group.scale_to_fit_width(right - box.left)
         group.move_to([right - group.width / 2, (below + floor) / 2, 0])
         return group
 
@@ -232,24 +313,32 @@ class LossSurfaceDescent(MeshExplainerScene):
 
     def build_loss_box(self, view: SurfaceView, axes: ThreeDAxes) -> VGroup:
         """The 3D box with pinned labels w1, w2, loss, the window's ends and the loss range."""
-        box = self.build_box(axes, view.window, names=("w_1", "w_2", '"loss"'), name_lift=0.62)
+        # A box zoomed small in a narrow frame keeps its labels as big: they go further out to stay apart.
+        spread = 1.0 if self.look_layout.view3d == VIEW3D_REGION else 1.5
+        box = self.build_box(axes, view.window, names=("w_1", "w_2", self.tr('"loss"', '"损失"')),
+                             name_lift=0.62 * spread)
         (a, _), (c, _) = view.window
-        pad = self.label_pad(axes, view.window)
+        pad = self.label_pad(axes, view.window) * spread
         small = style.SMALL_SIZE
         low, high = view.loss_range
         if fmt(high, 2) != fmt(low, 2):  # a flat surface has one height to name
-            box.labels.add(self.pin(style.text(fmt(low, 2), size=small), axes.c2p(a - 0.9 * pad, c, low) + 0.25 * OUT))
+            box.labels.add(self.pin(style.text(fmt(low, 2), size=small),
+                                    axes.c2p(a - 0.9 * pad, c, low) + 0.25 * spread ** 2 * OUT))
         box.labels.add(self.pin(style.text(fmt(high, 2), size=small), axes.c2p(a - 1.0 * pad, c, high) - 0.1 * OUT))
         return box
 
-    def fit_camera(self, axes: ThreeDAxes, thetas: Sequence[float], region: Sequence[float] = VIEW3D_REGION) -> None:
-        """Zoom and shift the projected box of ``axes``, at every theta the camera will pass, into ``region``."""
+    def fit_camera(self, axes: ThreeDAxes, thetas: Sequence[float], region: Sequence[float] | None = None) -> None:
+        """Zoom and shift the projected box of ``axes``, at every theta the camera will pass, into ``region``
+        (default: the layout's 3D view).
+        """
         # Margins for the pinned labels around the box; the loss range is named on its left.
-        self.fit_corners(self.box_corners(axes), thetas, region, label_margin=(1.5, 1.0), x_shift=0.25)
+        self.fit_corners(self.box_corners(axes), thetas, self.look_layout.view3d if region is None else region,
+                         label_margin=(1.5, 1.0), x_shift=0.25)
 
     def build_title(self, formula: str) -> Mobject:
-        """``L(w_1, w_2) = formula`` in the top-left corner."""
-        return self.corner_title(f"L(w_1, w_2) = {formula}", 8.2)
+        """``L(w_1, w_2) = formula`` in the top-left corner (over the whole width when the 3D view is)."""
+        f = style.frame()
+        return self.corner_title(f"L(w_1, w_2) = {formula}", 8.2 if f.landscape else f.content_width - 0.3)
 
     def build_ball(self, axes: ThreeDAxes, w: Sequence[float], loss: float, color: Any = WHITE) -> Dot:
         """The ball: a disc that always faces the camera, drawn above the surface."""
@@ -339,6 +428,7 @@ class LossSurfaceDescent(MeshExplainerScene):
     # -- beats --------------------------------------------------------------------------------------
 
     def construct(self) -> None:
+        self.look_layout = frame_layout()
         self.main = Trajectory(self.story.run)
         self.beat_surface()
         self.beat_gradient()
@@ -360,11 +450,11 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.surface = self.build_surface(view.surface, self.axes)
         self.box = self.build_loss_box(view, self.axes)
         self.title = self.build_title(to_typst(view.surface.f))
-        self.map = ContourMap(view, center=MAP_CENTER, size=MAP_SIZE)
+        self.map = ContourMap(view, center=self.look_layout.map_center, size=self.look_layout.map_size)
         self.map_axes = self.map.axes
         self.contour_lines = self.map.lines
-        self.map_title = style.text(self.say("top view: level curves", "俯视图：等高线"), size=style.SMALL_SIZE,
-                                    color=style.MUTED_COLOR).next_to(self.map.top_center(), UP, buff=0.12)
+        self.map_title = keep_inside(style.text(self.say("top view: level curves", "俯视图：等高线"), size=style.SMALL_SIZE,
+                                                color=style.MUTED_COLOR).next_to(self.map.top_center(), UP, buff=0.12))
         self.play(FadeIn(self.surface), FadeIn(self.box), FadeIn(self.title), run_time=1.2)
         # The one camera move: a short turn that shows the surface is a surface.
         self.follow_camera(*self.box.labels)
@@ -475,11 +565,46 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.play(*marks, run_time=0.6)
         self.wait(1.5)
 
-    def panel_header(self, source: str) -> Mobject:
-        header = style.math(source)
-        if header.width > 13.4:
-            header.scale_to_fit_width(13.4)
-        return header.move_to([0, 3.45, 0])
+    def panel_header(self, *parts: str) -> Mobject:
+        """The 2D beats' header: ``parts`` on one line in 16:9, on as few lines as fit in a narrower frame."""
+        f = style.frame()
+        if f.landscape:
+            header = style.math(", quad ".join(parts))
+            if header.width > 13.4:
+                header.scale_to_fit_width(13.4)
+            return header.move_to([0, 3.45, 0])
+        lines: list[list[str]] = []
+        for part in parts:
+            if lines and style.math(", quad ".join([*lines[-1], part])).width <= f.content_width:
+                lines[-1].append(part)
+            else:
+                lines.append([part])
+        header = VGroup(*(style.math(", quad ".join(line)) for line in lines)).arrange(DOWN, buff=0.12)
+        if header.width > f.content_width:
+            header.scale_to_fit_width(f.content_width)
+        return header.move_to([0, f.top - header.height / 2, 0])
+
+    def panel_grid(self, count: int, header: Mobject, top_height: float, foot: float,
+                   text_right: bool = False) -> list[tuple[np.ndarray, float]]:
+        """Centres and sides of ``count`` contour maps under ``header``: side by side in 16:9 and square frames,
+        one under another in portrait, each with ``top_height`` of text over it and ``foot`` under it (in
+        portrait with ``text_right``, the map goes left and its text right of it).
+        """
+        f = style.frame()
+        top = header.get_bottom()[1] - 0.2
+        bottom = f.bottom + 0.05
+        # side by side, each map's two-line status under it needs about 2.7 units of width
+        gap = 0.45 if f.portrait or count < 3 else 0.8
+        if f.portrait:
+            side = min((top - bottom) / count - top_height - foot - gap, f.content_width - 1.0)
+            pitch = side + top_height + foot + gap
+            x = f.left + 0.6 + side / 2 if text_right else 0.25
+            return [(np.array([x, top - top_height - side / 2 - k * pitch, 0.0]), side) for k in range(count)]
+        side = min((f.content_width - 0.5 - (count - 1) * gap) / count, top - bottom - top_height - foot)
+        pitch = side + gap
+        xs = [0.25 + (k - (count - 1) / 2) * pitch for k in range(count)]
+        y = top - top_height - side / 2
+        return [(np.array([x, y, 0.0]), side) for x in xs]
 
     def beat_learning_rates(self) -> None:
         s = self.story
@@ -489,24 +614,34 @@ class LossSurfaceDescent(MeshExplainerScene):
                   zh="学习率：太小走得慢，太大来回越冲越远直至发散")
         self.clear_all()
         header = self.panel_header(
-            f"L = {to_typst(view.surface.f)}, quad lambda_max = {typst_number(view.hessian_eigenvalues[1], 3)}, quad "
-            f"\"stability bound\" 2 / lambda_max = {typst_number(bound, 3)}")
+            f"L = {to_typst(view.surface.f)}", f"lambda_max = {typst_number(view.hessian_eigenvalues[1], 3)}",
+            self.tr('"stability bound"', '"稳定界"') + f" 2 / lambda_max = {typst_number(bound, 3)}")
         names = {"too small": "太小", "good": "合适", "too large": "太大"}
         panels, riders, tops = [], [], VGroup()
-        for regime, x in zip(s.regimes, (-4.45, 0.1, 4.65)):
-            panel = ContourMap(view, center=(x, -0.55), size=3.4)
+        if style.frame().landscape:
+            places = [((x, -0.55), 3.4) for x in (-4.45, 0.1, 4.65)]
+        else:
+            places = (self.panel_grid(3, header, 0.0, 0.45, text_right=True) if style.frame().portrait
+                      else self.panel_grid(3, header, 2.0, 0.95))
+        for regime, (center, side) in zip(s.regimes, places):
+            panel = ContourMap(view, center=center, size=side)
             over = regime.fraction_of_bound > 1
             readout = level_readout(Readout("L", float(regime.run.path[0, 2]), story_field=None, decimals=4,
                                             size=style.SMALL_SIZE))
+            eta = (f"eta = {typst_number(regime.learning_rate, 3)}",
+                   f"= {typst_number(regime.fraction_of_bound, 3)} dot 2 / lambda_max")
             top = VGroup(
                 style.text(self.say(regime.label, names.get(regime.label, regime.label)),
                            color=WARNING_COLOR if over else WHITE),
-                style.math(f"eta = {typst_number(regime.learning_rate, 3)} = "
-                           f"{typst_number(regime.fraction_of_bound, 3)} dot 2 / lambda_max",
-                           size=style.SMALL_SIZE),
+                *((style.math(" ".join(eta), size=style.SMALL_SIZE),) if style.frame().landscape else
+                  (style.math(eta[0], size=style.SMALL_SIZE), style.math(eta[1], size=style.SMALL_SIZE))),
                 readout,
             ).arrange(DOWN, buff=0.12)
-            top.next_to(panel.top_center(), UP, buff=0.15)
+            if style.frame().portrait:  # the text goes right of its map
+                top.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+                top.next_to(panel.axes.get_corner(UP + RIGHT), DOWN + RIGHT, buff=0).shift(0.35 * RIGHT)
+            else:
+                top.next_to(panel.top_center(), UP, buff=0.15)
             panels.append(panel)
             tops.add(top)
             riders.append(Rider(Trajectory(regime.run), panel, PATH_COLOR,
@@ -516,11 +651,19 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.race(riders, duration=5.0)
         self.regime_riders = riders
         ends = []
-        for regime, panel in zip(s.regimes, panels):
+        for regime, panel, top in zip(s.regimes, panels, tops):
             en, zh = run_status(regime.run)
-            text = style.text(self.say(en, zh), size=style.SMALL_SIZE,
+            words = self.say(en, zh)
+            square = style.frame().square
+            text = style.text(broken(words) if square and self.lang != "zh" else words, size=style.SMALL_SIZE,
                               color=WARNING_COLOR if regime.run.diverged else WHITE)
-            ends.append(FadeIn(text.next_to(panel.ticks, DOWN, buff=0.08)))
+            if style.frame().portrait:  # under the text right of its map
+                text.next_to(top, DOWN, aligned_edge=LEFT, buff=0.15)
+            else:
+                text.next_to(panel.ticks, DOWN, buff=0.08)
+            if square:  # centred on its map, not on the map and its tick labels
+                text.set_x(panel.axes.get_center()[0])
+            ends.append(FadeIn(keep_inside(text)))
             if regime.run.exit_point is not None:
                 ends.append(FadeIn(Cross(scale_factor=0.12, stroke_color=WARNING_COLOR)
                                    .move_to(panel.point(regime.run.exit_point[:2]))))
@@ -533,19 +676,26 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.beat("momentum", en="In a narrow ravine, momentum beats plain gradient descent",
                   zh="在狭窄的山谷里，动量法胜过普通梯度下降")
         self.clear_all()
-        header = self.panel_header(f"L = {to_typst(view.surface.f)}, quad eta = {typst_number(s.ravine_gd.learning_rate, 3)}, "
-                                   f"quad {s.steps} \"steps each\"")
+        header = self.panel_header(f"L = {to_typst(view.surface.f)}", f"eta = {typst_number(s.ravine_gd.learning_rate, 3)}",
+                                   self.tr(f'{s.steps} "steps each"', f'"各" {s.steps} "步"'))
         runs = (s.ravine_gd, s.ravine_momentum_run)
         labels = (self.say("gradient descent", "梯度下降"),
                   self.say(f"momentum β = {s.momentum:g}", f"动量 β = {s.momentum:g}"))
         panels, riders, tops = [], [], VGroup()
-        for x, run, label, color in zip((-3.3, 3.7), runs, labels, (PATH_COLOR, SECOND_PATH_COLOR)):
-            panel = ContourMap(view, center=(x, -0.6), size=3.6)
+        if style.frame().landscape:
+            places = [((x, -0.6), 3.6) for x in (-3.3, 3.7)]
+        else:
+            places = self.panel_grid(2, header, 1.5, 0.35)
+        for (center, side), run, label, color in zip(places, runs, labels, (PATH_COLOR, SECOND_PATH_COLOR)):
+            panel = ContourMap(view, center=center, size=side)
             readout = level_readout(Readout("L", float(run.path[0, 2]), story_field=None, decimals=4))
             en, zh = run_status(run)
-            end = style.text(self.say(en, zh), size=style.SMALL_SIZE, color=style.MUTED_COLOR)
-            top = VGroup(style.text(label, color=color), readout, end).arrange(DOWN, buff=0.12)
-            top.next_to(panel.top_center(), UP, buff=0.15)
+            words = self.say(en, zh)
+            end = style.text(broken(words) if style.frame().square and self.lang != "zh" else words, size=style.SMALL_SIZE,
+                             color=style.MUTED_COLOR)
+            name = style.text(label, color=color, size=style.LABEL_SIZE if not style.frame().square else style.SMALL_SIZE + 2)
+            top = VGroup(name, readout, end).arrange(DOWN, buff=0.12)
+            keep_inside(top.next_to(panel.top_center(), UP, buff=0.15))
             end.set_opacity(0)
             panels.append(panel)
             tops.add(top)
@@ -570,7 +720,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         surface = self.build_surface(view.surface, self.axes2)
         box = self.build_loss_box(view, self.axes2)
         title = self.build_title(to_typst(view.surface.f))
-        panel = ContourMap(view, center=MAP_CENTER, size=MAP_SIZE)
+        panel = ContourMap(view, center=self.look_layout.map_center, size=self.look_layout.map_size)
         self.two_map = panel
         minima = VGroup(*[Cross(scale_factor=0.09, stroke_color=WHITE, stroke_width=4).move_to(panel.point(m[:2]))
                           for m in view.minima])

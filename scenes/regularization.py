@@ -114,9 +114,10 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
         if frame.square:
             top = style.content_top() - 0.1
             bottom = style.caption_top() + 0.1
-            self.plane_side = top - bottom - self.PANEL_GAP - SQUARE_PANEL_HEIGHT
+            gap = 0.5 * self.PANEL_GAP  # every tenth of a unit counts in a square frame
+            self.plane_side = top - bottom - gap - SQUARE_PANEL_HEIGHT
             self.plane_center = np.array([0.0, top - self.plane_side / 2, 0.0])
-            self.panel_top = top - self.plane_side - self.PANEL_GAP
+            self.panel_top = top - self.plane_side - gap
             self.text_panel.top = self.panel_top
 
     def flow(self, *rows: Any, buff: float) -> list[Any]:

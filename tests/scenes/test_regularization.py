@@ -170,3 +170,41 @@ def test_minimiser_labels_leave_the_optimum_dot_uncovered(any_scene):
         inside = (label.get_left()[0] <= optimum[0] <= label.get_right()[0]
                   and label.get_bottom()[1] <= optimum[1] <= label.get_top()[1])
         assert not inside
+
+
+def _texts(scene) -> list:
+    from manim import Text
+
+    return [m for m in scene.mobjects for m in m.get_family() if isinstance(m, Text)]
+
+
+@pytest.mark.parametrize(("aspect", "lang"), [("1:1", "en"), ("9:16", "zh")])
+def test_stacked_frames_put_the_panel_under_a_sensible_plane(aspect, lang, tmp_path_factory):
+    """Square and portrait: the panel's rows sit under the plane and inside the frame; the plane stays big."""
+    from mathviz_scenes.components import style
+    from mathviz_scenes.components.look import Look
+
+    with dry_run_scene("regularization", media_dir=_media(tmp_path_factory), frame_rate=2, look=Look(aspect=aspect),
+                       lang=lang) as scene:
+        scene.render()
+        frame = style.frame()  # the scene's frame: read inside its config
+    assert scene.stacked and (frame.portrait if aspect == "9:16" else frame.square)
+    assert scene.plane_side >= 0.35 * frame.width
+    plane_bottom = scene.plane.get_bottom()[1]
+    panel = [*scene.path_plots, scene.zero_readouts]
+    for mob in panel:
+        assert mob.get_top()[1] <= plane_bottom
+        assert frame.left - 1e-6 <= mob.get_left()[0] and mob.get_right()[0] <= frame.right + 1e-6
+        assert mob.get_bottom()[1] >= frame.bottom - 1e-6
+    # the two lambda-path plots share a line under the plane
+    assert scene.path_plots[0].get_right()[0] < scene.path_plots[1].get_left()[0]
+
+
+def test_chinese_build_has_no_english_words(tmp_path_factory):
+    """--lang zh: every word on screen is Chinese; symbols and names (L1, L2, w, lambda) may stay."""
+    import re
+
+    scene = construct_scene("regularization", media_dir=_media(tmp_path_factory), frame_rate=2, lang="zh")
+    english = {w.lower() for c in scene.captions for w in re.findall(r"[A-Za-z]{3,}", c.en)}
+    shown = {w.lower() for m in _texts(scene) for w in re.findall(r"[A-Za-z]{3,}", m.text)}
+    assert english and not shown & english

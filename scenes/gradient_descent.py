@@ -87,6 +87,8 @@ GOOD_COLOR = style.TANGENT_COLOR
 STACKED_MAP_SIZE = {"square": 2.5, "portrait": 3.5}
 #: Square frames: the height of the text band at the bottom (the 3D view and the map share the rest).
 SQUARE_TEXT_HEIGHT = 2.0
+#: Portrait frames: the height of the text block between the 3D view and the map.
+PORTRAIT_TEXT_HEIGHT = 2.3
 MAP_FOOT = 0.45
 STACKED_GAP = 0.35
 
@@ -104,8 +106,8 @@ class Layout:
 
 
 def frame_layout() -> Layout:
-    """16:9: the 3D view left of the map and its text. Portrait: the 3D view above the map (left) and its text
-    (right). Square: the 3D view and the map side by side above a band of text.
+    """16:9: the 3D view left of the map and its text. Portrait: the 3D view, the text and the map one under
+    another. Square: the 3D view and the map side by side above a band of text.
     """
     f = style.frame()
     title_room = 0.75  # the surface's formula over the 3D view
@@ -119,13 +121,13 @@ def frame_layout() -> Layout:
         center = (f.right - 0.05 - size / 2, text.top + MAP_FOOT + size / 2)
         view = (f.left, center[0] - size / 2 - 0.6, text.top + 0.1, f.top - title_room)
         return Layout(view, center, size, text, stacked=True)
-    # the map's name goes over it and its tick labels under it; its w_2 name and ticks stick out on the left
-    map_left = f.left + 0.55
+    # portrait: the map at the bottom (its name over it, its tick labels under it and its w_2 name and ticks
+    # on its left), the text block across the frame above it, the 3D view above both
     map_bottom = f.bottom + MAP_FOOT
-    band_top = map_bottom + size + 0.45
-    center = (map_left + size / 2, map_bottom + size / 2)
-    text = Box(map_left + size + STACKED_GAP, frame_right(), map_bottom, band_top)
-    view = (f.left, f.right, band_top + 0.1, f.top - title_room)
+    center = (0.25, map_bottom + size / 2)
+    text_bottom = map_bottom + size + 0.5
+    text = Box(f.left + 0.1, frame_right(), text_bottom, text_bottom + PORTRAIT_TEXT_HEIGHT)
+    view = (f.left, f.right, text.top + 0.1, f.top - title_room)
     return Layout(view, center, size, text, stacked=True)
 
 
@@ -265,7 +267,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         """
         box = self.look_layout.text
         if self.look_layout.stacked:
-            if group.height > box.height and len(group.submobjects) > 2 and box.width > 6:
+            if group.height > box.height and len(group.submobjects) > 2 and box.width > 6 and style.frame().square:
                 # a wide, short band: the block's lines in two columns
                 half = (len(group.submobjects) + 1) // 2
                 columns = VGroup(VGroup(*group.submobjects[:half]).arrange(DOWN, aligned_edge=LEFT, buff=0.14),
@@ -316,7 +318,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         # A box zoomed small in a narrow frame keeps its labels as big: they go further out to stay apart.
         spread = 1.0 if self.look_layout.view3d == VIEW3D_REGION else 1.5
         box = self.build_box(axes, view.window, names=("w_1", "w_2", self.tr('"loss"', '"损失"')),
-                             name_lift=0.62 * spread)
+                             name_lift=0.62 * spread ** 1.5)
         (a, _), (c, _) = view.window
         pad = self.label_pad(axes, view.window) * spread
         small = style.SMALL_SIZE
@@ -500,9 +502,11 @@ class LossSurfaceDescent(MeshExplainerScene):
             style.math(f"eta = {typst_number(s.run.learning_rate, 3)}", size=style.READOUT_SIZE),
         ]
         if s.gradient_arrow_scale != 1:
-            lines.append(style.text(self.say(f"red arrow: ∇L × {s.gradient_arrow_scale:g} to fit",
-                                             f"红色箭头：∇L × {s.gradient_arrow_scale:g}（缩短显示）"),
-                                    size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+            note = self.say(f"red arrow: ∇L × {s.gradient_arrow_scale:g} to fit",
+                            f"红色箭头：∇L × {s.gradient_arrow_scale:g}（缩短显示）")
+            if style.frame().square and self.lang != "zh":  # a short text band: two short lines
+                note = broken(note)
+            lines.append(style.text(note, size=style.SMALL_SIZE, color=style.MUTED_COLOR))
         info = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         self.gradient_info = self.right_block(info, above=self.map_title.get_top()[1] + 0.1)
         self.play(FadeIn(self.ball), FadeIn(self.map_dot), Create(self.level_through_start), run_time=0.8)

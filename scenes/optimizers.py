@@ -50,7 +50,6 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
-    config,
     linear,
 )
 
@@ -60,6 +59,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.contour import ContourPanel
 from mathviz_scenes.components.graph import clip_segment
+from mathviz_scenes.components.layout import Box
 from mathviz_scenes.components.mesh_scene import level_readout, show_value
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
@@ -67,13 +67,17 @@ from mathviz_scenes.components.typst_expr import to_typst
 
 __all__ = ["OptimizersSideBySide", "RunTrace", "loss_decimals"]
 
-#: The contour map: centre and longer side (scene units), at the left of the frame.
+#: The contour map in 16:9: centre and longer side (scene units), at the left of the frame.
 MAP_CENTER = (-3.35, 0.3)
 MAP_SIZE = 6.2
-#: The text panel on the right: left and right edges, and its top.
+#: The text panel's left edge in 16:9, its gap to the frame's safe right edge, and its gap under the content top.
 PANEL_LEFT = 0.3
-PANEL_RIGHT = config.frame_width / 2 - style.SAFE_MARGIN - 0.15
-PANEL_TOP = style.content_top() - 0.05
+PANEL_EDGE_GAP = 0.15
+PANEL_TOP_GAP = 0.05
+#: Square frames: the map's side (the formulas go right of it, the run table under both).
+SQUARE_MAP_SIZE = 3.0
+#: Names of the runs in Chinese (the story's labels are the English ones).
+ZH_LABELS = {"sgd": "SGD", "momentum": "动量", "rmsprop": "RMSProp", "adam": "Adam"}
 #: Colours of the runs (the full-batch reference first).
 COLORS: dict[str, Any] = {"full": GREY_A, "sgd": YELLOW, "momentum": BLUE_B, "rmsprop": ORANGE, "adam": PINK}
 #: Columns of the run table: swatch, name, first and second number (left edges, from PANEL_LEFT).
@@ -192,12 +196,108 @@ class OptimizersSideBySide(ExplainerScene):
         """The text in the scene's language."""
         return zh if self.lang == "zh" else en
 
+    def name_of(self, run: OptimizerRun) -> str:
+        """A run's name on screen."""
+        return self.say(run.label, ZH_LABELS.get(run.name, run.label))
+
+    # -- layout -----------------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        """Where the map, the panel of formulas (``head``) and the run table go in the frame.
+
+        16:9: the map at the left, formulas and table in one column at its right. Portrait: the map on
+        top, the column under it. Square: the map at the top left, the formulas at its right and the
+        table under both, across the frame.
+        """
+        f = style.frame()
+        right = f.right - PANEL_EDGE_GAP
+        top = f.top - PANEL_TOP_GAP
+        if f.landscape:
+            self.map_center, self.map_size = MAP_CENTER, MAP_SIZE
+            self.head = Box(PANEL_LEFT, right, f.bottom, top)
+            self.table_floor = math.inf
+            return
+        ticks = 0.55  # the map's w_2 name and tick labels at its left; w_1 and ticks under it
+        if f.portrait:
+            size = min(MAP_SIZE - 0.4, f.content_width - ticks - 0.2)
+            self.map_center = (0.5 * ticks, top - size / 2)
+            self.map_size = size
+            self.head = Box(f.left + 0.1, right, f.bottom, top - size - ticks - 0.1)
+            # the table (a header and five runs) keeps the bottom of the frame; the formulas above it grow
+            self.table_floor = f.bottom + 5.5 * TABLE_ROW + 0.1
+            self.table_left = self.head.left
+            return
+        size = SQUARE_MAP_SIZE
+        self.map_center, self.map_size = (f.left + ticks + size / 2, top - size / 2), size
+        self.head = Box(f.left + ticks + size + 0.35, right, top - size - ticks, top)
+        # the table starts under the map (and under the formulas, when they run lower)
+        self.table_floor = top - size - ticks - 0.1
+        self.table_left = f.left + 0.1
+
+    @property
+    def table_x(self) -> float:
+        """The run table's left edge: the panel's, or the frame's in a square frame."""
+        return self.table_left if math.isfinite(self.table_floor) else self.head.left
+
+    def table_start(self, top: float) -> float:
+        """The top of a table (or the zoom) meant to start at ``top``: under the map in a square frame."""
+        return min(top, self.table_floor)
+
+    def lines(self, *parts: str, **kwargs: Any) -> Mobject:
+        """A formula of ``parts`` joined by ``, quad``: one line in 16:9, else on as few lines as fit the panel."""
+        one = style.math(", quad ".join(parts), **kwargs)
+        if style.frame().landscape or one.width <= self.head.width or len(parts) == 1:
+            return one
+        lines: list[list[str]] = []
+        for part in parts:
+            if lines and style.math(", quad ".join([*lines[-1], part]), **kwargs).width <= self.head.width:
+                lines[-1].append(part)
+            else:
+                lines.append([part])
+        return VGroup(*(style.math(", quad ".join(line), **kwargs) for line in lines)).arrange(DOWN, aligned_edge=LEFT,
+                                                                                                buff=0.1)
+
+    def wrapped(self, words: str, size: float, color: Any = WHITE, width: float | None = None) -> Mobject:
+        """``words`` as text, broken into lines (at spaces; anywhere in Chinese) to fit ``width`` (the panel's);
+        one line in 16:9, where the panel is wide.
+        """
+        limit = self.head.width if width is None else width
+        one = style.text(words, size=size, color=color)
+        if style.frame().landscape or one.width <= limit:
+            return one
+        pieces = list(words) if self.lang == "zh" else words.split(" ")
+        joiner = "" if self.lang == "zh" else " "
+        lines: list[str] = []
+        for piece in pieces:
+            if lines and style.text(lines[-1] + joiner + piece, size=size).width <= limit:
+                lines[-1] += joiner + piece
+            else:
+                lines.append(piece)
+        return VGroup(*(style.text(line, size=size, color=color) for line in lines)).arrange(DOWN, aligned_edge=LEFT,
+                                                                                              buff=0.08)
+
+    def flow(self, *items: Mobject, buff: float = 0.45) -> VGroup:
+        """``items`` side by side, wrapped onto more lines where the panel is too narrow for one."""
+        lines: list[list[Mobject]] = []
+        width = 0.0
+        for item in items:
+            if lines and width + buff + item.width <= self.head.width:
+                lines[-1].append(item)
+                width += buff + item.width
+            else:
+                lines.append([item])
+                width = item.width
+        rows = [VGroup(*line).arrange(RIGHT, buff=buff) for line in lines]
+        if len(rows) == 1:
+            return rows[0]
+        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+
     # -- builders ---------------------------------------------------------------------------------
 
     def build_map(self, view: SurfaceView) -> ContourPanel:
-        """The contour map of ``view``'s surface at the left of the frame, its level curves dimmed under the paths."""
+        """The contour map of ``view``'s surface, its level curves dimmed under the paths."""
         _, _, grid = view.surface.grid()
-        panel = ContourPanel(view.window, view.levels, view.contours, grid, center=MAP_CENTER, size=MAP_SIZE,
+        panel = ContourPanel(view.window, view.levels, view.contours, grid, center=self.map_center, size=self.map_size,
                              names=("w_1", "w_2"))
         panel.lines.set_stroke(width=2, opacity=0.55)
         return panel
@@ -205,11 +305,11 @@ class OptimizersSideBySide(ExplainerScene):
     def build_title(self, view: SurfaceView) -> Mobject:
         """``L(w_1, w_2) = formula`` at the top of the panel."""
         title = style.math(f"L(w_1, w_2) = {to_typst(view.surface.f)}")
-        return self.fit_panel(title).next_to([PANEL_LEFT, PANEL_TOP, 0], DOWN, buff=0, aligned_edge=LEFT)
+        return self.fit_panel(title).next_to([self.head.left, self.head.top, 0], DOWN, buff=0, aligned_edge=LEFT)
 
     def fit_panel(self, mob: Mobject, width: float | None = None) -> Mobject:
         """Shrink ``mob`` to the panel's width (or ``width``) if it is wider."""
-        limit = PANEL_RIGHT - PANEL_LEFT if width is None else width
+        limit = self.head.width if width is None else width
         if mob.width > limit:
             mob.scale_to_fit_width(limit)
         return mob
@@ -219,7 +319,7 @@ class OptimizersSideBySide(ExplainerScene):
         for row in rows:
             self.fit_panel(row)
         block = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-        block.next_to([PANEL_LEFT, top, 0], DOWN, buff=0, aligned_edge=LEFT)
+        block.next_to([self.head.left, top, 0], DOWN, buff=0, aligned_edge=LEFT)
         return block
 
     def swatch(self, color: Any) -> VMobject:
@@ -229,7 +329,7 @@ class OptimizersSideBySide(ExplainerScene):
 
     def table_row(self, y: float, color: Any, name: str, cells: Sequence[Mobject]) -> VGroup:
         """One row of the run table at height ``y``: a colour swatch, the run's name and up to two cells."""
-        x0 = PANEL_LEFT
+        x0 = self.table_x
         swatch = self.swatch(color).move_to([x0 + TABLE_COLUMNS[0] + 0.18, y, 0])
         label = style.text(name, size=style.SMALL_SIZE, color=color)
         label.move_to([x0 + TABLE_COLUMNS[1] + label.width / 2, y, 0])
@@ -255,7 +355,7 @@ class OptimizersSideBySide(ExplainerScene):
         else:
             cells.append(style.text(self.say("diverged", "发散"), size=style.SMALL_SIZE, color=style.NEGATIVE_COLOR))
         cells.append(self.length_readout(run, f"{field}.path_length"))
-        return self.table_row(y, color, name or run.label, cells)
+        return self.table_row(y, color, name or self.name_of(run), cells)
 
     def live_losses(self, cells: Sequence[tuple[Mobject, OptimizerRun]]) -> Callable[[int], None]:
         """``step(k)``: show each run's loss at iterate k (its last finite one after it stops) in its cell."""
@@ -296,7 +396,7 @@ class OptimizersSideBySide(ExplainerScene):
             arrows.add(arrow)
         return arrows
 
-    def build_zoom(self) -> VGroup:
+    def build_zoom(self, side: float = ZOOM_SIZE) -> VGroup:
         """The first steps around the start: squares of half-side eta (Adam) and eta/sqrt(1 - rho) (RMSProp).
 
         ``zoom_axes`` maps (w1, w2) to the screen; the steps are arrows from the
@@ -307,10 +407,10 @@ class OptimizersSideBySide(ExplainerScene):
         radius = ZOOM_MARGIN * s.rmsprop_first_step_factor * eta
         w0 = np.array(s.start)
         axes = style.make_axes([w0[0] - radius, w0[0] + radius, radius], [w0[1] - radius, w0[1] + radius, radius],
-                               ZOOM_SIZE, ZOOM_SIZE, numbers=False)
+                               side, side, numbers=False)
         self.zoom_axes = axes
         self.zoom_window = (w0 - radius, w0 + radius)
-        border = Rectangle(width=ZOOM_SIZE, height=ZOOM_SIZE, stroke_color=style.MUTED_COLOR, stroke_width=2)
+        border = Rectangle(width=side, height=side, stroke_color=style.MUTED_COLOR, stroke_width=2)
         border.move_to(axes.c2p(*w0))
 
         def square(half: float, color: Any) -> VMobject:
@@ -346,6 +446,9 @@ class OptimizersSideBySide(ExplainerScene):
         # square's just inside it, clear of the zoom's border), away from the steps.
         self.square_labels[0].next_to(axes.c2p(w0[0] + eta / 2, w0[1] + eta), UP, buff=0.06)
         self.square_labels[1].next_to(axes.c2p(w0[0] + factor * eta / 2, w0[1] + factor * eta), DOWN, buff=0.08)
+        if side < ZOOM_SIZE and self.square_labels[1].get_top()[1] > self.square_labels[0].get_bottom()[1] - 0.08:
+            # a smaller zoom, labels as big: the larger square's name goes inside its bottom edge
+            self.square_labels[1].next_to(axes.c2p(w0[0] + factor * eta / 2, w0[1] - factor * eta), UP, buff=0.08)
         self.eta_brace = VGroup(Line(axes.c2p(w0[0], w0[1] + eta), axes.c2p(w0[0] + eta, w0[1] + eta),
                                      color=COLORS["adam"], stroke_width=3), self.square_labels[0])
         return VGroup(border, self.rmsprop_square, self.adam_square, self.eta_brace, centre, self.zoom_steps,
@@ -397,6 +500,7 @@ class OptimizersSideBySide(ExplainerScene):
     # -- beats ------------------------------------------------------------------------------------
 
     def construct(self) -> None:
+        self.layout()
         self.beat_noise()
         self.beat_momentum()
         self.beat_scaling()
@@ -419,23 +523,25 @@ class OptimizersSideBySide(ExplainerScene):
         self.title = self.build_title(s.view)
         self.start_dot = self.start_marker(self.map, s.start)
         top = self.title.get_bottom()[1] - 0.25
+        readouts = [
+            Readout("sigma", s.batch_noise, story_field="batch_noise", decimals=_decimals(s.batch_noise)),
+            Readout("eta", s.learning_rate, story_field="learning_rate", decimals=_decimals(s.learning_rate)),
+            Readout(self.say("steps", "步数"), s.steps, story_field="steps", decimals=0, math_label=False),
+        ]
+        self.noise_readouts = readouts
         self.noise_formula = self.panel_block(
-            style.math("tilde(g) = nabla L(w) + sigma xi, quad xi tilde cal(N)(0, I)"),
-            VGroup(
-                Readout("sigma", s.batch_noise, story_field="batch_noise", decimals=_decimals(s.batch_noise)),
-                Readout("eta", s.learning_rate, story_field="learning_rate", decimals=_decimals(s.learning_rate)),
-                Readout(self.say("steps", "步数"), s.steps, story_field="steps", decimals=0, math_label=False),
-            ).arrange(RIGHT, buff=0.45),
+            self.lines("tilde(g) = nabla L(w) + sigma xi", "xi tilde cal(N)(0, I)"),
+            self.flow(*readouts),
             top=top,
         )
-        for r in self.noise_formula[1]:
+        for r in readouts:
             level_readout(r)
         self.fan = self.gradient_fan()
-        self.fan_note = style.text(self.say(f"arrows: −g × {s.arrow_scale:g} (white: full batch)",
-                                            f"箭头：−g × {s.arrow_scale:g}（白色：全批量）"),
-                                   size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.fan_note = self.wrapped(self.say(f"arrows: −g × {s.arrow_scale:g} (white: full batch)",
+                                              f"箭头：−g × {s.arrow_scale:g}（白色：全批量）"),
+                                     size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         self.fan_note.next_to(self.noise_formula, DOWN, buff=0.25, aligned_edge=LEFT)
-        self.table_top = self.fan_note.get_bottom()[1] - 0.6
+        self.table_top = self.table_start(self.fan_note.get_bottom()[1] - 0.6)
         self.play(FadeIn(self.map), FadeIn(self.title), FadeIn(self.start_dot), run_time=1.0)
         self.play(FadeIn(self.noise_formula), run_time=0.6)
         self.play(*[GrowArrow(a) if isinstance(a, Arrow) else Create(a) for a in self.fan], FadeIn(self.fan_note),
@@ -444,7 +550,7 @@ class OptimizersSideBySide(ExplainerScene):
 
         rows = [
             self.run_row(self.table_top, s.full_batch, "full_batch", COLORS["full"], self.say("full batch", "全批量")),
-            self.run_row(self.table_top - TABLE_ROW, sgd, "runs.0", COLORS["sgd"], self.say("SGD", "SGD")),
+            self.run_row(self.table_top - TABLE_ROW, sgd, "runs.0", COLORS["sgd"]),
         ]
         self.rows = {"full": rows[0], "sgd": rows[1]}
         # Full batch drawn last, on top: the noisy path would hide it where they run together.
@@ -465,7 +571,7 @@ class OptimizersSideBySide(ExplainerScene):
                   zh=f"动量沿最近约 {round(1 / (1 - s.momentum))} 个噪声梯度的平均方向走："
                      f"路程 {mom.path_length:.1f}，SGD 为 {sgd.path_length:.1f}")
         formula = self.panel_block(
-            style.math("v arrow.l beta v + (1 - beta) tilde(g), quad w arrow.l w - eta v"),
+            self.lines("v arrow.l beta v + (1 - beta) tilde(g)", "w arrow.l w - eta v"),
             level_readout(Readout("beta", s.momentum, story_field="momentum", decimals=2)),
             top=self.title.get_bottom()[1] - 0.25,
         )
@@ -491,10 +597,10 @@ class OptimizersSideBySide(ExplainerScene):
                      "steep and flat directions take steps of similar size",
                   zh="RMSProp 和 Adam 把每个坐标除以它自己的梯度均方根：陡的方向和平的方向步长相近")
         formula = self.panel_block(
-            style.math("s arrow.l rho s + (1 - rho) tilde(g)^2, quad w arrow.l w - eta tilde(g) / (sqrt(s) + epsilon)",
+            self.lines("s arrow.l rho s + (1 - rho) tilde(g)^2", "w arrow.l w - eta tilde(g) / (sqrt(s) + epsilon)",
                        color=COLORS["rmsprop"]),
-            style.math("\"Adam:\" w arrow.l w - eta hat(m) / (sqrt(hat(s)) + epsilon), quad "
-                       "hat(m) = m slash (1 - beta_1^k), quad hat(s) = s slash (1 - beta_2^k)", color=COLORS["adam"],
+            self.lines("\"Adam:\" w arrow.l w - eta hat(m) / (sqrt(hat(s)) + epsilon)",
+                       "hat(m) = m slash (1 - beta_1^k)", "hat(s) = s slash (1 - beta_2^k)", color=COLORS["adam"],
                        size=style.SMALL_SIZE),
             top=self.title.get_bottom()[1] - 0.25, buff=0.16,
         )
@@ -525,33 +631,43 @@ class OptimizersSideBySide(ExplainerScene):
                   zh=f"Adam 的第一步：m̂ = g̃，ŝ = g̃²，所以每个坐标都移动 η = {fmt(s.learning_rate)}；"
                      f"未做偏差修正的 RMSProp 移动 {factor:.2f} η")
         formula = self.panel_block(
-            style.math("k = 1: hat(m) = tilde(g), hat(s) = tilde(g)^2 => Delta w = -eta tilde(g) / abs(tilde(g))",
-                       color=COLORS["adam"]),
-            VGroup(
+            self.lines("k = 1: hat(m) = tilde(g), hat(s) = tilde(g)^2 => Delta w = -eta tilde(g) / abs(tilde(g))",
+                       color=COLORS["adam"]) if style.frame().landscape else
+            VGroup(style.math("k = 1: hat(m) = tilde(g), hat(s) = tilde(g)^2", color=COLORS["adam"]),
+                   style.math("=> Delta w = -eta tilde(g) / abs(tilde(g))", color=COLORS["adam"])
+                   ).arrange(DOWN, aligned_edge=LEFT, buff=0.1),
+            self.flow(
                 level_readout(Readout("Delta w_1", adam.first_step[0], story_field="runs.3.first_step.0",
                                       decimals=4, color=COLORS["adam"])),
                 level_readout(Readout("Delta w_2", adam.first_step[1], story_field="runs.3.first_step.1",
                                       decimals=4, color=COLORS["adam"])),
-            ).arrange(RIGHT, buff=0.5),
-            style.math(f"\"RMSProp:\" Delta w = -eta tilde(g) / sqrt((1 - rho) tilde(g)^2) = "
-                       f"-{factor:.2f} eta \"sign\"(tilde(g))", size=style.SMALL_SIZE, color=COLORS["rmsprop"]),
+                buff=0.5,
+            ),
+            self.lines(f"\"RMSProp:\" Delta w = -eta tilde(g) / sqrt((1 - rho) tilde(g)^2) = "
+                       f"-{factor:.2f} eta " + self.say('"sign"', '"sgn"') + "(tilde(g))",
+                       size=style.SMALL_SIZE, color=COLORS["rmsprop"]) if style.frame().landscape else
+            VGroup(style.math("\"RMSProp:\" Delta w = -eta tilde(g) / sqrt((1 - rho) tilde(g)^2)", size=style.SMALL_SIZE,
+                              color=COLORS["rmsprop"]),
+                   style.math(f"= -{factor:.2f} eta " + self.say('"sign"', '"sgn"') + "(tilde(g))", size=style.SMALL_SIZE,
+                              color=COLORS["rmsprop"])).arrange(DOWN, aligned_edge=LEFT, buff=0.1),
             top=self.title.get_bottom()[1] - 0.25, buff=0.16,
         )
         self.first_step_formula = formula
-        zoom = self.build_zoom()
-        zoom_top = formula.get_bottom()[1] - 0.3
+        zoom_top = self.table_start(formula.get_bottom()[1] - 0.3)
         room = zoom_top - (style.caption_top() + 0.15)
+        # 16:9 scales the zoom into its room; narrower frames draw it that size, its labels kept legible
+        zoom = self.build_zoom() if style.frame().landscape else self.build_zoom(min(ZOOM_SIZE, room - 0.35))
         if zoom.height > room:
             factor = room / zoom.height
             zoom.scale(factor)  # the axes scale with it, so zoom_axes still maps w to the screen
             self.zoom_axes.scale(factor, about_point=zoom.get_center())
-        shift = np.array([PANEL_RIGHT - 0.1 - zoom.width / 2, zoom_top - zoom.height / 2, 0]) - zoom.get_center()
+        shift = np.array([self.head.right - 0.1 - zoom.width / 2, zoom_top - zoom.height / 2, 0]) - zoom.get_center()
         zoom.shift(shift)
         self.zoom_axes.shift(shift)
         self.zoom = zoom
         # The table is gone for this beat: a key to the arrows' colours left of the zoom.
         key_top = zoom.get_top()[1] - 0.3
-        self.zoom_key = VGroup(*[self.table_row(key_top - i * TABLE_ROW, COLORS[name], s.run(name).label, [])
+        self.zoom_key = VGroup(*[self.table_row(key_top - i * TABLE_ROW, COLORS[name], self.name_of(s.run(name)), [])
                                  for i, name in enumerate(("sgd", "rmsprop", "adam"))])
         # Where the zoom looks, marked on the map.
         lo, hi = self.zoom_window
@@ -595,16 +711,16 @@ class OptimizersSideBySide(ExplainerScene):
         self.escape_line = DashedVMobject(Line(*ridge_ends, stroke_width=2, color=WHITE), num_dashes=24)
         self.saddle_mark = VGroup(self.escape_line, mark, name)
         info = self.panel_block(
-            style.text(self.say(f"full batch (no noise), η = {fmt(sd.learning_rate)}",
-                                f"全批量（无噪声），η = {fmt(sd.learning_rate)}"), size=style.SMALL_SIZE),
-            style.text(self.say(f"start {power_of_ten(sd.start_offset)} beside the line that runs into the saddle",
-                                f"起点离通向鞍点的直线仅 {power_of_ten(sd.start_offset)}"), size=style.SMALL_SIZE),
-            style.text(self.say(f"escaped: {fmt(sd.escape_distance)} from the saddle along the dashed line",
-                                f"逃离：沿虚线离鞍点 {fmt(sd.escape_distance)}"), size=style.SMALL_SIZE,
-                       color=style.MUTED_COLOR),
+            self.wrapped(self.say(f"full batch (no noise), η = {fmt(sd.learning_rate)}",
+                                  f"全批量（无噪声），η = {fmt(sd.learning_rate)}"), size=style.SMALL_SIZE),
+            self.wrapped(self.say(f"start {power_of_ten(sd.start_offset)} beside the line that runs into the saddle",
+                                  f"起点离通向鞍点的直线仅 {power_of_ten(sd.start_offset)}"), size=style.SMALL_SIZE),
+            self.wrapped(self.say(f"escaped: {fmt(sd.escape_distance)} from the saddle along the dashed line",
+                                  f"逃离：沿虚线离鞍点 {fmt(sd.escape_distance)}"), size=style.SMALL_SIZE,
+                         color=style.MUTED_COLOR),
             top=self.saddle_title.get_bottom()[1] - 0.25, buff=0.14,
         )
-        top = info.get_bottom()[1] - 0.45
+        top = self.table_start(info.get_bottom()[1] - 0.45)
         rows = []
         for i, (run, k) in enumerate(zip(sd.runs, sd.escaped_at)):
             cell: Mobject
@@ -615,7 +731,7 @@ class OptimizersSideBySide(ExplainerScene):
                 cell = level_readout(Readout(self.say("escaped at step", "逃离步数"), k,
                                              story_field=f"saddle.escaped_at.{i}", decimals=0, size=style.SMALL_SIZE,
                                              math_label=False))
-            rows.append(self.table_row(top - i * TABLE_ROW, COLORS[run.name], run.label, [cell]))
+            rows.append(self.table_row(top - i * TABLE_ROW, COLORS[run.name], self.name_of(run), [cell]))
         self.saddle_rows = VGroup(*rows)
         start = self.start_marker(self.saddle_map, sd.start)
         self.play(FadeIn(self.saddle_map), FadeIn(self.saddle_title), FadeIn(self.saddle_mark), FadeIn(start),
@@ -634,18 +750,19 @@ class OptimizersSideBySide(ExplainerScene):
             best = s.run(s.best)
             en = (f"After {s.steps} steps with one η = {fmt(s.learning_rate)}: the lowest loss is "
                   f"{best.label}'s, {fmt(best.final_loss)}")
-            zh = f"同一个 η = {fmt(s.learning_rate)} 走 {s.steps} 步后：损失最低的是 {best.label}，{fmt(best.final_loss)}"
+            zh = (f"同一个 η = {fmt(s.learning_rate)} 走 {s.steps} 步后：损失最低的是 {ZH_LABELS.get(best.name, best.label)}，"
+                  f"{fmt(best.final_loss)}")
         self.beat("final-losses", en=en, zh=zh)
         leaving = [m for m in self.mobjects if m is not self._caption_mob]
         self.play(*[FadeOut(m) for m in leaving], run_time=0.6)
         self.remove(*leaving)
         self.final_map = self.build_map(s.view)
         title = self.build_title(s.view)
-        top = title.get_bottom()[1] - 0.45
+        top = self.table_start(title.get_bottom()[1] - 0.45)
         header = style.text(self.say(f"after {s.steps} steps, η = {fmt(s.learning_rate)}, σ = {fmt(s.batch_noise)}",
                                      f"{s.steps} 步后，η = {fmt(s.learning_rate)}，σ = {fmt(s.batch_noise)}"),
                             size=style.SMALL_SIZE, color=style.MUTED_COLOR)
-        self.fit_panel(header).move_to([PANEL_LEFT + header.width / 2, top, 0])
+        self.fit_panel(header).move_to([self.table_x + header.width / 2, top, 0])
         rows = {name: self.run_row(top - (1 + i) * TABLE_ROW, s.run(name), f"runs.{i}", COLORS[name])
                 for i, name in enumerate(OPTIMIZERS)}
         self.final_rows = rows
@@ -666,12 +783,12 @@ class OptimizersSideBySide(ExplainerScene):
             if run.diverged or run.left_window_at is not None:
                 en_s = f"diverged at step {run.diverged_at}" if run.diverged else f"left the map at step {run.left_window_at}"
                 zh_s = f"第 {run.diverged_at} 步发散" if run.diverged else f"第 {run.left_window_at} 步离开地图"
-                status.append(style.text(self.say(f"{run.label}: {en_s}", f"{run.label}：{zh_s}"),
+                status.append(style.text(self.say(f"{run.label}: {en_s}", f"{self.name_of(run)}：{zh_s}"),
                                          size=style.SMALL_SIZE, color=style.NEGATIVE_COLOR))
         if status:
             block = VGroup(*status).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
             self.fit_panel(block)
-            block.next_to([PANEL_LEFT, rows[OPTIMIZERS[-1]].get_bottom()[1] - 0.3, 0], DOWN, buff=0, aligned_edge=LEFT)
+            block.next_to([self.table_x, rows[OPTIMIZERS[-1]].get_bottom()[1] - 0.3, 0], DOWN, buff=0, aligned_edge=LEFT)
             notes.add(block)
         self.final_notes = notes
         if len(notes):

@@ -593,8 +593,8 @@ class OptimizersSideBySide(ExplainerScene):
     def beat_scaling(self) -> None:
         s = self.story
         self.beat("per-coordinate-scaling",
-                  en="RMSProp and Adam divide each coordinate by its own root-mean-square gradient: "
-                     "steep and flat directions take steps of similar size",
+                  en="RMSProp and Adam divide each coordinate by its own RMS gradient: "
+                     "steep and flat directions take similar steps",
                   zh="RMSProp 和 Adam 把每个坐标除以它自己的梯度均方根：陡的方向和平的方向步长相近")
         formula = self.panel_block(
             self.lines("s arrow.l rho s + (1 - rho) tilde(g)^2", "w arrow.l w - eta tilde(g) / (sqrt(s) + epsilon)",

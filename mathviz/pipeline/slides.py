@@ -282,8 +282,10 @@ def _text_colour(background: tuple[int, int, int]) -> tuple[int, int, int]:
 
 
 _CAPTION_STYLE = """
-.mv-captions { position: fixed; left: 50%; bottom: 3.5vh; transform: translateX(-50%); max-width: 88vw; z-index: 30;
-  padding: 0.15em 0.6em; border-radius: 0.3em; font: 3.4vh/1.35 FONTS; text-align: center;
+/* Centred by margins, not by left: 50% (which would halve the width it may take and wrap a line that fits);
+   one line sits inside the band a 16:9 video keeps free at its bottom (8% of its height). */
+.mv-captions { position: fixed; left: 0; right: 0; bottom: 1.2vh; width: fit-content; max-width: 88vw; margin: 0 auto;
+  z-index: 30; padding: 0.1em 0.6em; border-radius: 0.3em; font: 3.2vh/1.3 FONTS; text-align: center;
   color: rgb(TEXT); background: rgba(BACKGROUND, 0.82); }
 .mv-cc { position: fixed; top: 1.2vh; right: 1.2vw; z-index: 31; font: bold 13px/1 "DejaVu Sans", sans-serif;
   color: rgb(TEXT); background: rgba(BACKGROUND, 0.6); border: 1px solid rgba(TEXT, 0.6); border-radius: 4px;

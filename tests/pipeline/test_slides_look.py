@@ -87,13 +87,15 @@ def test_the_caption_line_shows_each_beat_and_toggles(looks: Path, published: Pu
         return {index: Reveal.getIndices().h, text: box.textContent, shown: !box.hidden && box.offsetHeight > 0,
                 pressed: document.querySelector('.mv-cc').getAttribute('aria-pressed'),
                 lang: box.lang, bottom: innerHeight - box.getBoundingClientRect().bottom,
+                top: innerHeight - box.getBoundingClientRect().top,
                 background: getComputedStyle(Reveal.getCurrentSlide().slideBackgroundElement).backgroundColor}; }"""
     with serve(page_file.parent) as base, guarded_page(chromium, viewport={"width": 960, "height": 540}) as (page, guard):
         page.goto(f"{base}/{page_file.name}")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
         now = page.evaluate(state)
         assert (now["index"], now["text"], now["shown"], now["pressed"], now["lang"]) == (0, beats[0].zh, True, "true", "zh")
-        assert 0 < now["bottom"] < 0.1 * 540  # at the bottom, where the video keeps room for its caption
+        # One line inside the bottom 8% of the screen, the band a 16:9 video keeps free for its caption.
+        assert 0 < now["bottom"] < now["top"] <= 0.08 * 540
         assert now["background"] == "rgb({}, {}, {})".format(*background)
         page.screenshot(path=str(looks / "slides" / "tracks-1.png"))
         page.keyboard.press("c")

@@ -74,7 +74,8 @@ def construct_scene(name: str, overrides: Mapping[str, str] | None = None, *, me
 
 
 def build_checked(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
-                  frame_rate: float | None = None, lang: str = "en", quality: str = "low_quality", look: Any = None):
+                  frame_rate: float | None = None, lang: str = "en", quality: str = "low_quality", look: Any = None,
+                  shapes: bool | None = None):
     """Like :func:`construct_scene`, with the frame-quality guard attached for the whole build.
 
     Returns ``(scene, findings)``: the finished scene and the guard's findings (``[]`` when every
@@ -85,7 +86,7 @@ def build_checked(name: str, overrides: Mapping[str, str] | None = None, *, medi
 
     with dry_run_scene(name, overrides, media_dir=media_dir, quality=quality, lang=lang,
                        frame_rate=frame_rate, look=look) as scene:
-        checker = FrameChecker(scene).attach()
+        checker = (FrameChecker(scene) if shapes is None else FrameChecker(scene, shapes=shapes)).attach()
         scene.render()
         return scene, checker.finish()
 

@@ -660,8 +660,10 @@ def slides(video: Path, out_dir: Path, formats: str) -> None:
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
 @_look_options
+@click.option("--shapes", is_flag=True, help="Also check lines and filled shapes over text and flat 3D shapes seen "
+              "edge-on (line-over-text, fill-over-text, edge-on).")
 def check(scene: str, pairs: tuple[str, ...], params_file: Path | None, lang: str | None, theme: str | None,
-          aspect: str | None, captions: str | None) -> None:
+          aspect: str | None, captions: str | None, shapes: bool) -> None:
     """Check SCENE's frames before a long render: off-screen, overlapping, illegible text, wrong numbers.
 
     Builds the scene without rendering pixels and inspects every section end and
@@ -693,7 +695,7 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None, lang: st
         from mathviz.pipeline.check import check_scene
 
         with _failures_as_errors(f"building {spec.name}"):
-            checker = check_scene(spec.name, story=story, look=look, lang=lang)
+            checker = check_scene(spec.name, story=story, look=look, lang=lang, shapes=shapes or None)
         label = spec.name
     for finding in checker.findings:
         click.echo(str(finding))

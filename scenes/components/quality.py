@@ -15,6 +15,22 @@ and reports, as :class:`Finding` values:
     two pieces of text whose bounding boxes overlap;
 ``over-curve``
     text drawn over a graph or surface without a background behind it;
+``line-over-text``
+    (at the end of every beat, where the picture has settled: strokes and
+    shapes in motion cross text on their way, which is animation, not layout)
+    a key stroke (a line, arrow, marker or curve of real width and opacity, see
+    :func:`is_key_stroke`) that crosses a piece of text and is not hidden from
+    it: it is drawn above the text's background (or the panel it sits on), or
+    the text has none. Faint strokes (grid lines) do not count;
+``fill-over-text``
+    (also at the end of every beat) a filled shape (a dot, a bar, a marker) that covers part of a piece of
+    text: drawn above the text, or under it without being its background
+    (a shape under the whole text box is a background, and hides what lies
+    below it);
+``edge-on``
+    (at the end of every beat, in 3D) a flat shape (a solid collapsed towards
+    a plane, a plane patch) that the camera sees within
+    :data:`EDGE_ON_DEGREES` of its own plane, so it shows as a sliver;
 ``tiny``
     text whose glyphs would be shorter than
     :data:`~scenes.components.style.MIN_TEXT_PIXELS_480P` pixels at 480p;
@@ -22,6 +38,9 @@ and reports, as :class:`Finding` values:
     a number on screen that is not the story's (at section ends, where a
     readout shows a story value): readouts carry ``story_field``, the path of
     the value in the story's JSON.
+
+The shape checks (``line-over-text``, ``fill-over-text``, ``edge-on``) run
+when asked (:data:`SHAPE_CHECKS`).
 
 3D scenes are checked in screen space: points are projected through the
 scene's camera, except mobjects fixed in the frame.
@@ -46,6 +65,7 @@ from manim import (
     Surface,
     SVGMobject,
     Text,
+    VMobject,
     config,
 )
 from manim.mobject.text.text_mobject import Paragraph
@@ -53,7 +73,7 @@ from manim.mobject.text.text_mobject import Paragraph
 from mathviz_scenes.components import style
 from mathviz_scenes.components.readout import Readout, story_value
 
-__all__ = ["Finding", "FrameChecker", "lookup", "SAFE_MARGIN", "OVERLAP_TOLERANCE", "format_findings"]
+__all__ = ["Finding", "FrameChecker", "lookup", "SAFE_MARGIN", "OVERLAP_TOLERANCE", "format_findings", "is_key_stroke"]
 
 #: Scene units kept clear inside the frame's edges for text and arrows.
 SAFE_MARGIN = 0.05
@@ -61,6 +81,27 @@ SAFE_MARGIN = 0.05
 OVERLAP_TOLERANCE = 0.02
 #: Text boxes are shrunk by this fraction before testing curves against them (glyph boxes are loose).
 CURVE_BOX_SHRINK = 0.15
+#: A key stroke is at least this wide (Manim stroke width; Manim's default is 4, a faint grid line 1)...
+KEY_STROKE_WIDTH = 1.5
+#: ...and at least this opaque. Thinner or fainter strokes (background grids) may pass under text.
+KEY_STROKE_OPACITY = 0.35
+#: A shape at least this opaque hides what is drawn below it (a background, a panel); fainter ones do not.
+COVER_OPACITY = 0.7
+#: A filled shape at least this opaque collides with the text it overlaps.
+KEY_FILL_OPACITY = 0.5
+#: Scene units per unit of Manim stroke width (Cairo's ``cairo_line_width_multiple``): a stroke covers half
+#: its width on each side of its centre line.
+STROKE_UNITS = 0.01
+#: A 3D shape is flat when its thinnest extent is below this fraction of its largest...
+FLAT_RATIO = 0.12
+#: ...and seen edge-on when the camera looks within this angle (degrees) of its plane.
+EDGE_ON_DEGREES = 15.0
+#: A 3D shape filled at least this opaque has a face to show (translucent solids included).
+EDGE_ON_FILL_OPACITY = 0.1
+#: Whether the guard runs the shape checks (``line-over-text``, ``fill-over-text``, ``edge-on``) by default.
+#: They find collisions in scenes that are still being fixed (issue #15), so for now they run when asked:
+#: ``FrameChecker(scene, shapes=True)``, ``mathviz check --shapes``. Turn on once every scene passes them.
+SHAPE_CHECKS = False
 
 _TEXT_TYPES = (Readout, Text, MarkupText, Paragraph, Code, DecimalNumber, SVGMobject)
 
@@ -94,6 +135,12 @@ def _label(mob: Mobject) -> str:
     return type(mob).__name__
 
 
+def _shape_label(mob: Mobject) -> str:
+    name = type(mob).__name__
+    owner = getattr(mob, "label_for_guard", None)
+    return f"{name} ({owner})" if owner else name
+
+
 def _visible(mob: Mobject) -> bool:
     family = [m for m in mob.get_family() if m.has_points()] if hasattr(mob, "has_points") else []
     if not family:
@@ -107,6 +154,72 @@ def _visible(mob: Mobject) -> bool:
     return False
 
 
+def _max_or_zero(values: Any) -> float:
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return 0.0
+    return float(np.max(array)) if array.size else 0.0
+
+
+def is_key_stroke(mob: Mobject) -> bool:
+    """A stroke that must stay clear of text: at least :data:`KEY_STROKE_WIDTH` wide and :data:`KEY_STROKE_OPACITY` opaque.
+
+    Lines, arrows, curves, markers (a cross is two lines) and outlines count; background grid
+    lines (thin or faint) do not.
+    """
+    if not isinstance(mob, VMobject) or not mob.has_points():
+        return False
+    width = _max_or_zero(mob.get_stroke_width()) if hasattr(mob, "get_stroke_width") else 0.0
+    return width >= KEY_STROKE_WIDTH and _max_or_zero(mob.get_stroke_opacities()) >= KEY_STROKE_OPACITY
+
+
+def _fill_opacity(mob: Mobject) -> float:
+    if not isinstance(mob, VMobject) or not mob.has_points():
+        return 0.0
+    return _max_or_zero(mob.get_fill_opacities())
+
+
+def _polygon_area(mobs: list[Mobject]) -> float:
+    """Total area of the closed paths (through their anchors) of ``mobs``, in 3D (each path's own plane)."""
+    total = 0.0
+    for mob in mobs:
+        for path in mob.get_subpaths():
+            anchors = np.asarray(path[::4], dtype=float)
+            if len(anchors) < 3:
+                continue
+            total += 0.5 * float(np.linalg.norm(np.cross(anchors, np.roll(anchors, -1, axis=0)).sum(axis=0)))
+    return total
+
+
+def _bezier_polyline(points: np.ndarray, samples: int = 5) -> np.ndarray:
+    """Each cubic Bezier of ``points`` (4 rows each) sampled at ``samples`` parameters: an (n, samples, dim) array."""
+    n = len(points) // 4
+    if n == 0:
+        return np.zeros((0, samples, points.shape[1] if points.ndim == 2 else 3))
+    curves = points[: 4 * n].reshape(n, 4, -1)
+    t = np.linspace(0.0, 1.0, samples)[None, :, None]
+    a0, h0, h1, a1 = (curves[:, i][:, None, :] for i in range(4))
+    return ((1 - t) ** 3) * a0 + 3 * ((1 - t) ** 2) * t * h0 + 3 * (1 - t) * (t ** 2) * h1 + (t ** 3) * a1
+
+
+def _segments_hit_box(starts: np.ndarray, ends: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Which 2D segments ``starts[i]``-``ends[i]`` pass through the box [lo, hi] (Liang-Barsky, vectorised)."""
+    d = ends - starts
+    t_low = np.zeros(len(starts))
+    t_high = np.ones(len(starts))
+    inside = np.ones(len(starts), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for axis in range(2):
+            flat = np.abs(d[:, axis]) < 1e-12
+            inside &= ~flat | ((starts[:, axis] >= lo[axis]) & (starts[:, axis] <= hi[axis]))
+            t1 = (lo[axis] - starts[:, axis]) / d[:, axis]
+            t2 = (hi[axis] - starts[:, axis]) / d[:, axis]
+            t_low = np.where(flat, t_low, np.maximum(t_low, np.minimum(t1, t2)))
+            t_high = np.where(flat, t_high, np.minimum(t_high, np.maximum(t1, t2)))
+    return inside & (t_low <= t_high)
+
+
 def _has_background(mob: Mobject) -> bool:
     if getattr(mob, "background_rectangle", None) is not None or getattr(mob, "has_background", False):
         return True
@@ -116,9 +229,12 @@ def _has_background(mob: Mobject) -> bool:
 class FrameChecker:
     """Checks a scene's frames while it is constructed under dry_run (see module docstring)."""
 
-    def __init__(self, scene: Scene, samples: tuple[float, ...] = (1 / 3, 2 / 3), *, check_numbers: bool = True) -> None:
+    def __init__(self, scene: Scene, samples: tuple[float, ...] = (1 / 3, 2 / 3), *, check_numbers: bool = True,
+                 shapes: bool = SHAPE_CHECKS) -> None:
         self.scene = scene
         self.samples = samples
+        #: Also run ``line-over-text``, ``fill-over-text`` and ``edge-on`` (see :data:`SHAPE_CHECKS`).
+        self.shapes = shapes
         #: False for a plain Manim scene (``mathviz check file.py:Scene``): it has no story to compare numbers with.
         self.check_numbers = check_numbers
         self.findings: list[Finding] = []
@@ -182,24 +298,33 @@ class FrameChecker:
         arrows: list[Mobject] = []
         curves: list[Mobject] = []
         tick_labels: set[int] = set()
+        #: Every drawn shape outside text, with whether it belongs to a curve or a surface: (mobject, kind).
+        self._shapes: list[tuple[Mobject, str]] = []
 
-        def walk(mob: Mobject) -> None:
+        def walk(mob: Mobject, within: str) -> None:
             numbers = getattr(mob, "numbers", None)
             if numbers is not None and hasattr(mob, "number_to_point"):
                 tick_labels.update(id(n) for n in numbers)
-            if isinstance(mob, _TEXT_TYPES) and not getattr(mob, "is_decoration", False):
-                if _visible(mob):
+            if isinstance(mob, _TEXT_TYPES):
+                if not getattr(mob, "is_decoration", False) and _visible(mob):
                     texts.append(mob)
                 return
             if isinstance(mob, Arrow) and _visible(mob):
                 arrows.append(mob)
-            if (isinstance(mob, (ParametricFunction, Surface)) or getattr(mob, "is_curve", False)) and _visible(mob):
+            is_curve = isinstance(mob, (ParametricFunction, Surface)) or getattr(mob, "is_curve", False)
+            if is_curve and _visible(mob):
                 curves.append(mob)
+            if isinstance(mob, Surface) or type(mob).__name__ == "MeshSurface":
+                within = "surface"
+            elif is_curve and within == "":
+                within = "curve"
+            if isinstance(mob, VMobject) and mob.has_points() and not isinstance(mob, BackgroundRectangle):
+                self._shapes.append((mob, within))
             for sub in mob.submobjects:
-                walk(sub)
+                walk(sub, within)
 
         for mob in self.scene.mobjects:
-            walk(mob)
+            walk(mob, "")
         return texts, arrows, curves, tick_labels
 
     def _report(self, kind: str, when: str, what: str, detail: str) -> None:
@@ -254,6 +379,10 @@ class FrameChecker:
                     self._report("over-curve", when, _label(mob), f"drawn over {type(curve).__name__} without a background")
                     break
 
+        if numbers and self.shapes:  # settled frames only: a highlight sliding to the next entry crosses text
+            self._check_shapes_over_text(when, texts, boxes)
+            self._check_edge_on(when)
+
         # 480p is the quality whose short side is 480 pixels: a portrait frame is 480 x 854, not 270 x 480
         px_per_unit = 480 / min(config.frame_width, config.frame_height)
         for mob in texts:
@@ -268,6 +397,125 @@ class FrameChecker:
 
         if numbers and self.check_numbers:
             self._check_numbers(when, [t for t in texts if id(t) not in tick_labels])
+
+    def _draw_order(self) -> dict[int, int]:
+        """The drawing order: each drawn mobject's id -> its place in the camera's drawing order (later is on top)."""
+        camera = self.scene.renderer.camera
+        try:
+            ordered = camera.get_mobjects_to_display(self.scene.mobjects)
+        except Exception:  # a camera without the method: the scene's own order
+            ordered = [m for mob in self.scene.mobjects for m in mob.get_family() if m.has_points()]
+        return {id(m): i for i, m in enumerate(ordered)}
+
+    def _check_shapes_over_text(self, when: str, texts: list[Mobject], boxes: Mapping[int, np.ndarray | None]) -> None:
+        """``line-over-text`` and ``fill-over-text`` (see the module docstring)."""
+        shapes = [(m, within) for m, within in self._shapes if within != "surface"]
+        if not texts or not shapes:
+            return
+        order = self._draw_order()
+        records = []  # (mobject, within, draw index, box, stroke polyline or None, fill opacity)
+        for mob, within in shapes:
+            index = order.get(id(mob))
+            if index is None:
+                continue
+            stroke = is_key_stroke(mob)
+            fill = _fill_opacity(mob)
+            if not stroke and fill < KEY_FILL_OPACITY:
+                continue
+            points = self._screen_points_of(mob)
+            if not len(points):
+                continue
+            box = np.array([points.min(axis=0), points.max(axis=0)])
+            polyline = None
+            if stroke:
+                own = mob.points
+                camera = self.scene.renderer.camera
+                sampled = _bezier_polyline(own).reshape(-1, own.shape[1])
+                if hasattr(camera, "project_points") and not self._fixed(mob) and len(sampled):
+                    sampled = camera.project_points(sampled)
+                polyline = sampled[:, :2].reshape(-1, 5, 2)
+            records.append((mob, within, index, box, polyline, fill))
+        if not records:
+            return
+        for text in texts:
+            box = boxes.get(id(text))
+            if box is None:
+                continue
+            shrink = (box[1] - box[0]) * CURVE_BOX_SHRINK / 2
+            lo, hi = box[0] + shrink, box[1] - shrink
+            family = [m for m in text.get_family() if m.has_points()]
+            glyphs = [order[id(m)] for m in family if id(m) in order and not isinstance(m, BackgroundRectangle)]
+            if not glyphs:
+                continue
+            first_glyph = min(glyphs)
+            cover = max([order[id(m)] for m in family if isinstance(m, BackgroundRectangle) and id(m) in order],
+                        default=-1)
+            for _, _, index, shape_box, _, fill in records:
+                if fill >= COVER_OPACITY and index < first_glyph and np.all(shape_box[0] <= lo) and np.all(shape_box[1] >= hi):
+                    cover = max(cover, index)
+            backed = _has_background(text)
+            for mob, within, index, shape_box, polyline, fill in records:
+                if index <= cover:
+                    continue  # hidden under the text's background or the panel it sits on
+                if np.any(shape_box[1] < lo) or np.any(shape_box[0] > hi):
+                    continue
+                if polyline is not None and not (within == "curve" and not backed):  # over-curve reports those
+                    starts = polyline[:, :-1].reshape(-1, 2)
+                    ends = polyline[:, 1:].reshape(-1, 2)
+                    half = _max_or_zero(mob.get_stroke_width()) * STROKE_UNITS / 2  # the stroke's own width
+                    if np.any(_segments_hit_box(starts, ends, lo - half, hi + half)):
+                        self._report("line-over-text", when, _label(text),
+                                     f"{_shape_label(mob)} is drawn across it")
+                        continue
+                if fill >= KEY_FILL_OPACITY and not (index < first_glyph and np.all(shape_box[0] <= lo)
+                                                     and np.all(shape_box[1] >= hi)):
+                    self._report("fill-over-text", when, _label(text),
+                                 f"{_shape_label(mob)} covers part of it ({'above' if index > first_glyph else 'under'} it)")
+
+    def _check_edge_on(self, when: str) -> None:
+        """``edge-on``: a flat 3D shape (a collapsed solid, a plane patch) that the camera sees within
+        :data:`EDGE_ON_DEGREES` of its own plane, so it shows as a sliver or a line.
+        """
+        camera = self.scene.renderer.camera
+        if not hasattr(camera, "generate_rotation_matrix"):
+            return
+        toward_camera = np.asarray(camera.generate_rotation_matrix()).T @ np.array([0.0, 0.0, 1.0])
+        for mob in self.scene.mobjects:
+            if self._fixed(mob) or not _visible(mob):
+                continue
+            filled = [m for m in mob.family_members_with_points() if _fill_opacity(m) >= EDGE_ON_FILL_OPACITY]
+            if not filled:
+                continue
+            points = np.concatenate([m.points for m in filled])
+            centred = points - points.mean(axis=0)
+            _, sizes, axes = np.linalg.svd(centred, full_matrices=False)
+            if len(sizes) < 3 or sizes[0] < 1e-9 or sizes[1] < 0.05 * sizes[0] or sizes[2] > FLAT_RATIO * sizes[0]:
+                continue  # a solid with depth, or a line: nothing to see face-on
+            # One shape, not scattered pieces (three small arrow tips also lie near a plane): its faces
+            # cover a good part of the rectangle its two largest extents span.
+            spans = np.ptp(centred @ axes[:2].T, axis=0)
+            if _polygon_area(filled) < 0.5 * float(spans[0] * spans[1]):
+                continue
+            normal = axes[2]
+            angle = float(np.degrees(np.arcsin(min(1.0, abs(float(normal @ toward_camera))))))
+            if angle < EDGE_ON_DEGREES:
+                self._report("edge-on", when, _shape_label(mob),
+                             f"a flat shape (thickness {sizes[2] / sizes[0]:.0%} of its size) seen {angle:.0f} degrees "
+                             f"from edge-on: it shows as a sliver")
+
+    def _fixed(self, mob: Mobject) -> bool:
+        fixed = getattr(self.scene.renderer.camera, "fixed_in_frame_mobjects", set())
+        return bool(fixed) and mob in fixed
+
+    def _screen_points_of(self, mob: Mobject) -> np.ndarray:
+        """``mob``'s own points (not its family's) on the screen."""
+        points = mob.points
+        if not len(points):
+            return np.zeros((0, 2))
+        camera = self.scene.renderer.camera
+        if hasattr(camera, "project_points") and not self._fixed(mob):
+            points = camera.project_points(points)
+        return points[:, :2]
 
     def _projected_scale(self, mob: Mobject) -> float:
         """Screen size per scene unit for ``mob`` (1 in 2D and for fixed-in-frame mobjects)."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FunctionGraph, tempconfig
+from manim import DEGREES, DOWN, LEFT, RIGHT, UP, Create, Cross, Dot, FadeIn, FunctionGraph, Line, Square, tempconfig
 
 from mathviz.story import Story
 from mathviz_scenes.components import style
-from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.base import ExplainerScene, ExplainerThreeDScene
 from mathviz_scenes.components.quality import FrameChecker, lookup
 from mathviz_scenes.components.readout import Readout
 
@@ -42,6 +42,32 @@ class Toy(ExplainerScene):
             self.play(FadeIn(Readout("\"slope\"", 0.80, story_field="secants.0.slope").move_to(2 * DOWN + 3 * LEFT)))
         elif bad == "unbound":
             self.play(FadeIn(style.number(1.234).move_to(2 * DOWN + 3 * LEFT)))
+        elif bad == "line-over-text":  # the derivative's run segment across the axis tick labels
+            target = style.text("tick 1.5").move_to(2 * DOWN + 3 * LEFT)
+            self.add(target)
+            self.play(Create(Line(target.get_left() + 0.3 * LEFT, target.get_right() + 0.3 * RIGHT, stroke_width=3)))
+        elif bad == "line-over-backed-text":  # a background does not help a line drawn above it
+            target = style.text("tick 1.5").move_to(2 * DOWN + 3 * LEFT)
+            target.add_background_rectangle(opacity=1)
+            self.add(target)
+            self.play(Create(Line(target.get_left() + 0.3 * LEFT, target.get_right() + 0.3 * RIGHT, stroke_width=3)))
+        elif bad == "marker-over-text":  # gradient_descent's exit cross on the w1 axis label
+            target = style.text("w1").move_to(2 * DOWN + 3 * LEFT)
+            self.add(target)
+            self.play(FadeIn(Cross(scale_factor=0.12).move_to(target)))
+        elif bad == "fill-over-text":
+            target = style.text("a long label").move_to(2 * DOWN + 3 * LEFT)
+            self.add(target)
+            self.play(FadeIn(Dot(radius=0.12).move_to(target.get_right() + 0.2 * LEFT)))
+        elif bad == "line-under-backed-text":  # clean: the line is drawn first, the background hides it
+            line = Line(2 * DOWN + 5 * LEFT, 2 * DOWN + 1 * LEFT, stroke_width=3)
+            target = style.text("tick 1.5").move_to(2 * DOWN + 3 * LEFT)
+            target.add_background_rectangle(opacity=1)
+            self.play(Create(line))
+            self.play(FadeIn(target))
+        elif bad == "faint-grid-under-text":  # clean: a faint grid line is not a key stroke
+            line = Line(2 * DOWN + 5 * LEFT, 2 * DOWN + 1 * LEFT, stroke_width=1, stroke_opacity=0.3)
+            self.play(Create(line), FadeIn(style.text("tick 1.5").move_to(2 * DOWN + 3 * LEFT)))
         self.beat("two", en="The end", zh="结束")
         self.wait(0.2)
 
@@ -50,21 +76,26 @@ def _findings(layout: str, tmp_path):
     with tempconfig({"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path), "verbosity": "ERROR",
                      "progress_bar": "none", "write_to_movie": False, "quality": "low_quality"}):
         scene = type(f"Toy_{layout}", (Toy,), {"layout": layout})(story=ToyStory())
-        checker = FrameChecker(scene).attach()
+        checker = FrameChecker(scene, shapes=True).attach()
         scene.render()
         return checker.finish()
 
 
-def test_clean_layout_passes(tmp_path) -> None:
-    assert _findings("clean", tmp_path) == []
+@pytest.mark.parametrize("layout", ["clean", "line-under-backed-text", "faint-grid-under-text"])
+def test_clean_layout_passes(layout: str, tmp_path) -> None:
+    assert _findings(layout, tmp_path) == []
 
 
-@pytest.mark.parametrize("layout", ["offscreen", "overlap", "over-curve", "tiny", "number", "unbound"])
+BROKEN = {"offscreen": "offscreen", "overlap": "overlap", "over-curve": "over-curve", "tiny": "tiny", "number": "number",
+          "unbound": "number", "line-over-text": "line-over-text", "line-over-backed-text": "line-over-text",
+          "marker-over-text": "line-over-text", "fill-over-text": "fill-over-text"}
+
+
+@pytest.mark.parametrize("layout", list(BROKEN))
 def test_broken_layout_is_caught(layout: str, tmp_path) -> None:
     findings = _findings(layout, tmp_path)
     kinds = {f.kind for f in findings}
-    expected = "number" if layout == "unbound" else layout
-    assert expected in kinds, findings
+    assert BROKEN[layout] in kinds, findings
     assert all(f.when for f in findings)
 
 
@@ -74,3 +105,30 @@ def test_lookup_follows_story_paths() -> None:
     assert lookup(story, "det") == 2.5
     with pytest.raises(KeyError):
         lookup(story, "nope")
+
+
+class FlatToy(ExplainerThreeDScene):
+    """A flat square in 3D, seen from straight above: face-on when it lies in the xy-plane, edge-on in the xz-plane."""
+
+    edge_on = False
+
+    def construct(self) -> None:
+        self.set_camera_orientation(phi=0, theta=-90 * DEGREES)
+        self.beat("one", en="A flat shape", zh="平面形状")
+        square = Square(side_length=3, fill_opacity=0.8, stroke_width=2)
+        if self.edge_on:
+            square.rotate(90 * DEGREES, axis=RIGHT)
+        self.play(FadeIn(square), run_time=0.4)
+        self.beat("two", en="The end", zh="结束")
+        self.wait(0.2)
+
+
+@pytest.mark.parametrize("edge_on", [False, True])
+def test_a_flat_shape_seen_edge_on_is_caught(edge_on: bool, tmp_path) -> None:
+    with tempconfig({"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path), "verbosity": "ERROR",
+                     "progress_bar": "none", "write_to_movie": False, "quality": "low_quality"}):
+        scene = type("FlatToyCase", (FlatToy,), {"edge_on": edge_on})(story=ToyStory())
+        checker = FrameChecker(scene, shapes=True).attach()
+        scene.render()
+        kinds = {f.kind for f in checker.finish()}
+    assert ("edge-on" in kinds) is edge_on, kinds

@@ -270,6 +270,19 @@ class TangentSlope(ExplainerScene):
         return np.concatenate([(line.get_start() + along * (line.get_end() - line.get_start()))[:, :2] for line in lines]
                               or [np.zeros((0, 2))])
 
+    def run_rise_pieces(self, samples: int = 200) -> list[np.ndarray]:
+        """The run and rise of the first secant on each side, as dense (x, y) polylines in graph units."""
+        story = self.story
+        pieces = []
+        for record in story.secants[:1] + story.opposite_secants[:1]:
+            x, value = record["x"], record["value"]
+            if x is None or value is None or not np.isfinite([x, value]).all():
+                continue
+            along = np.linspace(0.0, 1.0, samples)
+            pieces.append(np.column_stack([story.x0 + along * (x - story.x0), np.full(samples, story.value)]))
+            pieces.append(np.column_stack([np.full(samples, x), story.value + along * (value - story.value)]))
+        return pieces
+
     def lines_through_p(self) -> list[Line]:
         """Every line the scene will draw through P (secants from both sides, the tangent)."""
         story = self.story
@@ -522,7 +535,9 @@ class TangentSlope(ExplainerScene):
         story = self.story
         self.beat("graph", en="The graph of f and a point P on it",
                   zh="函数 f 的图像和图像上的一点 P")
-        (self.axes,) = self.fitted_axes((self.regions["full"], {}))
+        # tick numbers stay clear of the graph and of the run and rise the secant beats leave drawn
+        (self.axes,) = self.fitted_axes((self.regions["full"], {"pieces": [*story.graph_pieces,
+                                                                          *self.run_rise_pieces()]}))
         self.graph = self.build_curve(self.axes, story.graph_pieces, style.FUNCTION_COLOR)
         title = style.math(f"f(x) = {to_typst(story.function)}", size=style.TITLE_SIZE, color=style.FUNCTION_COLOR)
         self.title = self.panel.place(title, self.title_top)

@@ -226,6 +226,20 @@ class ContourMap(ContourPanel):
         super().__init__(view.window, view.levels, view.contours, grid, center=center, size=size,
                          names=("w_1", "w_2"))
 
+    def exit_mark(self, exit_point: Sequence[float], scale_factor: float) -> Cross:
+        """A cross where a run left the window, drawn just inside the window's edge.
+
+        Centred on the edge, half of it would lie over the end ticks and axis names outside the window
+        (the w1 name sits under the middle of the bottom edge).
+        """
+        cross = Cross(scale_factor=scale_factor, stroke_color=WARNING_COLOR)
+        (a, b), (c, d) = self.window
+        low, high = self.point((a, c)), self.point((b, d))
+        margin = cross.width / 2 + 0.04
+        where = self.point(exit_point[:2])
+        where[:2] = np.clip(where[:2], low[:2] + margin, high[:2] - margin)
+        return cross.move_to(where)
+
 
 @dataclass
 class Rider:
@@ -561,7 +575,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         marks: list[Any] = [FadeIn(status)]
         if run.exit_point is not None:
             self.exit_marks = VGroup(
-                Cross(scale_factor=0.15, stroke_color=WARNING_COLOR).move_to(self.map.point(run.exit_point[:2])),
+                self.map.exit_mark(run.exit_point, 0.15),
                 self.billboard(Cross(scale_factor=0.15, stroke_color=WARNING_COLOR),
                                self.point3d(self.axes, run.exit_point[:2], run.exit_point[2])),
             )
@@ -669,8 +683,7 @@ class LossSurfaceDescent(MeshExplainerScene):
                 text.set_x(panel.axes.get_center()[0])
             ends.append(FadeIn(keep_inside(text)))
             if regime.run.exit_point is not None:
-                ends.append(FadeIn(Cross(scale_factor=0.12, stroke_color=WARNING_COLOR)
-                                   .move_to(panel.point(regime.run.exit_point[:2]))))
+                ends.append(FadeIn(panel.exit_mark(regime.run.exit_point, 0.12)))
         self.play(*ends, run_time=0.6)
         self.wait(1.5)
 

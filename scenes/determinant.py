@@ -86,10 +86,49 @@ SHAPE_COLOR = style.ACCENT_COLOR
 #: The camera for the 3x3 story: high enough to see the top face, turned to show three faces.
 CAMERA_PHI = 68 * DEGREES
 CAMERA_THETA = -52 * DEGREES
+#: How far the camera turns at the end of the 3x3 story, to show the solid's depth.
+CAMERA_TURN = 35 * DEGREES
+#: A solid whose thinnest extent is below this fraction of its largest is a slab: seen edge-on it is a sliver.
+SLAB_RATIO = 0.25
+#: A slab must be seen at least this far (degrees) from edge-on, before and after the camera's turn.
+SLAB_VIEW_DEGREES = 40.0
 #: A distant camera: nearly parallel projection, so the solid left of centre is not skewed.
 FOCAL_DISTANCE = 60.0
 #: The perspective camera draws near points larger; keep this much slack in 3D.
 PERSPECTIVE_SLACK = 1.08
+
+
+def camera_direction(phi: float, theta: float) -> np.ndarray:
+    """The unit vector from the origin towards Manim's 3D camera at polar angle ``phi`` and azimuth ``theta``."""
+    return np.array([np.sin(phi) * np.cos(theta), np.sin(phi) * np.sin(theta), np.cos(phi)])
+
+
+def camera_theta_for(matrix: np.ndarray, phi: float = CAMERA_PHI, default: float = CAMERA_THETA,
+                     turn: float = CAMERA_TURN) -> float:
+    """The camera's azimuth for the 3x3 story, chosen from the shape of the solid A makes of the unit cube.
+
+    A solid with depth is seen well from the default corner. A slab (its thinnest extent, the smallest
+    singular value of A, below :data:`SLAB_RATIO` of its largest) seen near edge-on is a sliver, so the
+    azimuth is the one nearest the default from which the slab's face is seen at least
+    :data:`SLAB_VIEW_DEGREES` from edge-on both before and after the final turn (else the best there is).
+    A line or a point (rank 1 or 0) has no face to show: the default.
+    """
+    u, sizes, _ = np.linalg.svd(np.asarray(matrix, dtype=float))
+    if sizes[0] <= 0 or sizes[1] < 1e-9 * sizes[0] or sizes[2] >= SLAB_RATIO * sizes[0]:
+        return default
+    normal = u[:, 2]
+
+    def seen(theta: float) -> float:  # sine of the smallest angle between the view and the slab's plane
+        return min(abs(float(normal @ camera_direction(phi, theta))),
+                   abs(float(normal @ camera_direction(phi, theta + turn))))
+
+    wanted = np.sin(np.radians(SLAB_VIEW_DEGREES))
+    if seen(default) >= wanted:
+        return default
+    offsets = np.radians(np.arange(1, 181))
+    candidates = [default + sign * offset for offset in offsets for sign in (1, -1)]
+    good = [theta for theta in candidates if seen(theta) >= wanted]
+    return good[0] if good else max(candidates, key=seen)
 
 
 def format_entry(value: float) -> str:
@@ -638,7 +677,8 @@ class AreaScaling(ExplainerThreeDScene):
         return triad
 
     def construct_space(self) -> None:
-        self.set_camera_orientation(phi=CAMERA_PHI, theta=CAMERA_THETA, focal_distance=FOCAL_DISTANCE)
+        self.camera_theta = camera_theta_for(self.story.matrix)
+        self.set_camera_orientation(phi=CAMERA_PHI, theta=self.camera_theta, focal_distance=FOCAL_DISTANCE)
         self.build_panel(self.tr('"signed volume"', '"有向体积"'))
         self.build_space()
         self.center_space()
@@ -674,5 +714,5 @@ class AreaScaling(ExplainerThreeDScene):
         self.play(Create(frame), run_time=0.8)
         # A short turn of the camera shows the solid's depth; the origin stays put on screen.
         self.axes.add_updater(lambda _: self.center_space())
-        self.move_camera(theta=CAMERA_THETA + 35 * DEGREES, run_time=3.0)
+        self.move_camera(theta=self.camera_theta + CAMERA_TURN, run_time=3.0)
         self.wait(1.0)

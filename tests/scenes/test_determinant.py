@@ -9,6 +9,8 @@ parallelepiped's triple product with det A.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -25,6 +27,8 @@ STRESS: list[dict[str, str]] = [
     {"matrix": "[[0.05, 0.02], [0.01, 0.04]]"},
     {"matrix": "[[1, 2], [2, 4]]"},
     {"matrix": "[[3, 1, 0], [0, 2, 1], [1, 0, -2]]"},
+    # A slab whose plane holds the default camera's line of sight: seen edge-on without a camera chosen for it
+    {"matrix": "[[1.14, 0, 0.531], [-1.46, 0, -0.761], [0.75, 1, 1.375]]"},
 ]
 #: Keys `mathviz numbers determinant` must print (tests/pipeline/test_cli.py).
 STORY_KEYS = {"matrix", "det", "orientation", "measure"}
@@ -216,7 +220,37 @@ def test_guard_passes_in_every_look(look, tmp_path) -> None:
 
 @pytest.mark.sweep
 @pytest.mark.parametrize("aspect", ["16:9", "9:16"])
-@pytest.mark.parametrize("params", STRESS, ids=["large", "tiny", "collapsed", "3x3"])
+@pytest.mark.parametrize("params", STRESS, ids=["large", "tiny", "collapsed", "3x3", "slab"])
 def test_stress_cases_pass_the_guard(params, aspect, tmp_path) -> None:
     _, findings = build_checked("determinant", params, media_dir=tmp_path, frame_rate=2, look=Look(aspect=aspect))
     assert findings == [], "\n".join(map(str, findings))
+
+
+def _seen_degrees(normal: np.ndarray, phi: float, theta: float) -> float:
+    from mathviz_scenes.determinant import camera_direction
+
+    return float(np.degrees(np.arcsin(min(1.0, abs(float(normal @ camera_direction(phi, theta)))))))
+
+
+@pytest.mark.parametrize("matrix", [STRESS[4]["matrix"], "[[1, 0, 0], [0, 1, 0], [0, 0, 0.05]]",
+                                    "[[0.05, 0, 0], [0, 1, 0], [0, 0, 1]]", "[[1, 0, 1], [0, 1, 1], [0, 0, 0.01]]"])
+def test_a_slab_is_seen_face_on_enough_before_and_after_the_turn(matrix: str) -> None:
+    from mathviz_scenes.determinant import CAMERA_PHI, CAMERA_TURN, SLAB_VIEW_DEGREES, camera_theta_for
+
+    a = np.array(json.loads(matrix))
+    u, sizes, _ = np.linalg.svd(a)
+    assert sizes[2] < 0.25 * sizes[0]  # a slab
+    theta = camera_theta_for(a)
+    normal = u[:, 2]
+    for seen_from in (theta, theta + CAMERA_TURN):
+        # a horizontal slab is seen from above at 90 - phi = 22 degrees whatever the azimuth: the best there is
+        best = 90 - np.degrees(CAMERA_PHI) if abs(normal[2]) > 0.99 else SLAB_VIEW_DEGREES
+        assert _seen_degrees(normal, CAMERA_PHI, seen_from) >= best - 1e-6
+
+
+def test_a_solid_with_depth_keeps_the_default_camera() -> None:
+    from mathviz_scenes.determinant import CAMERA_THETA, camera_theta_for
+
+    assert camera_theta_for(np.array([[3.0, 1, 0], [0, 2, 1], [1, 0, -2]])) == CAMERA_THETA
+    assert camera_theta_for(np.eye(3)) == CAMERA_THETA
+    assert camera_theta_for(np.array([[1.0, 2, 3], [2, 4, 6], [1, 2, 3]])) == CAMERA_THETA  # a line: no face

@@ -75,7 +75,7 @@ def construct_scene(name: str, overrides: Mapping[str, str] | None = None, *, me
 
 def build_checked(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
                   frame_rate: float | None = None, lang: str = "en", quality: str = "low_quality", look: Any = None,
-                  shapes: bool | None = None):
+                  shapes: bool | None = None, contrast: bool | None = None):
     """Like :func:`construct_scene`, with the frame-quality guard attached for the whole build.
 
     Returns ``(scene, findings)``: the finished scene and the guard's findings (``[]`` when every
@@ -86,7 +86,8 @@ def build_checked(name: str, overrides: Mapping[str, str] | None = None, *, medi
 
     with dry_run_scene(name, overrides, media_dir=media_dir, quality=quality, lang=lang,
                        frame_rate=frame_rate, look=look) as scene:
-        checker = (FrameChecker(scene) if shapes is None else FrameChecker(scene, shapes=shapes)).attach()
+        optional = {k: v for k, v in (("shapes", shapes), ("contrast", contrast)) if v is not None}
+        checker = FrameChecker(scene, **optional).attach()
         scene.render()
         return scene, checker.finish()
 

@@ -34,20 +34,21 @@ class SceneFileError(ValueError):
 def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, story: Story | None = None,
                 media_dir: Path | str | None = None, quality: str = "low_quality",
                 extra_config: Mapping[str, Any] | None = None, lang: str = "en",
-                look: Look | None = None, shapes: bool | None = None) -> FrameChecker:
+                look: Look | None = None, shapes: bool | None = None, contrast: bool | None = None) -> FrameChecker:
     """Construct scene ``name`` under dry_run with the guard attached; return the finished checker.
 
     Pass ``story`` when it is already computed (``mathviz check`` and ``render`` build it once);
     otherwise it is built from ``overrides``. ``check_scene(...).findings`` lists what the guard
     found; ``frames_checked`` says how many frames it saw. ``shapes`` turns the shape checks on or
-    off (default: :data:`~mathviz_scenes.components.quality.SHAPE_CHECKS`).
+    off (default: :data:`~mathviz_scenes.components.quality.SHAPE_CHECKS`), ``contrast`` the contrast check.
     """
     spec = registry.get(name)
     if story is None:
         story = spec.build_story(overrides)
     with _dry_run(media_dir, quality, extra_config):
         scene = spec.scene_class()(story=story, lang=lang, look=look)
-        checker = (FrameChecker(scene) if shapes is None else FrameChecker(scene, shapes=shapes)).attach()
+        optional = {k: v for k, v in (("shapes", shapes), ("contrast", contrast)) if v is not None}
+        checker = FrameChecker(scene, **optional).attach()
         scene.render()
         checker.finish()
         return checker

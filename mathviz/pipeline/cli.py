@@ -662,8 +662,10 @@ def slides(video: Path, out_dir: Path, formats: str) -> None:
 @_look_options
 @click.option("--shapes", is_flag=True, help="Also check lines and filled shapes over text and flat 3D shapes seen "
               "edge-on (line-over-text, fill-over-text, edge-on).")
+@click.option("--contrast", is_flag=True, help="Also check that text and key strokes keep 4.5:1 contrast against "
+              "what they are drawn on, in the chosen theme.")
 def check(scene: str, pairs: tuple[str, ...], params_file: Path | None, lang: str | None, theme: str | None,
-          aspect: str | None, captions: str | None, shapes: bool) -> None:
+          aspect: str | None, captions: str | None, shapes: bool, contrast: bool) -> None:
     """Check SCENE's frames before a long render: off-screen, overlapping, illegible text, wrong numbers.
 
     Builds the scene without rendering pixels and inspects every section end and
@@ -695,7 +697,8 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None, lang: st
         from mathviz.pipeline.check import check_scene
 
         with _failures_as_errors(f"building {spec.name}"):
-            checker = check_scene(spec.name, story=story, look=look, lang=lang, shapes=shapes or None)
+            checker = check_scene(spec.name, story=story, look=look, lang=lang, shapes=shapes or None,
+                                  contrast=contrast or None)
         label = spec.name
     for finding in checker.findings:
         click.echo(str(finding))

@@ -31,6 +31,15 @@ and reports, as :class:`Finding` values:
     (at the end of every beat, in 3D) a flat shape (a solid collapsed towards
     a plane, a plane patch) that the camera sees within
     :data:`EDGE_ON_DEGREES` of its own plane, so it shows as a sliver;
+``contrast``
+    (at the end of every beat) text, or a key stroke (a line, arrow, curve
+    or marker at least :data:`KEY_STROKE_WIDTH` wide and
+    :data:`CONTRAST_STROKE_OPACITY` opaque; grid lines and strokes dimmed on
+    purpose are context, not key strokes), whose colour as the scene's theme
+    shows it (:func:`~mathviz_scenes.components.style.ink`), blended at its
+    opacity onto what it is drawn on (its background rectangle, else the
+    theme's background), has a WCAG contrast ratio below
+    :data:`~mathviz_scenes.components.style.MIN_CONTRAST` (4.5:1) against it;
 ``tiny``
     text whose glyphs would be shorter than
     :data:`~scenes.components.style.MIN_TEXT_PIXELS_480P` pixels at 480p;
@@ -39,8 +48,8 @@ and reports, as :class:`Finding` values:
     readout shows a story value): readouts carry ``story_field``, the path of
     the value in the story's JSON.
 
-The shape checks (``line-over-text``, ``fill-over-text``, ``edge-on``) run
-when asked (:data:`SHAPE_CHECKS`).
+The shape checks (``line-over-text``, ``fill-over-text``, ``edge-on``) and
+``contrast`` run when asked (:data:`SHAPE_CHECKS`, :data:`CONTRAST_CHECKS`).
 
 3D scenes are checked in screen space: points are projected through the
 scene's camera, except mobjects fixed in the frame.
@@ -58,6 +67,7 @@ from manim import (
     BackgroundRectangle,
     Code,
     DecimalNumber,
+    ManimColor,
     MarkupText,
     Mobject,
     ParametricFunction,
@@ -85,6 +95,9 @@ CURVE_BOX_SHRINK = 0.15
 KEY_STROKE_WIDTH = 1.5
 #: ...and at least this opaque. Thinner or fainter strokes (background grids) may pass under text.
 KEY_STROKE_OPACITY = 0.35
+#: A key stroke for the contrast check is also at least this opaque: strokes a scene dims on purpose (the ghost
+#: of an earlier vector, axes kept in the background at 0.6) are context, like grid lines, and may be quiet.
+CONTRAST_STROKE_OPACITY = 0.75
 #: A shape at least this opaque hides what is drawn below it (a background, a panel); fainter ones do not.
 COVER_OPACITY = 0.7
 #: A filled shape at least this opaque collides with the text it overlaps.
@@ -102,6 +115,10 @@ EDGE_ON_FILL_OPACITY = 0.1
 #: They find collisions in scenes that are still being fixed (issue #15), so for now they run when asked:
 #: ``FrameChecker(scene, shapes=True)``, ``mathviz check --shapes``. Turn on once every scene passes them.
 SHAPE_CHECKS = False
+#: Whether the guard runs the ``contrast`` check by default. On request for now (``FrameChecker(scene,
+#: contrast=True)``, ``mathviz check --contrast``): dimmed-on-purpose strokes are exempt, but contour lines at
+#: the dark end of the height scale and some muted strokes still fall short in a theme (issue #15).
+CONTRAST_CHECKS = False
 
 _TEXT_TYPES = (Readout, Text, MarkupText, Paragraph, Code, DecimalNumber, SVGMobject)
 
@@ -230,11 +247,13 @@ class FrameChecker:
     """Checks a scene's frames while it is constructed under dry_run (see module docstring)."""
 
     def __init__(self, scene: Scene, samples: tuple[float, ...] = (1 / 3, 2 / 3), *, check_numbers: bool = True,
-                 shapes: bool = SHAPE_CHECKS) -> None:
+                 shapes: bool = SHAPE_CHECKS, contrast: bool = CONTRAST_CHECKS) -> None:
         self.scene = scene
         self.samples = samples
         #: Also run ``line-over-text``, ``fill-over-text`` and ``edge-on`` (see :data:`SHAPE_CHECKS`).
         self.shapes = shapes
+        #: Also run ``contrast`` (see :data:`CONTRAST_CHECKS`).
+        self.contrast = contrast
         #: False for a plain Manim scene (``mathviz check file.py:Scene``): it has no story to compare numbers with.
         self.check_numbers = check_numbers
         self.findings: list[Finding] = []
@@ -379,6 +398,8 @@ class FrameChecker:
                     self._report("over-curve", when, _label(mob), f"drawn over {type(curve).__name__} without a background")
                     break
 
+        if numbers and self.contrast:  # settled frames: a fade passes through every opacity on its way
+            self._check_contrast(when, texts)
         if numbers and self.shapes:  # settled frames only: a highlight sliding to the next entry crosses text
             self._check_shapes_over_text(when, texts, boxes)
             self._check_edge_on(when)
@@ -471,6 +492,59 @@ class FrameChecker:
                                                      and np.all(shape_box[1] >= hi)):
                     self._report("fill-over-text", when, _label(text),
                                  f"{_shape_label(mob)} covers part of it ({'above' if index > first_glyph else 'under'} it)")
+
+    def _check_contrast(self, when: str, texts: list[Mobject]) -> None:
+        """``contrast`` (see the module docstring)."""
+        background = np.asarray(style.background().to_rgb(), dtype=float)
+        minimum = float(style.MIN_CONTRAST)
+
+        def shown(color: Any, opacity: float, under: np.ndarray) -> np.ndarray:
+            rgb = np.asarray(style.ink(ManimColor(color)).to_rgb(), dtype=float)
+            alpha = min(max(float(opacity), 0.0), 1.0)
+            return alpha * rgb + (1 - alpha) * under
+
+        def worst(colors: list[tuple[Any, float]], under: np.ndarray) -> tuple[float, np.ndarray] | None:
+            found = None
+            for color, opacity in colors:
+                if opacity <= 0.05:
+                    continue
+                rgb = shown(color, opacity, under)
+                ratio = style.contrast_ratio(ManimColor(rgb), ManimColor(under))
+                if found is None or ratio < found[0]:
+                    found = (ratio, rgb)
+            return found
+
+        for text in texts:
+            under = background
+            rectangles = [m for m in text.get_family() if isinstance(m, BackgroundRectangle)]
+            if rectangles:
+                rect = rectangles[0]
+                under = shown(rect.get_fill_color(), _max_or_zero(rect.get_fill_opacities()), background)
+            colors = []
+            for m in text.family_members_with_points():
+                if isinstance(m, BackgroundRectangle) or not isinstance(m, VMobject):
+                    continue
+                rgbas = np.asarray(m.get_fill_rgbas(), dtype=float)
+                colors += [(ManimColor(row[:3]), row[3]) for row in rgbas]
+            found = worst(colors, under)
+            if found is not None and found[0] < minimum:
+                self._report("contrast", when, _label(text),
+                             f"{ManimColor(found[1]).to_hex()} on {ManimColor(under).to_hex()}: "
+                             f"{found[0]:.2f}:1 (minimum {minimum:g}:1)")
+        for mob, within in self._shapes:
+            if within == "surface" or not is_key_stroke(mob) or not _visible(mob):
+                continue
+            if _max_or_zero(mob.get_stroke_opacities()) < CONTRAST_STROKE_OPACITY:
+                continue  # dimmed on purpose: context, not a key stroke
+            if all(np.allclose(style.ink(ManimColor(row[:3])).to_rgb(), background, atol=1e-3)
+                   for row in np.asarray(mob.get_stroke_rgbas(), dtype=float)):
+                continue  # an outline in the background's colour (BLACK): it parts a dot from what is behind it
+            rgbas = np.asarray(mob.get_stroke_rgbas(), dtype=float)
+            found = worst([(ManimColor(row[:3]), row[3]) for row in rgbas], background)
+            if found is not None and found[0] < minimum:
+                self._report("contrast", when, _shape_label(mob),
+                             f"stroke {ManimColor(found[1]).to_hex()} on {ManimColor(background).to_hex()}: "
+                             f"{found[0]:.2f}:1 (minimum {minimum:g}:1)")
 
     def _check_edge_on(self, when: str) -> None:
         """``edge-on``: a flat 3D shape (a collapsed solid, a plane patch) that the camera sees within

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from manim import DEGREES, DOWN, LEFT, RIGHT, UP, Create, Cross, Dot, FadeIn, FunctionGraph, Line, Square, tempconfig
+from manim import BLACK, DEGREES, DOWN, LEFT, RIGHT, UP, Create, Cross, Dot, FadeIn, FunctionGraph, Line, Square, tempconfig
 
 from mathviz.story import Story
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene, ExplainerThreeDScene
+from mathviz_scenes.components.look import Look
 from mathviz_scenes.components.quality import FrameChecker, lookup
 from mathviz_scenes.components.readout import Readout
 
@@ -59,6 +60,23 @@ class Toy(ExplainerScene):
             target = style.text("a long label").move_to(2 * DOWN + 3 * LEFT)
             self.add(target)
             self.play(FadeIn(Dot(radius=0.12).move_to(target.get_right() + 0.2 * LEFT)))
+        elif bad == "contrast":  # dark grey text on the dark theme's black: about 1.6:1
+            self.play(FadeIn(style.text("hard to read", color="#333333").move_to(2 * DOWN + 3 * LEFT)))
+        elif bad == "faint-text":  # white, but faded to 20%: blended onto black it is a dark grey
+            self.play(FadeIn(style.text("faded", fill_opacity=0.2).move_to(2 * DOWN + 3 * LEFT)))
+        elif bad == "low-contrast-stroke":  # a key stroke (width 4, opaque) in dark blue on black
+            self.play(Create(Line(2 * DOWN + 5 * LEFT, 2 * DOWN + 1 * LEFT, stroke_width=4, color="#1A1A40")))
+        elif bad == "grey-on-backed-text":  # clean: grey text on a white-ish background rectangle would fail,
+            # but here the text is white on an opaque black rectangle: 21:1
+            target = style.text("on its own background").move_to(2 * DOWN + 3 * LEFT)
+            target.add_background_rectangle(color="#000000", opacity=1)
+            self.play(FadeIn(target))
+        elif bad == "text-on-light-rectangle":  # white text on a near-white background rectangle: fails
+            target = style.text("white on white").move_to(2 * DOWN + 3 * LEFT)
+            target.add_background_rectangle(color="#EEEEEE", opacity=1)
+            self.play(FadeIn(target))
+        elif bad == "black-outline":  # clean: an outline in BLACK ("the background") parts a dot from a curve
+            self.play(FadeIn(Dot(2 * DOWN + 3 * LEFT, radius=0.1).set_stroke(BLACK, width=3, opacity=1)))
         elif bad == "line-under-backed-text":  # clean: the line is drawn first, the background hides it
             line = Line(2 * DOWN + 5 * LEFT, 2 * DOWN + 1 * LEFT, stroke_width=3)
             target = style.text("tick 1.5").move_to(2 * DOWN + 3 * LEFT)
@@ -72,23 +90,33 @@ class Toy(ExplainerScene):
         self.wait(0.2)
 
 
-def _findings(layout: str, tmp_path):
+def _findings(layout: str, tmp_path, theme: str = "dark"):
     with tempconfig({"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path), "verbosity": "ERROR",
                      "progress_bar": "none", "write_to_movie": False, "quality": "low_quality"}):
-        scene = type(f"Toy_{layout}", (Toy,), {"layout": layout})(story=ToyStory())
-        checker = FrameChecker(scene, shapes=True).attach()
+        scene = type(f"Toy_{layout}", (Toy,), {"layout": layout})(story=ToyStory(), look=Look(theme=theme))
+        checker = FrameChecker(scene, shapes=True, contrast=True).attach()
         scene.render()
         return checker.finish()
 
 
-@pytest.mark.parametrize("layout", ["clean", "line-under-backed-text", "faint-grid-under-text"])
+@pytest.mark.parametrize("layout", ["clean", "line-under-backed-text", "faint-grid-under-text", "grey-on-backed-text",
+                                    "black-outline"])
 def test_clean_layout_passes(layout: str, tmp_path) -> None:
     assert _findings(layout, tmp_path) == []
 
 
+def test_contrast_is_judged_in_the_scenes_theme(tmp_path) -> None:
+    # The light theme inks the toy's white text near-black on white: the clean layout passes there too...
+    assert _findings("clean", tmp_path / "light", theme="light") == []
+    # ...and dark grey text, unreadable on the dark theme's black, is 12.6:1 on the light theme's white.
+    assert "contrast" in {f.kind for f in _findings("contrast", tmp_path / "dark-grey")}
+    assert "contrast" not in {f.kind for f in _findings("contrast", tmp_path / "light-grey", theme="light")}
+
+
 BROKEN = {"offscreen": "offscreen", "overlap": "overlap", "over-curve": "over-curve", "tiny": "tiny", "number": "number",
           "unbound": "number", "line-over-text": "line-over-text", "line-over-backed-text": "line-over-text",
-          "marker-over-text": "line-over-text", "fill-over-text": "fill-over-text"}
+          "marker-over-text": "line-over-text", "fill-over-text": "fill-over-text", "contrast": "contrast",
+          "faint-text": "contrast", "low-contrast-stroke": "contrast", "text-on-light-rectangle": "contrast"}
 
 
 @pytest.mark.parametrize("layout", list(BROKEN))

@@ -682,7 +682,8 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         for start, end, color in (((0, 0), second, BASIS_COLORS[1]), (second, second + first, BASIS_COLORS[0])):
             a, b = self.to_scene(start), self.to_scene(end)
             if np.linalg.norm(b - a) > 1e-3:
-                dashed.add(DashedLine(a, b, color=color, stroke_width=2.5, dash_length=0.12).set_stroke(opacity=0.8))
+                # opaque: at 0.8 the light theme's first basis colour was 3.8:1 on white (the dashes say "secondary")
+                dashed.add(DashedLine(a, b, color=color, stroke_width=2.5, dash_length=0.12))
         arrows.dashed = dashed
         return arrows
 

@@ -490,7 +490,8 @@ class RiemannSums(ExplainerScene):
         self.rate_table = self.build_rate_table(self.panel.below(self.area_readouts.note, 0.3))
         # the plot fills the panel under the table down to the caption band, its numbers left of and under it
         origin = np.array([self.panel.left + 0.95, style.caption_top() + 0.5, 0.0])
-        top = self.panel.below(self.rate_table, 0.45)
+        # the |error| name above the plot's axis is taller in Chinese: more room under the table off 16:9
+        top = self.panel.below(self.rate_table, 0.45 if style.frame().landscape else 0.65)
         right = config.frame_width / 2 - style.SAFE_MARGIN - 0.45
         self.error_plot = self.build_error_plot(origin, width=right - origin[0], height=max(1.0, top - origin[1]))
         if self.error_plot is not None:

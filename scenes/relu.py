@@ -118,6 +118,21 @@ class ReluBackprop(ExplainerScene):
     scene_name = "relu"
     story: nn.ReluStory
 
+    @property
+    def narrow(self) -> bool:
+        """A square or portrait frame: the code and notes go under the graphs, the network tightens."""
+        return not style.frame().landscape
+
+    @property
+    def graph_width(self) -> float:
+        """Width of the relu and gradient axes: 6 in 16:9, the frame's width less the levels' names otherwise."""
+        return 6.0 if not self.narrow else min(6.0, style.frame().content_width - 1.0)
+
+    @property
+    def graph_heights(self) -> tuple[float, float]:
+        """Heights of the relu and gradient axes (shorter in a square frame, where the code goes under them)."""
+        return (1.8, 1.15) if style.frame().square else (2.5, 1.6)
+
     # -- beats 1-2: the graphs and the code --------------------------------------------------------
 
     def build_code(self, name: str) -> Code:
@@ -146,7 +161,7 @@ class ReluBackprop(ExplainerScene):
         self.relu_label = style.math('op("relu")(x) = max(x, 0)', color=FORWARD_COLOR)
         self.relu_label.to_corner(UP + LEFT, buff=0.3)
         self.relu_axes = style.make_axes(
-            [-extent, extent, step], [-step, extent, step], x_length=6.0, y_length=2.5,
+            [-extent, extent, step], [-step, extent, step], x_length=self.graph_width, y_length=self.graph_heights[0],
             x_axis_config={"numbers_to_exclude": [0]}, y_axis_config={"numbers_to_exclude": [0]},
         )
         self.relu_axes.next_to(self.relu_label, DOWN, buff=0.15).to_edge(LEFT, buff=0.5)
@@ -163,7 +178,7 @@ class ReluBackprop(ExplainerScene):
         self.grad_label.next_to(self.relu_axes, DOWN, buff=0.3).align_to(self.relu_label, LEFT)
         # No y numbers: they would sit on the dots at x = 0; the two levels are labelled at the right end.
         self.grad_axes = style.make_axes(
-            [-extent, extent, step], [-0.5, 1.5, 0.5], x_length=6.0, y_length=1.6,
+            [-extent, extent, step], [-0.5, 1.5, 0.5], x_length=self.graph_width, y_length=self.graph_heights[1],
             x_axis_config={"numbers_to_exclude": [0]}, y_axis_config={"include_numbers": False},
         )
         self.grad_axes.next_to(self.grad_label, DOWN, buff=0.15).align_to(self.relu_axes, LEFT)
@@ -189,11 +204,13 @@ class ReluBackprop(ExplainerScene):
     def build_zero_note(self) -> VGroup:
         """What happens at exactly x = 0, with the value from the story."""
         value = fmt(self.story.grad_at_zero)
+        used = f"relu'(0) = {value}"
         lines = VGroup(
-            style.text("At x = 0 relu has a corner: no derivative.", size=style.SMALL_SIZE),
-            style.text("Any value in [0, 1] is a subgradient;", size=style.SMALL_SIZE),
-            style.text(f"we use relu'(0) = {value}, like PyTorch and JAX.", size=style.SMALL_SIZE,
-                       t2c={f"relu'(0) = {value}": BACKWARD_COLOR}),
+            style.text(self.tr("At x = 0 relu has a corner: no derivative.", "relu 在 x = 0 处有尖点：不可导。"),
+                       size=style.SMALL_SIZE),
+            style.text(self.tr("Any value in [0, 1] is a subgradient;", "[0, 1] 中任何值都是次梯度；"), size=style.SMALL_SIZE),
+            style.text(self.tr(f"we use {used}, like PyTorch and JAX.", f"这里取 {used}，与 PyTorch 和 JAX 相同。"),
+                       size=style.SMALL_SIZE, t2c={used: BACKWARD_COLOR}),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         self.zero_note = lines
         return lines
@@ -204,10 +221,13 @@ class ReluBackprop(ExplainerScene):
         """Rows of bars: x, then 1[x > 0], the upstream dL/dh and the downstream dL/dx (before masking)."""
         s = self.story
         n = len(s.x)
-        left_edge = -config.frame_width / 2 + style.SAFE_MARGIN + 3.2
+        # the rows' names take a column at the left: narrower in a square or portrait frame
+        left_edge = -config.frame_width / 2 + style.SAFE_MARGIN + (2.45 if self.narrow else 3.2)
         width = frame_right() - left_edge
         top = self.backward_code.get_bottom()[1] - 0.3
         row_height, gap = 1.25, 0.12
+        if self.narrow:  # three bar rows and the 1[x > 0] row between the code and the caption band
+            row_height = min(row_height, (top - style.caption_top() - 0.2 - 0.6 - 4 * gap) / 3)
 
         def row_axes(scale: float, y_top: float):
             axes = style.make_axes([0, n, 1], [-scale, scale, scale], x_length=width, y_length=row_height,
@@ -222,14 +242,16 @@ class ReluBackprop(ExplainerScene):
 
         self.x_axes = row_axes(scale_of(s.x), top)
         self.x_bars = Bars(s.x, self.x_axes, FORWARD_COLOR)
-        grad_row_y = self.x_axes.get_bottom()[1] - gap - 0.2
+        # the 1[x > 0] row: more room around it in a narrow frame, where the rows' names stack closer
+        around = 0.3 if self.narrow else 0.2
+        grad_row_y = self.x_axes.get_bottom()[1] - gap - around
         self.local_grad_row = VGroup(*(
             style.text(fmt(g), size=style.SMALL_SIZE, color=BACKWARD_COLOR if g else ZERO_COLOR)
             .move_to([self.x_axes.c2p(i + 0.5, 0)[0], grad_row_y, 0])
             for i, g in enumerate(s.local_grad)
         ))
         gradient_scale = scale_of(s.upstream)
-        self.upstream_axes = row_axes(gradient_scale, grad_row_y - 0.2 - gap)
+        self.upstream_axes = row_axes(gradient_scale, grad_row_y - around - gap)
         self.upstream_bars = Bars(s.upstream, self.upstream_axes, BACKWARD_COLOR)
         # Same scale as upstream: the downstream gradient is the upstream one with entries zeroed.
         self.downstream_axes = row_axes(gradient_scale, self.upstream_axes.get_bottom()[1] - gap)
@@ -245,12 +267,20 @@ class ReluBackprop(ExplainerScene):
             ("frac(partial L, partial x) = frac(partial L, partial h) dot frac(partial h, partial x)",
              BACKWARD_COLOR, self.downstream_axes, "downstream"),
         ]
+        notes = {"upstream": self.tr("upstream", "上游梯度"), "downstream": self.tr("downstream", "下游梯度")}
         self.row_labels = VGroup()
+        frame_left = -config.frame_width / 2 + style.SAFE_MARGIN
         for source, color, row, note in labels:
             # a lone lower-case x has no tall glyph: it gets the label size to stay legible
             label = style.math(source, size=style.LABEL_SIZE if source == "x" else style.SMALL_SIZE + 2, color=color)
+            if self.narrow and label.width > left_edge - frame_left - 0.35 and " = " in source:
+                # the chain rule on two lines: its left side, then = and the product
+                lhs, rhs = source.split(" = ", 1)
+                size = style.SMALL_SIZE + 2
+                label = VGroup(style.math(f"{lhs} =", size=size, color=color), style.math(rhs, size=size, color=color))
+                label.arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
             if note is not None:
-                label = VGroup(label, style.text(note, size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+                label = VGroup(label, style.text(notes[note], size=style.SMALL_SIZE, color=style.MUTED_COLOR))
                 label.arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
             label.move_to([left_edge - 0.25 - label.width / 2, row.get_center()[1], 0])
             self.row_labels.add(label)
@@ -272,6 +302,14 @@ class ReluBackprop(ExplainerScene):
         self.mask_highlights = highlights
         return highlights
 
+    def copy_upstream(self) -> list[Any]:
+        """The upstream bars copied into the downstream row: bars and numbers together in 16:9; in a
+        narrow frame, where the rows are close, the numbers fade in instead of passing over the others.
+        """
+        if not self.narrow:
+            return [TransformFromCopy(self.upstream_bars, self.copied_bars)]
+        return [TransformFromCopy(self.upstream_bars.bars, self.copied_bars.bars), FadeIn(self.copied_bars.labels)]
+
     def code_line(self, listing: Code, text: str):
         """The drawn line of ``listing`` whose source is ``text`` (stripped)."""
         return listing.code_lines[[line.strip() for line in listing.source_lines].index(text)]
@@ -286,16 +324,22 @@ class ReluBackprop(ExplainerScene):
         """
         s = self.story
         fwd = s.forward
-        radius = 0.44
-        spacing = 1.35
-        mid = style.content_top() - 0.62 - radius - 1.5 * spacing
+        square = style.frame().square
+        radius = 0.36 if square else 0.44
+        spacing = 1.05 if square else 1.35
+        # in a narrow frame every other header is raised, so neighbours may overlap in x
+        stagger = 0.45 if self.narrow else 0.0
+        mid = style.content_top() - 0.62 - stagger - radius - 1.5 * spacing
         header_sources = ["x", "z = W_1 x + b_1", 'h = op("relu")(z)', "y = w_2 dot h + b_2", "L = (y - t)^2 \\/ 2"]
         # A lone lower-case x has no tall glyph: it gets the label size to stay legible.
         self.network_headers = VGroup(*(style.math(src, size=style.LABEL_SIZE if src == "x" else style.SMALL_SIZE + 2)
                                         for src in header_sources))
         # Columns far enough apart for the edges and for each header to sit centred over its column.
         columns_x = [-config.frame_width / 2 + style.SAFE_MARGIN + 0.2 + radius]
-        for left, right in zip(self.network_headers, self.network_headers[1:]):
+        if self.narrow:  # the columns spread evenly over the frame's width
+            step = (style.frame().content_width - 0.2 - 2 * radius) / (len(self.network_headers) - 1)
+            columns_x = [columns_x[0] + k * step for k in range(len(self.network_headers))]
+        for left, right in zip(self.network_headers, self.network_headers[1:]) if not self.narrow else ():
             columns_x.append(columns_x[-1] + max(1.85, (left.width + right.width) / 2 + 0.3))
 
         def column(values: Sequence[float], x: float, color: Any) -> VGroup:
@@ -335,10 +379,12 @@ class ReluBackprop(ExplainerScene):
 
         # Bottoms aligned just above the top node; the tallest header still ends below style.content_top().
         bottom = self.z_nodes.get_top()[1] + 0.2
-        for header, x in zip(self.network_headers, columns_x):
-            header.move_to([x, bottom + header.height / 2, 0])
+        for k, (header, x) in enumerate(zip(self.network_headers, columns_x)):
+            header.move_to([x, bottom + (stagger if k % 2 else 0.0) + header.height / 2, 0])
+            header.shift(min(0.0, frame_right() - header.get_right()[0]) * RIGHT)  # the last one stays inside
         self.target_label = style.text(f"t = {fmt(s.target, 2, zero='0')}", size=style.SMALL_SIZE,
                                        color=style.MUTED_COLOR).next_to(self.loss_node, UP, buff=0.15)
+        self.target_label.shift(min(0.0, frame_right() - self.target_label.get_right()[0]) * RIGHT)
         self.network = VGroup(self.edges_in, self.edges_relu, self.edges_out, self.edge_loss,
                               self.input_nodes, self.z_nodes, self.h_nodes, self.y_node, self.loss_node,
                               self.network_headers, self.target_label)
@@ -358,20 +404,34 @@ class ReluBackprop(ExplainerScene):
     def build_dead_note(self) -> VGroup:
         """Why the dead unit gets nothing, right of the output, below the loss node."""
         k = self.story.dead_unit
-        lines = [
-            style.text(f"Unit {k + 1} is dead: z < 0 for every input", size=style.SMALL_SIZE),
-            style.text("with |x| <= 1, so relu passes no gradient", size=style.SMALL_SIZE),
-            style.text("and its weights get exactly 0.", size=style.SMALL_SIZE),
-        ]
+        if self.narrow:  # under the network at the frame's width: two long lines
+            words = [self.tr(f"Unit {k + 1} is dead: z < 0 for every input with |x| <= 1,",
+                             f"第 {k + 1} 个单元已死：对所有 |x| ≤ 1 的输入都有 z < 0，"),
+                     self.tr("so relu passes no gradient and its weights get exactly 0.",
+                             "relu 不传回梯度，它的权重得到的梯度恰好为 0。")]
+        else:
+            words = [self.tr(f"Unit {k + 1} is dead: z < 0 for every input", f"第 {k + 1} 个单元已死：对所有输入"),
+                     self.tr("with |x| <= 1, so relu passes no gradient", "（|x| ≤ 1）都有 z < 0，relu 不传回梯度，"),
+                     self.tr("and its weights get exactly 0.", "它的权重得到的梯度恰好为 0。")]
+        lines = [style.text(line, size=style.SMALL_SIZE) for line in words]
         # Units that are merely off for this input are grey too; say why.
         others = [i + 1 for i in self.story.inactive_units if i != k]
         if others:
             names = ", ".join(map(str, others))
-            lines.append(style.text(f"Unit{'s' if len(others) > 1 else ''} {names}: z < 0 for this input only.",
+            lines.append(style.text(self.tr(f"Unit{'s' if len(others) > 1 else ''} {names}: z < 0 for this input only.",
+                                            f"单元 {names}：只是对这个输入 z < 0。"),
                                     size=style.SMALL_SIZE, color=style.MUTED_COLOR))
         note = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        note.next_to(self.loss_node, DOWN, buff=0.3)
-        note.shift((self.y_node.get_right()[0] + 0.35 - note.get_left()[0]) * RIGHT)
+        if self.narrow:
+            lowest = VGroup(*self.z_nodes, *getattr(self, "z_tags", []), *self.input_nodes,
+                            *getattr(self, "input_tags", []))
+            if note.width > style.frame().content_width - 0.2:
+                note.scale_to_fit_width(style.frame().content_width - 0.2)
+            note.next_to(lowest, DOWN, buff=0.25)
+            note.align_to(np.array([style.frame().left + 0.1, 0.0, 0.0]), LEFT)
+        else:
+            note.next_to(self.loss_node, DOWN, buff=0.3)
+            note.shift((self.y_node.get_right()[0] + 0.35 - note.get_left()[0]) * RIGHT)
         self.dead_note = note
         return note
 
@@ -380,9 +440,10 @@ class ReluBackprop(ExplainerScene):
         s = self.story
         size = style.SMALL_SIZE
         rows = [[style.math("partial L \\/ partial b_1", size=size)]
-                + [style.text(f"unit {k + 1}", size=size, color=style.MUTED_COLOR) for k in range(len(s.backward.db1))]]
-        for name, values, color in (("backprop", s.backward.db1, BACKWARD_COLOR),
-                                    ("central diff.", s.numeric_grads["b1"], style.HIGHLIGHT_COLOR)):
+                + [style.text(self.tr(f"unit {k + 1}", f"单元 {k + 1}"), size=size, color=style.MUTED_COLOR)
+                   for k in range(len(s.backward.db1))]]
+        for name, values, color in ((self.tr("backprop", "反向传播"), s.backward.db1, BACKWARD_COLOR),
+                                    (self.tr("central diff.", "中心差分"), s.numeric_grads["b1"], style.HIGHLIGHT_COLOR)):
             rows.append([style.text(name, size=size, color=color)]
                         + [style.text(fmt(v, 5, zero="0"), size=size, color=color if v else ZERO_COLOR) for v in values])
         widths = [max(r[c].width for r in rows) for c in range(len(rows[0]))]
@@ -398,13 +459,23 @@ class ReluBackprop(ExplainerScene):
         bottom = style.caption_top() + 0.15
         table.move_to([self.input_nodes.get_left()[0] + table.width / 2, bottom + table.height / 2, 0])
         self.grad_check_rows = table
+        error = f"{s.grad_check_max_error:.1e}"
         summary = VGroup(
-            style.text("largest |backprop - central diff.|", size=size),
-            style.text(f"over all {s.n_weights} weights: {s.grad_check_max_error:.1e}", size=size,
-                       t2c={f"{s.grad_check_max_error:.1e}": style.HIGHLIGHT_COLOR}),
-            style.text(f"(step h = {s.grad_check_step:g})", size=size, color=style.MUTED_COLOR),
+            style.text(self.tr("largest |backprop - central diff.|", "|反向传播 − 中心差分| 的最大值"), size=size),
+            style.text(self.tr(f"over all {s.n_weights} weights: {error}", f"（全部 {s.n_weights} 个权重）：{error}"),
+                       size=size, t2c={error: style.HIGHLIGHT_COLOR}),
+            style.text(self.tr(f"(step h = {s.grad_check_step:g})", f"（步长 h = {s.grad_check_step:g}）"), size=size,
+                       color=style.MUTED_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         summary.next_to(table, RIGHT, buff=0.6).align_to(table, DOWN)
+        if self.narrow and summary.get_right()[0] > frame_right():
+            # no room beside the table: the summary goes under it, the pair sits on the caption band
+            # (square) or under the note on the dead unit (portrait)
+            summary.next_to(table, DOWN, buff=0.25).align_to(table, LEFT)
+            pair = VGroup(table, summary)
+            floor = style.caption_top() + 0.15
+            top = self.dead_note.get_bottom()[1] - 0.35 if hasattr(self, "dead_note") else floor + pair.height
+            pair.shift((max(floor, top - pair.height) - pair.get_bottom()[1]) * UP)
         self.grad_check_summary = summary
         self.grad_check = VGroup(table, summary)
         return self.grad_check
@@ -419,7 +490,14 @@ class ReluBackprop(ExplainerScene):
         graph = self.build_relu_graph()
         right_column = (self.relu_axes.get_right()[0] + config.frame_width / 2) / 2
         self.relu_code = self.build_code("relu")
-        self.relu_code.move_to([right_column, self.relu_axes.get_center()[1], 0])
+        if self.narrow:
+            # under the place the gradient's graph will take (built here only to measure it)
+            self.build_grad_graph()
+            below = VGroup(self.grad_axes, self.grad_label).get_bottom()[1] - 0.45
+            self.relu_code.next_to(np.array([0.0, below, 0.0]), DOWN, buff=0)
+            self.relu_code.align_to(self.relu_axes, LEFT)
+        else:
+            self.relu_code.move_to([right_column, self.relu_axes.get_center()[1], 0])
         numpy_line = self.code_line(self.relu_code, s.code["relu"].splitlines()[-1].strip())
         self.numpy_highlight = SurroundingRectangle(numpy_line, color=FORWARD_COLOR, buff=0.06)
         self.play(FadeIn(self.relu_label), FadeIn(self.relu_axes), run_time=1.0)
@@ -431,8 +509,17 @@ class ReluBackprop(ExplainerScene):
                   zh="它的梯度在 x > 0 处为 1，在 x < 0 处为 0；在 x = 0 处取 0。")
         grad_graph = self.build_grad_graph()
         note = self.build_zero_note()
-        note.move_to([right_column, self.grad_axes.get_center()[1], 0])
-        self.play(FadeIn(self.grad_label), FadeIn(self.grad_axes), FadeOut(self.numpy_highlight), run_time=0.8)
+        leaving = [self.numpy_highlight]
+        if not self.narrow:
+            note.move_to([right_column, self.grad_axes.get_center()[1], 0])
+        elif self.relu_code.get_bottom()[1] - 0.3 - note.height >= style.caption_top() + 0.1:
+            note.next_to(self.relu_code, DOWN, buff=0.3).align_to(self.relu_code, LEFT)
+        else:  # a square frame: the note takes the code's place
+            note.move_to(self.relu_code, aligned_edge=UP + LEFT)
+            leaving.append(self.relu_code)
+        if note.width > style.frame().content_width:
+            note.scale_to_fit_width(style.frame().content_width)
+        self.play(FadeIn(self.grad_label), FadeIn(self.grad_axes), *[FadeOut(m) for m in leaving], run_time=0.8)
         self.play(Create(self.grad_pieces), FadeIn(self.grad_levels), run_time=1.2)
         self.play(FadeIn(self.open_dots), FadeIn(self.closed_dot, scale=1.5), FadeIn(note), run_time=1.0)
         self.play(Indicate(self.closed_dot, color=style.HIGHLIGHT_COLOR), run_time=1.0)
@@ -440,14 +527,20 @@ class ReluBackprop(ExplainerScene):
 
         self.beat("backprop", en="Backprop: dL/dx = dL/dh * 1[x > 0]; entries with x <= 0 are zeroed.",
                   zh="反向传播：dL/dx = dL/dh × 1[x > 0]；x ≤ 0 的分量被置零。")
-        self.play(FadeOut(VGroup(graph, grad_graph, note, self.relu_code)), run_time=0.6)
+        self.play(FadeOut(VGroup(graph, grad_graph, note, *([self.relu_code] if self.relu_code in self.mobjects else []))),
+                  run_time=0.6)
         self.backward_code = self.build_code("relu_backward")
+        if self.backward_code.width > style.frame().content_width - 0.3:  # a narrow frame: the listing shrinks
+            self.backward_code.scale_to_fit_width(style.frame().content_width - 0.3)
         self.backward_code.to_corner(UP + LEFT, buff=0.3)
         self.zero_reminder = VGroup(
-            style.text("x = 0 too:", size=style.SMALL_SIZE),
+            style.text(self.tr("x = 0 too:", "x = 0 时也一样："), size=style.SMALL_SIZE),
             style.text(f"relu'(0) = {fmt(s.grad_at_zero)}", size=style.SMALL_SIZE, color=BACKWARD_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         self.zero_reminder.next_to(self.backward_code, RIGHT, buff=0.3)
+        if self.zero_reminder.get_right()[0] > frame_right():  # no room beside the code: under its right end
+            self.zero_reminder.arrange(RIGHT, buff=0.2).next_to(self.backward_code, DOWN, buff=0.15)
+            self.zero_reminder.align_to(self.backward_code, RIGHT)
         rows = self.build_bar_rows()
         self.play(FadeIn(self.backward_code), run_time=0.8)
         self.play(FadeIn(VGroup(self.x_axes, self.x_bars, self.upstream_axes, self.upstream_bars,
@@ -455,7 +548,7 @@ class ReluBackprop(ExplainerScene):
         copy_line = SurroundingRectangle(self.code_line(self.backward_code, "grad = upstream.copy()"),
                                          color=style.HIGHLIGHT_COLOR, buff=0.05)
         self.play(Create(copy_line), FadeIn(self.downstream_axes), FadeIn(self.chain_rule),
-                  TransformFromCopy(self.upstream_bars, self.copied_bars), run_time=1.4)
+                  *self.copy_upstream(), run_time=1.4)
         self.mask_line_highlight = SurroundingRectangle(self.code_line(self.backward_code, s.mask_line),
                                                         color=style.HIGHLIGHT_COLOR, buff=0.05)
         highlights = self.build_mask_highlights()
@@ -510,6 +603,10 @@ class ReluBackprop(ExplainerScene):
         self.beat("check", en="Check: central differences agree with backprop for every weight.",
                   zh="检验：中心差分与反向传播在每个权重上都一致。")
         self.build_grad_check()
+        network = [self.network, self.y_tag, self.h_tags, self.z_tags, self.input_tags, self.dead_box, self.dead_note]
+        if style.frame().square:  # no room left under the network: the check takes the whole frame
+            self.play(*[FadeOut(m) for m in network], run_time=0.6)
+            self.grad_check.move_to([0, (style.content_top() + style.caption_top()) / 2, 0])
         self.play(FadeIn(self.grad_check_rows), run_time=1.0)
         self.play(FadeIn(self.grad_check_summary), run_time=1.0)
         self.wait(2.5)

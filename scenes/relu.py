@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from manim import (
+    BLACK,
     DOWN,
     LEFT,
     RIGHT,
@@ -143,12 +144,21 @@ class ReluBackprop(ExplainerScene):
             formatter_style="monokai",
             add_line_numbers=False,
             background="rectangle",
-            background_config={"buff": 0.18, "corner_radius": 0.12, "stroke_color": style.MUTED_COLOR},
+            background_config=self.code_background(),
             paragraph_config={"font": "DejaVu Sans Mono", "font_size": CODE_SIZE},
         )
         listing.source_name = name
         listing.source_lines = self.story.code[name].splitlines()
         return listing
+
+    def code_background(self) -> dict[str, Any]:
+        """The listing's box: monokai's dark grey in the dark theme; in the light one the page itself
+        (BLACK is the background in every theme), so the re-inked dark code colours sit on white, not on grey.
+        """
+        config_ = {"buff": 0.18, "corner_radius": 0.12, "stroke_color": style.MUTED_COLOR}
+        if self.look.theme == "light":
+            config_["fill_color"] = BLACK
+        return config_
 
     def plot_extent(self) -> tuple[float, float]:
         """Half-width of the graphs' x-range (a whole number of ticks covering the story's plot_range) and the tick step."""
@@ -224,7 +234,7 @@ class ReluBackprop(ExplainerScene):
         # the rows' names take a column at the left: narrower in a square or portrait frame
         left_edge = -config.frame_width / 2 + style.SAFE_MARGIN + (2.45 if self.narrow else 3.2)
         width = frame_right() - left_edge
-        top = self.backward_code.get_bottom()[1] - 0.3
+        top = min(self.backward_code.get_bottom()[1], self.zero_reminder.get_bottom()[1]) - 0.3
         row_height, gap = 1.25, 0.12
         if self.narrow:  # three bar rows and the 1[x > 0] row between the code and the caption band
             row_height = min(row_height, (top - style.caption_top() - 0.2 - 0.6 - 4 * gap) / 3)
@@ -325,8 +335,8 @@ class ReluBackprop(ExplainerScene):
         s = self.story
         fwd = s.forward
         square = style.frame().square
-        radius = 0.36 if square else 0.44
-        spacing = 1.05 if square else 1.35
+        radius = 0.4 if square else 0.44
+        spacing = 1.1 if square else 1.35
         # in a narrow frame every other header is raised, so neighbours may overlap in x
         stagger = 0.45 if self.narrow else 0.0
         mid = style.content_top() - 0.62 - stagger - radius - 1.5 * spacing

@@ -188,3 +188,72 @@ def test_tiny_render(tiny_render, build_scene):
     assert duration == pytest.approx(expected, abs=2 / TINY_RENDER["frame_rate"])
     assert abs(len(frames) - expected * TINY_RENDER["frame_rate"]) <= 2
     assert len({f.tobytes() for f in frames}) > len(frames) // 4
+
+
+# -- frames of every shape (issue #15) ----------------------------------------------------------------
+
+
+def _build_in(look_kwargs: dict, tmp_path_factory, overrides: dict | None = None, lang: str = "en"):
+    from mathviz_scenes.components.look import Look
+
+    return build_checked("relu", overrides, media_dir=tmp_path_factory.getbasetemp() / "relu-looks", frame_rate=2,
+                         lang=lang, look=Look(**look_kwargs))
+
+
+def _inside(mob, width: float, height: float) -> bool:
+    return (mob.get_left()[0] >= -width / 2 and mob.get_right()[0] <= width / 2
+            and mob.get_bottom()[1] >= -height / 2 and mob.get_top()[1] <= height / 2)
+
+
+@pytest.fixture(scope="module")
+def portrait(tmp_path_factory):
+    return _build_in({"theme": "light", "aspect": "9:16"}, tmp_path_factory, lang="zh")
+
+
+def test_portrait_stacks_code_notes_and_network_at_the_frame_width(portrait):
+    scene, findings = portrait
+    assert findings == []
+    width, height = scene.camera.frame_width, scene.camera.frame_height
+    assert height > width
+    # the graphs take most of the width; the code and the zero note go under the gradient's graph
+    assert scene.relu_axes.width >= 0.7 * width
+    assert scene.relu_code.get_top()[1] < scene.grad_axes.get_bottom()[1]
+    assert scene.zero_note.get_top()[1] < scene.relu_code.get_bottom()[1]
+    # the network, the dead-unit note under it and the check under that, all inside the frame
+    assert scene.dead_note.get_top()[1] < scene.z_nodes.get_bottom()[1]
+    assert scene.grad_check.get_top()[1] < scene.dead_note.get_bottom()[1]
+    for mob in (scene.network, scene.dead_note, scene.grad_check, scene.backward_code, *scene.row_labels):
+        assert _inside(mob, width, height)
+    # the bars still read back as the story's values
+    np.testing.assert_allclose(scene.downstream_bars.values(), scene.story.downstream, atol=1e-9)
+
+
+def test_portrait_words_are_chinese(portrait):
+    scene, _ = portrait
+    assert scene.dead_note[0].original_text.startswith(f"第 {scene.story.dead_unit + 1} 个单元已死")
+    assert scene.zero_note[0].original_text.startswith("relu 在 x = 0 处有尖点")
+
+
+def test_square_check_takes_the_frame(tmp_path_factory):
+    scene, findings = _build_in({"aspect": "1:1"}, tmp_path_factory)
+    assert findings == []
+    width, height = scene.camera.frame_width, scene.camera.frame_height
+    assert width == pytest.approx(height)
+    assert scene.network not in scene.mobjects  # faded for the check, which fills the frame's middle
+    assert _inside(scene.grad_check, width, height) and _inside(scene.network, width, height)
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_guard_passes_in_every_look(theme, aspect, lang, tmp_path_factory):
+    _, findings = _build_in({"theme": theme, "aspect": aspect, "captions": "burned"}, tmp_path_factory, lang=lang)
+    assert findings == []
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("overrides", STRESS, ids=["wide", "single"])
+def test_stress_cases_pass_the_guard_in_portrait(overrides, tmp_path_factory):
+    _, findings = _build_in({"aspect": "9:16"}, tmp_path_factory, overrides=overrides, lang="zh")
+    assert findings == []

@@ -51,7 +51,7 @@ from mathviz_scenes.components.graph import clip_segment, nice_ticks
 from mathviz_scenes.components.layout import Split, split_frame
 from mathviz_scenes.components.numbers import decimals_for
 from mathviz_scenes.components.panel import Panel, widest_value
-from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.readout import Readout, story_value
 from mathviz_scenes.components.typst_expr import to_typst
 
 __all__ = ["RiemannSums", "RULE_COLORS", "RULE_SYMBOLS"]
@@ -283,6 +283,10 @@ class RiemannSums(ExplainerScene):
         note = style.text(self.tr(f"scipy quad, error estimate {signed.quad_error:.0e}",
                                   f"scipy quad，误差估计 {signed.quad_error:.0e}"), size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
+        if note.width > self.panel.width:  # a narrow panel: two lines rather than small print
+            note = style.text(self.tr(f"scipy quad,\nerror estimate {signed.quad_error:.0e}",
+                                      f"scipy quad，\n误差估计 {signed.quad_error:.0e}"), size=style.SMALL_SIZE,
+                              color=style.MUTED_COLOR)
         self.panel.place(note, self.panel.below(total, 0.12))
         self.panel.place(above, self.panel.below(note, 0.3))
         self.panel.place(below, self.panel.below(above))
@@ -368,6 +372,8 @@ class RiemannSums(ExplainerScene):
                                         f"n 从 {before} 增至 {after}，\n误差缩小的倍数："),
                                 size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         rows = VGroup()
+        # the 16:9 table ("ratio = 2.00  order = 1.00" per rule) unless the panel is too narrow for it
+        narrow = not style.frame().landscape and self.panel.width < 6.0
         for rule in story.sums:
             name = style.text(self.rule_name(rule), size=style.LABEL_SIZE, color=RULE_COLORS[rule])
             record = story.sums[rule][last]
@@ -375,6 +381,9 @@ class RiemannSums(ExplainerScene):
                 text = (self.tr("exact: error 0", "精确：误差为 0") if story.exact[rule]
                         else self.tr(f"error 0 at n = {story.ns[last]}", f"n = {story.ns[last]} 时误差为 0"))
                 cells = [style.text(text, size=style.LABEL_SIZE, color=RULE_COLORS[rule])]
+            elif narrow:  # bare numbers under the column names: "ratio = " in every row would not fit
+                cells = [self.table_number(f"sums.{rule}.{last}.ratio", RULE_COLORS[rule]),
+                         self.table_number(f"orders.{rule}", RULE_COLORS[rule])]
             else:
                 cells = [Readout.of(self.story, self.tr('"ratio"', '"倍数"'), f"sums.{rule}.{last}.ratio", decimals=2,
                                     color=RULE_COLORS[rule]),
@@ -386,19 +395,45 @@ class RiemannSums(ExplainerScene):
         # three columns: the names, the ratios, the orders
         name_width = max(row[0].width for row in rows)
         ratio_width = max((row.cells[0].width for row in rows if len(row.cells) == 2), default=0.0)
+        gaps = (0.25, 0.3) if narrow else (0.3, 0.4)
         for row in rows:
             row[0].move_to(np.zeros(3), aligned_edge=LEFT)
-            x = name_width + 0.3
+            x = name_width + gaps[0]
             for cell in row.cells:
                 cell.move_to(np.array([x, 0.0, 0.0]), aligned_edge=LEFT)
-                x += ratio_width + 0.4
+                x += ratio_width + gaps[1]
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        self.panel.fit(rows)  # in a narrow panel the rows shrink, not the header (it takes two lines instead)
+        # in a narrow panel the rows shrink, not the header (it takes two lines instead); no readout of the
+        # table is indicated, so it may reach the frame's edge
+        room = self.panel.width + (0.25 if narrow else 0.0)
+        if rows.width > room:
+            rows.scale_to_fit_width(room)
+        columns = VGroup()
+        numbers = [row.cells for row in rows if len(row.cells) == 2]
+        if narrow and numbers:  # the column names over the numbers, at their own size
+            for k, word in enumerate((self.tr("ratio", "倍数"), self.tr("order", "阶数"))):
+                name = style.text(word, size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+                name.next_to(numbers[0][k], UP, buff=0.15).align_to(numbers[0][k], LEFT)
+                columns.add(name)
+            rows.add_to_back(columns)
         header.next_to(rows, UP, aligned_edge=LEFT, buff=0.18)
         table = VGroup(header, rows)
-        self.panel.place(table, top)
-        table.header, table.rows = header, rows
+        if narrow:
+            table.next_to(np.array([self.panel.left, top, 0.0]), DOWN + RIGHT, buff=0)
+        else:
+            self.panel.place(table, top)
+        table.header, table.rows, table.columns = header, VGroup(*[row for row in rows if row is not columns]), columns
         return table
+
+    def fade_in_columns(self) -> list[Any]:
+        """Fading in the rate table's column names (only the narrow table has them)."""
+        return [FadeIn(self.rate_table.columns)] if len(self.rate_table.columns) else []
+
+    def table_number(self, path: str, color: Any) -> Any:
+        """A story number (two decimals) for the narrow rate table, bound to ``path`` like a readout."""
+        number = style.number(story_value(self.story, path), decimals=2, color=color)
+        number.story_field = path
+        return number
 
     # -- beats -------------------------------------------------------------------------------------
 
@@ -493,12 +528,15 @@ class RiemannSums(ExplainerScene):
         # the |error| name above the plot's axis is taller in Chinese: more room under the table off 16:9
         top = self.panel.below(self.rate_table, 0.45 if style.frame().landscape else 0.65)
         right = config.frame_width / 2 - style.SAFE_MARGIN - 0.45
-        self.error_plot = self.build_error_plot(origin, width=right - origin[0], height=max(1.0, top - origin[1]))
+        # a short plot rather than one that runs up into the table (a narrow panel's table is taller)
+        lowest = 1.0 if style.frame().landscape else 0.6
+        self.error_plot = self.build_error_plot(origin, width=right - origin[0], height=max(lowest, top - origin[1]))
         if self.error_plot is not None:
-            self.play(FadeIn(self.error_plot), FadeIn(self.rate_table.header),
+            self.play(FadeIn(self.error_plot), FadeIn(self.rate_table.header), *self.fade_in_columns(),
                       *[FadeIn(row[0]) for row in self.rate_table.rows], run_time=0.8)
         else:
-            self.play(FadeIn(self.rate_table.header), *[FadeIn(row[0]) for row in self.rate_table.rows], run_time=0.8)
+            self.play(FadeIn(self.rate_table.header), *self.fade_in_columns(),
+                      *[FadeIn(row[0]) for row in self.rate_table.rows], run_time=0.8)
         n_show = story.ns[1]
         for rule, row in zip(story.sums, self.rate_table.rows):
             new = self.build_rectangles(self.axes, rule, n_show)

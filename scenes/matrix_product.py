@@ -76,6 +76,8 @@ ENTRY_OFFSETS = (1.3, -0.35, -1.5, -2.55)
 #: and between a title and its plane.
 SPLIT_GAP = 0.35
 TITLE_GAP = 0.2
+#: Room between a stacked panel and the frame's left edge for the highlight boxes drawn round its rows.
+BOX_ROOM = 0.15
 SHAPE_COLOR = style.ACCENT_COLOR
 GHOST_COLOR = style.HIGHLIGHT_COLOR
 #: Below this zoom-out the view is close enough to the usual scale to say nothing about it.
@@ -294,7 +296,8 @@ class Composition(ExplainerScene):
             return
         split = split_frame(panel_width=self.panel.width + EDGE_GAP, panel_height=self.panel.height, gap=SPLIT_GAP,
                             stack_square=False)
-        panel = Panel(split.panel.left, split.panel.top, right=split.panel.right - EDGE_GAP)
+        left = split.panel.left + (BOX_ROOM if split.stacked else 0.0)
+        panel = Panel(left, split.panel.top, right=split.panel.right - EDGE_GAP)
         for row in self.panel:
             panel.fit(row)
         self.arrange_panel()

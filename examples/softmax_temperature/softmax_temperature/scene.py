@@ -1,32 +1,61 @@
 """Temperature in softmax, drawn: the probabilities as bars at T, then T/4 (sharper), then 4T (flatter).
 
 Built from mathviz's shared components: :class:`ExplainerScene` gives a section and an English
-and Chinese caption per beat, each :class:`Readout` is bound to the story field it shows (the
-frame guard compares them), ``style`` holds fonts, sizes and colours. Every number comes from
-``self.story``.
+and Chinese caption per beat (and ``self.tr`` the on-screen words in the scene's language), each
+:class:`Readout` is bound to the story field it shows (the frame guard compares them), ``style``
+holds fonts, sizes and colours, and :func:`split_frame` says where the plot and the panel go in
+the frame's shape (the panel beside the plot in 16:9, below it in square and portrait frames).
+Every number comes from ``self.story``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Rectangle, ReplacementTransform, Transform, VGroup
 
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.layout import Box, Split, split_frame
+from mathviz_scenes.components.panel import Panel
 from mathviz_scenes.components.readout import Readout
 
 __all__ = ["SoftmaxTemperature"]
 
 BAR_WIDTH = 0.6  # in graph units (one class per unit)
+#: The three temperatures shown, in the order of the beats.
+WHICH = ("chosen", "cold", "hot")
 
 
 class SoftmaxTemperature(ExplainerScene):
     scene_name = "softmax_temperature"
 
-    def build_axes(self):
+    #: In a square or portrait frame, the panel under the plot (None in 16:9).
+    split: Split | None = None
+
+    def build_axes(self) -> VGroup:
+        """The axes: at the left in 16:9, filling the plot box above the panel in square and portrait frames."""
         n = len(self.story.logits)
-        self.axes = style.make_axes((0, n + 1, 1), (0, 1, 0.25), x_length=6.8, y_length=4.6,
-                                    x_axis_config={"include_numbers": False})
-        self.axes.to_edge(LEFT, buff=0.7).shift(UP * 0.1)
+        frame = style.frame()
+        if frame.landscape:
+            self.axes = style.make_axes((0, n + 1, 1), (0, 1, 0.25), x_length=6.8, y_length=4.6,
+                                        x_axis_config={"include_numbers": False})
+            self.axes.to_edge(LEFT, buff=0.7).shift(UP * 0.1)
+        else:
+            # the panel holds three rows (title, readouts side by side, note); in portrait the plot is
+            # at most a little taller than wide and the two are centred together in the frame's height
+            panel_height = 2.3
+            split = split_frame(panel_height=panel_height)
+            plot = split.plot
+            x_length = plot.width - 0.7  # room for the tick numbers at the left
+            y_length = min(plot.height - 0.6, 1.2 * x_length)  # and the class labels under the axis
+            spare = plot.height - 0.6 - y_length
+            self.axes = style.make_axes((0, n + 1, 1), (0, 1, 0.25), x_length=x_length, y_length=y_length,
+                                        x_axis_config={"include_numbers": False})
+            self.axes.align_to([plot.right, 0, 0], RIGHT).align_to([0, plot.top - spare / 2, 0], UP)
+            panel_top = split.panel.top + spare / 2
+            self.split = Split(plot, Box(split.panel.left, split.panel.right, panel_top - panel_height, panel_top),
+                               stacked=True)
         self.class_labels = VGroup(*(
             style.text(label, size=style.SMALL_SIZE).next_to(self.axes.c2p(i + 1, 0), DOWN, buff=0.2)
             for i, label in enumerate(self.story.labels)
@@ -48,20 +77,40 @@ class SoftmaxTemperature(ExplainerScene):
         return bars
 
     def build_readouts(self, which: str) -> VGroup:
+        """T, the largest p and the entropy at the ``which`` temperature, placed where every beat's fit;
+        the note on entropy's unit goes under them.
+        """
         distribution = getattr(self.story, which)
-        rows = VGroup(
-            Readout("T", distribution.temperature, story_field=f"{which}.temperature", decimals=2),
-            Readout("max p", distribution.top, story_field=f"{which}.top", color=style.HIGHLIGHT_COLOR),
-            Readout("H", distribution.entropy, story_field=f"{which}.entropy", decimals=2, color=style.ACCENT_COLOR),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        rows.next_to(self.title, DOWN, buff=0.6, aligned_edge=LEFT)
+        temperature = Readout("T", distribution.temperature, story_field=f"{which}.temperature", decimals=2)
+        top = Readout("max p", distribution.top, story_field=f"{which}.top", color=style.HIGHLIGHT_COLOR)
+        entropy = Readout("H", distribution.entropy, story_field=f"{which}.entropy", decimals=2,
+                          color=style.ACCENT_COLOR)
+        rows = VGroup(temperature, top, entropy)
+        if self.split is None:
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+            rows.next_to(self.title, DOWN, buff=0.6, aligned_edge=LEFT)
+            self.bits_note.next_to(rows, DOWN, buff=0.5, aligned_edge=LEFT)
+            return rows
+        # side by side if they fit while showing the widest value of any beat, else stacked
+        values = {field: [getattr(getattr(self.story, w), field) for w in WHICH]
+                  for field in ("temperature", "top", "entropy")}
+        self.panel.row([(temperature, values["temperature"]), (top, values["top"]), (entropy, values["entropy"])],
+                       top=self.panel.below(self.title, 0.35))
+        self.panel.place(self.bits_note, self.panel.below(rows, 0.3))
         return rows
 
-    def build_title(self):
+    def build_title(self) -> Any:
+        """The title and the note on entropy's unit: beside the plot in 16:9, in the panel below it otherwise."""
         self.title = style.text("softmax(z / T)", size=style.TITLE_SIZE)
-        self.title.next_to(self.axes, RIGHT, buff=0.8).to_edge(UP, buff=0.5)
-        self.bits_note = style.text(f"H in bits; uniform: {self.story.max_entropy:.2f}", size=style.SMALL_SIZE,
-                                    color=style.MUTED_COLOR)
+        self.bits_note = style.text(self.tr(f"H in bits; uniform: {self.story.max_entropy:.2f}",
+                                            f"H 以比特为单位；均匀分布时为 {self.story.max_entropy:.2f}"),
+                                    size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        if self.split is None:
+            self.title.next_to(self.axes, RIGHT, buff=0.8).to_edge(UP, buff=0.5)
+        else:
+            box = self.split.panel
+            self.panel = Panel(box.left, box.top, right=box.right)
+            self.panel.place(self.title)
         return self.title
 
     def construct(self) -> None:
@@ -69,7 +118,6 @@ class SoftmaxTemperature(ExplainerScene):
         self.build_title()
         bars = self.build_bars("chosen")
         readouts = self.build_readouts("chosen")
-        self.bits_note.next_to(readouts, DOWN, buff=0.5, aligned_edge=LEFT)
 
         self.beat("softmax", en="softmax turns scores z into probabilities: exp(z / T), then normalise.",
                   zh="softmax 把分数 z 变成概率：先取 exp(z / T)，再归一化。")

@@ -13,6 +13,8 @@ from softmax_temperature.story import SPREAD, softmax, temperature_story
 from mathviz.params import ParameterError
 from mathviz.pipeline import registry
 from mathviz.pipeline.check import check_scene
+from mathviz_scenes.components import style
+from mathviz_scenes.components.look import Look
 
 LOGITS = [np.array([2.0, 1.0, 0.5, -1.0]), np.array([0.1, 0.0]), np.array([10.0, -10.0, 3.0, 2.9, 0.0, -5.0])]
 TEMPERATURES = [0.05, 0.5, 1.0, 3.0, 20.0]
@@ -71,9 +73,49 @@ def test_bar_heights_are_the_probabilities(which: str, tmp_path) -> None:
             assert top[0] == pytest.approx(i + 1, abs=1e-6)
 
 
-@pytest.mark.parametrize("overrides", [None, {"logits": "[10, -10, 3, 2.9, 0, -5]", "temperature": "0.05"},
-                                       {"logits": "[0.1, 0]", "temperature": "20"}])
-def test_the_frame_guard_finds_nothing(overrides, tmp_path) -> None:
-    checker = check_scene("softmax_temperature", overrides, media_dir=tmp_path, extra_config={"frame_rate": 2})
+@pytest.mark.parametrize("aspect", ["1:1", "9:16"])
+def test_the_panel_goes_under_the_plot_in_narrow_frames(aspect: str, tmp_path) -> None:
+    s = temperature_story(LOGITS[2], 1.0)
+    with tempconfig({"dry_run": True, "media_dir": str(tmp_path), "quality": "low_quality", "verbosity": "ERROR"}):
+        scene = SoftmaxTemperature(story=s, look=Look(aspect=aspect), lang="zh")
+        scene.build_axes()
+        scene.build_title()
+        readouts = scene.build_readouts("chosen")
+        frame = style.frame()
+        plot_bottom = min(scene.axes.get_bottom()[1], scene.class_labels.get_bottom()[1])
+        for mob in (scene.title, readouts, scene.bits_note):
+            # under the plot and its class labels, inside the frame's safe edges and above the captions
+            assert mob.get_top()[1] < plot_bottom
+            assert frame.left <= mob.get_left()[0] and mob.get_right()[0] <= frame.right
+            assert mob.get_bottom()[1] >= frame.bottom
+        # the plot spans the frame's width and at least half the height above the captions
+        assert scene.axes.width >= 0.85 * frame.content_width
+        assert scene.axes.get_top()[1] <= frame.top and scene.axes.height >= 0.5 * frame.content_height
+        # the three readouts of every beat stand at the same places, so the numbers change in place
+        other = scene.build_readouts("hot")
+        for a, b in zip(readouts, other):
+            assert a.get_left()[0] == pytest.approx(b.get_left()[0]) and a.get_y() == pytest.approx(b.get_y())
+
+
+STRESS = [{"logits": "[10, -10, 3, 2.9, 0, -5]", "temperature": "0.05"}, {"logits": "[0.1, 0]", "temperature": "20"}]
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+@pytest.mark.parametrize("overrides", [None, *STRESS])
+def test_the_frame_guard_finds_nothing(overrides, aspect: str, tmp_path) -> None:
+    checker = check_scene("softmax_temperature", overrides, media_dir=tmp_path, extra_config={"frame_rate": 2},
+                          look=Look(aspect=aspect), lang="zh" if aspect == "9:16" else "en")
+    assert checker.frames_checked > 3
+    assert checker.findings == [], "\n".join(str(f) for f in checker.findings)
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_frame_guard_finds_nothing_in_any_look(theme: str, aspect: str, lang: str, tmp_path) -> None:
+    look = Look(theme=theme, aspect=aspect, captions="burned" if lang == "zh" else "none")
+    checker = check_scene("softmax_temperature", None, media_dir=tmp_path, extra_config={"frame_rate": 2},
+                          look=look, lang=lang)
     assert checker.frames_checked > 3
     assert checker.findings == [], "\n".join(str(f) for f in checker.findings)

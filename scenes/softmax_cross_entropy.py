@@ -41,8 +41,10 @@ from manim import (
 from mathviz.stories.softmax_cross_entropy import SoftmaxStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.layout import split_frame
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.wrap import wrapped_text
 
 __all__ = ["SoftmaxCrossEntropy", "BarChart"]
 
@@ -50,6 +52,8 @@ LOGIT_COLOR = style.FUNCTION_COLOR
 PROBABILITY_COLOR = style.POSITIVE_COLOR
 GRADIENT_COLOR = style.GRADIENT_COLOR
 LABEL_COLOR = style.HIGHLIGHT_COLOR
+#: The smallest font size a bar's number shrinks to (about 10 px glyphs at 480p, above the guard's 9).
+MIN_LABEL_SIZE = 16.5
 
 
 def _fmt(value: float | None, short: bool = False) -> str:
@@ -61,10 +65,10 @@ def _fmt(value: float | None, short: bool = False) -> str:
     return fmt(value)
 
 
-def _fmt_list(values: Sequence[float | None]) -> str:
-    """A short list for the panel: ``all nan`` when every entry failed, else two decimals each."""
+def _fmt_list(values: Sequence[float | None], all_failed: str = "all {n} nan") -> str:
+    """A short list for the panel: ``all_failed`` when every entry failed, else two decimals each."""
     if all(v is None or not math.isfinite(v) for v in values):
-        return f"all {len(values)} nan"
+        return all_failed.format(n=len(values))
     return "[" + ", ".join(_fmt(v, short=True) for v in values) + "]"
 
 
@@ -77,10 +81,17 @@ class BarChart(VGroup):
     def __init__(self, values: Sequence[float], axes: Any, color: Any, *, label_size: float = style.SMALL_SIZE) -> None:
         super().__init__()
         self._axes = weakref.ref(axes)  # copies of the bars must not deep-copy the axes
-        # more than five bars: two decimals, so neighbouring labels stay apart
-        self.short = len(values) > 5
+        # more than five bars, or bars under a unit apart (a narrow frame): two decimals, so neighbouring labels
+        # stay apart
+        self.short = len(values) > 5 or float(axes.c2p(1, 0)[0] - axes.c2p(0, 0)[0]) < 1.0
         self.bars = VGroup(*(self.bar(i, v, color) for i, v in enumerate(values)))
         self.labels = VGroup(*(self.label(i, v, color, label_size) for i, v in enumerate(values)))
+        # bars narrower than their numbers (many classes in a narrow frame): smaller numbers, never below legible
+        spacing = float(axes.c2p(1, 0)[0] - axes.c2p(0, 0)[0])
+        widest = max(label.width for label in self.labels)
+        if widest > 0.92 * spacing:
+            smaller = max(label_size * 0.92 * spacing / widest, MIN_LABEL_SIZE)
+            self.labels = VGroup(*(self.label(i, v, color, smaller) for i, v in enumerate(values)))
         self.add(self.bars, self.labels)
 
     @property
@@ -113,20 +124,65 @@ class SoftmaxCrossEntropy(ExplainerScene):
     scene_name = "softmax_cross_entropy"
     story: SoftmaxStory
 
-    #: The two charts' column and the panel to their right.
+    #: 16:9: the two charts' column and the panel to their right.
     CHART_LEFT = -5.9
     CHART_WIDTH = 6.4
     CHART_HEIGHT = 2.0
     PANEL_LEFT = 1.0
+    #: Vertical room between the logit chart and the probability chart (bar numbers), and under the
+    #: probability chart (class numbers and the "true class" note).
+    CHART_GAP = 0.85
+    CHART_FOOT = 0.8
+    #: Square frames: the panel's width beside the charts; portrait frames: the panel's height under them.
+    SQUARE_PANEL_WIDTH = 3.1
+    PORTRAIT_PANEL_HEIGHT = 5.2
+
+    chart_left: float
+    chart_width: float
+    chart_height: float
+    logit_top: float
+    prob_top: float
+    panel_left: float
+    panel_top: float
+    panel_width: float
+
+    def layout(self) -> None:
+        """Where the charts and the panel go: the panel right of the charts in 16:9 and square frames, under
+        them in portrait; the charts as tall as the room above the captions allows.
+        """
+        frame = style.frame()
+        if frame.landscape:
+            self.chart_left, self.chart_width, self.chart_height = self.CHART_LEFT, self.CHART_WIDTH, self.CHART_HEIGHT
+            self.logit_top, self.prob_top = 3.05, 0.2
+            self.panel_left, self.panel_top = self.PANEL_LEFT, 3.2
+            self.panel_width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - self.PANEL_LEFT
+            return
+        if frame.portrait:
+            split = split_frame(panel_height=self.PORTRAIT_PANEL_HEIGHT)
+        else:
+            split = split_frame(panel_width=self.SQUARE_PANEL_WIDTH, stack_square=False)
+        plot, panel = split.plot, split.panel
+        self.chart_left = plot.left + 0.55  # room for the z, p and dL/dz titles at the charts' left
+        self.chart_width = plot.right - 0.1 - self.chart_left
+        self.chart_height = min((plot.height - 0.2 - self.CHART_GAP - self.CHART_FOOT) / 2, 2.8)
+        self.logit_top = plot.top - 0.2
+        self.prob_top = self.logit_top - self.chart_height - self.CHART_GAP
+        self.panel_left, self.panel_top, self.panel_width = panel.left, panel.top, panel.width
+
+    def ensure_layout(self) -> None:
+        """Run :meth:`layout` once, before the first builder places anything."""
+        if not hasattr(self, "chart_left"):
+            self.layout()
 
     # -- builders ----------------------------------------------------------------------------------
 
     def chart_axes(self, low: float, high: float, top: float) -> Any:
         """Axes over the classes, y from ``low`` to ``high``, with their top edge at ``top``; no tick numbers."""
+        self.ensure_layout()
         n = len(self.story.logits)
-        axes = style.make_axes([0, n, 1], [low, high, (high - low) / 2], x_length=self.CHART_WIDTH,
-                               y_length=self.CHART_HEIGHT, numbers=False, axis_config={"include_ticks": False})
-        axes.move_to([self.CHART_LEFT + self.CHART_WIDTH / 2, top - self.CHART_HEIGHT / 2, 0])
+        axes = style.make_axes([0, n, 1], [low, high, (high - low) / 2], x_length=self.chart_width,
+                               y_length=self.chart_height, numbers=False, axis_config={"include_ticks": False})
+        axes.move_to([self.chart_left + self.chart_width / 2, top - self.chart_height / 2, 0])
         return axes
 
     @staticmethod
@@ -141,7 +197,8 @@ class SoftmaxCrossEntropy(ExplainerScene):
     def build_logit_chart(self) -> VGroup:
         """The logits as bars on the upper axes, with the class numbers under the lower chart."""
         s = self.story
-        self.logit_axes = self.chart_axes(*self.span(s.logits), top=3.05)
+        self.ensure_layout()
+        self.logit_axes = self.chart_axes(*self.span(s.logits), top=self.logit_top)
         self.logit_bars = BarChart(s.logits, self.logit_axes, LOGIT_COLOR)
         self.logit_title = style.math("z", size=style.LABEL_SIZE, color=LOGIT_COLOR)
         self.logit_title.next_to(self.logit_axes, LEFT, buff=0.15)
@@ -150,7 +207,8 @@ class SoftmaxCrossEntropy(ExplainerScene):
     def build_probability_chart(self) -> VGroup:
         """The probabilities on [0, 1] on the lower axes; the true class marked."""
         s = self.story
-        self.prob_axes = self.chart_axes(0.0, 1.25, top=0.2)
+        self.ensure_layout()
+        self.prob_axes = self.chart_axes(0.0, 1.25, top=self.prob_top)
         self.prob_bars = BarChart(s.probabilities, self.prob_axes, PROBABILITY_COLOR)
         self.prob_title = style.math("p", size=style.LABEL_SIZE, color=PROBABILITY_COLOR)
         self.prob_title.next_to(self.prob_axes, LEFT, buff=0.15)
@@ -160,22 +218,44 @@ class SoftmaxCrossEntropy(ExplainerScene):
             for i in range(len(s.logits))
         ))
         self.label_box = SurroundingRectangle(self.class_labels[s.label], color=LABEL_COLOR, buff=0.06)
-        self.label_note = style.text("true class", size=style.SMALL_SIZE, color=LABEL_COLOR)
+        self.label_note = style.text(self.tr("true class", "真实类别"), size=style.SMALL_SIZE, color=LABEL_COLOR)
         self.label_note.next_to(self.class_labels, DOWN, buff=0.12)
         self.label_note.match_x(self.class_labels[s.label])
-        self.label_note.shift(RIGHT * max(0.0, self.CHART_LEFT + 0.1 - self.label_note.get_left()[0]))
+        self.label_note.shift(RIGHT * max(0.0, self.chart_left + 0.1 - self.label_note.get_left()[0]))
+        self.label_note.shift(LEFT * max(0.0, self.label_note.get_right()[0] - (self.chart_left + self.chart_width)))
         return VGroup(self.prob_axes, self.prob_bars, self.prob_title, self.class_labels, self.label_box,
                       self.label_note)
 
-    def panel(self, *rows: Mobject, top: float = 3.2, buff: float = 0.25) -> VGroup:
-        """Rows stacked left-aligned in the right panel; a row too wide is shrunk alone."""
-        width = config.frame_width / 2 - style.SAFE_MARGIN - 0.1 - self.PANEL_LEFT
+    def panel(self, *rows: Mobject, buff: float = 0.25) -> VGroup:
+        """Rows stacked left-aligned in the panel (right of the charts, or under them in portrait); a row too
+        wide is shrunk alone.
+        """
+        self.ensure_layout()
+        width = self.panel_width
         for row in rows:
             if row.width > width:
                 row.scale_to_fit_width(width)
         column = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
-        column.next_to([self.PANEL_LEFT, top, 0], DOWN, buff=0, aligned_edge=LEFT)
+        room = self.panel_top - style.caption_top() - 0.05
+        if column.height > room and len(rows) > 1 and not style.frame().landscape:
+            # a narrow panel's wrapped notes run long: close the gaps (to no less than 0.06) before anything shrinks
+            buff = max(buff - (column.height - room) / (len(rows) - 1), 0.06)
+            column.arrange(DOWN, aligned_edge=LEFT, buff=buff)
+        column.next_to([self.panel_left, self.panel_top, 0], DOWN, buff=0, aligned_edge=LEFT)
         return column
+
+    def note(self, en: str, zh: str, size: float = style.SMALL_SIZE, color: Any = style.SECONDARY_COLOR) -> Mobject:
+        """A panel note in the scene's language, broken into lines to fit the panel's width."""
+        self.ensure_layout()
+        return wrapped_text(self.tr(en, zh), self.wrap_width, size=size, color=color)
+
+    @property
+    def wrap_width(self) -> float:
+        """Notes break into lines at the panel's width in square and portrait frames; in 16:9 a long one is
+        shrunk to the panel's width (by :meth:`panel`) as it always was.
+        """
+        self.ensure_layout()
+        return math.inf if style.frame().landscape else self.panel_width
 
     def build_softmax_panel(self) -> VGroup:
         """The softmax formula, the stable numerators exp(z/T - max) and their sum."""
@@ -183,8 +263,8 @@ class SoftmaxCrossEntropy(ExplainerScene):
         self.softmax_formula = style.math("p_i = e^(z_i \\/ T) / (sum_j e^(z_j \\/ T))")
         self.temperature_readout = Readout("T", s.temperature, story_field="temperature", decimals=2)
         self.exp_sum_readout = Readout('sum_j e^(z_j \\/ T - max)', s.exp_sum, story_field="exp_sum", decimals=3)
-        self.argmax_note = style.text(f"largest p: class {s.predicted}; true class: {s.label}", size=style.SMALL_SIZE,
-                                      color=style.MUTED_COLOR)
+        self.argmax_note = self.note(f"largest p: class {s.predicted}; true class: {s.label}",
+                                     f"p 最大：第 {s.predicted} 类；真实类别：第 {s.label} 类", color=style.MUTED_COLOR)
         self.softmax_panel = self.panel(self.softmax_formula, self.temperature_readout, self.exp_sum_readout,
                                         self.argmax_note)
         return self.softmax_panel
@@ -193,19 +273,30 @@ class SoftmaxCrossEntropy(ExplainerScene):
         """Z + shift: the textbook formula's nan against log-sum-exp's unchanged p."""
         s = self.story
         size = style.SMALL_SIZE
-        naive = _fmt_list(s.naive_shifted)
-        stable = _fmt_list(s.shifted_probabilities)
-        same = "the same p" if s.shift_invariant else "a different p"
+        all_failed = self.tr("all {n} nan", "{n} 个全是 nan")
+        naive = _fmt_list(s.naive_shifted, all_failed)
+        stable = _fmt_list(s.shifted_probabilities, all_failed)
+        if s.shift_invariant:
+            same = self.tr("the same p: every e^ is at most e^0 = 1", "p 不变：每个 e^ 都不超过 e^0 = 1")
+        else:
+            same = self.tr("a different p: every e^ is at most e^0 = 1", "p 变了：每个 e^ 都不超过 e^0 = 1")
+        overflow = (("(e^1000 overflows to inf, and inf / inf = nan)", "（e^1000 上溢为 inf，而 inf / inf = nan）")
+                    if s.naive_overflows else ("(no overflow at this temperature)", "（在这个温度下不会上溢）"))
+        if style.frame().landscape:
+            lse = [style.math("log sum_j e^(s_j) = m + log sum_j e^(s_j - m)", size=size + 2)]
+        else:  # a narrow panel: the identity on two lines, so it keeps its size, the sums' j beside them
+            lse = [style.math("log scripts(sum)_j e^(s_j)", size=size + 2),
+                   style.math("= m + log scripts(sum)_j e^(s_j - m)", size=size + 2)]
         rows = [
-            style.text(f"Add {fmt(s.shift)} to every logit:", size=size + 2),
-            style.text("textbook e^(z/T) / sum:", size=size),
-            style.text(naive, size=size, color=GRADIENT_COLOR if s.naive_overflows else style.SECONDARY_COLOR),
-            style.text("(e^1000 overflows to inf, and inf / inf = nan)" if s.naive_overflows
-                       else "(no overflow at this temperature)", size=size, color=style.MUTED_COLOR),
-            style.math("log sum_j e^(s_j) = m + log sum_j e^(s_j - m)", size=size + 2),
-            style.text("max subtracted first:", size=size),
-            style.text(stable, size=size, color=PROBABILITY_COLOR),
-            style.text(f"{same}: every e^ is at most e^0 = 1", size=size, color=PROBABILITY_COLOR),
+            self.note(f"Add {fmt(s.shift)} to every logit:", f"每个 logit 都加上 {fmt(s.shift)}：", size=size + 2),
+            self.note("textbook e^(z/T) / sum:", "直接按公式 e^(z/T) / Σ 计算：", size=size),
+            wrapped_text(naive, self.wrap_width, size=size,
+                         color=GRADIENT_COLOR if s.naive_overflows else style.SECONDARY_COLOR),
+            self.note(*overflow, size=size, color=style.MUTED_COLOR),
+            *lse,
+            self.note("max subtracted first:", "先减去最大值：", size=size),
+            wrapped_text(stable, self.wrap_width, size=size, color=PROBABILITY_COLOR),
+            wrapped_text(same, self.wrap_width, size=size, color=PROBABILITY_COLOR),
         ]
         self.lse_readout = Readout('"logsumexp"(z \\/ T)', s.log_sum_exp, story_field="log_sum_exp", decimals=3,
                                    size=size + 2)
@@ -217,7 +308,11 @@ class SoftmaxCrossEntropy(ExplainerScene):
         s = self.story
         self.loss_formula = style.math('L = -log p_y', color=LABEL_COLOR)
         top = float(np.ceil(max(5.0, min(s.loss, 7.0))))
-        self.loss_axes = style.make_axes([0, 1, 0.5], [0, top, top / 2], x_length=4.6, y_length=2.6,
+        self.ensure_layout()
+        # 4.6 x 2.6 where the panel has room (16:9, portrait); narrower, same shape, in a square frame's panel
+        x_length = min(4.6, self.panel_width - 0.6)
+        self.loss_axes = style.make_axes([0, 1, 0.5], [0, top, top / 2], x_length=x_length,
+                                         y_length=2.6 * x_length / 4.6,
                                          x_axis_config={"numbers_to_include": [0.5, 1]},
                                          y_axis_config={"numbers_to_include": [top / 2, top]})
         curve = s.loss_curve[s.loss_curve[:, 1] <= top]
@@ -226,7 +321,7 @@ class SoftmaxCrossEntropy(ExplainerScene):
         p = s.probabilities[s.label]
         self.loss_dot = Dot(self.loss_axes.c2p(p, min(s.loss, top)), color=GRADIENT_COLOR, radius=0.08)
         self.loss_readout = Readout("L", s.loss, story_field="loss", decimals=3, color=LABEL_COLOR)
-        self.bits_readout = Readout('"in bits"', s.loss_bits, story_field="loss_bits", decimals=3,
+        self.bits_readout = Readout(self.tr('"in bits"', '"以比特计"'), s.loss_bits, story_field="loss_bits", decimals=3,
                                     size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR)
         self.loss_panel = self.panel(self.loss_formula, VGroup(self.loss_axes, self.loss_curve, self.loss_dot),
                                      self.loss_readout, self.bits_readout, buff=0.2)
@@ -237,17 +332,20 @@ class SoftmaxCrossEntropy(ExplainerScene):
         s = self.story
         low, high = self.span(s.gradient)
         bound = max(abs(low), abs(high))
-        self.gradient_axes = self.chart_axes(-bound, bound, top=3.05)
+        self.ensure_layout()
+        self.gradient_axes = self.chart_axes(-bound, bound, top=self.logit_top)
         self.gradient_bars = BarChart(s.gradient, self.gradient_axes, GRADIENT_COLOR)
-        self.gradient_title = style.math("partial L \\/ partial z", size=style.SMALL_SIZE + 2, color=GRADIENT_COLOR)
+        # beside a narrow frame's charts the title stands as a fraction, as narrow as the z and p titles
+        source = "partial L \\/ partial z" if style.frame().landscape else "(partial L) / (partial z)"
+        self.gradient_title = style.math(source, size=style.SMALL_SIZE + 2, color=GRADIENT_COLOR)
         self.gradient_title.next_to(self.gradient_axes, LEFT, buff=0.1)
         return VGroup(self.gradient_axes, self.gradient_bars, self.gradient_title)
 
     def build_gradient_panel(self) -> VGroup:
         s = self.story
         self.gradient_formula = style.math("(partial L) / (partial z_i) = (p_i - bb(1)[i = y]) / T")
-        self.gradient_note = style.text("negative only at the true class: a step raises it", size=style.SMALL_SIZE,
-                                        color=style.MUTED_COLOR)
+        self.gradient_note = self.note("negative only at the true class: a step raises it",
+                                       "只在真实类别处为负：沿负梯度走一步会让它升高", color=style.MUTED_COLOR)
         self.gradient_sum_readout = Readout('sum_i partial L \\/ partial z_i', s.gradient_sum,
                                             story_field="gradient_sum", decimals=3, size=style.SMALL_SIZE + 2)
         self.gradient_panel = self.panel(self.gradient_formula, self.gradient_note, self.gradient_sum_readout)
@@ -288,8 +386,8 @@ class SoftmaxCrossEntropy(ExplainerScene):
         self.beat("temperature", en="Dividing by a temperature T: small T sharpens p toward one class, large T flattens it.",
                   zh="除以温度 T：T 小时 p 变尖锐，T 大时 p 变平坦。")
         self.play(FadeOut(self.exp_sum_readout), FadeOut(self.argmax_note), run_time=0.4)
-        self.entropy_readout = Readout('"entropy"', s.sweep[0].entropy, story_field="sweep.0.entropy", decimals=3,
-                                       size=style.READOUT_SIZE)
+        self.entropy_readout = Readout(self.tr('"entropy"', '"熵"'), s.sweep[0].entropy, story_field="sweep.0.entropy",
+                                       decimals=3, size=style.READOUT_SIZE)
         self.entropy_readout.next_to(self.temperature_readout, DOWN, buff=0.25, aligned_edge=LEFT)
         order = [*range(len(s.sweep)), *reversed(range(len(s.sweep)))]
         mid = [k for k, point in enumerate(s.sweep) if point.temperature == s.temperature][0]
@@ -320,7 +418,9 @@ class SoftmaxCrossEntropy(ExplainerScene):
         self.build_shift_panel()
         for row in self.shift_panel:
             self.play(FadeIn(row), run_time=0.5)
-        self.play(Indicate(self.prob_bars, color=PROBABILITY_COLOR), run_time=1.0)
+        # in a narrow frame the numbers would grow past the frame's edge with the bars
+        self.play(Indicate(self.prob_bars if style.frame().landscape else self.prob_bars.bars, color=PROBABILITY_COLOR),
+                  run_time=1.0)
         self.wait(1.5)
 
         self.beat("loss", en=f"The loss is -log p of the true class: here L = -log {fmt(s.probabilities[s.label])}.",

@@ -46,6 +46,7 @@ from mathviz_scenes.components.layout import overlaps
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
+from mathviz_scenes.components.wrap import wrapped_text
 
 __all__ = ["BackpropGraph", "op_symbol"]
 
@@ -81,11 +82,12 @@ class BackpropGraph(ExplainerScene):
 
     # -- layout ------------------------------------------------------------------------------------
 
-    #: The graph's box: full width, between the title row and the readout row.
+    #: 16:9: the graph's box, full width between the title row and the readout row.
     GRAPH_TOP = 3.15
     GRAPH_BOTTOM = -2.68
     READOUT_Y = -2.9
     graph_top = GRAPH_TOP
+    graph_bottom = GRAPH_BOTTOM
     #: Vertical room of a node with its value above and gradient below, and of a constant.
     NODE_HEIGHT = 1.6
     CONST_HEIGHT = 0.6
@@ -93,6 +95,8 @@ class BackpropGraph(ExplainerScene):
     NODE_EXTENT = NODE_RADIUS + TAG_BUFF + 0.29
     #: Spacing of the inputs a, b, c in the first column.
     INPUT_SPACING = 1.5
+    #: Portrait frames are tall: the inputs (and the operations between them) spread further apart.
+    PORTRAIT_INPUT_SPACING = 2.8
 
     def node_order(self) -> dict[int, float]:
         """A sort key per node: variables in order, an operation at the mean of its inputs, a constant beside its consumer."""
@@ -113,20 +117,45 @@ class BackpropGraph(ExplainerScene):
     def column_x(self) -> np.ndarray:
         """The x of each layer's column: spread over the frame's width (closer together when there are few)."""
         layers = self.story.layers
-        half_w = config.frame_width / 2 - style.SAFE_MARGIN - 0.45 - NODE_RADIUS
+        # room at each side for a value tag wider than its node
+        half_w = config.frame_width / 2 - style.SAFE_MARGIN - (0.45 if style.frame().landscape else 0.3) - NODE_RADIUS
         spacing = min(2 * half_w / max(layers - 1, 1), 4.2)
         return (np.arange(layers) - (layers - 1) / 2) * spacing
 
     def _pack(self, desired: list[float], heights: list[float]) -> list[float]:
         """Ys as close to ``desired`` (sorted top to bottom) as the nodes' heights allow, inside the graph's box."""
         # the ends keep their tags inside the box whatever the squeeze
-        lo, hi = self.GRAPH_BOTTOM + self.NODE_EXTENT, self.graph_top - self.NODE_EXTENT
+        lo, hi = self.graph_bottom + self.NODE_EXTENT, self.graph_top - self.NODE_EXTENT
         ys = list(desired)
         for k in range(1, len(ys)):  # push each node below the one above it
             ys[k] = min(ys[k], ys[k - 1] - (heights[k - 1] + heights[k]) / 2)
         shift = float(np.mean(desired) - np.mean(ys))  # then re-centre on where they wanted to be
         shift = min(max(shift, lo - ys[-1]), hi - ys[0])
         return [y + shift for y in ys]
+
+    def input_spacing(self) -> float:
+        """How far apart the inputs a, b, c stand: wider in a portrait frame."""
+        return self.PORTRAIT_INPUT_SPACING if style.frame().portrait else self.INPUT_SPACING
+
+    def graph_box_bottom(self, fullest: float) -> float:
+        """The bottom of the graph's box: fixed in 16:9; in square and portrait frames as low as the graph
+        needs (its fullest column, or the inputs' stack), leaving the rest of the height to the panel under it.
+        """
+        if style.frame().landscape:
+            return self.GRAPH_BOTTOM
+        inputs = sum(1 for n in self.story.nodes if n.op == "var")
+        natural = max(fullest, (inputs - 1) * self.input_spacing() + self.NODE_HEIGHT) + 0.3
+        lowest = style.caption_top() + self.panel_room()
+        return max(self.graph_top - natural, lowest)
+
+    def panel_room(self) -> float:
+        """Height kept under the graph in square and portrait frames: the readouts two by two, and the
+        sum-of-paths note under them (one line per shared variable).
+        """
+        lines = self.paths_note_lines().arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+        # the note goes beside the title or under it (where the inputs were) when the header has its own rows
+        note = lines.height + 0.3 if self.header_inline and not self.note_beside_title(lines) else 0.0
+        return 0.15 + 2 * 0.45 + 0.15 + note
 
     def node_positions(self) -> dict[int, np.ndarray]:
         """Where each node goes: one column per layer; an operation level with the mean of its inputs.
@@ -141,14 +170,19 @@ class BackpropGraph(ExplainerScene):
         # the fullest column sets how tightly nodes stack: at most NODE_HEIGHT apart, and always inside the box
         fullest = max(sum(self.CONST_HEIGHT if n.op == "const" else self.NODE_HEIGHT for n in s.nodes if n.layer == k)
                       for k in range(s.layers))
-        room = self.graph_top - self.GRAPH_BOTTOM - 2 * self.NODE_EXTENT
+        self.graph_bottom = self.graph_box_bottom(fullest)
+        room = self.graph_top - self.graph_bottom - 2 * self.NODE_EXTENT
         squeeze = min(1.0, room / max(fullest - self.NODE_HEIGHT, 1e-9))
         node_height, const_height = self.NODE_HEIGHT * squeeze, self.CONST_HEIGHT * squeeze
-        centre = (self.graph_top + self.GRAPH_BOTTOM) / 2 - 0.1
+        centre = (self.graph_top + self.graph_bottom) / 2 - 0.1
         y: dict[int, float] = {}
         variables = [n for n in s.nodes if n.op == "var"]
+        # the inputs closer together when the box is short (a square frame), never closer than their nodes allow
+        spacing = self.input_spacing()
+        if len(variables) > 1:
+            spacing = min(spacing, max(room / (len(variables) - 1), node_height))
         for rank, node in enumerate(variables):
-            y[node.id] = centre + (len(variables) - 1) / 2 * self.INPUT_SPACING - rank * self.INPUT_SPACING
+            y[node.id] = centre + (len(variables) - 1) / 2 * spacing - rank * spacing
         # operations left to right at the mean of their inputs (constants ignored), packed per column
         for layer in range(1, s.layers):
             column = [n for n in s.nodes if n.layer == layer and n.op != "const"]
@@ -173,18 +207,29 @@ class BackpropGraph(ExplainerScene):
     def build_title(self) -> VGroup:
         """``out = <expression>`` at the top left and the inputs at the top right."""
         s = self.story
+        landscape = style.frame().landscape
         self.title = style.math(f'"out" = {to_typst(s.expression)}')
-        max_width = config.frame_width * 0.58
+        # 16:9: the title shares the top row with the inputs; a narrower frame gives it the whole width
+        max_width = config.frame_width * 0.58 if landscape else style.frame().content_width - 0.3
         if self.title.width > max_width:
             self.title.scale_to_fit_width(max_width)
         if self.title.height > 0.8:  # a fraction in the expression: keep the title to two levels' height
             self.title.scale_to_fit_height(0.8)
         self.title.to_corner(UP + LEFT, buff=0.3)
-        # the graph starts below the title (a fraction in it makes it taller)
-        self.graph_top = min(self.GRAPH_TOP, self.title.get_bottom()[1] - 0.08)
         self.inputs_label = style.text("   ".join(f"{k} = {fmt(v)}" for k, v in s.inputs.items()),
                                        size=style.SMALL_SIZE + 2, color=FORWARD_COLOR)
-        self.inputs_label.to_corner(UP + RIGHT, buff=0.35)
+        # a square frame keeps title and inputs on one row when they fit (the graph needs the height)
+        self.header_inline = landscape or (style.frame().square and self.title.width + 0.4 + self.inputs_label.width
+                                           <= style.frame().content_width - 0.1)
+        if self.header_inline:
+            self.inputs_label.to_corner(UP + RIGHT, buff=0.35)
+            # the graph starts below the title (a fraction in it makes it taller)
+            self.graph_top = min(self.GRAPH_TOP if landscape else style.content_top() - 0.7,
+                                 self.title.get_bottom()[1] - 0.08)
+        else:  # under the title, and the graph under both; the sum-of-paths note takes this row later
+            self.inputs_label.next_to(self.title, DOWN, buff=0.2, aligned_edge=LEFT)
+            note = self.paths_note_lines().arrange(DOWN, buff=0.12)
+            self.graph_top = self.inputs_label.get_top()[1] - max(self.inputs_label.height, note.height) - 0.1
         return VGroup(self.title, self.inputs_label)
 
     def build_graph(self) -> VGroup:
@@ -278,13 +323,20 @@ class BackpropGraph(ExplainerScene):
                        color=BACKWARD_COLOR, size=style.SMALL_SIZE + 2)
             for v in s.gradients
         }
-        row = VGroup(self.output_readout, *self.grad_readouts.values()).arrange(RIGHT, buff=0.6)
-        row.move_to([0, self.READOUT_Y, 0])
+        row = VGroup(self.output_readout, *self.grad_readouts.values())
+        if style.frame().landscape:
+            row.arrange(RIGHT, buff=0.6)
+            row.move_to([0, self.READOUT_Y, 0])
+        else:  # two by two under the graph, left-aligned columns
+            row.arrange_in_grid(rows=2, cols=2, buff=(0.6, 0.15), col_alignments="ll")
+            if row.width > style.frame().content_width:
+                row.scale_to_fit_width(style.frame().content_width)
+            row.next_to([0, self.graph_bottom - 0.15, 0], DOWN, buff=0)
         self.readouts = row
         return row
 
-    def build_paths_note(self) -> VGroup:
-        """For each shared variable: its gradient as the sum of its paths' contributions (from the story)."""
+    def paths_note_lines(self) -> VGroup:
+        """The sum-of-paths note's lines, not yet placed."""
         s = self.story
         lines = VGroup()
         for v in s.shared:
@@ -292,9 +344,32 @@ class BackpropGraph(ExplainerScene):
             lines.add(style.text(f"∂out/∂{v} = {terms} = {fmt(s.gradients[v])}", size=style.SMALL_SIZE + 2,
                                  color=BACKWARD_COLOR))
         if not lines:
-            lines.add(style.text("No variable is used twice: one path each.", size=style.SMALL_SIZE + 2))
-        lines.arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
-        lines.to_corner(UP + RIGHT, buff=0.35)
+            lines.add(style.text(self.tr("No variable is used twice: one path each.", "没有变量被用两次：每个只有一条路径。"),
+                                 size=style.SMALL_SIZE + 2))
+        return lines
+
+    def note_beside_title(self, lines: Mobject) -> bool:
+        """Whether the sum-of-paths note goes at the top right, where the inputs were (always in 16:9)."""
+        frame = style.frame()
+        if frame.landscape:
+            return True
+        return self.header_inline and self.title.width + 0.6 + lines.width <= frame.content_width - 0.2
+
+    def build_paths_note(self) -> VGroup:
+        """For each shared variable: its gradient as the sum of its paths' contributions (from the story)."""
+        lines = self.paths_note_lines()
+        if self.note_beside_title(lines.copy().arrange(DOWN, aligned_edge=RIGHT, buff=0.12)):
+            lines.arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+            lines.to_corner(UP + RIGHT, buff=0.35)
+        else:  # under the title where the inputs were, or else under the readouts
+            lines.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            if lines.width > style.frame().content_width:
+                lines.scale_to_fit_width(style.frame().content_width)
+            if self.header_inline:
+                lines.next_to(self.readouts, DOWN, buff=0.25)
+            else:
+                lines.next_to(self.title, DOWN, buff=0.2)
+            lines.align_to([style.frame().left, 0, 0], LEFT)
         self.paths_note = lines
         return lines
 
@@ -318,9 +393,12 @@ class BackpropGraph(ExplainerScene):
         """Backprop against central differences for a, b, c, and the largest gap."""
         s = self.story
         size = style.SMALL_SIZE + 2
-        header = [style.text("", size=size), style.text("backprop", size=size, color=BACKWARD_COLOR),
-                  style.text("central difference", size=size, color=style.HIGHLIGHT_COLOR),
-                  style.text("step h", size=size, color=style.MUTED_COLOR)]
+        landscape = style.frame().landscape
+        # a narrow frame sets the widest heading on two lines, so the table keeps its size
+        central = "central difference" if landscape else "central\ndifference"
+        header = [style.text("", size=size), style.text(self.tr("backprop", "反向传播"), size=size, color=BACKWARD_COLOR),
+                  style.text(self.tr(central, "中心差分"), size=size, color=style.HIGHLIGHT_COLOR),
+                  style.text(self.tr("step h", "步长 h"), size=size, color=style.MUTED_COLOR)]
         rows = [header]
         for v in s.gradients:
             rows.append([style.text(f"∂out/∂{v}", size=size),
@@ -328,22 +406,35 @@ class BackpropGraph(ExplainerScene):
                          style.text(f"{s.numeric_gradients[v]:.9f}", size=size, color=style.HIGHLIGHT_COLOR),
                          style.text(f"{s.grad_check_steps[v]:.0e}", size=size, color=style.MUTED_COLOR)])
         widths = [max(r[c].width for r in rows) for c in range(len(header))]
+        gap = 0.55 if landscape else 0.3
         table = VGroup()
         for i, r in enumerate(rows):
             x = 0.0
             for c, mob in enumerate(r):
-                mob.move_to([x + widths[c], -0.62 * i, 0], aligned_edge=RIGHT)
-                x += widths[c] + 0.55
+                mob.move_to([x + widths[c], -0.62 * i - (0.15 if i and not landscape else 0.0), 0], aligned_edge=RIGHT)
+                x += widths[c] + gap
             table.add(VGroup(*r))
-        table.move_to([0, 1.2, 0])
+        if landscape:
+            table.move_to([0, 1.2, 0])
+        else:  # under the title, the frame's width at most
+            if table.width > style.frame().content_width:
+                table.scale_to_fit_width(style.frame().content_width)
+            table.next_to([0, self.title.get_bottom()[1] - 0.5, 0], DOWN, buff=0)
         self.check_table = table
-        verdict = "agree" if s.check_passed else "disagree"
-        self.check_summary = VGroup(
-            style.text(f"largest |backprop − central difference| = {s.check_max_error:.1e}", size=size,
-                       t2c={f"{s.check_max_error:.1e}": style.HIGHLIGHT_COLOR}),
-            style.text(f"They {verdict}: (f(v + h) − f(v − h)) / 2h is off by about h² from the slope.",
-                       size=style.SMALL_SIZE, color=style.MUTED_COLOR),
-        ).arrange(DOWN, buff=0.15).next_to(table, DOWN, buff=0.5)
+        error = f"{s.check_max_error:.1e}"
+        largest = self.tr(f"largest |backprop − central difference| = {error}",
+                          f"|反向传播 − 中心差分| 的最大值 = {error}")
+        verdict = (self.tr("They agree", "两者一致") if s.check_passed else self.tr("They disagree", "两者不一致"))
+        why = self.tr(f"{verdict}: (f(v + h) − f(v − h)) / 2h is off by about h² from the slope.",
+                      f"{verdict}：(f(v + h) − f(v − h)) / 2h 与斜率只差约 h²。")
+        if landscape:
+            lines = [style.text(largest, size=size, t2c={error: style.HIGHLIGHT_COLOR}),
+                     style.text(why, size=style.SMALL_SIZE, color=style.MUTED_COLOR)]
+        else:
+            width = style.frame().content_width
+            lines = [wrapped_text(largest, width, size=size, t2c={error: style.HIGHLIGHT_COLOR}),
+                     wrapped_text(why, width, size=style.SMALL_SIZE, color=style.MUTED_COLOR)]
+        self.check_summary = VGroup(*lines).arrange(DOWN, buff=0.15).next_to(table, DOWN, buff=0.5)
         self.check = VGroup(table, self.check_summary)
         return self.check
 
@@ -362,9 +453,16 @@ class BackpropGraph(ExplainerScene):
             paragraph_config={"font": "DejaVu Sans Mono", "font_size": CODE_SIZE},
         )
         listing.source_lines = source.splitlines()
+        if listing.width > self.code_width():
+            listing.scale_to_fit_width(self.code_width())
         listing.to_corner(UP + LEFT, buff=0.35)
         self.code = listing
         return listing
+
+    @staticmethod
+    def code_width() -> float:
+        """The width the listing and its notes may take: from 0.35 inside the frame's left edge to its safe right edge."""
+        return style.frame().right - 0.05 - (-config.frame_width / 2 + 0.35)
 
     def code_line(self, text: str) -> Mobject:
         """The drawn line of the listing whose stripped source is ``text``."""
@@ -373,14 +471,20 @@ class BackpropGraph(ExplainerScene):
     def build_code_notes(self) -> VGroup:
         """What the shown methods do, under the listing."""
         size = style.SMALL_SIZE
-        notes = VGroup(
-            style.text("__mul__ and tanh store each input's local derivative: b and a; 1 − tanh².", size=size,
-                       t2c={"b and a; 1 − tanh²": BACKWARD_COLOR}),
-            style.text("backward() starts from 1 and walks from the output back, adding local × upstream",
-                       size=size),
-            style.text("into each input: += sums a shared variable's paths.", size=size,
-                       t2c={"+=": style.HIGHLIGHT_COLOR}),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        locals_ = self.tr("b and a; 1 − tanh²", "b 与 a；1 − tanh²")
+        lines = [
+            (self.tr(f"__mul__ and tanh store each input's local derivative: {locals_}.",
+                     f"__mul__ 和 tanh 记下每个输入的局部导数：{locals_}。"), {locals_: BACKWARD_COLOR}),
+            (self.tr("backward() starts from 1 and walks from the output back, adding local × upstream",
+                     "backward() 从 1 出发，由输出往回走，把 局部导数 × 上游梯度"), {}),
+            (self.tr("into each input: += sums a shared variable's paths.",
+                     "加到每个输入上：+= 把共用变量各条路径的贡献相加。"), {"+=": style.HIGHLIGHT_COLOR}),
+        ]
+        if style.frame().landscape:
+            notes = VGroup(*(style.text(line, size=size, t2c=t2c) for line, t2c in lines))
+        else:
+            notes = VGroup(*(wrapped_text(line, self.code_width(), size=size, t2c=t2c) for line, t2c in lines))
+        notes.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         notes.next_to(self.code, DOWN, buff=0.25, aligned_edge=LEFT)
         self.code_notes = notes
         return notes
@@ -478,6 +582,8 @@ class BackpropGraph(ExplainerScene):
                   zh="检验：表达式的中心差分与反向传播一致。")
         self.build_check()
         graph_parts = VGroup(self.graph, *self.value_tags.values(), *shown.values(), note, *self.path_labels.values())
+        if not style.frame().landscape:  # the readouts stand under the graph, where the check and the code go
+            graph_parts.add(self.readouts)
         self.play(FadeOut(graph_parts), run_time=0.6)
         self.play(FadeIn(self.check_table), run_time=1.0)
         self.play(FadeIn(self.check_summary), run_time=0.8)

@@ -331,7 +331,10 @@ class BackpropGraph(ExplainerScene):
             row.arrange_in_grid(rows=2, cols=2, buff=(0.6, 0.15), col_alignments="ll")
             if row.width > style.frame().content_width:
                 row.scale_to_fit_width(style.frame().content_width)
-            row.next_to([0, self.graph_bottom - 0.15, 0], DOWN, buff=0)
+            # under the graph's box, or under its lowest tag if a squeezed column reaches below the box
+            parts = [*self.nodes.values(), *self.value_tags.values(), *self.grad_tags.values()]
+            lowest = min([self.graph_bottom, *(float(p.get_bottom()[1]) for p in parts)])
+            row.next_to([0, lowest - 0.15, 0], DOWN, buff=0)
         self.readouts = row
         return row
 
@@ -449,20 +452,26 @@ class BackpropGraph(ExplainerScene):
             formatter_style="monokai",
             add_line_numbers=False,
             background="rectangle",
-            background_config={"buff": 0.18, "corner_radius": 0.12, "stroke_color": style.MUTED_COLOR},
+            # a narrow frame: a tighter box, so the code keeps a legible size at the frame's width
+            background_config={"buff": 0.18 if style.frame().landscape else 0.08, "corner_radius": 0.12,
+                               "stroke_color": style.MUTED_COLOR},
             paragraph_config={"font": "DejaVu Sans Mono", "font_size": CODE_SIZE},
         )
         listing.source_lines = source.splitlines()
         if listing.width > self.code_width():
             listing.scale_to_fit_width(self.code_width())
-        listing.to_corner(UP + LEFT, buff=0.35)
+        listing.to_corner(UP + LEFT, buff=self.code_left_buff())
         self.code = listing
         return listing
 
     @staticmethod
-    def code_width() -> float:
-        """The width the listing and its notes may take: from 0.35 inside the frame's left edge to its safe right edge."""
-        return style.frame().right - 0.05 - (-config.frame_width / 2 + 0.35)
+    def code_left_buff() -> float:
+        """The listing's gap to the frame's left edge (smaller in a narrow frame, where width is scarce)."""
+        return 0.35 if style.frame().landscape else style.SAFE_MARGIN + 0.02
+
+    def code_width(self) -> float:
+        """The width the listing and its notes may take: from the listing's left edge to the frame's safe right edge."""
+        return style.frame().right - 0.02 - (-config.frame_width / 2 + self.code_left_buff())
 
     def code_line(self, text: str) -> Mobject:
         """The drawn line of the listing whose stripped source is ``text``."""

@@ -179,3 +179,84 @@ def test_an_unused_variable_gets_gradient_zero_on_screen(tmp_path_factory):
     assert s.story.unused == ("c",)
     assert s.grad_tags[c.id].text == "0"
     assert not any(key[0] == c.id for key in s.edges)
+
+
+def _draw_in(overrides: dict[str, str] | None, aspect: str, tmp_path_factory, lang: str = "en"):
+    """A case drawn by the builders alone in a square or portrait frame (the sum-of-paths note too)."""
+    from mathviz_scenes.components.look import Look
+
+    with dry_run_scene("backprop_graph", overrides, media_dir=_media(tmp_path_factory), look=Look(aspect=aspect),
+                       lang=lang) as s:
+        s.build_title()
+        s.build_graph()
+        s.build_readouts()
+        s.build_paths_note()
+        s.frame = style.frame()
+    return s
+
+
+#: Known layout failures, left for a follow-up: a square frame is too short for a column of four nodes (wide)
+#: or a column of a node and two constants (constants) at full spacing, so a squeezed column's tags touch.
+_SQUARE_TOO_SHORT = pytest.mark.xfail(strict=True, reason="square frame too short for this column; nodes squeezed")
+
+
+@pytest.mark.parametrize(("aspect", "case"), [
+    ("1:1", "defaults"), ("1:1", "deep"),
+    pytest.param("1:1", "wide", marks=_SQUARE_TOO_SHORT), pytest.param("1:1", "constants", marks=_SQUARE_TOO_SHORT),
+    ("9:16", "defaults"), ("9:16", "wide"), ("9:16", "deep"), ("9:16", "constants"),
+])
+def test_narrow_frames_put_the_readouts_under_the_graph(aspect, case, tmp_path_factory):
+    overrides = None if case == "defaults" else STRESS[["wide", "deep", "constants"].index(case)]
+    s = _draw_in(overrides, aspect, tmp_path_factory, lang="zh")
+    frame = s.frame
+    parts = [*s.nodes.values(), *s.value_tags.values(), *s.grad_tags.values()]
+    graph_bottom = min(bounds(mob)[2] for mob in parts)
+    graph_top = max(bounds(mob)[3] for mob in parts)
+    # the readouts (and, unless it sits under the title, the note) are under the graph, inside the frame
+    assert bounds(s.readouts)[3] <= graph_bottom
+    for mob in [*parts, s.title, s.inputs_label, s.readouts, s.paths_note]:
+        left, right, bottom, top = bounds(mob)
+        assert frame.left - 1e-6 <= left and right <= frame.right + 1e-6, mob
+        assert frame.bottom - 1e-6 <= bottom and top <= frame.top + 1e-6, mob
+    assert graph_top <= min(bounds(s.title)[2], bounds(s.inputs_label)[2]) + 1e-6
+    for k, a in enumerate(parts):
+        for b in parts[k + 1:]:
+            assert not boxes_overlap(a, b), (a, b)
+    # the note is either under the title where the inputs were (they fade out first) or under the readouts
+    note_top = bounds(s.paths_note)[3]
+    assert note_top <= bounds(s.title)[2] + 1e-6 and (bounds(s.paths_note)[2] >= graph_top - 1e-6
+                                                     or note_top <= bounds(s.readouts)[2])
+    # the graph spreads over most of the frame's width, its columns in story order
+    xs = s.column_x()
+    if s.story.layers > 2:
+        assert xs[-1] - xs[0] >= 0.6 * frame.content_width
+    if frame.portrait:  # and, in portrait, the inputs stand further apart than in 16:9
+        ys = sorted((s.nodes[n.id].get_center()[1] for n in s.story.nodes if n.op == "var"), reverse=True)
+        assert len(ys) < 2 or ys[0] - ys[1] > s.INPUT_SPACING
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_frames_are_clean_in_every_look(theme, aspect, lang, tmp_path_factory):
+    from mathviz_scenes.components.look import Look
+
+    look = Look(theme=theme, aspect=aspect, captions="burned" if theme == "light" else "none")
+    assert build_checked("backprop_graph", media_dir=_media(tmp_path_factory), frame_rate=2, lang=lang,
+                         look=look)[1] == []
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("aspect", [
+    "16:9",
+    # known: 4-6 columns across a portrait frame leave edges too short for their "x local" labels, which touch
+    # the node symbols and tags (the guard's overlap findings); the fix is a top-to-bottom graph in portrait
+    pytest.param("9:16", marks=pytest.mark.xfail(strict=True, reason="edge labels collide in deep/wide graphs")),
+])
+@pytest.mark.parametrize("overrides", STRESS)
+def test_stress_cases_are_clean_in_16_9_and_portrait(overrides, aspect, tmp_path_factory):
+    from mathviz_scenes.components.look import Look
+
+    assert build_checked("backprop_graph", overrides, media_dir=_media(tmp_path_factory), frame_rate=2, lang="zh",
+                         look=Look(aspect=aspect))[1] == []

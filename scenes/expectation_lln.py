@@ -80,7 +80,7 @@ TABLE_COLUMNS = (-1.675, -0.075, 1.675)
 PORTRAIT_PANEL_HEIGHT = 4.75
 #: Width of the fallacy plot (with its tick labels) in that panel, and the room kept for the band legend.
 PORTRAIT_FALLACY_WIDTH = 3.9
-PORTRAIT_BAND_LEGEND_WIDTH = 2.9
+PORTRAIT_BAND_LEGEND_WIDTH = 3.4
 
 
 def format_amount(value: float, decimals: int = 2) -> str:

@@ -97,6 +97,7 @@ class FitAsLikelihood(ExplainerScene):
     scene_name = "least_squares_mle"
     key_beat = "slope-sweep"
     story: LeastSquaresStory
+    panel_mobs: list[Any]
 
     # -- builders ----------------------------------------------------------------------------------------
 
@@ -368,7 +369,7 @@ class FitAsLikelihood(ExplainerScene):
     def construct(self) -> None:
         s = self.story
         n = s.points
-        self.panel_mobs: list[Any] = []
+        self.panel_mobs = []
         self.dropped_rows: list[Any] = []
         self.layout()
 
@@ -549,8 +550,8 @@ class FitAsLikelihood(ExplainerScene):
         def clip(y: float) -> float:
             return min(max(y, y_lo), y_hi)
 
-        upper = [self.axes.c2p(x, clip(s.fit.at(x) + half_width)) for x in xs]
-        lower = [self.axes.c2p(x, clip(s.fit.at(x) - half_width)) for x in xs[::-1]]
+        upper = [self.axes.c2p(x, clip(float(s.fit.at(x)) + half_width)) for x in xs]
+        lower = [self.axes.c2p(x, clip(float(s.fit.at(x)) - half_width)) for x in xs[::-1]]
         band = Polygon(*upper, *lower, color=BAND_COLOR, fill_opacity=0.2, stroke_width=1)
         band.half_width = half_width
         return band

@@ -89,6 +89,8 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
     PANEL_BUFF = 0.25
     key_beat = "compare"
     story: SvdPcaStory
+    panel_rows: list[Any]
+    semi_axes: VGroup
 
     def construct(self) -> None:
         self.frame_box = style.frame()
@@ -306,7 +308,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
             kept.remove(row)
             dropped.append(row)
         top = self.panel_top
-        moves = []
+        moves: list[Any] = []
         for row in kept:
             shift = (top - row.get_top()[1]) * UP
             if abs(shift[1]) > 1e-9:

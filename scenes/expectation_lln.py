@@ -116,6 +116,8 @@ class RunningAverages(ExplainerScene):
 
     scene_name = "expectation_lln"
     story: prob.ExpectationStory
+    #: Height of the expectation block's centre beside the table (16:9), None when it goes under the table.
+    block_centre_y: float | None
     key_beat = "band"
 
     # -- where things go ---------------------------------------------------------------------------
@@ -431,7 +433,8 @@ class RunningAverages(ExplainerScene):
         s = self.story
         p = s.p_win
         spread = max([0.02] + [max(abs(r.ci_low - p), abs(r.ci_high - p), abs(r.frequency - p))
-                               for r in s.streaks if r.count])
+                               for r in s.streaks if r.count and r.ci_low is not None and r.ci_high is not None
+                               and r.frequency is not None])
         step = next(v for v in (0.02, 0.05, 0.1, 0.2, 0.5) if v >= spread)
         low = max(0.0, math.floor((p - spread) / step + 1e-9) * step)
         high = min(1.0, math.ceil((p + spread) / step - 1e-9) * step)
@@ -473,7 +476,7 @@ class RunningAverages(ExplainerScene):
         self.fallacy_dots = VGroup()
         self.fallacy_bars = VGroup()
         for rec in s.streaks:
-            if not rec.count:
+            if not rec.count or rec.ci_low is None or rec.ci_high is None or rec.frequency is None:  # no such streak
                 continue
             bar = Line(self.fallacy_point(rec.k, rec.ci_low), self.fallacy_point(rec.k, rec.ci_high),
                        color=WIN_COLOR, stroke_width=3)
@@ -722,18 +725,20 @@ class RunningAverages(ExplainerScene):
         tracker = ValueTracker(start)
         rider = Dot(self.to_point(streak.last_round, streak.average_after), radius=0.07, color=E_COLOR)
         self.rider = rider
-        self.pull_readout.story_field = None
+        pull = self.pull_readout
+        assert pull is not None  # built with the streak
+        pull.story_field = None
 
         def follow(dot: Dot) -> None:
             n = 10.0 ** tracker.get_value()
             dot.move_to(self.to_point(n, self.curve_value(0, n)))
-            self.pull_readout.set_value(streak.excess / n)
+            pull.set_value(streak.excess / n)
 
         rider.add_updater(follow)
         self.add(rider)
         self.play(tracker.animate.set_value(end), run_time=3.0, rate_func=lambda t: t)
         rider.clear_updaters()
-        self.pull_readout.story_field = "longest_streak.shift_at_end"
-        self.pull_readout.set_value(streak.shift_at_end)
+        pull.story_field = "longest_streak.shift_at_end"
+        pull.set_value(streak.shift_at_end)
         self.wait(3.0)
 

@@ -30,11 +30,11 @@ __all__ = ["ALLOWED", "caption_words", "english_words", "screen_texts", "untrans
 #: Names and symbols kept in Latin letters in Chinese (lower case). Function names as written in
 #: formulas (exp, log, max, tanh, ...), abbreviations (KL, SVD, PCA, MLE, SSE), the names of
 #: methods and functions (ReLU, softmax, logit, Adam, RMSProp, momentum's SGD), IEEE values
-#: (nan, inf), and backprop_graph's output node ``out`` (a variable's name, like x).
+#: (nan, inf), the projection operator proj, and backprop_graph's output node ``out`` (a variable's name, like x).
 ALLOWED = frozenset({
     "exp", "log", "ln", "max", "min", "argmax", "argmin", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "abs",
     "det", "tr", "diag", "var", "cov", "std", "mse", "sse", "mle", "kl", "svd", "pca", "relu", "softmax",
-    "logsumexp", "logit", "logits", "onehot", "adam", "rmsprop", "sgd", "nan", "inf", "out", "numpy", "np",
+    "logsumexp", "logit", "logits", "onehot", "adam", "rmsprop", "sgd", "nan", "inf", "out", "numpy", "np", "proj",
 })
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\()?")

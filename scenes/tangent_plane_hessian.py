@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -56,9 +57,10 @@ from manim import (
 from mathviz.stories.tangent_plane_hessian import TangentPlaneStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.contour import ContourPanel
+from mathviz_scenes.components.layout import Box
 from mathviz_scenes.components.mesh_scene import MeshExplainerScene, box_axes, level_readout, show_value
 from mathviz_scenes.components.numbers import fmt, signed, typst_number
-from mathviz_scenes.components.panel import Panel
+from mathviz_scenes.components.panel import Panel, frame_right
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -82,6 +84,13 @@ BOX_HEIGHT = 2.8
 MINI_SIDE = 2.0
 MINI_HEIGHT = 1.3
 MINI_REGION = (-6.8, 6.8, -1.0, 2.5)
+
+#: Portrait: the contour inset's side and the room for the text column between the 3D view and the inset.
+PORTRAIT_INSET_SIZE = 3.1
+PORTRAIT_COLUMN_HEIGHT = 3.4
+#: Square: the 3D view's right edge (the text column and the inset go right of it) and the inset's side.
+SQUARE_VIEW_RIGHT = 0.0
+SQUARE_INSET_SIZE = 2.4
 
 POINT_COLOR = style.HIGHLIGHT_COLOR
 SLICE_X_COLOR = ORANGE
@@ -109,6 +118,59 @@ def shifted(name: str, value: float, digits: int = 2) -> str:
 def shown(value: float, decimals: int = 3) -> float:
     """A readout value without a negative zero."""
     return 0.0 if abs(value) < 0.5 * 10 ** (-decimals) else float(value)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the 3D view, the text column and the contour inset go in the current frame."""
+
+    view3d: tuple[float, float, float, float]
+    column: Box
+    inset_center: tuple[float, float]
+    inset_size: float
+    title_width: float
+    #: The classification row: the region its four boxes fit in, and the heights of its header and names.
+    mini_region: tuple[float, float, float, float]
+    header_y: float
+    names_y: float
+
+
+def keep_inside(mob: Mobject) -> Mobject:
+    """Shift ``mob`` sideways into the frame's safe edges (a label wider than the box it is centred on)."""
+    f = style.frame()
+    if mob.get_right()[0] > f.right:
+        mob.shift((f.right - mob.get_right()[0]) * RIGHT)
+    if mob.get_left()[0] < f.left:
+        mob.shift((f.left - mob.get_left()[0]) * RIGHT)
+    return mob
+
+
+def frame_layout() -> Layout:
+    """16:9: the 3D view left, the column and the inset right. Portrait: the 3D view, the column and the inset
+    one under another. Square: the 3D view left of a narrower column with the inset under it.
+    """
+    f = style.frame()
+    if f.landscape:
+        return Layout(VIEW3D_REGION, Box(COLUMN_LEFT, frame_right(), INSET_CENTER[1] + INSET_SIZE / 2, COLUMN_TOP),
+                      INSET_CENTER, INSET_SIZE, 8.4, MINI_REGION, 3.5, 2.85)
+    title_room = 0.8
+    if f.portrait:
+        size = PORTRAIT_INSET_SIZE
+        inset_center = (0.25, f.bottom + 0.5 + size / 2)
+        column_top = inset_center[1] + size / 2 + 0.35 + PORTRAIT_COLUMN_HEIGHT
+        column = Box(f.left + 0.1, frame_right(), column_top - PORTRAIT_COLUMN_HEIGHT, column_top)
+        view = (f.left, f.right, column_top + 0.1, f.top - title_room)
+        return Layout(view, column, inset_center, size, f.content_width - 0.3,
+                      (f.left, f.right, -1.6, 1.6), f.top - 0.35, f.top - 1.0)
+    # square: the 3D view at the top left, the inset under it, the column down the right side
+    title_room = 1.35  # the column starts under the title, which spans the frame (a fraction makes it tall)
+    size = SQUARE_INSET_SIZE
+    inset_center = (f.left + 0.55 + size / 2, f.bottom + 0.45 + size / 2)
+    top = f.top - title_room
+    column = Box(SQUARE_VIEW_RIGHT + 0.25, frame_right(), f.bottom, top)
+    view = (f.left, SQUARE_VIEW_RIGHT, inset_center[1] + size / 2 + 0.3, top)
+    return Layout(view, column, inset_center, size, f.content_width - 0.3,
+                  (f.left, f.right, 0.0, 2.0), f.top - 0.35, f.top - 1.0)
 
 
 class ContourInset(ContourPanel):
@@ -140,7 +202,8 @@ class TangentPlaneHessian(MeshExplainerScene):
     @cached_property
     def panel(self) -> Panel:
         """The text column right of the 3D box."""
-        return Panel(COLUMN_LEFT, COLUMN_TOP)
+        column = self.look_layout.column
+        return Panel(column.left, column.top, right=column.right)
 
     # -- 3D building blocks ------------------------------------------------------------------------
 
@@ -203,6 +266,7 @@ class TangentPlaneHessian(MeshExplainerScene):
     # -- beats --------------------------------------------------------------------------------------
 
     def construct(self) -> None:
+        self.look_layout = frame_layout()
         self.beat_surface()
         self.beat_slice_x()
         self.beat_slice_y()
@@ -219,12 +283,13 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.beat("surface", en="A surface z = f(x, y): every point (x, y) gets a height",
                   zh="曲面 z = f(x, y)：平面上每个点 (x, y) 都有一个高度")
         self.axes = box_axes(s.window, s.box_z_range, side=BOX_SIDE, height=BOX_HEIGHT)
-        self.fit_camera(self.box_corners(self.axes, s.window), np.linspace(THETA_SWEEP, THETA, 5), VIEW3D_REGION)
+        self.fit_camera(self.box_corners(self.axes, s.window), np.linspace(THETA_SWEEP, THETA, 5),
+                        self.look_layout.view3d)
         self.mesh_camera.set_theta(THETA_SWEEP)
         self.mesh_camera.reset_rotation_matrix()
         self.surface = self.build_surface(s.graph, self.axes)
         self.box = self.build_box(self.axes, s.window)
-        self.title = self.corner_title(f"f(x, y) = {to_typst(s.graph.f)}", 8.4)
+        self.title = self.corner_title(f"f(x, y) = {to_typst(s.graph.f)}", self.look_layout.title_width)
         self.play(FadeIn(self.surface), FadeIn(self.box), FadeIn(self.title), run_time=1.2)
         self.follow_camera(*self.box.labels)
         self.move_camera(theta=THETA, run_time=2.0)
@@ -232,7 +297,8 @@ class TangentPlaneHessian(MeshExplainerScene):
 
         x0, y0 = s.point
         self.dot = self.billboard_dot(self.axes, (x0, y0, s.value))
-        self.where = style.math(f"\"at\" (x_0, y_0) = ({typst_number(x0, 2)}, {typst_number(y0, 2)})", size=style.READOUT_SIZE,
+        self.where = style.math(self.tr('"at"', '"点"') + f" (x_0, y_0) = ({typst_number(x0, 2)}, {typst_number(y0, 2)})",
+                                size=style.READOUT_SIZE,
                                 color=POINT_COLOR)
         self.value_readout = level_readout(Readout("f", s.value, story_field="value"))
         self.column = VGroup(self.panel.fit(self.where), self.panel.fit(self.value_readout))
@@ -317,7 +383,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         else:
             self.beat("gradient", en="The gradient ∇f = (f_x, f_y) points uphill fastest: D_u f = ∇f · u is largest along it",
                       zh="梯度 ∇f = (f_x, f_y) 指向上升最快的方向：方向导数 D_u f = ∇f · u 沿它最大")
-        self.inset = ContourInset(s, center=INSET_CENTER, size=INSET_SIZE)
+        self.inset = ContourInset(s, center=self.look_layout.inset_center, size=self.look_layout.inset_size)
         p = self.inset.point(s.point)
         self.inset_dot = Dot(p, radius=0.07, color=POINT_COLOR).set_stroke(BLACK, width=2)
         level = VGroup()
@@ -466,7 +532,8 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.dot.add_updater(place_dot)
         self.inset_dot.add_updater(place_inset_dot)
         self.value_readout.add_updater(readouts)
-        crit_where = style.math(f"\"at\" (x_c, y_c) = ({typst_number(cp.point[0], 2)}, {typst_number(cp.point[1], 2)})",
+        crit_where = style.math(self.tr('"at"', '"临界点"')
+                                + f" (x_c, y_c) = ({typst_number(cp.point[0], 2)}, {typst_number(cp.point[1], 2)})",
                                 size=style.READOUT_SIZE, color=POINT_COLOR)
         self.panel.fit(crit_where).move_to(self.where, aligned_edge=LEFT)
         self.play(self.glide_progress.animate.set_value(float(last)), run_time=3.0)
@@ -513,7 +580,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.column.remove(*gone)
         block.next_to(self.column, DOWN, aligned_edge=LEFT, buff=0.25)
         for line in block:
-            self.panel.fit(line)
+            self.panel.fit(line).align_to([self.panel.left, 0, 0], LEFT)
         self.hessian_block = block
         # The principal curvature directions at the critical point: eigenvectors of H on the inset.
         length = 0.22 * (s.window[0][1] - s.window[0][0])
@@ -557,11 +624,13 @@ class TangentPlaneHessian(MeshExplainerScene):
             axes = box_axes(example.window, example.z_range, side=MINI_SIDE, height=MINI_HEIGHT, center=centre)
             self.mini_axes.append(axes)
             corners.append(self.box_corners(axes, example.window))
-        self.fit_camera(np.vstack(corners), [THETA], MINI_REGION, label_margin=(0.3, 0.1))
+        self.fit_camera(np.vstack(corners), [THETA], self.look_layout.mini_region, label_margin=(0.3, 0.1))
         at = ", ".join(f"{v:g}" for v in s.examples[0].critical_point.point)
         header = style.text(self.say(f"The second-derivative test at the critical point ({at})",
                                      f"临界点 ({at}) 处的二阶导数判别"), size=style.LABEL_SIZE)
-        header.move_to([0, 3.5, 0])
+        header.move_to([0, self.look_layout.header_y, 0])
+        if header.width > style.frame().content_width:
+            header.scale_to_fit_width(style.frame().content_width)
         self.minis = VGroup()
         self.mini_labels = VGroup()
         meshes = []
@@ -581,13 +650,19 @@ class TangentPlaneHessian(MeshExplainerScene):
                                       story_field=f"examples.{k}.critical_point.eigenvalues.1")),
                 style.text(self.say(verdict_en, verdict_zh), size=style.LABEL_SIZE, color=KIND_COLORS[cp.kind]),
             ).arrange(DOWN, buff=0.14)
-            name.move_to([centre_x, 2.85, 0])
+            # a narrow frame has no room for four names in a row: every other one goes a line lower
+            stagger = 0.0 if style.frame().landscape or k % 2 == 0 else 0.5
+            name.move_to([centre_x, self.look_layout.names_y - stagger, 0])
+            keep_inside(name)
             lines.move_to([centre_x, 0, 0])
             self.mini_labels.add(VGroup(name, lines))
         self.mini_meshes = meshes
         floor = min(float(self.mesh_camera.project_points(m.points[::4])[:, 1].min()) for m in meshes)
-        for labels in self.mini_labels:
+        for k, labels in enumerate(self.mini_labels):
             labels[1].next_to([labels[1].get_center()[0], floor, 0], DOWN, buff=0.3)
+            if not style.frame().landscape and k % 2:  # and every other block of numbers goes under its neighbours'
+                labels[1].shift((max(m[1].height for m in self.mini_labels) + 0.2) * DOWN)
+            keep_inside(labels[1])
         self.play(FadeIn(header), *[FadeIn(m) for m in self.minis], run_time=1.2)
         for labels in self.mini_labels:
             self.play(FadeIn(labels), run_time=0.7)

@@ -160,6 +160,12 @@ class TangentSlope(ExplainerScene):
         # where each axis crosses the other: 0 when in range, else the nearer end (Manim's rule)
         crossing = [min(max(0.0, lo), hi) for lo, hi in ((x_lo, x_hi), (y_lo, y_hi))]
         tick_labels: list[Any] = []
+        label_x = style.math("x", size=style.LABEL_SIZE)
+        label_y = style.math(y_label, size=style.LABEL_SIZE)
+        # outside the plotted window, where no curve or marker can run into them; tick numbers keep clear of
+        # the y title (with all of f below 0 the x-axis runs along the top, under it)
+        label_x.next_to(axes.c2p(x_hi, crossing[1]), RIGHT, buff=0.12)
+        label_y.next_to(axes.c2p(crossing[0], y_hi), UP, buff=0.1)
         curve_points = self.curve_points(axes, pieces)
         # about one y tick per scene unit of height, between 3 and 6 of them
         target = max(3, min(6, round(top - bottom)))
@@ -173,17 +179,18 @@ class TangentSlope(ExplainerScene):
                 for side in ((DOWN, UP) if axis is axes.x_axis else (LEFT, RIGHT)):
                     number = axis.get_number_mobject(value, direction=side, num_decimal_places=decimals)
                     lower, upper = number.get_corner(DOWN + LEFT) - 0.05, number.get_corner(UP + RIGHT) + 0.05
+                    # right of the plot is the panel's; another tick number may already sit in the corner
+                    if upper[0] > right + 0.05 or any(
+                            lower[0] < other.get_right()[0] and other.get_left()[0] < upper[0]
+                            and lower[1] < other.get_top()[1] and other.get_bottom()[1] < upper[1]
+                            for other in [*tick_labels, label_y]):
+                        continue
                     if not np.any(np.all((curve_points >= lower[:2]) & (curve_points <= upper[:2]), axis=1)):
                         break
                 else:
                     continue
                 axis.add(number)
                 tick_labels.append(number)
-        label_x = style.math("x", size=style.LABEL_SIZE)
-        label_y = style.math(y_label, size=style.LABEL_SIZE)
-        # outside the plotted window, where no curve or marker can run into them
-        label_x.next_to(axes.c2p(x_hi, crossing[1]), RIGHT, buff=0.12)
-        label_y.next_to(axes.c2p(crossing[0], y_hi), UP, buff=0.1)
         axes.add(label_x, label_y)
         axes.axis_titles = VGroup(label_x, label_y)
         axes.tick_labels = VGroup(*tick_labels)

@@ -402,7 +402,7 @@ class RiemannSums(ExplainerScene):
             for cell in row.cells:
                 cell.move_to(np.array([x, 0.0, 0.0]), aligned_edge=LEFT)
                 x += ratio_width + gaps[1]
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12 if narrow else 0.2)
         # in a narrow panel the rows shrink, not the header (it takes two lines instead); no readout of the
         # table is indicated, so it may reach the frame's edge
         room = self.panel.width + (0.25 if narrow else 0.0)
@@ -416,7 +416,7 @@ class RiemannSums(ExplainerScene):
                 name.next_to(numbers[0][k], UP, buff=0.15).align_to(numbers[0][k], LEFT)
                 columns.add(name)
             rows.add_to_back(columns)
-        header.next_to(rows, UP, aligned_edge=LEFT, buff=0.18)
+        header.next_to(rows, UP, aligned_edge=LEFT, buff=0.12 if narrow else 0.18)
         table = VGroup(header, rows)
         if narrow:
             table.next_to(np.array([self.panel.left, top, 0.0]), DOWN + RIGHT, buff=0)
@@ -531,6 +531,12 @@ class RiemannSums(ExplainerScene):
         # a short plot rather than one that runs up into the table (a narrow panel's table is taller)
         lowest = 1.0 if style.frame().landscape else 0.6
         self.error_plot = self.build_error_plot(origin, width=right - origin[0], height=max(lowest, top - origin[1]))
+        if self.error_plot is not None and not style.frame().landscape:
+            # the |error| name above the axis must clear the table too (taller in Chinese)
+            excess = self.error_plot.get_top()[1] - self.panel.below(self.rate_table, 0.15)
+            if excess > 0:
+                self.error_plot = self.build_error_plot(origin, width=right - origin[0],
+                                                        height=max(0.45, top - origin[1] - excess))
         if self.error_plot is not None:
             self.play(FadeIn(self.error_plot), FadeIn(self.rate_table.header), *self.fade_in_columns(),
                       *[FadeIn(row[0]) for row in self.rate_table.rows], run_time=0.8)

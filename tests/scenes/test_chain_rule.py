@@ -154,3 +154,44 @@ def test_one_caption_per_beat_in_both_languages(scene):
     assert [c.name for c in scene.captions] == ["compose", "nudge_f", "nudge_g", "multiply", "layer", "check"]
     assert all(c.en and c.zh for c in scene.captions)
     assert 30 <= scene.captions[-1].end <= 60
+
+
+# -- frames of every shape (issue #15) ----------------------------------------------------------------
+
+
+def _build_in(look_kwargs: dict, tmp_path_factory, overrides: dict | None = None, lang: str = "en"):
+    from mathviz_scenes.components.look import Look
+
+    return build_checked("chain_rule", overrides, media_dir=tmp_path_factory.getbasetemp() / "chain-looks",
+                         frame_rate=2, lang=lang, look=Look(**look_kwargs))
+
+
+def test_portrait_stacks_f_g_and_the_composite_over_the_panel(tmp_path_factory):
+    scene, findings = _build_in({"theme": "light", "aspect": "9:16"}, tmp_path_factory, lang="zh")
+    assert findings == []
+    width, height = scene.camera.frame_width, scene.camera.frame_height
+    assert height > width
+    f, g, c = scene.f_graph, scene.g_graph, scene.composite_graph
+    assert f.frame.get_bottom()[1] > g.frame.get_top()[1] > g.frame.get_bottom()[1] > c.frame.get_top()[1]
+    # f and g(f(x)) keep one x scale; the panel is under the three graphs
+    assert f.frame.width == pytest.approx(c.frame.width)
+    assert scene.panel.top < c.tick_labels.get_bottom()[1]
+    assert f.frame.width >= 0.7 * width
+    for mob in (scene.jacobian_row, scene.jacobian_check, scene.layer_nodes):
+        assert -width / 2 <= mob.get_left()[0] and mob.get_right()[0] <= width / 2
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_guard_passes_in_every_look(theme, aspect, lang, tmp_path_factory):
+    _, findings = _build_in({"theme": theme, "aspect": aspect, "captions": "burned"}, tmp_path_factory, lang=lang)
+    assert findings == []
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("overrides", STRESS, ids=["huge", "zero", "long"])
+def test_stress_cases_pass_the_guard_in_portrait(overrides, tmp_path_factory):
+    _, findings = _build_in({"aspect": "9:16"}, tmp_path_factory, overrides=overrides, lang="zh")
+    assert findings == []

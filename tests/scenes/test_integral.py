@@ -181,3 +181,49 @@ def test_area_function_tangent_slope_is_the_height_of_f(scene):
 def test_both_plots_of_the_last_beat_share_one_x_scale(scene):
     for x in (scene.story.signed.a, scene.story.signed.b):
         assert scene.top_axes.c2p(x, 0)[0] == pytest.approx(scene.bottom_axes.c2p(x, 0)[0], abs=1e-9)
+
+
+# -- frames of every shape (issue #15) ----------------------------------------------------------------
+
+
+def _build_in(look_kwargs: dict, tmp_path_factory, lang: str = "en"):
+    from mathviz_scenes.components.look import Look
+
+    return build_checked("integral", None, media_dir=tmp_path_factory.getbasetemp() / "integral-looks", frame_rate=2,
+                         lang=lang, look=Look(**look_kwargs))
+
+
+def test_portrait_puts_the_panel_under_the_plots(tmp_path_factory):
+    from manim import VGroup
+
+    scene, findings = _build_in({"theme": "light", "aspect": "9:16"}, tmp_path_factory, lang="zh")
+    assert findings == []
+    width, height = scene.camera.frame_width, scene.camera.frame_height
+    assert height > width
+    plots = VGroup(scene.top_axes, scene.bottom_axes)
+    panel = VGroup(scene.title, scene.definition, scene.x_readout, scene.height_readout, scene.ftc_note, scene.end_note)
+    assert panel.get_top()[1] < plots.get_bottom()[1]
+    assert plots.width >= 0.75 * width and plots.height >= 0.3 * height
+    for mob in (plots, panel):
+        assert -width / 2 <= mob.get_left()[0] and mob.get_right()[0] <= width / 2
+        assert -height / 2 <= mob.get_bottom()[1] and mob.get_top()[1] <= height / 2
+    assert scene.ftc_note.original_text.startswith("绿色切线的斜率")
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_guard_passes_in_every_look(theme, aspect, lang, tmp_path_factory):
+    _, findings = _build_in({"theme": theme, "aspect": aspect, "captions": "burned"}, tmp_path_factory, lang=lang)
+    assert findings == []
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("overrides", STRESS, ids=["exp", "constant", "far"])
+def test_stress_cases_pass_the_guard_in_portrait(overrides, tmp_path_factory):
+    from mathviz_scenes.components.look import Look
+
+    _, findings = build_checked("integral", overrides, media_dir=tmp_path_factory.getbasetemp() / "integral-looks",
+                                frame_rate=2, lang="zh", look=Look(aspect="9:16"))
+    assert findings == []

@@ -65,7 +65,7 @@ def _fmt(value: float | None, short: bool = False) -> str:
     return fmt(value)
 
 
-def _fmt_list(values: Sequence[float | None], all_failed: str = "all {n} nan") -> str:
+def _fmt_list(values: Sequence[float | None] | np.ndarray, all_failed: str = "all {n} nan") -> str:
     """A short list for the panel: ``all_failed`` when every entry failed, else two decimals each."""
     if all(v is None or not math.isfinite(v) for v in values):
         return all_failed.format(n=len(values))
@@ -78,7 +78,8 @@ class BarChart(VGroup):
     :meth:`value_of` reads a bar's height back through the axes, so tests compare the picture with the story.
     """
 
-    def __init__(self, values: Sequence[float], axes: Any, color: Any, *, label_size: float = style.SMALL_SIZE) -> None:
+    def __init__(self, values: Sequence[float] | np.ndarray, axes: Any, color: Any, *,
+                 label_size: float = style.SMALL_SIZE) -> None:
         super().__init__()
         self._axes = weakref.ref(axes)  # copies of the bars must not deep-copy the axes
         # more than five bars, or bars under a unit apart (a narrow frame): two decimals, so neighbouring labels

@@ -53,7 +53,7 @@ from mathviz.stories.determinant import DeterminantStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerThreeDScene
 from mathviz_scenes.components.layout import Box, split_frame
-from mathviz_scenes.components.panel import Panel, widest_value
+from mathviz_scenes.components.panel import Panel, frame_right, widest_value
 from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
@@ -260,6 +260,10 @@ class AreaScaling(ExplainerThreeDScene):
         frame = style.frame()
         if frame.landscape:
             self.region = WIDE_REGION
+            room = frame_right() - WIDE_PANEL_CORNER[0]
+            if self.matrix_tex.width > room:  # long entries (1.0e-05): the matrix shrinks alone, never off the frame
+                self.matrix_tex.scale_to_fit_width(room)
+                self.panel.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
             self.panel.next_to([*WIDE_PANEL_CORNER, 0], DOWN + RIGHT, buff=0)
             return
         live = [self.measure_readout] + ([self.ratio_readout] if self.story.shape is not None else [])

@@ -82,6 +82,8 @@ PINNED: dict[str, list[dict[str, str]]] = {
     # x0 far from 0: y tick numbers like -3.33e+08 went right of the axis into the panel's readouts, and an x tick
     # number sat under the f(x) title where the x-axis runs along the top (fixed: tick numbers keep clear of both)
     "derivative": [{"function": "x**3/3 - x", "x0": "-1000"}],
+    # entries written 1.0e-05: the 16:9 matrix formula ran past the frame's right edge (fixed: it shrinks to the room)
+    "determinant": [{"matrix": "[[0, 0], [1e-05, 1e-05]]"}],
     # a long interval of a constant: the x name and the area readout meet in the ftc beat
     "integral": [{"function": "5", "a": "0.001", "b": "536306.4152080836", "rule": "midpoint", "n_max": "517"}],
     # sigma_1 and sigma_2 readouts of very different lengths overlap in the stretch beat

@@ -55,6 +55,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import PlaneAndPanel
 from mathviz_scenes.components.numbers import decimals_for, fmt, typst_matrix
+from mathviz_scenes.components.panel import widest
 from mathviz_scenes.components.plane import MIN_ARROW_LENGTH, coordinate_plane, from_scene, to_scene, vector_arrow
 from mathviz_scenes.components.readout import Readout
 
@@ -409,10 +410,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         svd = self.story.svd
         en, zh = self.stretch_caption()
         self.beat("stretch", en=en, zh=zh)
-        decimals = decimals_for(svd.sigma[0], significant=3, most=8)
-        self.sigma_readouts = VGroup(*(
-            Readout(f"sigma_{i + 1}", 1.0, story_field=None, decimals=decimals, color=V_COLORS[i]) for i in range(2)))
-        self.sigma_readouts.arrange(RIGHT, buff=0.5)
+        self.sigma_readouts = self.build_sigma_readouts()
         self.sigma_row = self.push_rows(self.sigma_readouts)
         self.play(FadeIn(self.sigma_row), run_time=0.4)
 
@@ -427,6 +425,28 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         self.semi_axes = self.build_semi_axes(np.array(self.step("stretch").after))
         self.play(Create(self.semi_axes), run_time=0.6)
         self.wait(1.0)
+
+    def build_sigma_readouts(self) -> VGroup:
+        """sigma_1 and sigma_2 readouts, counting from 1 to the story's values, spaced for the widest numbers.
+
+        Side by side when both fit the panel while showing their widest values (numbers keep their left
+        edge as they grow), else one under the other, shrunk together if still wider than the panel.
+        """
+        svd = self.story.svd
+        decimals = decimals_for(svd.sigma[0], significant=3, most=8)
+        readouts = VGroup(*(Readout(f"sigma_{i + 1}", 1.0, story_field=None, decimals=decimals, color=V_COLORS[i])
+                            for i in range(2)))
+        room = self.panel_right - self.panel_left
+        for readout, sigma in zip(readouts, svd.sigma):
+            readout.set_value(widest(readout, (1.0, sigma)))
+        readouts.arrange(RIGHT, buff=0.5)
+        if readouts.width > room:
+            readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+            if readouts.width > room:
+                readouts.scale_to_fit_width(room)
+        for readout in readouts:
+            readout.set_value(1.0)
+        return readouts
 
     def build_semi_axes(self, matrix_now: np.ndarray) -> VGroup:
         """Dashed segments from the origin to ``M v_i`` (the ellipse's semi-axes once Sigma has acted)."""

@@ -86,7 +86,8 @@ PINNED: dict[str, list[dict[str, str]]] = {
     "determinant": [{"matrix": "[[0, 0], [1e-05, 1e-05]]"}],
     # a long interval of a constant: the x name and the area readout meet in the ftc beat
     "integral": [{"function": "5", "a": "0.001", "b": "536306.4152080836", "rule": "midpoint", "n_max": "517"}],
-    # sigma_1 and sigma_2 readouts of very different lengths overlap in the stretch beat
+    # sigma_1 and sigma_2 readouts of very different lengths overlapped in the stretch beat (fixed: spaced for their
+    # widest numbers, one under the other when that is wider than the panel)
     "svd_pca": [{"matrix": "[[536.3064152080835, 1e-06], [-660.2835362362839, -1000]]", "points": "500",
                  "stds": "[0.94, 261.4555390234608]", "angle": "30",
                  "mean": "[-513.4324150674481, -2.3028277625744575e-175]", "seed": "1910"}],
@@ -107,7 +108,6 @@ PINNED: dict[str, list[dict[str, str]]] = {
 UNFIXED = {
     "entropy_kl": "bar value labels collide when one probability is near 1 and the rest near 0 (issue #15)",
     "integral": "the x name meets the area readout for a long interval (issue #15)",
-    "svd_pca": "sigma readouts of very different lengths overlap (issue #15)",
 }
 
 

@@ -81,6 +81,9 @@ MAX_FIT = 12.0
 MIN_ENTRY = 1e-6
 #: Evenly spaced keyframes of the path from I to A (the singular points are added).
 PATH_STEPS = 10
+#: Keyframe times closer than this are one moment: a root of det M(t) is known to about this (the eigenvalue
+#: clusters and the bracket Brent's method polishes in are 1e-6 wide).
+SAME_TIME = 1e-6
 
 #: The unit cube's 6 faces as indices into :func:`unit_vertices` (3) (vertex k has
 #: coordinates (k & 1, k >> 1 & 1, k >> 2 & 1)); each listed counter-clockwise seen
@@ -279,9 +282,21 @@ def _rank_at_root(matrix_: np.ndarray, scale: float) -> int:
     return int(np.sum(sigma > np.sqrt(np.finfo(float).eps) * scale))
 
 
+def _keyframe_times(singular_ts: list[float]) -> list[float]:
+    """The evenly spaced times 0, 1/PATH_STEPS, ..., 1 and the singular times, each moment once.
+
+    A singular time found within :data:`SAME_TIME` of an inner grid time is that moment (Brent's
+    method puts the root 1 / 2.5 at 0.39999999999999997, next to the grid's 0.4): the singular
+    time, where the scene pauses, takes the grid time's place. The ends 0 and 1 always stay.
+    """
+    grid = [k / PATH_STEPS for k in range(PATH_STEPS + 1)]
+    inner = [t for t in grid[1:-1] if all(abs(t - s) > SAME_TIME for s in singular_ts)]
+    return sorted({grid[0], *inner, grid[-1], *singular_ts})
+
+
 def _keyframes(matrix_at, singular_ts: list[float]) -> tuple[Keyframe, ...]:
-    """Evenly spaced keyframes plus the singular times (where det is exactly 0)."""
-    ts = sorted(set(k / PATH_STEPS for k in range(PATH_STEPS + 1)) | set(singular_ts))
+    """Evenly spaced keyframes plus the singular times (where det is exactly 0), see :func:`_keyframe_times`."""
+    ts = _keyframe_times(singular_ts)
     return tuple(
         # det is 0 at its roots; LU would give rounding noise of either sign there.
         Keyframe(t=float(t), matrix=matrix_at(t), det=0.0 if t in singular_ts else snapped_det(matrix_at(t)))

@@ -82,12 +82,12 @@ def build_checked(name: str, overrides: Mapping[str, str] | None = None, *, medi
     checked frame was clean). A module-scoped fixture calls this once per parameter set; pass a low
     ``frame_rate`` (2-5): dry_run still steps through every frame.
     """
-    from mathviz_scenes.components.quality import FrameChecker
+    from mathviz_scenes.components.quality import CONTRAST_CHECKS, SHAPE_CHECKS, FrameChecker
 
     with dry_run_scene(name, overrides, media_dir=media_dir, quality=quality, lang=lang,
                        frame_rate=frame_rate, look=look) as scene:
-        optional = {k: v for k, v in (("shapes", shapes), ("contrast", contrast)) if v is not None}
-        checker = FrameChecker(scene, **optional).attach()
+        checker = FrameChecker(scene, shapes=SHAPE_CHECKS if shapes is None else shapes,
+                               contrast=CONTRAST_CHECKS if contrast is None else contrast).attach()
         scene.render()
         return scene, checker.finish()
 

@@ -22,7 +22,7 @@ from typing import Any
 from mathviz.pipeline import registry
 from mathviz.story import Story
 from mathviz_scenes.components.look import Look
-from mathviz_scenes.components.quality import FrameChecker
+from mathviz_scenes.components.quality import CONTRAST_CHECKS, SHAPE_CHECKS, FrameChecker
 
 __all__ = ["SceneFileError", "check_file", "check_scene", "check_scene_class", "find_scene_class", "parse_scene_reference"]
 
@@ -47,8 +47,8 @@ def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, story:
         story = spec.build_story(overrides)
     with _dry_run(media_dir, quality, extra_config):
         scene = spec.scene_class()(story=story, lang=lang, look=look)
-        optional = {k: v for k, v in (("shapes", shapes), ("contrast", contrast)) if v is not None}
-        checker = FrameChecker(scene, **optional).attach()
+        checker = FrameChecker(scene, shapes=SHAPE_CHECKS if shapes is None else shapes,
+                               contrast=CONTRAST_CHECKS if contrast is None else contrast).attach()
         scene.render()
         checker.finish()
         return checker

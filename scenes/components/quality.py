@@ -459,11 +459,11 @@ class FrameChecker:
         if not records:
             return
         for text in texts:
-            box = boxes.get(id(text))
-            if box is None:
+            text_box = boxes.get(id(text))
+            if text_box is None:
                 continue
-            shrink = (box[1] - box[0]) * CURVE_BOX_SHRINK / 2
-            lo, hi = box[0] + shrink, box[1] - shrink
+            shrink = (text_box[1] - text_box[0]) * CURVE_BOX_SHRINK / 2
+            lo, hi = text_box[0] + shrink, text_box[1] - shrink
             family = [m for m in text.get_family() if m.has_points()]
             glyphs = [order[id(m)] for m in family if id(m) in order and not isinstance(m, BackgroundRectangle)]
             if not glyphs:
@@ -578,7 +578,7 @@ class FrameChecker:
                              f"from edge-on: it shows as a sliver")
 
     def _fixed(self, mob: Mobject) -> bool:
-        fixed = getattr(self.scene.renderer.camera, "fixed_in_frame_mobjects", set())
+        fixed: set[Mobject] = getattr(self.scene.renderer.camera, "fixed_in_frame_mobjects", set())
         return bool(fixed) and mob in fixed
 
     def _screen_points_of(self, mob: Mobject) -> np.ndarray:

@@ -17,7 +17,7 @@ readout shows exactly the story's value for what is drawn at that moment.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -59,6 +59,16 @@ RISE_COLOR = style.ACCENT_COLOR
 CENTRAL_COLOR = style.HIGHLIGHT_COLOR
 LEFT_SECANT_COLOR = style.DERIVATIVE_COLOR
 POINT_COLOR = style.SECONDARY_COLOR
+
+
+def number(record: Mapping[str, float | None], key: str) -> float:
+    """``record[key]`` where the story always has a number (a secant's h, x, value and rise; a usable slide
+    point's x, y and slope); a ValueError names the key otherwise.
+    """
+    value = record[key]
+    if value is None:
+        raise ValueError(f"the story's record has no {key}")
+    return value
 
 
 def replace_parts(group: VGroup, new: VGroup) -> VGroup:
@@ -239,11 +249,11 @@ class TangentSlope(ExplainerScene):
     def place_clear(self, label: Any, anchor: Any, curves: np.ndarray, axes: Axes) -> Any:
         """Put ``label`` next to ``anchor`` on the side (of eight) farthest from the curves and the axes lines."""
         lower, upper = self.window(axes)
-        lines = []
+        axis_lines = []
         for axis in (axes.x_axis, axes.y_axis):
             start, end = axis.get_start(), axis.get_end()
-            lines.append((start + np.linspace(0, 1, 200)[:, None] * (end - start))[:, :2])
-        lines = np.concatenate(lines)
+            axis_lines.append((start + np.linspace(0, 1, 200)[:, None] * (end - start))[:, :2])
+        lines = np.concatenate(axis_lines)
 
         def distance(points: np.ndarray) -> float:
             low, high = label.get_corner(DOWN + LEFT)[:2], label.get_corner(UP + RIGHT)[:2]
@@ -293,8 +303,8 @@ class TangentSlope(ExplainerScene):
     def lines_through_p(self) -> list[Line]:
         """Every line the scene will draw through P (secants from both sides, the tangent)."""
         story = self.story
-        lines = [self.build_secant(r["h"]).line for r in story.secants[::6] + story.opposite_secants[::6]]
-        if story.differentiable:
+        lines = [self.build_secant(number(r, "h")).line for r in story.secants[::6] + story.opposite_secants[::6]]
+        if story.derivative is not None:  # f is differentiable at x0
             lines.append(self.build_tangent(story.x0, story.value, story.derivative))
         return lines
 
@@ -334,7 +344,7 @@ class TangentSlope(ExplainerScene):
         # Manim cannot give a zero-length line a direction: nudge only a degenerate one
         group.run.put_start_and_end_on(p, corner if np.linalg.norm(corner - p) > 1e-9 else corner + 1e-6 * RIGHT)
         group.rise.put_start_and_end_on(corner, q if np.linalg.norm(q - corner) > 1e-9 else q + 1e-6 * UP)
-        self.place_run_label(group.run_label, group.run, DOWN if record["rise"] >= 0 else UP)
+        self.place_run_label(group.run_label, group.run, DOWN if number(record, "rise") >= 0 else UP)
         group.h = float(h)
         return group
 
@@ -382,7 +392,7 @@ class TangentSlope(ExplainerScene):
     def build_error_inset(self, width: float = 2.3, height: float = 1.75) -> Axes:
         """Log-log axes of |error| against h for the story's forward (and central) quotients."""
         story = self.story
-        log_h = np.log10(np.abs([r["h"] for r in story.secants]))
+        log_h = np.log10(np.abs([number(r, "h") for r in story.secants]))
         errors = [r["error"] for r in story.secants]
         if story.central_order is not None:
             errors += [r["error"] for r in story.central]
@@ -565,7 +575,7 @@ class TangentSlope(ExplainerScene):
         self.beat("secant", en="A second point Q: the secant's slope is rise over run h",
                   zh="第二个点 Q：割线的斜率 = 高度差 ÷ 步长 h")
         first = story.secants[0]
-        self.secant_group = self.build_secant(first["h"])
+        self.secant_group = self.build_secant(number(first, "h"))
         self.secant = self.secant_group.line
         q_label = style.math("Q", size=style.LABEL_SIZE, color=style.SECANT_COLOR)
         line = self.secant_group.line
@@ -651,6 +661,7 @@ class TangentSlope(ExplainerScene):
         self.secant_group.remove(self.secant_group.run_label)
         self._shrink(self.secant_group, story.secants, "secants",
                      {"slope": self.quotient_readout, "h": self.h_readout, "error": self.error_readout}, traces)
+        assert story.derivative is not None, "construct() runs this beat for a differentiable f"
         self.tangent = self.build_tangent(story.x0, story.value, story.derivative)
         self.play(Create(self.tangent), Indicate(self.derivative_readout, color=style.TANGENT_COLOR), run_time=1.2)
         self.wait(1.5)
@@ -672,7 +683,7 @@ class TangentSlope(ExplainerScene):
         self.play(FadeIn(own), run_time=0.6)
         last: Any = self.h_readout
         if story.opposite_secants:
-            other_group = self.build_secant(story.opposite_secants[0]["h"], color=LEFT_SECANT_COLOR)
+            other_group = self.build_secant(number(story.opposite_secants[0], "h"), color=LEFT_SECANT_COLOR)
             other_group.remove(other_group.run_label, other_group.run, other_group.rise)
             self.other_secant = other_group
             other_quotient = Readout.of(self.story, self.build_formula(), "opposite_secants.0.slope", color=LEFT_SECANT_COLOR)
@@ -732,7 +743,7 @@ class TangentSlope(ExplainerScene):
 
         slide = story.slide
         usable = [i for i, r in enumerate(slide) if r["slope"] is not None]
-        start = min(usable, key=lambda i: abs(slide[i]["x"] - story.x0))
+        start = min(usable, key=lambda i: abs(number(slide[i], "x") - story.x0))
         index = ValueTracker(start)
 
         def current() -> int:
@@ -774,10 +785,11 @@ class TangentSlope(ExplainerScene):
 
         def tangent_now() -> VGroup:
             r = slide[current()]
-            tangent = self.build_tangent(r["x"], r["y"], r["slope"])
-            dot = Dot(self.axes.c2p(r["x"], r["y"]), color=style.TANGENT_COLOR, radius=0.07)
-            low = self.derivative_axes.c2p(r["x"], min(max(r["slope"], d_range[0]), d_range[1]))
-            inside = d_range[0] <= r["slope"] <= d_range[1]
+            x, y, slope = number(r, "x"), number(r, "y"), number(r, "slope")
+            tangent = self.build_tangent(x, y, slope)
+            dot = Dot(self.axes.c2p(x, y), color=style.TANGENT_COLOR, radius=0.07)
+            low = self.derivative_axes.c2p(x, min(max(slope, d_range[0]), d_range[1]))
+            inside = d_range[0] <= slope <= d_range[1]
             low_dot = Dot(low, color=style.DERIVATIVE_COLOR, radius=0.07)
             if not inside:
                 low_dot.set_opacity(0.0)

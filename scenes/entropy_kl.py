@@ -70,7 +70,8 @@ class ProbabilityBars(VGroup):
     :meth:`value_of` reads a bar's height back through the axes, so tests compare the picture with the story.
     """
 
-    def __init__(self, values: Sequence[float], axes: Any, color: Any, *, span: tuple[float, float] = (0.2, 0.8),
+    def __init__(self, values: Sequence[float] | np.ndarray, axes: Any, color: Any, *,
+                 span: tuple[float, float] = (0.2, 0.8),
                  labels: bool = True, label_color: Any = None) -> None:
         super().__init__()
         self._axes = weakref.ref(axes)  # copies of the bars (Transform, FadeOut) must not deep-copy the axes

@@ -118,6 +118,10 @@ class RunningAverages(ExplainerScene):
     story: prob.ExpectationStory
     #: Height of the expectation block's centre beside the table (16:9), None when it goes under the table.
     block_centre_y: float | None
+    #: The shown streak's win rate, None when no round came after that many losses.
+    fallacy_readout: Readout | None
+    #: The win rate after the longest losing streak, None when no round came after it.
+    after_readout: Readout | None
     key_beat = "band"
 
     # -- where things go ---------------------------------------------------------------------------
@@ -491,7 +495,7 @@ class RunningAverages(ExplainerScene):
         shown = next((r for r in s.streaks if r.k == SHOWN_STREAK), s.streaks[-1])
         self.shown_streak = shown
         p_label = style.math(f"p = {p_text}", size=style.SMALL_SIZE + 2, color=E_COLOR)
-        if shown.count:
+        if shown.frequency is not None:  # rounds came right after k losses (count > 0)
             index = s.streaks.index(shown)
             count, wins = format_count(shown.count), format_count(shown.wins)
             self.fallacy_count = VGroup(

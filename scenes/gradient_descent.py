@@ -241,6 +241,15 @@ class ContourMap(ContourPanel):
         return cross.move_to(where)
 
 
+def loss_shower(readout: Readout, run: DescentRun) -> Callable[[int], None]:
+    """Show iterate k's loss on ``readout`` (a :class:`Rider`'s readouts)."""
+
+    def show(k: int) -> None:
+        show_value(readout, float(run.path[k, 2]))
+
+    return show
+
+
 @dataclass
 class Rider:
     """One run animated by :meth:`LossSurfaceDescent.race`: where it is drawn and what it updates."""
@@ -261,6 +270,7 @@ class Rider:
 
     def replay(self, t: float) -> None:
         """Put everything this rider drew where it is at progress ``t``."""
+        assert self.progress is not None, "replay() is for a rider that has raced"
         self.progress.set_value(t)
         for name, place in self.placers.items():
             place(self.ball if name == "ball" else self.drawn[name])
@@ -316,12 +326,14 @@ class LossSurfaceDescent(MeshExplainerScene):
         return box_axes(view.window, (lo - margin, hi + margin), side=BOX_SIDE, height=BOX_HEIGHT)
 
     @staticmethod
-    def point3d(axes: ThreeDAxes, w: Sequence[float], loss: float | None, surface: Callable | None = None) -> np.ndarray:
+    def point3d(axes: ThreeDAxes, w: Sequence[float] | np.ndarray, loss: float | None,
+                surface: Callable | None = None) -> np.ndarray:
         """Scene point of (w1, w2, loss), the loss clamped into the box so the ball stays in view.
 
         ``loss`` None evaluates ``surface`` (between iterates the ball rolls on the surface).
         """
         if loss is None:
+            assert surface is not None, "a point between iterates needs the surface"
             loss = float(surface(w[0], w[1]))
         lo, hi = axes.z_bounds
         loss = min(max(loss, lo), hi) if math.isfinite(loss) else hi
@@ -343,7 +355,8 @@ class LossSurfaceDescent(MeshExplainerScene):
         box.labels.add(self.pin(style.text(fmt(high, 2), size=small), axes.c2p(a - 1.0 * pad, c, high) - 0.1 * OUT))
         return box
 
-    def fit_camera(self, axes: ThreeDAxes, thetas: Sequence[float], region: Sequence[float] | None = None) -> None:
+    def fit_camera(self, axes: ThreeDAxes, thetas: Sequence[float] | np.ndarray,
+                   region: Sequence[float] | None = None) -> None:
         """Zoom and shift the projected box of ``axes``, at every theta the camera will pass, into ``region``
         (default: the layout's 3D view).
         """
@@ -356,7 +369,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         f = style.frame()
         return self.corner_title(f"L(w_1, w_2) = {formula}", 8.2 if f.landscape else f.content_width - 0.3)
 
-    def build_ball(self, axes: ThreeDAxes, w: Sequence[float], loss: float, color: Any = WHITE) -> Dot:
+    def build_ball(self, axes: ThreeDAxes, w: Sequence[float] | np.ndarray, loss: float, color: Any = WHITE) -> Dot:
         """The ball: a disc that always faces the camera, drawn above the surface."""
         ball = Dot(radius=0.11, color=color).set_stroke(BLACK, width=2)
         ball.move_to(self.point3d(axes, w, loss))
@@ -424,11 +437,12 @@ class LossSurfaceDescent(MeshExplainerScene):
             if rider.readouts is not None:
                 shown = [0]
 
-                def count(mob: Mobject, rider: Rider = rider, shown: list[int] = shown) -> None:
+                def count(mob: Mobject, rider: Rider = rider, shown: list[int] = shown,
+                          readouts: tuple[Mobject, Callable[[int], None]] = rider.readouts) -> None:
                     k = rider.trajectory.iterate_at(progress.get_value())
                     if k != shown[0]:  # new digits cost ~40 ms: only when the iterate changes
                         shown[0] = k
-                        rider.readouts[1](k)
+                        readouts[1](k)
 
                 # The updater sits on the readout itself: a mobject with an updater is redrawn each
                 # frame, one without is painted once into the static background.
@@ -547,7 +561,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         status = VGroup(style.text(self.say(status_en, status_zh), size=style.LABEL_SIZE,
                                    color=WARNING_COLOR if bad else GOOD_COLOR))
         block = VGroup(*readouts, status)
-        if run.diverged and run.left_window_at is not None and run.left_window_at < run.diverged_at:
+        if run.diverged_at is not None and run.left_window_at is not None and run.left_window_at < run.diverged_at:
             # The picture stops at the window's edge; say where, so the step count is not a mystery.
             where = style.text(self.say(f"(left the plotted window at step {run.left_window_at})",
                                         f"（第 {run.left_window_at} 步离开绘图窗口）"),
@@ -603,7 +617,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         return header.move_to([0, f.top - header.height / 2, 0])
 
     def panel_grid(self, count: int, header: Mobject, top_height: float, foot: float,
-                   text_right: bool = False) -> list[tuple[np.ndarray, float]]:
+                   text_right: bool = False) -> list[tuple[tuple[float, float], float]]:
         """Centres and sides of ``count`` contour maps under ``header``: side by side in 16:9 and square frames,
         one under another in portrait, each with ``top_height`` of text over it and ``foot`` under it (in
         portrait with ``text_right``, the map goes left and its text right of it).
@@ -617,22 +631,23 @@ class LossSurfaceDescent(MeshExplainerScene):
             side = min((top - bottom) / count - top_height - foot - gap, f.content_width - 1.0)
             pitch = side + top_height + foot + gap
             x = f.left + 0.6 + side / 2 if text_right else 0.25
-            return [(np.array([x, top - top_height - side / 2 - k * pitch, 0.0]), side) for k in range(count)]
+            return [((x, top - top_height - side / 2 - k * pitch), side) for k in range(count)]
         side = min((f.content_width - 0.5 - (count - 1) * gap) / count, top - bottom - top_height - foot)
         pitch = side + gap
         xs = [0.25 + (k - (count - 1) / 2) * pitch for k in range(count)]
         y = top - top_height - side / 2
-        return [(np.array([x, y, 0.0]), side) for x in xs]
+        return [((x, y), side) for x in xs]
 
     def beat_learning_rates(self) -> None:
         s = self.story
         view = s.regimes_view
-        bound = s.regimes_view.stability_bound
+        bound, eigenvalues = view.stability_bound, view.hessian_eigenvalues
+        assert bound is not None and eigenvalues is not None, "the regimes run on a convex quadratic"
         self.beat("learning rate", en="Learning rate: too small crawls, too large overshoots and diverges",
                   zh="学习率：太小走得慢，太大来回越冲越远直至发散")
         self.clear_all()
         header = self.panel_header(
-            f"L = {to_typst(view.surface.f)}", f"lambda_max = {typst_number(view.hessian_eigenvalues[1], 3)}",
+            f"L = {to_typst(view.surface.f)}", f"lambda_max = {typst_number(eigenvalues[1], 3)}",
             self.tr('"stability bound"', '"稳定界"') + f" 2 / lambda_max = {typst_number(bound, 3)}")
         names = {"too small": "太小", "good": "合适", "too large": "太大"}
         panels, riders, tops = [], [], VGroup()
@@ -663,7 +678,7 @@ class LossSurfaceDescent(MeshExplainerScene):
             panels.append(panel)
             tops.add(top)
             riders.append(Rider(Trajectory(regime.run), panel, PATH_COLOR,
-                                readouts=(readout, lambda k, r=readout, run=regime.run: show_value(r, float(run.path[k, 2])))))
+                                readouts=(readout, loss_shower(readout, regime.run))))
         self.regime_panels = panels
         self.play(FadeIn(header), *[FadeIn(p) for p in panels], FadeIn(tops), run_time=1.0)
         self.race(riders, duration=5.0)
@@ -717,7 +732,7 @@ class LossSurfaceDescent(MeshExplainerScene):
             panels.append(panel)
             tops.add(top)
             riders.append(Rider(Trajectory(run), panel, color,
-                                readouts=(readout, lambda k, r=readout, run=run: show_value(r, float(run.path[k, 2])))))
+                                readouts=(readout, loss_shower(readout, run))))
         self.ravine_panels = panels
         self.play(FadeIn(header), *[FadeIn(p) for p in panels], FadeIn(tops), run_time=1.0)
         self.race(riders, duration=6.0)

@@ -690,7 +690,7 @@ class OptimizersSideBySide(ExplainerScene):
         sd = s.saddle
         escaped = dict(zip(OPTIMIZERS, sd.escaped_at))
         sgd_k, adam_k = escaped["sgd"], escaped["adam"]
-        words = {None: (f"not within {s.steps} steps", f"{s.steps} 步内没有")}
+        words: dict[int | None, tuple[str, str]] = {None: (f"not within {s.steps} steps", f"{s.steps} 步内没有")}
         sgd_en, sgd_zh = words.get(sgd_k, (f"{sgd_k} steps", f"{sgd_k} 步"))
         adam_en, adam_zh = words.get(adam_k, (f"{adam_k} steps", f"{adam_k} 步"))
         self.beat("saddle-escape",

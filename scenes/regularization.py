@@ -337,9 +337,9 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
                         ).arrange(RIGHT, buff=0.35)
         zero_from = self.tr('w_{i} = 0 "from" lambda', 'w_{i} "归零于" lambda')
         self.zero_readouts = VGroup(*(
-            self.readout(zero_from.format(i=i + 1), l1.zero_at[i], f"{self.run_key('l1')}.zero_at.{i}", W_COLORS[i],
+            self.readout(zero_from.format(i=i + 1), at, f"{self.run_key('l1')}.zero_at.{i}", W_COLORS[i],
                          size=style.SMALL_SIZE + 4)
-            for i in (0, 1) if l1.zero_at[i] is not None
+            for i, at in enumerate(l1.zero_at) if at is not None
         )).arrange(RIGHT, buff=0.4)
         never = style.text(self.tr("L2: never exactly 0, only smaller", "L2：从不恰好为 0，只是变小"),
                            size=style.SMALL_SIZE, color=L2_COLOR)

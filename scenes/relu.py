@@ -73,7 +73,8 @@ class Bars(VGroup):
     geometry through the axes, so tests compare the picture, not the input.
     """
 
-    def __init__(self, values: Sequence[float], axes: Any, color: Any, *, muted: Sequence[bool] | None = None,
+    def __init__(self, values: Sequence[float] | np.ndarray, axes: Any, color: Any, *,
+                 muted: Sequence[bool] | np.ndarray | None = None,
                  label_size: float = style.SMALL_SIZE) -> None:
         super().__init__()
         # A weak reference: copying the bars (FadeOut, TransformFromCopy) must not deep-copy the axes.
@@ -352,7 +353,7 @@ class ReluBackprop(ExplainerScene):
         for left, right in zip(self.network_headers, self.network_headers[1:]) if not self.narrow else ():
             columns_x.append(columns_x[-1] + max(1.85, (left.width + right.width) / 2 + 0.3))
 
-        def column(values: Sequence[float], x: float, color: Any) -> VGroup:
+        def column(values: Sequence[float] | np.ndarray, x: float, color: Any) -> VGroup:
             count = len(values)
             nodes = VGroup()
             for i, value in enumerate(values):
@@ -400,7 +401,7 @@ class ReluBackprop(ExplainerScene):
                               self.network_headers, self.target_label)
         return self.network
 
-    def gradient_tags(self, nodes: VGroup, values: Sequence[float]) -> VGroup:
+    def gradient_tags(self, nodes: VGroup, values: Sequence[float] | np.ndarray) -> VGroup:
         """The backward value dL/d(node) in red under each node (exact zeros in grey)."""
         tags = VGroup()
         for node, value in zip(nodes, values):

@@ -207,7 +207,7 @@ class TangentPlaneHessian(MeshExplainerScene):
 
     # -- 3D building blocks ------------------------------------------------------------------------
 
-    def fit_camera(self, corners: np.ndarray, thetas: Sequence[float], region: Sequence[float],
+    def fit_camera(self, corners: np.ndarray, thetas: Sequence[float] | np.ndarray, region: Sequence[float],
                    label_margin: tuple[float, float] = (1.3, 0.9)) -> None:
         """Zoom and shift so the projected ``corners`` fit ``region`` at every theta the camera passes."""
         self.fit_corners(corners, thetas, region, label_margin=label_margin)
@@ -398,7 +398,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.column.remove(self.formula)
         self.add_to_column(self.norm_readout)
         self.play(FadeIn(self.inset_dot), Create(level), FadeIn(self.norm_readout), run_time=0.8)
-        if s.gradient_direction is None:
+        if s.gradient_direction is None or s.steepest_angle is None:  # both None where grad f = 0
             self.gradient_arrow_inset = self.direction_arrow = self.steepest_arrow = None
             self.wait(2.0)
             return
@@ -515,7 +515,7 @@ class TangentPlaneHessian(MeshExplainerScene):
 
         shown_row = [0]
 
-        def readouts(mob: Mobject) -> None:
+        def show_readouts(mob: Mobject) -> None:
             t = self.glide_progress.get_value()
             k = int(round(t)) if abs(t - round(t)) < 1e-9 else None
             if k is None or k == shown_row[0]:
@@ -531,7 +531,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.plane.add_updater(place_plane)
         self.dot.add_updater(place_dot)
         self.inset_dot.add_updater(place_inset_dot)
-        self.value_readout.add_updater(readouts)
+        self.value_readout.add_updater(show_readouts)
         crit_where = style.math(self.tr('"at"', '"临界点"')
                                 + f" (x_c, y_c) = ({typst_number(cp.point[0], 2)}, {typst_number(cp.point[1], 2)})",
                                 size=style.READOUT_SIZE, color=POINT_COLOR)
@@ -560,6 +560,7 @@ class TangentPlaneHessian(MeshExplainerScene):
     def beat_hessian(self) -> None:
         s = self.story
         cp = s.critical_point
+        assert cp is not None, "construct() runs this beat only when there is a critical point"
         lam1, lam2 = cp.eigenvalues
         verdict_en, verdict_zh = KIND_NAMES[cp.kind]
         self.beat("hessian",

@@ -217,7 +217,7 @@ class MeshExplainerScene(ExplainerThreeDScene):
         box.lines, box.labels = lines, labels
         return box
 
-    def fit_corners(self, corners: np.ndarray, thetas: Sequence[float], region: Sequence[float], *,
+    def fit_corners(self, corners: np.ndarray, thetas: Sequence[float] | np.ndarray, region: Sequence[float], *,
                     label_margin: tuple[float, float], x_shift: float = 0.0) -> None:
         """Zoom and shift so the projected ``corners`` fit ``region`` (x from, x to, y from, y to) at every
         theta the camera passes; end at the last theta.

@@ -71,7 +71,7 @@ class Panel:
                 mobject.scale_to_fit_width(self.width)
         return mobject
 
-    def place(self, mobject: Any, top: float | None = None, values: Sequence[float] = ()) -> Any:
+    def place(self, mobject: Any, top: float | None = None, values: Sequence[float | None] = ()) -> Any:
         """Put ``mobject`` with its top-left corner at (left, ``top``), fitted to the panel (see :meth:`fit`)."""
         with widest_value(mobject, values):
             if mobject.width > self.width:
@@ -79,7 +79,7 @@ class Panel:
             mobject.next_to(np.array([self.left, self.top if top is None else top, 0.0]), DOWN + RIGHT, buff=0)
         return mobject
 
-    def row(self, readouts: Sequence[tuple[Readout, Sequence[float]]], top: float, buff: float = 0.5) -> None:
+    def row(self, readouts: Sequence[tuple[Readout, Sequence[float | None]]], top: float, buff: float = 0.5) -> None:
         """Readouts side by side from ``top`` if they fit while showing their widest ``values``, else stacked.
 
         Spaced for the widest values, so a number that grows later (numbers
@@ -123,7 +123,7 @@ def widest(readout: Readout, values: Sequence[float | None]) -> float:
 class widest_value:  # noqa: N801 - a context manager used like a function
     """While active, ``mobject`` (if a readout and ``values`` are given) shows its widest value."""
 
-    def __init__(self, mobject: Any, values: Sequence[float]) -> None:
+    def __init__(self, mobject: Any, values: Sequence[float | None]) -> None:
         self.readout = mobject if isinstance(mobject, Readout) and len(values) else None
         self.values = values
 

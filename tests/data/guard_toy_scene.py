@@ -6,9 +6,12 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn
 
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
+from tests.data.guard_explainer import GuardToyStory
 
 
 class GuardToy(ExplainerScene):
+    story: GuardToyStory
+
     def construct(self) -> None:
         self.beat("first", en="A first label", zh="第一个标签")
         first = style.text("first label").move_to(2 * UP + 3 * LEFT)

@@ -104,13 +104,14 @@ def test_storyboard_prints_the_report_and_strict_writes_nothing(tmp_path: Path) 
 
 def test_the_api_takes_strict(tmp_path: Path) -> None:
     import mathviz
+    from mathviz.pipeline.api import FrameGuardWarning
 
     small = {"frame_rate": 5, "pixel_width": 256, "pixel_height": 144}
     with pytest.raises(GuardRejected) as rejected:
         mathviz.render("guard_toy", out_dir=tmp_path / "strict", manim_config=small, strict=True, layout="broken")
     assert rejected.value.report.findings and {f.kind for f in rejected.value.report.findings} == {"overlap"}
     assert _files(tmp_path / "strict") == []
-    with pytest.warns(mathviz.pipeline.api.FrameGuardWarning, match="overlap"):
+    with pytest.warns(FrameGuardWarning, match="overlap"):
         files = mathviz.render("guard_toy", out_dir=tmp_path / "loose", manim_config=small, layout="broken")
     assert files.video.is_file() and not files.guard.ok
     with warnings.catch_warnings():

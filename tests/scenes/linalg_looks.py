@@ -40,7 +40,7 @@ def words_of(mob: Mobject) -> list[str]:
     if isinstance(mob, Text):
         content = mob.original_text
     else:
-        content = " ".join(re.findall(r'"([^"]*)"', mob.typst_code))  # type: ignore[attr-defined]
+        content = " ".join(re.findall(r'"([^"]*)"', mob.typst_code))
     return re.findall(r"[A-Za-z]{2,}", content)
 
 

@@ -223,6 +223,7 @@ def test_tiny_real_render(tiny_render) -> None:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (256, 144)
+        assert stream.duration is not None and stream.time_base is not None  # an MP4 stream has both
         duration = float(stream.duration * stream.time_base)
         frames = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
     assert duration == pytest.approx(scene_seconds, abs=0.3)

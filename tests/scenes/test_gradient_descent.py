@@ -27,12 +27,12 @@ STORY_KEYS = {"view", "run", "momentum", "steps", "start_loss", "gradient_at_sta
               "regimes_view", "regimes", "ravine_view", "ravine_gd", "ravine_momentum_run", "two_minima_view",
               "two_minima_runs"}
 
-FAST = {"frame_rate": 2}
+FRAME_RATE = 2
 
 
 def build(overrides: dict, tmp_path):
     """Construct under dry_run (with the frame-quality guard); return (scene, findings)."""
-    return build_checked("gradient_descent", overrides, media_dir=tmp_path, **FAST)
+    return build_checked("gradient_descent", overrides, media_dir=tmp_path, frame_rate=FRAME_RATE)
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +180,7 @@ def test_tiny_real_render(tiny_render) -> None:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (256, 144)
+        assert stream.duration is not None and stream.time_base is not None  # an MP4 stream has both
         duration = float(stream.duration * stream.time_base)
         frames = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
     assert 30 <= duration <= 60

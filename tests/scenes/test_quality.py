@@ -22,6 +22,7 @@ class ToyStory(Story):
 
 
 class Toy(ExplainerScene):
+    story: ToyStory
     layout = "clean"
 
     def construct(self) -> None:

@@ -6,6 +6,7 @@ import inspect
 import json
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mathviz.expr import FUNCTIONS, compile_expression
+from mathviz.expr import FUNCTIONS, Expression, compile_expression
 from mathviz.params import ParameterError
 from mathviz.pipeline.cli import cli
 from mathviz.stories import backprop_graph as bg
@@ -25,11 +26,14 @@ SETTINGS = settings(max_examples=25, deadline=None, derandomize=True)
 
 def story(expression: str = "(a*b + c)*tanh(a)", a: float = 0.8, b: float = -1.5, c: float = 2.0) -> bg.BackpropStory:
     params = {p.name: p for p in bg.PARAMS}
-    return bg.backprop_story(params["expression"].parse(expression), a, b, c)
+    parsed = params["expression"].parse(expression)
+    assert isinstance(parsed, Expression)
+    return bg.backprop_story(parsed, a, b, c)
 
 
 def default_story() -> bg.BackpropStory:
-    params = {p.name: p.parse(p.default) for p in bg.PARAMS}
+    # each value has its own parameter's type, as in the registry's SceneSpec.parse
+    params: dict[str, Any] = {p.name: p.parse(p.default) for p in bg.PARAMS}
     return bg.backprop_story(**params)
 
 
@@ -196,7 +200,7 @@ def test_code_on_screen_is_the_source_that_ran():
     assert "child.grad += local * node.grad" in s.code["backward"]
 
 
-def test_backward_steps_are_the_additions_in_the_order_they_ran():
+def test_backward_steps_are_the_additions_in_the_order_they_ran() -> None:
     s = story("(a*b + c)*tanh(a) + exp(a)", 0.3, 1.2, -0.4)
     by_id = {n.id: n for n in s.nodes}
     done: set[int] = set()
@@ -224,7 +228,7 @@ def test_story_json_is_plain():
     assert all({"op", "value", "grad"} <= set(n) for n in data["nodes"])
 
 
-BAD = [
+BAD: list[tuple[dict[str, Any], str]] = [
     ({"expression": "abs(a)", "a": 0.0}, "corner"),
     ({"expression": "relu(a - b)", "a": 1.0, "b": 1.0}, "corner"),
     ({"expression": "log(a)", "a": -1.0}, "not finite"),

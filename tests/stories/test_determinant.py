@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.optimize import brentq
 
-from mathviz.params import ParameterError
+from mathviz.params import ParameterError, Parser
 from mathviz.pipeline import registry
 from mathviz.stories import determinant as linalg
-from mathviz.stories.determinant import determinant_story
+from mathviz.stories.determinant import DeterminantStory, determinant_story
 
 SETTINGS = settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -49,8 +49,10 @@ def det_tolerance(a: np.ndarray) -> float:
     return 1e-12 * hadamard_bound(a) + 2 * sigma_max ** len(a) * len(a) * np.finfo(float).eps
 
 
-def story(text: str):
-    return registry.get("determinant").build_story({"matrix": text})
+def story(text: str) -> DeterminantStory:
+    s = registry.get("determinant").build_story({"matrix": text})
+    assert isinstance(s, DeterminantStory)
+    return s
 
 
 # -- exact examples ---------------------------------------------------------------------------------
@@ -88,13 +90,14 @@ def test_default_is_the_storyboard_matrix() -> None:
     params = spec.parse()
     np.testing.assert_array_equal(params["matrix"], [[2, 1], [0.5, 1.5]])
     s = spec.build_story()
+    assert isinstance(s, DeterminantStory)
     assert s.det == 2.5 and s.orientation == "preserved" and s.flip_t is None and s.singular == ()
     assert s.fit == 1.0  # the default picture needs no zooming out
 
 
 def test_image_of_the_unit_square_and_cube() -> None:
     s = story("[[2, 1], [0.5, 1.5]]")
-    np.testing.assert_allclose(s.image_vertices, [[0, 0], [2, 0.5], [3, 2], [1, 1.5]])
+    np.testing.assert_allclose(s.image_vertices, [[0.0, 0.0], [2.0, 0.5], [3.0, 2.0], [1.0, 1.5]])
     c = story("[[1, 0.5, 0], [0, 1, 0.3], [0.2, 0, 1.5]]")
     # corners 1, 2, 4 are e1, e2, e3, so their images are the columns of A
     np.testing.assert_allclose(c.image_vertices[[1, 2, 4]], c.matrix.T)
@@ -154,6 +157,7 @@ def test_det_of_a_product_is_the_product_of_dets(pair: tuple[np.ndarray, np.ndar
 def test_every_area_scales_by_det(a: np.ndarray) -> None:
     s = determinant_story(a)
     shape = s.shape
+    assert shape is not None  # a 2x2 story carries the shape
     assert shape.area_before > 0  # counter-clockwise outline
     assert shape.area_after == pytest.approx(linalg.shoelace_area(shape.points @ a.T))
     assert shape.area_after == pytest.approx(s.det * shape.area_before, abs=det_tolerance(a))
@@ -178,6 +182,7 @@ def test_interpolant_det_polynomial_matches_numpy(a: np.ndarray, t: float) -> No
 def test_the_mirror_after_a_multiplies_det_by_minus_one(a: np.ndarray) -> None:
     s = determinant_story(a)
     p = s.product
+    assert p is not None  # a 2x2 story carries the product
     np.testing.assert_array_equal(p.b, [[1, 0], [0, -1]])
     assert p.det_b == -1.0
     tol = det_tolerance(a)
@@ -294,6 +299,7 @@ def test_large_entries_zoom_the_view_out() -> None:
 @given(square_matrices(2, 4.0))
 def test_the_view_holds_everything_drawn_in_2d(a: np.ndarray) -> None:
     s = determinant_story(a)
+    assert s.shape is not None
     g = s.grid_extent
     window = g * np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]])
     # along the path every point moves on the segment from p to A p
@@ -345,7 +351,8 @@ def test_bad_matrices_raise_parameter_error(text: str, words: str) -> None:
 
 
 def test_nan_given_directly_is_rejected() -> None:
-    parse = linalg.PARAMS[0].parse
+    parse = linalg.PARAMS[0].parser
+    assert isinstance(parse, Parser)  # a matrix parser, which takes a list as well as text
     with pytest.raises(ParameterError, match="finite"):
         parse([[float("nan"), 1.0], [1.0, 1.0]])
 

@@ -21,6 +21,7 @@ from mathviz.stories.eigen import (
     MIN_VIEW_RADIUS,
     PARAMS,
     STANDARD_RADIUS,
+    EigenStory,
     classify,
     eigen_story,
 )
@@ -35,7 +36,7 @@ float_matrices = st.lists(entries, min_size=4, max_size=4).map(lambda xs: np.arr
 int_matrices = st.lists(st.integers(-4, 4), min_size=4, max_size=4).map(lambda xs: np.array(xs, dtype=float).reshape(2, 2))
 
 
-def story_of(rows) -> object:
+def story_of(rows) -> EigenStory:
     return eigen_story(np.array(rows, dtype=float))
 
 
@@ -65,8 +66,8 @@ def check_story(a: np.ndarray) -> None:
 
     # A v = lambda v with |v| = 1, lambda the signed stretch, |Av| / |v| = |lambda|.
     assert len(story.eigenvectors) == {"distinct-real": 2, "repeated-scalar": 2, "defective": 1, "complex": 0}[story.kind]
-    for v, lam, ratio in zip(story.eigenvectors, story.stretch, story.length_ratio):
-        v = np.array(v)
+    for vector, lam, ratio in zip(story.eigenvectors, story.stretch, story.length_ratio):
+        v = np.array(vector)
         assert np.linalg.norm(v) == pytest.approx(1.0, abs=1e-12)
         assert np.linalg.norm(a @ v - lam * v) <= tol
         assert ratio == pytest.approx(abs(lam), abs=tol)
@@ -89,14 +90,14 @@ def check_story(a: np.ndarray) -> None:
 
     # The fan: unit vectors, images A v, knock-off angle 0 exactly on eigen directions.
     for f in story.fan:
-        v, image = np.array(f.vector), np.array(f.image)
-        assert np.linalg.norm(v) == pytest.approx(1.0, abs=1e-12)
-        assert np.allclose(image, a @ v, atol=1e-12 * norm)
+        u, image = np.array(f.vector), np.array(f.image)
+        assert np.linalg.norm(u) == pytest.approx(1.0, abs=1e-12)
+        assert np.allclose(image, a @ u, atol=1e-12 * norm)
         if f.eigen:
             assert f.knock_off_angle <= 1e-9
         else:
             # arccos reference: the angle between the line of v and A v.
-            cosine = abs(v @ image) / math.hypot(*image)
+            cosine = float(abs(u @ image)) / math.hypot(*image)
             assert f.knock_off_angle == pytest.approx(math.acos(min(cosine, 1.0)), abs=1e-7)
             assert f.knock_off_angle > 0
     assert [f.angle for f in story.fan] == sorted(f.angle for f in story.fan)
@@ -129,7 +130,9 @@ def check_story(a: np.ndarray) -> None:
 def test_default_is_distinct_real() -> None:
     (param,) = PARAMS
     assert param.name == "matrix"
-    story = eigen_story(param.parse(param.default))
+    matrix = param.parse(param.default)
+    assert isinstance(matrix, np.ndarray)
+    story = eigen_story(matrix)
     assert story.kind == "distinct-real"
     assert story.matrix == ((3.0, 1.0), (0.0, 2.0))
 
@@ -139,7 +142,7 @@ def test_upper_triangular_distinct_real() -> None:
     story = story_of([[3, 1], [0, 2]])
     assert story.kind == "distinct-real"
     assert story.eigenvalues == ((3.0, 0.0), (2.0, 0.0))
-    assert np.allclose(story.eigenvectors, [[1, 0], [1 / math.sqrt(2), -1 / math.sqrt(2)]])
+    assert np.allclose(story.eigenvectors, [[1.0, 0.0], [1 / math.sqrt(2), -1 / math.sqrt(2)]])
     assert story.stretch == (3.0, 2.0)
     assert not story.zero_eigenvalue and not story.negative_eigenvalue
     assert story.diagonalizable

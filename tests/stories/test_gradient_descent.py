@@ -126,7 +126,9 @@ def test_quadratic_detection(name: str) -> None:
 def test_stability_bound_is_two_over_the_largest_hessian_eigenvalue(text: str) -> None:
     surface = parse_surface(text)
     H = numeric_hessian(surface, np.array([0.5, 0.5]))
-    assert stability_bound(quadratic_hessian(surface)) == pytest.approx(2 / np.linalg.eigvalsh(H)[-1], rel=1e-6)
+    exact = quadratic_hessian(surface)
+    assert exact is not None  # a quadratic has a constant Hessian
+    assert stability_bound(exact) == pytest.approx(2 / np.linalg.eigvalsh(H)[-1], rel=1e-6)
     assert view_of(surface).stability_bound == pytest.approx(2 / np.linalg.eigvalsh(H)[-1], rel=1e-6)
 
 
@@ -140,7 +142,10 @@ def test_non_quadratic_has_no_bound() -> None:
 @pytest.mark.parametrize("fraction", [0.5, 0.9, 0.99])
 def test_converges_below_the_bound(fraction: float) -> None:
     surface = parse_surface("bowl")
-    bound = stability_bound(quadratic_hessian(surface))
+    hessian = quadratic_hessian(surface)
+    assert hessian is not None  # a quadratic: its Hessian is constant
+    bound = stability_bound(hessian)
+    assert bound is not None  # and positive definite: there is a stable step size
     run = run_descent(surface, (-2.5, 2.0), optimizer="gd", learning_rate=fraction * bound, steps=500)
     assert run.converged and not run.diverged
     assert np.linalg.norm(run.path[-1, :2]) < 1e-2
@@ -149,7 +154,10 @@ def test_converges_below_the_bound(fraction: float) -> None:
 @pytest.mark.parametrize("fraction", [1.05, 1.5, 3.0])
 def test_diverges_above_the_bound(fraction: float) -> None:
     surface = parse_surface("bowl")
-    bound = stability_bound(quadratic_hessian(surface))
+    hessian = quadratic_hessian(surface)
+    assert hessian is not None  # a quadratic: its Hessian is constant
+    bound = stability_bound(hessian)
+    assert bound is not None  # and positive definite: there is a stable step size
     run = run_descent(surface, (-2.5, 2.0), optimizer="gd", learning_rate=fraction * bound, steps=500)
     assert run.diverged and not run.converged
     assert run.diverged_at == run.steps_taken <= 500

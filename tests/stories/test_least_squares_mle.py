@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -23,7 +24,8 @@ PARAMS = {p.name: p for p in ls.PARAMS}
 
 
 def story(**overrides) -> ls.LeastSquaresStory:
-    values = {name: p.parse(str(overrides.get(name, p.default))) for name, p in PARAMS.items()}
+    # each value has its own parameter's type, as in the registry's SceneSpec.parse
+    values: dict[str, Any] = {name: p.parse(str(overrides.get(name, p.default))) for name, p in PARAMS.items()}
     return ls.least_squares_story(**values)
 
 

@@ -106,7 +106,7 @@ def test_unit_ball_points_have_norm_one(p) -> None:
     points = unit_ball(p)
     assert points.shape == (BALL_SAMPLES, 2)
     reference = INF if math.isinf(p) else p
-    norms = [np.linalg.norm(x, ord=reference) if p <= 100 or math.isinf(p) else p_norm(x, p) for x in points]
+    norms = [float(np.linalg.norm(x, ord=reference)) if p <= 100 or math.isinf(p) else p_norm(x, p) for x in points]
     np.testing.assert_allclose(norms, 1.0, rtol=1e-12)
     # one point per direction 2 pi k / n, counter-clockwise from (1, 0)
     angles = np.arctan2(points[:, 1], points[:, 0]) % (2 * math.pi)
@@ -154,7 +154,7 @@ def test_slider_runs_from_one_to_p_through_the_circle(p) -> None:
     s = norms_story(**{**default_params(), "p": p})
     assert [ball.p for ball in s.slider] == list(values)
     for ball in s.slider:
-        np.testing.assert_allclose([p_norm(x, ball.p) for x in ball.points], 1.0, rtol=1e-12)
+        np.testing.assert_allclose([p_norm(np.array(x), ball.p) for x in ball.points], 1.0, rtol=1e-12)
 
 
 def test_slider_at_one_stays_on_the_diamond() -> None:
@@ -201,6 +201,7 @@ def test_inner_product_angle_and_projection(u, v) -> None:
         cos = u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
         assert inner.cos == pytest.approx(cos, abs=1e-12)
         assert inner.angle == pytest.approx(math.acos(np.clip(cos, -1, 1)), abs=1e-6)
+        assert inner.angle is not None
         assert inner.angle_degrees == pytest.approx(math.degrees(inner.angle))
         assert inner.norms_cos == pytest.approx(inner.dot, rel=1e-12, abs=1e-9)
     if v.any():
@@ -209,9 +210,9 @@ def test_inner_product_angle_and_projection(u, v) -> None:
         assert inner.scalar_projection == pytest.approx((u @ v) / np.linalg.norm(v), abs=1e-9)
         # the projection is the closest point of the line through v: u - proj is orthogonal to v
         leftover = np.array(inner.leftover)
-        assert abs(leftover @ v) <= 1e-12 * max(1.0, np.linalg.norm(u) * np.linalg.norm(v))
+        assert abs(leftover @ v) <= 1e-12 * max(1.0, float(np.linalg.norm(u) * np.linalg.norm(v)))
         t = np.linspace(-2, 2, 41) * (inner.coefficient or 1.0) + (inner.coefficient or 0.0)
-        assert np.linalg.norm(leftover) <= min(np.linalg.norm(u - ti * v) for ti in t) + 1e-9
+        assert np.linalg.norm(leftover) <= min(float(np.linalg.norm(u - ti * v)) for ti in t) + 1e-9
     else:
         assert inner.projection == (0.0, 0.0) and inner.coefficient is None
     if inner.pair is not None:

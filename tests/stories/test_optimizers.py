@@ -9,6 +9,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -38,7 +39,8 @@ from mathviz.stories.optimizers import (
 
 def story(**overrides: str):
     """The story from parameters as typed, parsed by the module's own PARAMS (as the registry does)."""
-    values = {p.name: p.parse(overrides.pop(p.name, p.default)) for p in PARAMS}
+    # each value has its own parameter's type, as in the registry's SceneSpec.parse
+    values: dict[str, Any] = {p.name: p.parse(overrides.pop(p.name, p.default)) for p in PARAMS}
     assert not overrides, f"unknown parameters {overrides}"
     return optimizers_story(**values)
 

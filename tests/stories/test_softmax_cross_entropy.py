@@ -26,8 +26,10 @@ temperatures = st.floats(0.05, 20)
 
 def story(logits="[2, 1, 0.1, -1]", label="1", temperature="1") -> sce.SoftmaxStory:
     params = {p.name: p for p in sce.PARAMS}
-    return sce.softmax_story(params["logits"].parse(logits), params["label"].parse(label),
-                             params["temperature"].parse(temperature))
+    parsed_logits, parsed_label = params["logits"].parse(logits), params["label"].parse(label)
+    parsed_temperature = params["temperature"].parse(temperature)
+    assert isinstance(parsed_logits, np.ndarray) and isinstance(parsed_label, int) and isinstance(parsed_temperature, float)
+    return sce.softmax_story(parsed_logits, parsed_label, parsed_temperature)
 
 
 CASES = [

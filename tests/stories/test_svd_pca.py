@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from mathviz.stories.svd_pca import (
     MAX_START_REACH,
     PARAMS,
     ZOOM_IN_BELOW,
+    SvdPcaStory,
     decompose,
     directional_variance,
     rotation,
@@ -37,8 +39,10 @@ int_matrices = st.lists(st.integers(-4, 4), min_size=4, max_size=4).map(
 SPEC = registry.get("svd_pca")
 
 
-def story_for(**overrides: str):
-    return SPEC.build_story(overrides)
+def story_for(**overrides: str) -> SvdPcaStory:
+    story = SPEC.build_story(overrides)
+    assert isinstance(story, SvdPcaStory)
+    return story
 
 
 def svd_of(rows):
@@ -128,7 +132,7 @@ def check_svd(a: np.ndarray) -> None:
 def test_default_parameters() -> None:
     names = [p.name for p in PARAMS]
     assert names == ["matrix", "points", "stds", "angle", "mean", "seed"]
-    story = SPEC.build_story()
+    story = story_for()
     assert story.svd.matrix == ((2.0, 2.0), (-0.5, 1.0))
     assert story.svd.shape == "ellipse" and not story.svd.reflection
     assert story.pca.count == 200
@@ -429,7 +433,7 @@ def test_bad_input_on_the_command_line_is_one_line(overrides, key: str) -> None:
 
 
 def test_story_function_checks_its_input_too() -> None:
-    good = dict(points=50, stds=np.array([1.0, 0.5]), angle=0.0, mean=np.zeros(2), seed=1)
+    good: dict[str, Any] = dict(points=50, stds=np.array([1.0, 0.5]), angle=0.0, mean=np.zeros(2), seed=1)
     with pytest.raises(ParameterError):
         svd_pca_story(np.eye(3), **good)
     with pytest.raises(ParameterError):

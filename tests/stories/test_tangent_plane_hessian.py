@@ -20,6 +20,7 @@ from mathviz.stories.tangent_plane_hessian import (
     EXAMPLES,
     PLANE_MIN_HALF,
     SURFACES,
+    TangentPlaneStory,
     classify,
     find_critical_points,
     is_kinked,
@@ -47,8 +48,15 @@ CLOSED_FORMS = {
 coords = st.floats(min_value=-1.9, max_value=1.9, allow_nan=False).map(lambda v: round(v, 6))
 
 
-def story(surface: str = "bump", point=(0.9, -0.6)):
+def story(surface: str = "bump", point=(0.9, -0.6)) -> TangentPlaneStory:
     return tangent_plane_story(surface=parse_surface(surface), point=np.array(point, dtype=float))
+
+
+def built(overrides: dict[str, str] | None = None) -> TangentPlaneStory:
+    """The story the registry builds (the CLI's path), as its own type."""
+    s = SPEC.build_story(overrides)
+    assert isinstance(s, TangentPlaneStory)
+    return s
 
 
 def central_gradient(f, x, y, h=1e-5):
@@ -66,7 +74,7 @@ def central_hessian(f, x, y, h=1e-4):
 
 
 def test_default_partials_match_the_closed_form() -> None:
-    s = SPEC.build_story()
+    s = built()
     x, y = s.point
     f = 2 * math.exp(-(x**2 / 2 + y**2))
     assert s.value == pytest.approx(f, rel=1e-14)
@@ -125,7 +133,7 @@ def test_slices_are_the_surface_along_the_two_lines_and_tangents_have_the_partia
 
 
 def test_tangent_plane_corners_and_lines_lie_in_the_plane() -> None:
-    s = SPEC.build_story()
+    s = built()
     r = s.plane_half_size
     x0, y0 = s.point
     corners = np.array(s.plane_corners)
@@ -186,6 +194,7 @@ def test_gradient_is_the_steepest_direction(surface, point) -> None:
     sweep = s.partial_x * np.cos(fine) + s.partial_y * np.sin(fine)
     best = fine[np.argmax(sweep)]
     assert sweep.max() == pytest.approx(s.gradient_norm, rel=1e-6)
+    assert s.steepest_angle is not None  # the point is not critical: there is a steepest direction
     assert math.remainder(best - s.steepest_angle, 2 * math.pi) == pytest.approx(0.0, abs=1e-3)
     assert s.gradient_direction == pytest.approx((math.cos(s.steepest_angle), math.sin(s.steepest_angle)))
     assert slopes.max() <= s.gradient_norm + 1e-12
@@ -193,12 +202,13 @@ def test_gradient_is_the_steepest_direction(surface, point) -> None:
 
 
 def test_gradient_is_perpendicular_to_the_level_curve_through_the_point() -> None:
-    s = SPEC.build_story()
+    s = built()
     p = np.array(s.point)
     piece = min(s.level_through_point, key=lambda q: np.min(np.linalg.norm(q - p, axis=1)))
     k = int(np.argmin(np.linalg.norm(piece - p, axis=1)))
     assert np.linalg.norm(piece[k] - p) < 0.05
     tangent = piece[min(k + 1, len(piece) - 1)] - piece[max(k - 1, 0)]
+    assert s.gradient_direction is not None
     cosine = np.dot(tangent, s.gradient_direction) / np.linalg.norm(tangent)
     assert abs(cosine) < 0.05
 
@@ -222,8 +232,8 @@ def test_eigenvalues_match_numpy_eigvalsh(entries) -> None:
     h = np.array([[a, b], [b, c]])
     (lo, hi), vectors = symmetric_eigen(h)
     assert [lo, hi] == pytest.approx(list(np.linalg.eigvalsh(h)), abs=1e-12 * (1 + np.abs(h).max()))
-    for lam, v in zip((lo, hi), vectors):
-        v = np.array(v)
+    for lam, vector in zip((lo, hi), vectors):
+        v = np.array(vector)
         assert np.linalg.norm(v) == pytest.approx(1.0)
         assert h @ v == pytest.approx(lam * v, abs=1e-10 * (1 + np.abs(h).max()))
 
@@ -244,7 +254,7 @@ def test_classification_of_named_and_typed_surfaces(name, kind, eigenvalues) -> 
 
 
 def test_the_examples_beat_covers_every_verdict() -> None:
-    s = SPEC.build_story()
+    s = built()
     assert [e.surface for e in s.examples] == list(EXAMPLES)
     assert [e.critical_point.kind for e in s.examples] == ["minimum", "maximum", "saddle", "degenerate"]
     for e in s.examples:
@@ -278,6 +288,7 @@ def test_minimum_agrees_with_scipy_minimize() -> None:
     surface = s.graph
     best = minimize(lambda p: float(surface(*p)), x0=[1.0, 1.0], method="BFGS", options={"gtol": 1e-12})
     cp = s.critical_point
+    assert cp is not None
     assert cp.kind == "minimum"
     assert cp.point == pytest.approx(tuple(best.x), abs=1e-6)
     assert cp.value == pytest.approx(best.fun, abs=1e-12)
@@ -313,9 +324,10 @@ def test_smooth_steep_surfaces_are_not_called_kinked(x, y) -> None:
 
 
 def test_glide_runs_from_the_point_to_the_critical_point() -> None:
-    s = SPEC.build_story()
+    s = built()
     g = s.glide
     assert list(g[0]) == pytest.approx([*s.point, s.value, s.partial_x, s.partial_y])
+    assert s.critical_point is not None
     assert list(g[-1, :2]) == pytest.approx(list(s.critical_point.point))
     assert np.linalg.norm(g[-1, 3:]) < 1e-12
     assert g[:, 2] == pytest.approx(s.graph(g[:, 0], g[:, 1]), abs=1e-14)
@@ -373,7 +385,7 @@ def test_cli_bad_input_is_one_error_line(args) -> None:
 
 
 def test_story_json_round_trips() -> None:
-    s = SPEC.build_story({"surface": "x + y"})
+    s = built({"surface": "x + y"})
     data = json.loads(s.to_json())
     assert data["critical_point"] is None
     assert data["partial_x"] == 1.0 and data["partial_y"] == 1.0

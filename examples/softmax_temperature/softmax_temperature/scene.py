@@ -19,6 +19,7 @@ from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import Box, Split, split_frame
 from mathviz_scenes.components.panel import Panel
 from mathviz_scenes.components.readout import Readout
+from softmax_temperature.story import TemperatureStory
 
 __all__ = ["SoftmaxTemperature"]
 
@@ -29,6 +30,7 @@ WHICH = ("chosen", "cold", "hot")
 
 class SoftmaxTemperature(ExplainerScene):
     scene_name = "softmax_temperature"
+    story: TemperatureStory
 
     #: In a square or portrait frame, the panel under the plot (None in 16:9).
     split: Split | None = None

@@ -76,11 +76,13 @@ lint: $(DEV_STAMP) ## ruff over the whole tree (rules in pyproject.toml)
 # mypy cannot follow setuptools' editable finder to scenes/ (installed as mathviz_scenes), so mypy_path
 # (pyproject.toml) points at build/typecheck, where a link gives scenes/ its installed name. Reports name
 # the files by their place in the tree (scenes/..., not the link).
-# mypy takes packages or files, not both in one run: the tools (plain scripts) get a second, cached run.
-typecheck: $(DEV_STAMP) ## mypy over mathviz, the scenes and tools/ (settings in pyproject.toml)
+# mypy takes packages or files, not both in one run: the packages (mathviz, the scenes, tests) get one run,
+# the plain scripts (tools/) and the example plugin (its package and its tests) a second, cached one.
+TYPECHECK_FILES := tools $(patsubst %/__init__.py,%,$(wildcard examples/*/*/__init__.py)) $(wildcard examples/*/tests)
+typecheck: $(DEV_STAMP) ## mypy over mathviz, the scenes, tests/, tools/ and examples/ (settings in pyproject.toml)
 	@mkdir -p build/typecheck && ln -sfn ../../scenes build/typecheck/mathviz_scenes
-	@set -o pipefail; $(VENV)/bin/mypy -p mathviz -p mathviz_scenes | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
-	@set -o pipefail; $(VENV)/bin/mypy tools | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
+	@set -o pipefail; $(VENV)/bin/mypy -p mathviz -p mathviz_scenes -p tests | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
+	@set -o pipefail; $(VENV)/bin/mypy $(TYPECHECK_FILES) | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
 
 test: $(DEV_STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
 	$(VENV)/bin/pytest -n $(NPROC) -q -m "not sweep"

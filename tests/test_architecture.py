@@ -3,7 +3,10 @@
 * The numeric core (``mathviz`` outside ``mathviz.pipeline``) never imports manim,
   the scenes or the pipeline: the math stands apart from the pictures.
 * The scenes (``scenes/``, installed as ``mathviz_scenes``) never import the pipeline.
-* Every registered explainer has a numeric module, a scene module and tests named after it.
+* Every explainer `mathviz list --names` prints has a numeric module, a scene module and tests named
+  after it: a built-in in ``mathviz/stories/``, ``scenes/``, ``tests/stories/`` and ``tests/scenes/``;
+  a plugin package in ``examples/`` (softmax_temperature) in its own package, laid out the way
+  ``mathviz new`` makes one: ``<package>/story.py``, ``<package>/scene.py``, ``tests/test_<name>.py``.
 
 Checked twice: statically, every import statement anywhere in a file (also those
 inside functions), and dynamically, by importing every core module in a fresh
@@ -15,11 +18,12 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from mathviz.pipeline.catalog import SCENES
+from mathviz.pipeline import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE = sorted(p for p in (ROOT / "mathviz").rglob("*.py") if "pipeline" not in p.parts and p.name != "__main__.py")
@@ -81,16 +85,51 @@ def test_importing_the_whole_core_loads_no_manim_scenes_or_pipeline() -> None:
     assert done.stdout.strip() == ""
 
 
-@pytest.mark.parametrize("name", SCENES)
+def example_plugins() -> dict[str, tuple[Path, str]]:
+    """The explainers the plugin packages in examples/ declare: name -> (project folder, entry point value)."""
+    found = {}
+    for pyproject in sorted((ROOT / "examples").glob("*/pyproject.toml")):
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        for name, value in project.get("entry-points", {}).get("mathviz.explainers", {}).items():
+            found[name] = (pyproject.parent, value)
+    return found
+
+
+def plugin_files(name: str) -> list[Path]:
+    """Where an example plugin keeps its math, scene and tests: the layout `mathviz new` writes."""
+    folder, value = example_plugins()[name]
+    package = value.split(":")[0].split(".")[0]
+    return [folder / package / "story.py", folder / package / "scene.py", folder / "tests" / f"test_{name}.py"]
+
+
+@pytest.mark.parametrize("name", registry.names())
 def test_every_explainer_has_math_scene_and_tests_named_after_it(name: str) -> None:
-    expected = [
-        ROOT / "mathviz" / "stories" / f"{name}.py",
-        ROOT / "scenes" / f"{name}.py",
-        ROOT / "tests" / "stories" / f"test_{name}.py",
-        ROOT / "tests" / "scenes" / f"test_{name}.py",
-    ]
+    # registry.names() is what `mathviz list --names` prints: the built-ins, then installed plugins
+    if registry.get(name).builtin:
+        expected = [
+            ROOT / "mathviz" / "stories" / f"{name}.py",
+            ROOT / "scenes" / f"{name}.py",
+            ROOT / "tests" / "stories" / f"test_{name}.py",
+            ROOT / "tests" / "scenes" / f"test_{name}.py",
+        ]
+    elif name in example_plugins():
+        expected = plugin_files(name)
+    else:
+        pytest.skip(f"{name} is a plugin installed from outside this repository; its own project holds its layout")
     missing = [str(p.relative_to(ROOT)) for p in expected if not p.is_file()]
     assert not missing, f"{name}: missing {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(example_plugins()))
+def test_every_example_plugin_has_math_scene_and_tests_named_after_it(name: str) -> None:
+    # checked whether or not the example is installed (the suite installs it only inside some tests)
+    _, value = example_plugins()[name]
+    package = value.split(".")[0]
+    assert value == f"{package}.story:EXPLAINER", "the entry point names the package's story module"
+    story, scene, tests = plugin_files(name)
+    missing = [str(p.relative_to(ROOT)) for p in (story, scene, tests) if not p.is_file()]
+    assert not missing, f"{name}: missing {missing}"
+    assert f'scene="{package}.scene:' in story.read_text(encoding="utf-8"), "its Explainer names the package's scene module"
 
 
 def test_the_checker_catches_a_wrong_arrow(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from manim import config
 from mathviz_scenes.components import style
 from mathviz_scenes.components.quality import lookup
 from mathviz_scenes.components.readout import Readout
-from tests.conftest import boxes_overlap, construct_scene, dry_run_scene
+from tests.conftest import boxes_overlap, build_checked, construct_scene, dry_run_scene
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -205,3 +205,128 @@ def test_one_caption_per_beat_in_both_languages(scene):
     # numbers in the captions are the story's
     assert f"log2 {s.numbers} = {s.worst_case_questions}" in scene.captions[2].en
     assert "1.75" in scene.captions[4].en and s.entropy_bits == pytest.approx(1.75)
+
+
+# -- frames of every shape (issue #15) ----------------------------------------------------------------
+
+
+def _draw_in(look_kwargs: dict, tmp_path_factory, lang: str = "en", overrides: dict[str, str] | None = None):
+    """Every builder in a look (no animation), with the frame's size and content edges read inside it."""
+    from mathviz_scenes.components.look import Look
+
+    with dry_run_scene("entropy_kl", overrides, media_dir=_media(tmp_path_factory), frame_rate=2, lang=lang,
+                       look=Look(**look_kwargs)) as s:
+        for build in (s.build_game, s.build_game_readouts, s.build_bits_summary, s.build_entropy_chart, s.build_tree,
+                      s.build_entropy_panels, s.build_prediction_chart, s.build_kl_chart):
+            build()
+        s.frame_box = style.frame()
+    return s
+
+
+def _within(mob, f) -> bool:
+    return (f.left - 1e-6 <= mob.get_left()[0] and mob.get_right()[0] <= f.right + 1e-6
+            and f.bottom - 1e-6 <= mob.get_bottom()[1] and mob.get_top()[1] <= f.top + 1e-6)
+
+
+def _beats(sc) -> dict[str, list]:
+    return {
+        "game": [sc.game_title, sc.overview_axes, sc.overview_ends, sc.game_readouts, sc.bits_summary],
+        "entropy": [sc.entropy_formula, sc.p_axes, sc.p_bars, sc.p_name, sc.surprisal_name, sc.surprisal_row,
+                    sc.depth_name, sc.depth_row, sc.entropy_line, sc.tree, sc.expected_line],
+        "uniform": [sc.entropy_panels, sc.max_note],
+        "cross": [sc.q_axes, sc.q_bars, sc.q_name, sc.truth_box, sc.truth_tag, sc.ce_text],
+        "kl": [sc.kl_axes, sc.kl_key, sc.kl_lines, sc.cost_axes, sc.cost_title, sc.cost_unit, sc.gibbs_note],
+    }
+
+
+# the defaults and the deepest tree over the most outcomes (every stress case runs the guard in these frames under sweep)
+SHAPE_CASES = pytest.mark.parametrize("overrides", [None, STRESS[0]], ids=["defaults", STRESS_IDS[0]])
+
+
+@SHAPE_CASES
+def test_portrait_stacks_each_chart_over_its_text(overrides, tmp_path_factory):
+    sc = _draw_in({"theme": "light", "aspect": "9:16"}, tmp_path_factory, lang="zh", overrides=overrides)
+    f = sc.frame_box
+    assert f.portrait
+    for name, mobs in _beats(sc).items():
+        for mob in mobs:
+            assert _within(mob, f), (name, mob)
+    # the game top-down: title, overview line, zoom, readouts, then the summary
+    ys = [sc.game_title.get_bottom()[1], sc.overview_axes.get_y(), sc.build_zoom(1, 2, None).get_y(),
+          sc.game_readouts.get_y(), sc.bits_summary.get_top()[1]]
+    assert ys == sorted(ys, reverse=True)
+    # entropy: the chart's table above the tree, the tree above H(p) and the average
+    table_bottom = min(sc.depth_row.get_bottom()[1], sc.depth_name.get_bottom()[1])
+    assert sc.tree.get_top()[1] < table_bottom
+    assert sc.entropy_line.get_top()[1] < min(m.get_bottom()[1] for m in sc.tree_leaf_probabilities)
+    assert sc.expected_line.get_top()[1] < sc.entropy_line.get_bottom()[1]
+    # the three distributions one above another, each across the frame
+    panels = list(sc.entropy_panels)
+    for upper, lower in zip(panels, panels[1:]):
+        assert lower.get_top()[1] < upper.get_bottom()[1]
+    for axes in sc.panel_axes:
+        assert axes.x_axis.width >= 0.75 * f.content_width
+    # q over its text, p and q over the readouts, over the cost bar, over Gibbs' note
+    assert sc.ce_text.get_top()[1] < sc.truth_tag.get_bottom()[1]
+    assert sc.kl_lines.get_top()[1] < sc.kl_letters.get_bottom()[1]
+    assert sc.cost_title.get_top()[1] < sc.kl_lines.get_bottom()[1]
+    assert sc.gibbs_note.get_top()[1] < sc.cost_axes.get_bottom()[1]
+    assert sc.p_axes.x_axis.width >= 0.65 * f.content_width  # its row names at its left
+    for axes in (sc.q_axes, sc.kl_axes):
+        assert axes.x_axis.width >= 0.75 * f.content_width
+    assert sc.tree_title.text == sc.tr("the best question tree", "最优提问树") != "the best question tree"
+
+
+@SHAPE_CASES
+def test_square_frame_shares_the_width_or_stacks(overrides, tmp_path_factory):
+    sc = _draw_in({"aspect": "1:1"}, tmp_path_factory, overrides=overrides)
+    f = sc.frame_box
+    assert f.square
+    for name, mobs in _beats(sc).items():
+        for mob in mobs:
+            assert _within(mob, f), (name, mob)
+    # the chart across the width over its table; the tree takes the chart's place (it fades out), over the table
+    assert sc.tree_replaces_chart
+    assert sc.p_axes.x_axis.width >= 0.6 * f.content_width
+    assert sc.tree.get_bottom()[1] > max(m.get_top()[1] for m in sc.p_letters)
+    assert sc.entropy_line.get_top()[1] < sc.depth_row.get_bottom()[1]
+    assert sc.expected_line.get_top()[1] < sc.entropy_line.get_bottom()[1]
+    # three distributions side by side on one zero line, their H readouts apart
+    zeros = [axes.c2p(0, 0)[1] for axes in sc.panel_axes]
+    assert zeros == pytest.approx([zeros[0]] * 3)
+    panels = list(sc.entropy_panels)
+    for a, b in zip(panels, panels[1:]):
+        assert a.get_right()[0] < b.get_left()[0]
+    lines = [panel[4] for panel in panels]
+    for a, b in zip(lines, lines[1:]):
+        assert not boxes_overlap(a, b)
+    # q's chart left of its text; p and q beside their key and the first two readouts, D across under them
+    assert sc.q_axes.get_right()[0] < sc.ce_text.get_left()[0]
+    assert sc.kl_axes.get_right()[0] < min(sc.kl_key.get_left()[0], sc.kl_lines[0].get_left()[0])
+    assert sc.kl_lines[2].get_top()[1] < sc.kl_letters.get_bottom()[1]
+    assert sc.cost_title.get_top()[1] < sc.kl_lines[2].get_bottom()[1]
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_guard_passes_in_every_look_with_the_widened_checks(theme, aspect, lang, tmp_path_factory):
+    from mathviz_scenes.components.look import Look
+    from mathviz_scenes.components.quality import format_findings
+
+    _, findings = build_checked("entropy_kl", None, media_dir=_media(tmp_path_factory), frame_rate=2, lang=lang,
+                                look=Look(theme=theme, aspect=aspect, captions="burned"), shapes=True, contrast=True)
+    assert findings == [], format_findings(findings)
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("aspect", ["1:1", "9:16"])
+@pytest.mark.parametrize("overrides", STRESS, ids=STRESS_IDS)
+def test_stress_cases_pass_the_guard_in_square_and_portrait(overrides, aspect, tmp_path_factory):
+    from mathviz_scenes.components.look import Look
+    from mathviz_scenes.components.quality import format_findings
+
+    _, findings = build_checked("entropy_kl", overrides, media_dir=_media(tmp_path_factory), frame_rate=2, lang="zh",
+                                look=Look(aspect=aspect))
+    assert findings == [], format_findings(findings)

@@ -402,7 +402,8 @@ class Composition(ExplainerScene):
         if style.frame().landscape:
             return WIDE_SIDES
         drop = max(half.top - title.get_bottom()[1] for half, title in zip(halves, titles)) + TITLE_GAP
-        return tuple(Box(h.left, h.right, h.bottom, h.top - drop) for h in halves)  # type: ignore[return-value]
+        first, second = (Box(h.left, h.right, h.bottom, h.top - drop) for h in halves)
+        return first, second
 
     def beat_order(self) -> None:
         s = self.story

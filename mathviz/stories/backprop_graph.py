@@ -218,8 +218,8 @@ def _build(node: ast.expr, leaves: dict[str, Value]) -> Value:
         if op is ast.Div:
             return left / right
         return left**right
-    if isinstance(node, ast.Call):
-        name = node.func.id  # type: ignore[attr-defined]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        name = node.func.id
         argument = _build(node.args[0], leaves)
         return argument.tanh() if name == "tanh" else argument.apply(name)
     raise AssertionError(f"unvalidated node {ast.dump(node)}")  # pragma: no cover - mathviz.expr validated it

@@ -137,16 +137,16 @@ def huffman_lengths(p: np.ndarray) -> tuple[int | None, ...]:
     the tree is the same on every run. One possible outcome needs 0 questions.
     """
     p = np.asarray(p, dtype=float)
-    lengths: list[int | None] = [None if v <= 0 else 0 for v in p]
+    counts = [0] * len(p)
     heap: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = [(float(v), (i,), (i,)) for i, v in enumerate(p) if v > 0]
     heapq.heapify(heap)
     while len(heap) > 1:
         w1, key1, members1 = heapq.heappop(heap)
         w2, key2, members2 = heapq.heappop(heap)
         for i in members1 + members2:
-            lengths[i] += 1  # type: ignore[operator]
+            counts[i] += 1
         heapq.heappush(heap, (w1 + w2, min(key1, key2), members1 + members2))
-    return tuple(lengths)
+    return tuple(None if v <= 0 else n for v, n in zip(p, counts))
 
 
 def canonical_codewords(lengths: tuple[int | None, ...]) -> tuple[str | None, ...]:

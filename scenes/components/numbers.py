@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Literal, SupportsFloat
 
 import numpy as np
 
@@ -98,8 +98,10 @@ def _flatten(values: Iterable[object]) -> Iterable[float]:
             continue
         if isinstance(value, Iterable) and not isinstance(value, str):
             yield from _flatten(value)
+        elif isinstance(value, SupportsFloat | str):
+            yield float(value)
         else:
-            yield float(value)  # type: ignore[arg-type]
+            raise TypeError(f"not a number: {value!r}")
 
 
 def _power_of_ten(value: float, *, math_mode: bool) -> str:
@@ -159,16 +161,18 @@ def fmt(value: float | None, decimals: int | None = None, *, trim: Trim | None =
     return text
 
 
-def signed(value: float, decimals: int | None = None, **kwargs: object) -> str:
+def signed(value: float, decimals: int | None = None, *, trim: Trim | None = None, math: bool = False,
+           snap: float = NOISE, group: bool = False, zero: str | None = None, hidden: bool = True) -> str:
     """``+ 1.25`` or ``- 1.25``: a term after another one, as :func:`fmt` prints its size."""
-    text = fmt(abs(value), decimals, **kwargs)  # type: ignore[arg-type]
+    text = fmt(abs(value), decimals, trim=trim, math=math, snap=snap, group=group, zero=zero, hidden=hidden)
     negative = value < 0 and text.lstrip("0.,") != ""
     return f"- {text}" if negative else f"+ {text}"
 
 
-def typst_number(value: float, decimals: int | None = None, **kwargs: object) -> str:
+def typst_number(value: float, decimals: int | None = None, *, trim: Trim | None = None, snap: float = NOISE,
+                 group: bool = False, zero: str | None = None, hidden: bool = True) -> str:
     """A story number inside Typst math: :func:`fmt` with ``math=True``."""
-    return fmt(value, decimals, math=True, **kwargs)  # type: ignore[arg-type]
+    return fmt(value, decimals, trim=trim, math=True, snap=snap, group=group, zero=zero, hidden=hidden)
 
 
 def typst_matrix(rows: Sequence[Sequence[float]] | np.ndarray, *, snap: float = NOISE) -> str:

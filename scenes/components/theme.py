@@ -28,6 +28,7 @@ class _Inked:
         kwargs["background_color"] = self.palette.background
         super().__init__(*args, **kwargs)
 
+    # A mixin: the Manim camera class it is mixed into (themed_camera) has these methods; mypy sees only object.
     def get_stroke_rgbas(self, vmobject: Any, background: bool = False) -> Any:
         return self.palette.ink_rgbas(super().get_stroke_rgbas(vmobject, background))  # type: ignore[misc]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Container
 from pathlib import Path
 
 import av
@@ -24,7 +25,7 @@ from tests.conftest import TINY_RENDER
 # -- planning -------------------------------------------------------------------------------------
 
 
-def _plan(frames: list[int], frozen: set[int] = frozenset()) -> Plan:  # type: ignore[assignment]
+def _plan(frames: list[int], frozen: Container[int] = frozenset()) -> Plan:
     plays = tuple((f / 60, i in frozen, f) for i, f in enumerate(frames))
     return Plan(plays=plays, duration=sum(frames) / 60, frame_rate=60.0)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,10 +18,33 @@ os.environ.setdefault("MANIM_RENDERER", "cairo")
 os.environ.setdefault("MATHVIZ_JOBS", "1")
 
 
+#: This process's folder of typeset glyphs (set once per session, one per xdist worker: see glyph_cache).
+_GLYPHS: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _glyph_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _GLYPHS[:] = [tmp_path_factory.mktemp("glyphs")]
+
+
+def glyph_cache() -> dict[str, str]:
+    """Manim config naming one folder per test process for typeset text (Pango) and formulas (Typst).
+
+    Manim keeps each typeset string as an SVG named by a hash of everything that shapes it, and its
+    in-memory SVG cache is keyed by that file's path, so builds sharing the folder typeset and parse
+    a formula once instead of once per build (a second build of a scene takes ~40% less CPU).
+    For dry-run builds only: chunked renders copy their plan's own folders (mathviz.pipeline.chunks).
+    """
+    if not _GLYPHS:  # outside a pytest session
+        _GLYPHS.append(Path(tempfile.mkdtemp(prefix="mathviz-glyphs-")))
+    return {"tex_dir": str(_GLYPHS[0] / "Tex"), "text_dir": str(_GLYPHS[0] / "texts")}
+
+
 def dry_run_config(media_dir: Path, *, quality: str = "low_quality", frame_rate: float | None = None,
                    extra_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Manim config for building a scene under dry_run: nothing written, nothing shown, quiet.
 
+    Typeset text and formulas are shared by the process's builds (:func:`glyph_cache`).
     ``frame_rate`` (if given) replaces the quality's own rate; ``extra_config`` is applied last.
     """
     cfg: dict[str, Any] = {
@@ -31,6 +55,7 @@ def dry_run_config(media_dir: Path, *, quality: str = "low_quality", frame_rate:
         "verbosity": "ERROR",
         "progress_bar": "none",
         "write_to_movie": False,
+        **glyph_cache(),
     }
     if frame_rate is not None:
         cfg["frame_rate"] = frame_rate

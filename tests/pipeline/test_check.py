@@ -18,6 +18,7 @@ import pytest
 from mathviz.pipeline.catalog import SCENES
 from mathviz.pipeline.check import check_scene
 from mathviz_scenes.components.quality import format_findings
+from tests.conftest import glyph_cache
 
 
 def _stress_cases(name: str) -> list[dict[str, str]]:
@@ -51,7 +52,7 @@ def test_frames_are_clean(scene: str, params: dict[str, str] | None, tmp_path, n
     # Built with TeX made unavailable (conftest.no_tex): no scene may need a TeX install.
     assert os.environ["PATH"].endswith("empty-bin")
     # Two frames per second are enough: the guard also samples inside every animation.
-    checker = check_scene(scene, params, media_dir=tmp_path, extra_config={"frame_rate": 2})
+    checker = check_scene(scene, params, media_dir=tmp_path, extra_config={"frame_rate": 2, **glyph_cache()})
     assert checker.frames_checked > 5
     assert checker.findings == [], format_findings(checker.findings)
 

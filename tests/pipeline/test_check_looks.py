@@ -15,6 +15,7 @@ from mathviz.pipeline.catalog import SCENES
 from mathviz.pipeline.check import check_scene
 from mathviz_scenes.components.look import ASPECTS, THEMES, Look
 from mathviz_scenes.components.quality import format_findings
+from tests.conftest import glyph_cache
 
 #: Failing on main when this sweep landed (13:55 UTC), reported to their owners; not strict, so a fix passes
 #: quietly: tangent_plane_hessian's square frame puts a contour inset tick label ('-2.5') 0.005 past the
@@ -34,7 +35,7 @@ CASES = [pytest.param(scene, look, id=f"{scene}-{look.theme}-{look.aspect.replac
 @pytest.mark.sweep
 @pytest.mark.parametrize(("scene", "look"), CASES)
 def test_frames_are_clean_in_every_look(scene: str, look: Look, tmp_path) -> None:
-    checker = check_scene(scene, None, media_dir=tmp_path, extra_config={"frame_rate": 2}, look=look)
+    checker = check_scene(scene, None, media_dir=tmp_path, extra_config={"frame_rate": 2, **glyph_cache()}, look=look)
     assert checker.frames_checked > 5
     assert checker.findings == [], format_findings(checker.findings)
 

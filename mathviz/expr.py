@@ -99,7 +99,6 @@ _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Pow: np.power,
 }
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: np.negative, ast.UAdd: np.positive}
-_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _HINTS = {
     ast.BitXor: "'^' is not a power here; write x**2",
     ast.FloorDiv: "'//' is not allowed; use /",

@@ -33,8 +33,11 @@ from manim import (
     DOWN,
     LEFT,
     ORANGE,
+    ORIGIN,
+    OUT,
     RIGHT,
     TEAL,
+    UP,
     WHITE,
     Arrow,
     Create,
@@ -85,9 +88,12 @@ MINI_SIDE = 2.0
 MINI_HEIGHT = 1.3
 MINI_REGION = (-6.8, 6.8, -1.0, 2.5)
 
-#: Portrait: the contour inset's side and the room for the text column between the 3D view and the inset.
-PORTRAIT_INSET_SIZE = 3.1
-PORTRAIT_COLUMN_HEIGHT = 3.4
+#: Portrait: the band at the bottom holding the text column (left) and the contour inset (right), its height,
+#: and the inset's side; the 3D view takes the frame's width above the band.
+PORTRAIT_BAND_HEIGHT = 4.0
+PORTRAIT_INSET_SIZE = 2.6
+#: Room left of the inset's window for its y tick numbers and name (scene units).
+INSET_LABEL_ROOM = 0.8
 #: Square: the 3D view's right edge (the text column and the inset go right of it) and the inset's side.
 SQUARE_VIEW_RIGHT = 0.0
 SQUARE_INSET_SIZE = 2.4
@@ -155,13 +161,16 @@ def frame_layout() -> Layout:
                       INSET_CENTER, INSET_SIZE, 8.4, MINI_REGION, 3.5, 2.85)
     title_room = 0.8
     if f.portrait:
+        # The 3D view gets the frame's full width (it is width-bound, so it grows with it); the column and the
+        # inset share one band under it instead of stacking, which left the view a third of the frame's width.
         size = PORTRAIT_INSET_SIZE
-        inset_center = (0.25, f.bottom + 0.5 + size / 2)
-        column_top = inset_center[1] + size / 2 + 0.35 + PORTRAIT_COLUMN_HEIGHT
-        column = Box(f.left + 0.1, frame_right(), column_top - PORTRAIT_COLUMN_HEIGHT, column_top)
-        view = (f.left, f.right, column_top + 0.1, f.top - title_room)
+        band_top = f.bottom + PORTRAIT_BAND_HEIGHT
+        # its right x number hangs half out past the window's edge
+        inset_center = (frame_right() - size / 2 - 0.2, (band_top + f.bottom) / 2 + 0.2)
+        column = Box(f.left + 0.1, inset_center[0] - size / 2 - INSET_LABEL_ROOM, f.bottom, band_top)
+        view = (f.left, f.right, band_top + 0.2, f.top - title_room)
         return Layout(view, column, inset_center, size, f.content_width - 0.3,
-                      (f.left, f.right, -1.6, 1.6), f.top - 0.35, f.top - 1.0)
+                      (f.left, f.right, f.bottom, f.top - 1.0), f.top - 0.35, f.top - 1.0)
     # square: the 3D view at the top left, the inset under it, the column down the right side
     title_room = 1.35  # the column starts under the title, which spans the frame (a fraction makes it tall)
     size = SQUARE_INSET_SIZE
@@ -283,13 +292,16 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.beat("surface", en="A surface z = f(x, y): every point (x, y) gets a height",
                   zh="曲面 z = f(x, y)：平面上每个点 (x, y) 都有一个高度")
         self.axes = box_axes(s.window, s.box_z_range, side=BOX_SIDE, height=BOX_HEIGHT)
-        self.fit_camera(self.box_corners(self.axes, s.window), np.linspace(THETA_SWEEP, THETA, 5),
-                        self.look_layout.view3d)
+        self.title = self.corner_title(f"f(x, y) = {to_typst(s.graph.f)}", self.look_layout.title_width)
+        view = self.look_layout.view3d
+        if style.frame().portrait:  # the view reaches up to the title, however tall its formula
+            view = (*view[:3], float(self.title.get_bottom()[1]) - 0.05)
+        self.fit_camera(self.box_corners(self.axes, s.window), np.linspace(THETA_SWEEP, THETA, 5), view)
         self.mesh_camera.set_theta(THETA_SWEEP)
         self.mesh_camera.reset_rotation_matrix()
         self.surface = self.build_surface(s.graph, self.axes)
         self.box = self.build_box(self.axes, s.window)
-        self.title = self.corner_title(f"f(x, y) = {to_typst(s.graph.f)}", self.look_layout.title_width)
+        self.clear_labels(self.box, THETA)
         self.play(FadeIn(self.surface), FadeIn(self.box), FadeIn(self.title), run_time=1.2)
         self.follow_camera(*self.box.labels)
         self.move_camera(theta=THETA, run_time=2.0)
@@ -352,6 +364,17 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.wait(0.8)
         self.play(FadeOut(self.wall_y), run_time=0.5)
 
+    def build_inset(self) -> ContourInset:
+        """The contour inset at the layout's place, moved in when its end numbers would leave the frame's safe edges."""
+        layout = self.look_layout
+        inset = ContourInset(self.story, center=layout.inset_center, size=layout.inset_size)
+        f = style.frame()
+        shift = max(f.left - float(inset.get_left()[0]), 0.0) - max(float(inset.get_right()[0]) - f.right, 0.0)
+        if shift:  # the numbers' width depends on the window's ends; rebuild, so its axes move too
+            center = (layout.inset_center[0] + shift, layout.inset_center[1])
+            inset = ContourInset(self.story, center=center, size=layout.inset_size)
+        return inset
+
     def plane_formula(self) -> Mobject:
         """The tangent plane with the story's numbers, in two lines: z = f - ... (x - x0) / + ... (y - y0)."""
         s = self.story
@@ -383,7 +406,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         else:
             self.beat("gradient", en="The gradient ∇f = (f_x, f_y) points uphill fastest: D_u f = ∇f · u is largest along it",
                       zh="梯度 ∇f = (f_x, f_y) 指向上升最快的方向：方向导数 D_u f = ∇f · u 沿它最大")
-        self.inset = ContourInset(s, center=self.look_layout.inset_center, size=self.look_layout.inset_size)
+        self.inset = self.build_inset()
         p = self.inset.point(s.point)
         self.inset_dot = Dot(p, radius=0.07, color=POINT_COLOR).set_stroke(BLACK, width=2)
         level = VGroup()
@@ -617,31 +640,20 @@ class TangentPlaneHessian(MeshExplainerScene):
         right = np.asarray(cam.get_rotation_matrix()[0], dtype=float)
         right[2] = 0.0
         right /= np.linalg.norm(right)
+        # A portrait frame is too narrow for four surfaces in a row: they go two by two, in reading order.
+        grid = style.frame().portrait
+        per_row = 2 if grid else len(s.examples)
         spacing = MINI_SIDE * 1.6
-        self.mini_axes: list[ThreeDAxes] = []
-        corners = []
-        for k, example in enumerate(s.examples):
-            centre = (k - 1.5) * spacing * right
-            axes = box_axes(example.window, example.z_range, side=MINI_SIDE, height=MINI_HEIGHT, center=centre)
-            self.mini_axes.append(axes)
-            corners.append(self.box_corners(axes, example.window))
-        self.fit_camera(np.vstack(corners), [THETA], self.look_layout.mini_region, label_margin=(0.3, 0.1))
+        centres = [((k % per_row) - (per_row - 1) / 2) * spacing * right for k in range(len(s.examples))]
         at = ", ".join(f"{v:g}" for v in s.examples[0].critical_point.point)
         header = style.text(self.say(f"The second-derivative test at the critical point ({at})",
                                      f"临界点 ({at}) 处的二阶导数判别"), size=style.LABEL_SIZE)
         header.move_to([0, self.look_layout.header_y, 0])
         if header.width > style.frame().content_width:
             header.scale_to_fit_width(style.frame().content_width)
-        self.minis = VGroup()
         self.mini_labels = VGroup()
-        meshes = []
-        for k, (example, axes) in enumerate(zip(s.examples, self.mini_axes)):
-            mesh = self.build_surface(example.graph, axes, resolution=MINI_RESOLUTION)
-            meshes.append(mesh)
+        for k, example in enumerate(s.examples):
             cp = example.critical_point
-            dot = self.billboard_dot(axes, (*cp.point, cp.value), color=WHITE, radius=0.07)
-            self.minis.add(VGroup(mesh, dot))
-            centre_x = self.project(axes.c2p(0, 0, sum(axes.z_bounds) / 2))[0]
             name = style.math(f"z = {to_typst(example.graph.f)}", size=style.LABEL_SIZE)
             verdict_en, verdict_zh = KIND_NAMES[cp.kind]
             lines = VGroup(
@@ -651,19 +663,61 @@ class TangentPlaneHessian(MeshExplainerScene):
                                       story_field=f"examples.{k}.critical_point.eigenvalues.1")),
                 style.text(self.say(verdict_en, verdict_zh), size=style.LABEL_SIZE, color=KIND_COLORS[cp.kind]),
             ).arrange(DOWN, buff=0.14)
-            # a narrow frame has no room for four names in a row: every other one goes a line lower
-            stagger = 0.0 if style.frame().landscape or k % 2 == 0 else 0.5
-            name.move_to([centre_x, self.look_layout.names_y - stagger, 0])
-            keep_inside(name)
-            lines.move_to([centre_x, 0, 0])
             self.mini_labels.add(VGroup(name, lines))
+        names_height = max(labels[0].height for labels in self.mini_labels)
+        lines_height = max(labels[1].height for labels in self.mini_labels)
+        region = self.look_layout.mini_region
+        if grid:
+            # Fit the first row into the top half (less its labels), then lower the second row's boxes in
+            # the world by one half's height on screen, so both rows share the camera's zoom.
+            rows = math.ceil(len(s.examples) / per_row)
+            pitch = (header.get_bottom()[1] - 0.15 - region[2]) / rows
+            top = header.get_bottom()[1] - 0.15
+            row_region = (region[0], region[1], top - pitch + lines_height + 0.45, top - names_height - 0.3)
+            first = [box_axes(example.window, example.z_range, side=MINI_SIDE, height=MINI_HEIGHT, center=centre)
+                     for example, centre in zip(s.examples[:per_row], centres)]
+            self.fit_camera(np.vstack([self.box_corners(axes, example.window)
+                                       for axes, example in zip(first, s.examples)]),
+                            [THETA], row_region, label_margin=(0.3, 0.0))
+            drop = pitch / float(self.project(OUT)[1] - self.project(ORIGIN)[1])  # world units down per row
+            for _ in range(4):  # the camera's perspective: a lower row is farther away, so correct the guess
+                drop *= pitch / float(self.project(ORIGIN)[1] - self.project(-drop * OUT)[1])
+            centres = [centre - (k // per_row) * drop * OUT for k, centre in enumerate(centres)]
+        self.mini_axes: list[ThreeDAxes] = [
+            box_axes(example.window, example.z_range, side=MINI_SIDE, height=MINI_HEIGHT, center=centre)
+            for example, centre in zip(s.examples, centres)]
+        if not grid:
+            self.fit_camera(np.vstack([self.box_corners(axes, example.window)
+                                       for axes, example in zip(self.mini_axes, s.examples)]),
+                            [THETA], region, label_margin=(0.3, 0.1))
+        self.minis = VGroup()
+        meshes = []
+        for example, axes in zip(s.examples, self.mini_axes):
+            mesh = self.build_surface(example.graph, axes, resolution=MINI_RESOLUTION)
+            meshes.append(mesh)
+            cp = example.critical_point
+            dot = self.billboard_dot(axes, (*cp.point, cp.value), color=WHITE, radius=0.07)
+            self.minis.add(VGroup(mesh, dot))
         self.mini_meshes = meshes
-        floor = min(float(self.mesh_camera.project_points(m.points[::4])[:, 1].min()) for m in meshes)
-        for k, labels in enumerate(self.mini_labels):
-            labels[1].next_to([labels[1].get_center()[0], floor, 0], DOWN, buff=0.3)
-            if not style.frame().landscape and k % 2:  # and every other block of numbers goes under its neighbours'
-                labels[1].shift((max(m[1].height for m in self.mini_labels) + 0.2) * DOWN)
-            keep_inside(labels[1])
+        screen = [self.mesh_camera.project_points(m.points[::4]) for m in meshes]
+        for k, (labels, axes) in enumerate(zip(self.mini_labels, self.mini_axes)):
+            name, lines = labels
+            centre_x = self.project(axes.c2p(0, 0, sum(axes.z_bounds) / 2))[0]
+            row = [j for j in range(len(meshes)) if j // per_row == k // per_row]
+            floor = min(float(screen[j][:, 1].min()) for j in row)
+            if grid:
+                ceiling = max(float(screen[j][:, 1].max()) for j in row)
+                name.next_to([centre_x, ceiling, 0], UP, buff=0.3)
+                lines.next_to([centre_x, floor, 0], DOWN, buff=0.3)
+            else:
+                # a narrow frame has no room for four names in a row: every other one goes a line lower
+                stagger = 0.0 if style.frame().landscape or k % 2 == 0 else 0.5
+                name.move_to([centre_x, self.look_layout.names_y - stagger, 0])
+                lines.next_to([centre_x, floor, 0], DOWN, buff=0.3)
+                if not style.frame().landscape and k % 2:  # and every other block of numbers goes under its neighbours'
+                    lines.shift((lines_height + 0.2) * DOWN)
+            keep_inside(name)
+            keep_inside(lines)
         self.play(FadeIn(header), *[FadeIn(m) for m in self.minis], run_time=1.2)
         for labels in self.mini_labels:
             self.play(FadeIn(labels), run_time=0.7)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import LEFT, OUT, UP, FadeOut, Line, Mobject, ThreeDAxes, VGroup
+from manim import LEFT, ORIGIN, OUT, RIGHT, UP, FadeOut, Line, Mobject, ThreeDAxes, VGroup
 from manim.mobject.text.numbers import string_to_mob_map
 
 from mathviz_scenes.components import style
@@ -216,6 +216,59 @@ class MeshExplainerScene(ExplainerThreeDScene):
         box = VGroup(lines, labels)
         box.lines, box.labels = lines, labels
         return box
+
+    def clear_labels(self, box: VGroup, theta: float, gap: float = 0.06) -> None:
+        """Move the pinned ``box.labels`` off the box's lines as the camera shows them at ``theta``.
+
+        A label pinned a fixed distance from a corner can land on the edges that
+        meet there once the camera zooms a box small (a square or portrait
+        frame) or looks along an edge. Each label goes the least distance, away
+        from the box's middle, that clears every line by ``gap`` and the labels
+        already placed; the move is made on the world anchor (in the box's floor
+        plane), so the label also keeps it while the camera turns.
+        """
+        cam = self.mesh_camera
+        before = cam.get_theta()
+        cam.set_theta(theta)
+        cam.reset_rotation_matrix()
+        segments = [cam.project_points(np.array([line.get_start(), line.get_end()]))[:, :2] for line in box.lines]
+        ends = np.vstack(segments)
+        middle = ends.mean(axis=0)
+        samples = np.linspace(0.0, 1.0, 64)[:, None]
+        along = np.vstack([a + samples * (b - a) for a, b in segments])
+        origin = self.project(ORIGIN)[:2]
+        # screen displacement of one world unit along x and y (the floor's directions)
+        jacobian = np.column_stack([self.project(RIGHT)[:2] - origin, self.project(UP)[:2] - origin])
+        taken: list[tuple[np.ndarray, np.ndarray]] = []
+        angles = np.linspace(0.0, 2 * np.pi, 32, endpoint=False)
+        directions = np.column_stack([np.cos(angles), np.sin(angles)])
+
+        def clear(center: np.ndarray, half: np.ndarray) -> bool:
+            lo, hi = center - half - gap, center + half + gap
+            if np.any(np.all((along >= lo) & (along <= hi), axis=1)):
+                return False
+            return not any(np.all(np.abs(center - c) < half + h + gap) for c, h in taken)
+
+        for label in box.labels:
+            center = self.project(label.world_anchor)[:2]
+            half = np.array([label.width, label.height]) / 2
+            outward = center - middle
+            outward /= max(float(np.linalg.norm(outward)), 1e-9)
+            ways = directions[directions @ outward > -0.2]
+            best = center
+            for radius in np.arange(0.0, 1.5, 0.025):
+                found = [center + radius * way for way in (ways if radius else [np.zeros(2)])
+                         if clear(center + radius * way, half)]
+                if found:
+                    best = max(found, key=lambda p: float((p - center) @ outward))
+                    break
+            shift = np.linalg.solve(jacobian, best - center)
+            label.world_anchor = label.world_anchor + np.array([shift[0], shift[1], 0.0])
+            taken.append((best, half))
+        cam.set_theta(before)
+        cam.reset_rotation_matrix()
+        for label in box.labels:
+            label.move_to(self.project(label.world_anchor))
 
     def fit_corners(self, corners: np.ndarray, thetas: Sequence[float] | np.ndarray, region: Sequence[float], *,
                     label_margin: tuple[float, float], x_shift: float = 0.0) -> None:

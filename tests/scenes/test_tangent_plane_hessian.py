@@ -187,12 +187,69 @@ def test_classification_row_shows_each_examples_critical_point(scene) -> None:
     for axes, mini, example in zip(scene.mini_axes, scene.minis, s.examples):
         cp = example.critical_point
         assert list(graph(axes, mini[1].get_center())) == pytest.approx([*cp.point, cp.value], abs=1e-9)
-    # left to right on screen, in the story's order
-    centres = [scene.project(axes.c2p(0, 0, 0))[0] for axes in scene.mini_axes]
-    assert centres == sorted(centres)
+    assert_reading_order(scene)
     for labels, example in zip(scene.mini_labels, s.examples):
         lam1, lam2 = labels[1][0], labels[1][1]
         assert [lam1.value, lam2.value] == pytest.approx(list(example.critical_point.eigenvalues), abs=5e-4)
+
+
+def box_centre(scene, axes) -> np.ndarray:
+    """Where the middle of a small surface's box shows on screen."""
+    (a, b), (c, d) = axes.x_range[:2], axes.y_range[:2]
+    return scene.project(axes.c2p((a + b) / 2, (c + d) / 2, sum(axes.z_bounds) / 2))[:2]
+
+
+def assert_reading_order(scene) -> None:
+    """The small surfaces in the story's order: left to right in a row, rows top to bottom."""
+    centres = [box_centre(scene, axes) for axes in scene.mini_axes]
+    rows: list[list[np.ndarray]] = []
+    for centre in centres:
+        if rows and abs(centre[1] - rows[-1][0][1]) < 0.5:
+            rows[-1].append(centre)
+        else:
+            rows.append([centre])
+    assert [len(row) for row in rows] == [len(rows[0])] * len(rows)
+    for row in rows:
+        assert [c[0] for c in row] == sorted(c[0] for c in row)
+    assert [row[0][1] for row in rows] == sorted((row[0][1] for row in rows), reverse=True)
+
+
+@pytest.fixture(scope="module")
+def portrait(tmp_path_factory):
+    """The default story built in a 9:16 frame, in Chinese on a light page."""
+    from mathviz_scenes.components.look import Look
+
+    return build_checked("tangent_plane_hessian", {}, media_dir=tmp_path_factory.getbasetemp() / "tph-media",
+                         frame_rate=2, lang="zh", look=Look(theme="light", aspect="9:16"), shapes=True, contrast=True)
+
+
+def test_portrait_gives_the_3d_view_the_frames_width(portrait) -> None:
+    scene, findings = portrait
+    assert not findings, "\n".join(map(str, findings))
+    from mathviz_scenes.components.style import SAFE_MARGIN
+
+    half_width, half_height = scene.camera.frame_width / 2, scene.camera.frame_height / 2
+    assert half_height > half_width
+    # The box's pinned labels (screen space, where the camera's turn left them) mark the view's extent:
+    # it spans most of the width (a stacked column and inset left it a third of the frame).
+    labels = scene.box.labels
+    assert labels.width > 0.7 * 2 * (half_width - SAFE_MARGIN)
+    # the column and the inset share the band under the view, side by side and apart
+    column, inset = scene.look_layout.column, scene.inset
+    assert column.right < inset.get_left()[0]
+    assert labels.get_bottom()[1] > max(column.top, inset.get_top()[1])
+    assert inset.get_right()[0] <= half_width - SAFE_MARGIN + 1e-9 and inset.get_bottom()[1] >= -half_height
+
+
+def test_portrait_puts_the_four_surfaces_two_by_two(portrait) -> None:
+    scene, _ = portrait
+    assert_reading_order(scene)
+    rows = {round(float(box_centre(scene, axes)[1]), 1) for axes in scene.mini_axes}
+    assert len(rows) == 2
+    # each surface's numbers sit under it, and the next row's names below those numbers
+    names = [labels[0] for labels in scene.mini_labels]
+    numbers = [labels[1] for labels in scene.mini_labels]
+    assert max(n.get_top()[1] for n in names[2:]) < min(n.get_bottom()[1] for n in numbers[:2])
 
 
 def test_the_box_stays_in_its_region(scene) -> None:

@@ -58,11 +58,13 @@ from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
     K_HAT_COLOR,
+    back_label,
     coordinate_plane,
     from_scene,
     grid_lines,
     separate_labels,
     set_polyline,
+    show_label,
     to_scene,
     update_grid_lines,
     vector_arrow,
@@ -464,8 +466,8 @@ class AreaScaling(ExplainerThreeDScene):
         return set_polyline(blob, to_scene(self.plane, self.blob_story.points @ m.T), closed=True)
 
     def basis_labels(self) -> VGroup:
-        return VGroup(style.math("hat(i)", size=style.LABEL_SIZE, color=I_HAT_COLOR),
-                      style.math("hat(j)", size=style.LABEL_SIZE, color=J_HAT_COLOR))
+        return VGroup(back_label(style.math("hat(i)", size=style.LABEL_SIZE, color=I_HAT_COLOR)),
+                      back_label(style.math("hat(j)", size=style.LABEL_SIZE, color=J_HAT_COLOR)))
 
     def place_basis_labels(self, labels: VGroup, m: np.ndarray) -> VGroup:
         origin = to_scene(self.plane, np.zeros((1, 2)))[0]
@@ -480,9 +482,9 @@ class AreaScaling(ExplainerThreeDScene):
                 direction = offset / length
                 direction = np.array([c * direction[0] - s * direction[1], s * direction[0] + c * direction[1], 0.0])
                 label.move_to(tip + 0.3 * direction)
-                label.set_opacity(1)
+                show_label(label, True)
             else:
-                label.set_opacity(0)  # a vector collapsed to the origin has no tip to label
+                show_label(label, False)  # a vector collapsed to the origin has no tip to label
         return separate_labels(labels, origin, tips)
 
     def construct_plane(self) -> None:
@@ -604,7 +606,7 @@ class AreaScaling(ExplainerThreeDScene):
         self.axes.shift(rotation.T @ self.region.center - self.axes.c2p(*self.story.view_center))
 
     def triad_labels(self) -> VGroup:
-        labels = VGroup(*[style.math(f"hat({name})", size=style.LABEL_SIZE, color=color)
+        labels = VGroup(*[back_label(style.math(f"hat({name})", size=style.LABEL_SIZE, color=color))
                           for name, color in zip("ijk", (I_HAT_COLOR, J_HAT_COLOR, K_HAT_COLOR))])
         self.fix_in_frame(labels)
         return labels
@@ -619,7 +621,7 @@ class AreaScaling(ExplainerThreeDScene):
             offset = (tip - origin) * np.array([1.0, 1.0, 0.0])
             length = float(np.linalg.norm(offset))
             label.move_to(tip * np.array([1.0, 1.0, 0.0]) + (0.28 * offset / length if length > 1e-6 else 0))
-            label.set_opacity(1.0 if length > 0.05 else 0.0)
+            show_label(label, length > 0.05)
         # Turning the camera can line two projected arrows up on screen.
         return separate_labels(labels, origin, tips)
 

@@ -48,6 +48,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import PlaneAndPanel
 from mathviz_scenes.components.numbers import fmt, typst_matrix
+from mathviz_scenes.components.plane import back_label, show_label
 from mathviz_scenes.components.readout import Readout
 
 #: A point or direction in plane coordinates: a pair or an array.
@@ -223,7 +224,7 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
             f = self.story.fan[arrow.fan_index]
             if f.eigen_index is None or self.is_mirror(arrow.fan_index):
                 continue
-            label = style.math(f"v_{f.eigen_index + 1}", color=EIGEN_COLORS[f.eigen_index])
+            label = back_label(style.math(f"v_{f.eigen_index + 1}", color=EIGEN_COLORS[f.eigen_index]))
             label.arrow = arrow
             self.place_label(label)
             labels.add(label)
@@ -235,9 +236,9 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         start, end = label.arrow.get_start(), label.arrow.get_end()
         length = float(np.linalg.norm(end - start))
         if length < 0.3:
-            label.set_fill(opacity=0)
+            show_label(label, False)
             return
-        label.set_fill(opacity=1)
+        show_label(label, True)
         label.move_to(end + (end - start) / length * (0.12 + 0.5 * max(label.width, label.height)))
 
     def build_unit_circle(self) -> Circle:
@@ -496,7 +497,8 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         eigen_spans = [s for s in self.spans if s.eigen_index is not None]
         others = [a for a in self.fan_arrows if not story.fan[a.fan_index].eigen and a.fan_index != self.showcase]
         self.play(self.circle.animate.set_stroke(width=5),
-                  *(s.animate.set_stroke(width=5, opacity=0.9) for s in eigen_spans),
+                  # opaque: at 0.9 the light theme's green was 4.2:1 on white
+                  *(s.animate.set_stroke(width=5, opacity=1.0) for s in eigen_spans),
                   *(a.animate.set_opacity(0.45) for a in others),
                   Create(self.semi_axes), FadeIn(self.panel_sigma), run_time=1.5)
         self.wait(2.5)

@@ -50,10 +50,12 @@ from mathviz_scenes.components.panel import EDGE_GAP, Panel
 from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
+    back_label,
     coordinate_plane,
     grid_lines,
     separate_labels,
     set_polyline,
+    show_label,
     to_scene,
     update_grid_lines,
     vector_arrow,
@@ -177,7 +179,8 @@ class Composition(ExplainerScene):
         picture.grid, picture.shape, picture.basis, picture.plane = grid, shape, basis, plane
         picture.labels = None
         if labels:
-            picture.labels = VGroup(self.math("hat(i)", color=I_HAT_COLOR), self.math("hat(j)", color=J_HAT_COLOR))
+            picture.labels = VGroup(back_label(self.math("hat(i)", color=I_HAT_COLOR)),
+                                    back_label(self.math("hat(j)", color=J_HAT_COLOR)))
             picture.labels.set_z_index(3)
             picture.add(picture.labels)
         return self.place(picture, m)
@@ -206,10 +209,10 @@ class Composition(ExplainerScene):
                 c, s = np.cos(np.radians(turn)), np.sin(np.radians(turn))
                 d = offset / length
                 label.move_to(tip + 0.3 * np.array([c * d[0] - s * d[1], s * d[0] + c * d[1], 0.0]))
-                label.set_opacity(1.0)
+                show_label(label, True)
             else:
                 label.move_to(origin)
-                label.set_opacity(0.0)
+                show_label(label, False)
         return separate_labels(labels, origin, tips)
 
     def build_ghost(self, plane: Any, corners: np.ndarray) -> Polygon:

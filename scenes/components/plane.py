@@ -6,7 +6,9 @@ it :func:`grid_lines`, :func:`vector_arrow` and polygons are drawn at
 ``M @ point`` for the current matrix ``M`` and are updated in place each frame
 (``set_points_as_corners``), so a collapsing matrix (a square squashed to a
 segment or a point) never breaks them. :func:`separate_labels` keeps the
-labels beside the basis vectors' tips from landing on one another.
+labels beside the basis vectors' tips from landing on one another, and
+:func:`back_label` gives a label a backing, since a transformed grid, a span
+line or a shaded shape runs under the tips wherever they go.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ __all__ = [
     "vector_arrow",
     "separate_labels",
     "set_polyline",
+    "back_label",
+    "show_label",
+    "segment_meets_box",
+    "LABEL_BACKING",
 ]
 
 #: The basis vectors' colours (the usual green, red, blue for x, y, z; red is also the
@@ -44,6 +50,9 @@ GRID_COLOR = BLUE_D
 MIN_ARROW_LENGTH = 0.02
 #: Clear space kept between two basis labels (scene units).
 LABEL_GAP = 0.06
+#: Opacity of a vector label's backing (the background's colour): the grid lines and the shaded shape under
+#: the label stay faintly visible, but do not cross its glyphs.
+LABEL_BACKING = 0.75
 
 
 def coordinate_plane(half_extents: Sequence[float] | np.ndarray, center: Sequence[float] | np.ndarray, width: float,
@@ -167,3 +176,41 @@ def set_polyline(mob: VMobject, points: np.ndarray, *, closed: bool) -> VMobject
     mob.set_points_as_corners(pts)
     return mob
 
+
+
+def back_label(label: VMobject, buff: float = 0.05) -> VMobject:
+    """Put a backing in the background's colour behind ``label`` (in place) and return it.
+
+    A label beside a vector's tip moves with the map, over grid lines, span lines and the shaded
+    shape; the backing keeps them from crossing its glyphs (the frame guard's line-over-text).
+    Show and hide a backed label with :func:`show_label`, which keeps the backing translucent.
+    """
+    label.add_background_rectangle(opacity=LABEL_BACKING, buff=buff)
+    return label
+
+
+def show_label(label: VMobject, shown: bool) -> VMobject:
+    """Show (opacity 1, its backing at :data:`LABEL_BACKING`) or hide (opacity 0) a label, in place."""
+    label.set_opacity(1.0 if shown else 0.0)
+    backing = getattr(label, "background_rectangle", None)
+    if shown and backing is not None:
+        backing.set_fill(opacity=LABEL_BACKING).set_stroke(opacity=0)
+    return label
+
+
+def segment_meets_box(start: np.ndarray, end: np.ndarray, center: np.ndarray, half: np.ndarray) -> bool:
+    """Whether the 2D segment ``start``-``end`` passes through the box ``center +- half`` (Liang-Barsky).
+
+    Label placement uses it to keep a label off the arrows it could sit on.
+    """
+    a, d = np.asarray(start, dtype=float)[:2], np.asarray(end, dtype=float)[:2] - np.asarray(start, dtype=float)[:2]
+    lo, hi = np.asarray(center, dtype=float)[:2] - half, np.asarray(center, dtype=float)[:2] + half
+    t_low, t_high = 0.0, 1.0
+    for axis in range(2):
+        if abs(d[axis]) < 1e-12:
+            if not lo[axis] <= a[axis] <= hi[axis]:
+                return False
+            continue
+        t1, t2 = (lo[axis] - a[axis]) / d[axis], (hi[axis] - a[axis]) / d[axis]
+        t_low, t_high = max(t_low, min(t1, t2)), min(t_high, max(t1, t2))
+    return bool(t_low <= t_high)

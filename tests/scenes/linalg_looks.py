@@ -8,19 +8,12 @@ Typst formulas (``"signed area"``); letters in math mode are symbols.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from manim import Mobject, Text, config
 
-#: Every theme x aspect x language the guard sweeps run each scene in.
-LOOKS = [
-    {"theme": theme, "aspect": aspect, "lang": lang}
-    for theme, aspect, lang in itertools.product(("dark", "light"), ("16:9", "1:1", "9:16"), ("en", "zh"))
-]
-LOOK_IDS = [f"{look['theme']}-{look['aspect'].replace(':', 'x')}-{look['lang']}" for look in LOOKS]
 #: Names and symbols a Chinese maths text writes in Latin letters too.
 ALLOWED_WORDS = {"det", "diag", "proj", "mat", "cos", "sin", "max", "min"}
 

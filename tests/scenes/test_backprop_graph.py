@@ -236,18 +236,6 @@ def test_narrow_frames_put_the_readouts_under_the_graph(aspect, case, tmp_path_f
 
 
 @pytest.mark.sweep
-@pytest.mark.parametrize("theme", ["dark", "light"])
-@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_frames_are_clean_in_every_look(theme, aspect, lang, tmp_path_factory):
-    from mathviz_scenes.components.look import Look
-
-    look = Look(theme=theme, aspect=aspect, captions="burned" if theme == "light" else "none")
-    assert build_checked("backprop_graph", media_dir=_media(tmp_path_factory), frame_rate=2, lang=lang,
-                         look=look)[1] == []
-
-
-@pytest.mark.sweep
 @pytest.mark.parametrize("aspect", [
     "16:9",
     # known: 4-6 columns across a portrait frame leave edges too short for their "x local" labels, which touch

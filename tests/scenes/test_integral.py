@@ -211,15 +211,6 @@ def test_portrait_puts_the_panel_under_the_plots(tmp_path_factory):
 
 
 @pytest.mark.sweep
-@pytest.mark.parametrize("theme", ["dark", "light"])
-@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_guard_passes_in_every_look(theme, aspect, lang, tmp_path_factory):
-    _, findings = _build_in({"theme": theme, "aspect": aspect, "captions": "burned"}, tmp_path_factory, lang=lang)
-    assert findings == []
-
-
-@pytest.mark.sweep
 @pytest.mark.parametrize("overrides", STRESS, ids=["exp", "constant", "far"])
 def test_stress_cases_pass_the_guard_in_portrait(overrides, tmp_path_factory):
     from mathviz_scenes.components.look import Look

@@ -172,18 +172,6 @@ def test_narrow_frames_keep_charts_and_panels_apart_and_legible(aspect, case, tm
 
 
 @pytest.mark.sweep
-@pytest.mark.parametrize("theme", ["dark", "light"])
-@pytest.mark.parametrize("aspect", ["16:9", "1:1", "9:16"])
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_frames_are_clean_in_every_look(theme, aspect, lang, tmp_path_factory):
-    from mathviz_scenes.components.look import Look
-
-    look = Look(theme=theme, aspect=aspect, captions="burned" if theme == "light" else "none")
-    assert build_checked("softmax_cross_entropy", media_dir=_media(tmp_path_factory), frame_rate=2, lang=lang,
-                         look=look)[1] == []
-
-
-@pytest.mark.sweep
 @pytest.mark.parametrize("aspect", ["16:9", "9:16"])
 @pytest.mark.parametrize("overrides", STRESS)
 def test_stress_cases_are_clean_in_16_9_and_portrait(overrides, aspect, tmp_path_factory):

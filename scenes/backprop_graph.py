@@ -97,6 +97,29 @@ class BackpropGraph(ExplainerScene):
     INPUT_SPACING = 1.5
     #: Portrait frames are tall: the inputs (and the operations between them) spread further apart.
     PORTRAIT_INPUT_SPACING = 2.8
+    #: Portrait frames run the graph top to bottom, one row per layer: the rows' spacing at most, and the least
+    #: gap between two nodes' tags side by side in a row.
+    ROW_SPACING = 2.2
+    ROW_GAP = 0.2
+
+    #: A square frame's crowded column draws its nodes and tags smaller, down to this scale (a node's letter
+    #: about 9.2 px high at 480p, the guard's least is 9), rather than let them touch; 1 everywhere else.
+    MIN_NODE_SCALE = 0.85
+    #: How much smaller a square frame's title may be drawn to share the top row with the inputs.
+    TITLE_SHRINK = 0.85
+    node_scale = 1.0
+
+    @property
+    def radius(self) -> float:
+        """The nodes' circles' radius, in scene units (smaller in a crowded square frame)."""
+        return NODE_RADIUS * self.node_scale
+
+    @staticmethod
+    def vertical() -> bool:
+        """Whether the graph runs top to bottom (a portrait frame: too narrow for six columns, tall enough for
+        six rows); otherwise left to right.
+        """
+        return style.frame().portrait
 
     def node_order(self) -> dict[int, float]:
         """A sort key per node: variables in order, an operation at the mean of its inputs, a constant beside its consumer."""
@@ -125,7 +148,8 @@ class BackpropGraph(ExplainerScene):
     def _pack(self, desired: list[float], heights: list[float]) -> list[float]:
         """Ys as close to ``desired`` (sorted top to bottom) as the nodes' heights allow, inside the graph's box."""
         # the ends keep their tags inside the box whatever the squeeze
-        lo, hi = self.graph_bottom + self.NODE_EXTENT, self.graph_top - self.NODE_EXTENT
+        extent = self.NODE_EXTENT * self.node_scale
+        lo, hi = self.graph_bottom + extent, self.graph_top - extent
         ys = list(desired)
         for k in range(1, len(ys)):  # push each node below the one above it
             ys[k] = min(ys[k], ys[k - 1] - (heights[k - 1] + heights[k]) / 2)
@@ -143,9 +167,12 @@ class BackpropGraph(ExplainerScene):
         """
         if style.frame().landscape:
             return self.GRAPH_BOTTOM
+        lowest = style.caption_top() + self.panel_room()
+        if self.vertical():  # rows at most ROW_SPACING apart, the circles inside the box
+            natural = (self.story.layers - 1) * self.ROW_SPACING + 2 * NODE_RADIUS + 0.3
+            return max(self.graph_top - natural, lowest)
         inputs = sum(1 for n in self.story.nodes if n.op == "var")
         natural = max(fullest, (inputs - 1) * self.input_spacing() + self.NODE_HEIGHT) + 0.3
-        lowest = style.caption_top() + self.panel_room()
         return max(self.graph_top - natural, lowest)
 
     def panel_room(self) -> float:
@@ -153,9 +180,17 @@ class BackpropGraph(ExplainerScene):
         sum-of-paths note under them (one line per shared variable).
         """
         lines = self.paths_note_lines().arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+        if self.note_replaces_readouts(lines):  # a square frame: the note takes the readouts' place
+            return 0.15 + max(2 * 0.45, lines.height) + 0.15
         # the note goes beside the title or under it (where the inputs were) when the header has its own rows
         note = lines.height + 0.3 if self.header_inline and not self.note_beside_title(lines) else 0.0
         return 0.15 + 2 * 0.45 + 0.15 + note
+
+    def note_replaces_readouts(self, lines: Mobject) -> bool:
+        """Whether the sum-of-paths note goes where the readouts were (they fade out first): in a square frame,
+        whose height the graph needs, unless the note fits beside the title; its lines say the readouts' gradients.
+        """
+        return style.frame().square and not self.note_beside_title(lines)
 
     def node_positions(self) -> dict[int, np.ndarray]:
         """Where each node goes: one column per layer; an operation level with the mean of its inputs.
@@ -163,6 +198,9 @@ class BackpropGraph(ExplainerScene):
         Placing an operation at its inputs' mean height keeps edges short, and
         keeps an edge that skips a column from running through that column's nodes.
         """
+        self.node_scale = 1.0
+        if self.vertical():
+            return self.row_positions()
         s = self.story
         by_id = {n.id: n for n in s.nodes}
         key = self.node_order()
@@ -171,8 +209,17 @@ class BackpropGraph(ExplainerScene):
         fullest = max(sum(self.CONST_HEIGHT if n.op == "const" else self.NODE_HEIGHT for n in s.nodes if n.layer == k)
                       for k in range(s.layers))
         self.graph_bottom = self.graph_box_bottom(fullest)
-        room = self.graph_top - self.graph_bottom - 2 * self.NODE_EXTENT
+        box = self.graph_top - self.graph_bottom
+        room = box - 2 * self.NODE_EXTENT
         squeeze = min(1.0, room / max(fullest - self.NODE_HEIGHT, 1e-9))
+        # a square frame too short for its fullest column: the tags close their gaps, then nodes and tags are
+        # drawn smaller (not below MIN_NODE_SCALE) so that they still clear each other
+        tight = (2 * self.NODE_EXTENT + 0.1) / self.NODE_HEIGHT
+        if style.frame().square and squeeze < tight:
+            fit = box / (tight * (fullest - self.NODE_HEIGHT) + 2 * self.NODE_EXTENT)
+            self.node_scale = min(1.0, max(fit, self.MIN_NODE_SCALE))
+            room = box - 2 * self.NODE_EXTENT * self.node_scale
+            squeeze = min(1.0, room / max(fullest - self.NODE_HEIGHT, 1e-9))
         node_height, const_height = self.NODE_HEIGHT * squeeze, self.CONST_HEIGHT * squeeze
         centre = (self.graph_top + self.graph_bottom) / 2 - 0.1
         y: dict[int, float] = {}
@@ -202,6 +249,72 @@ class BackpropGraph(ExplainerScene):
             y.update({n.id: v for n, v in zip(column, packed)})
         return {n.id: np.array([xs[n.layer], y[n.id], 0.0]) for n in s.nodes}
 
+    def row_y(self) -> np.ndarray:
+        """The y of each layer's row in a top-to-bottom graph: the inputs at the top, ROW_SPACING apart at most."""
+        layers = self.story.layers
+        top = self.graph_top - NODE_RADIUS - 0.15
+        spacing = min(self.ROW_SPACING, (top - self.graph_bottom - NODE_RADIUS - 0.15) / max(layers - 1, 1))
+        return top - np.arange(layers) * spacing
+
+    def side_extents(self, node: GraphNode) -> tuple[float, float]:
+        """How far a node reaches left and right of its centre in a row: its value tag at the left and its
+        widest gradient tag (a shared variable's running totals too) at the right; a constant, its box.
+        """
+        if node.op == "const":
+            half = style.text(op_symbol(node), size=style.SMALL_SIZE).width / 2 + 0.09
+            return half, half
+        grads = [node.grad, *(st.total for st in self.story.steps if st.input == node.id)]
+        value = style.text(fmt(node.value), size=style.SMALL_SIZE).width
+        grad = max(style.text(fmt(g), size=style.SMALL_SIZE).width for g in grads)
+        return NODE_RADIUS + TAG_BUFF + value + 0.06, NODE_RADIUS + TAG_BUFF + grad + 0.06
+
+    def _pack_row(self, desired: list[float], extents: list[tuple[float, float]]) -> list[float]:
+        """Xs as close to ``desired`` (sorted left to right) as the nodes' widths allow, inside the frame."""
+        frame = style.frame()
+        lo, hi = frame.left + extents[0][0], frame.right - extents[-1][1]
+        xs = list(desired)
+        for k in range(1, len(xs)):  # push each node right of the one before it
+            xs[k] = max(xs[k], xs[k - 1] + extents[k - 1][1] + self.ROW_GAP + extents[k][0])
+        shift = float(np.mean(desired) - np.mean(xs))  # then re-centre on where they wanted to be
+        shift = max(min(shift, hi - xs[-1]), lo - xs[0])
+        return [x + shift for x in xs]
+
+    def row_positions(self) -> dict[int, np.ndarray]:
+        """Where each node goes in a top-to-bottom graph: one row per layer, the inputs spread over the top row,
+        an operation under the mean of its inputs, a constant beside its consumer's other inputs; value tags at
+        a node's left, gradients at its right, so the rows pack only as wide as the tags need.
+        """
+        s = self.story
+        by_id = {n.id: n for n in s.nodes}
+        key = self.node_order()
+        self.graph_bottom = self.graph_box_bottom(0.0)
+        ys = self.row_y()
+        extents = {n.id: self.side_extents(n) for n in s.nodes}
+        x: dict[int, float] = {}
+        variables = [n for n in s.nodes if n.op == "var"]
+        for rank, node in enumerate(variables):
+            x[node.id] = ((len(variables) - 1) / 2 - rank) * -self.PORTRAIT_INPUT_SPACING
+
+        def pack(row: list[GraphNode]) -> None:
+            row.sort(key=lambda n: (x[n.id], key[n.id]))
+            packed = self._pack_row([x[n.id] for n in row], [extents[n.id] for n in row])
+            x.update({n.id: v for n, v in zip(row, packed)})
+
+        pack(list(variables))
+        for layer in range(1, s.layers):
+            row = [n for n in s.nodes if n.layer == layer and n.op != "const"]
+            for n in row:
+                x[n.id] = float(np.mean([x[i] for i in n.inputs if by_id[i].op != "const"]))
+            pack(row)
+        # constants just beside where their consumer is, then each row re-packed with them in it
+        for node in s.nodes:
+            for position, i in enumerate(node.inputs):
+                if by_id[i].op == "const":
+                    x[i] = x[node.id] + (0.01 if position else -0.01)
+        for layer in range(s.layers):
+            pack([n for n in s.nodes if n.layer == layer])
+        return {n.id: np.array([x[n.id], ys[n.layer], 0.0]) for n in s.nodes}
+
     # -- builders ----------------------------------------------------------------------------------
 
     def build_title(self) -> VGroup:
@@ -215,9 +328,14 @@ class BackpropGraph(ExplainerScene):
             self.title.scale_to_fit_width(max_width)
         if self.title.height > 0.8:  # a fraction in the expression: keep the title to two levels' height
             self.title.scale_to_fit_height(0.8)
-        self.title.to_corner(UP + LEFT, buff=0.3)
         self.inputs_label = style.text("   ".join(f"{k} = {fmt(v)}" for k, v in s.inputs.items()),
                                        size=style.SMALL_SIZE + 2, color=FORWARD_COLOR)
+        beside = style.frame().content_width - 0.11 - 0.4 - self.inputs_label.width
+        if style.frame().square and beside < self.title.width <= beside / self.TITLE_SHRINK:
+            # a square frame needs its height for the graph: a title a little too wide to share the top row with
+            # the inputs gets a little smaller instead of a row of its own
+            self.title.scale_to_fit_width(beside)
+        self.title.to_corner(UP + LEFT, buff=0.3)
         # a square frame keeps title and inputs on one row when they fit (the graph needs the height)
         self.header_inline = landscape or (style.frame().square and self.title.width + 0.4 + self.inputs_label.width
                                            <= style.frame().content_width - 0.1)
@@ -229,7 +347,8 @@ class BackpropGraph(ExplainerScene):
         else:  # under the title, and the graph under both; the sum-of-paths note takes this row later
             self.inputs_label.next_to(self.title, DOWN, buff=0.2, aligned_edge=LEFT)
             note = self.paths_note_lines().arrange(DOWN, buff=0.12)
-            self.graph_top = self.inputs_label.get_top()[1] - max(self.inputs_label.height, note.height) - 0.1
+            below = 0.0 if self.note_replaces_readouts(note) else note.height
+            self.graph_top = self.inputs_label.get_top()[1] - max(self.inputs_label.height, below) - 0.1
         return VGroup(self.title, self.inputs_label)
 
     def build_graph(self) -> VGroup:
@@ -239,21 +358,24 @@ class BackpropGraph(ExplainerScene):
         self.nodes: dict[int, VGroup] = {}
         for node in s.nodes:
             if node.op == "const":  # a constant: its value in a small grey box, no gradient under it
-                label: Mobject = style.text(op_symbol(node), size=style.SMALL_SIZE, color=style.MUTED_COLOR)
-                box: Mobject = SurroundingRectangle(label, color=style.MUTED_COLOR, buff=0.09, corner_radius=0.08,
+                label: Mobject = style.text(op_symbol(node), size=style.SMALL_SIZE * self.node_scale,
+                                            color=style.MUTED_COLOR)
+                box: Mobject = SurroundingRectangle(label, color=style.MUTED_COLOR, buff=0.09 * self.node_scale,
+                                                    corner_radius=0.08,
                                                     stroke_width=2)
                 self.nodes[node.id] = VGroup(box, label).move_to(self.positions[node.id])
                 continue
             color = style.SECONDARY_COLOR if node.op == "var" else style.HIGHLIGHT_COLOR
-            circle = Circle(radius=NODE_RADIUS, color=color, stroke_width=3).move_to(self.positions[node.id])
+            circle = Circle(radius=self.radius, color=color, stroke_width=3).move_to(self.positions[node.id])
             if node.op == "var":
-                label = style.math(node.label, size=style.LABEL_SIZE)
+                label = style.math(node.label, size=style.LABEL_SIZE * self.node_scale)
             elif node.op == "-":  # a minus sign is a bar, not a glyph with a height to read
-                label = Line(LEFT * 0.14, RIGHT * 0.14, color=color, stroke_width=4)
+                label = Line(LEFT * 0.14 * self.node_scale, RIGHT * 0.14 * self.node_scale, color=color,
+                             stroke_width=4)
             else:
-                label = style.text(op_symbol(node), size=style.LABEL_SIZE, color=color)
-            if label.width > 1.6 * NODE_RADIUS:
-                label.scale_to_fit_width(1.6 * NODE_RADIUS)
+                label = style.text(op_symbol(node), size=style.LABEL_SIZE * self.node_scale, color=color)
+            if label.width > 1.6 * self.radius:
+                label.scale_to_fit_width(1.6 * self.radius)
             label.move_to(circle)
             self.nodes[node.id] = VGroup(circle, label)
         # edges: one arrow per (input, consumer) operand; a repeated pair (a*a) bends its two arrows apart
@@ -263,7 +385,7 @@ class BackpropGraph(ExplainerScene):
                 start, end = self.positions[i], self.positions[node.id]
                 direction = (end - start) / np.linalg.norm(end - start)
                 a = start + self._boundary(i, direction) * direction
-                b = end - NODE_RADIUS * direction
+                b = end - self.radius * direction
                 repeated = node.inputs.count(i) > 1
                 if repeated:
                     arrow: Mobject = CurvedArrow(a, b, angle=0.6 if position == 0 else -0.6, color=style.MUTED_COLOR,
@@ -281,21 +403,23 @@ class BackpropGraph(ExplainerScene):
         """Distance from a node's centre to its outline along ``direction`` (circle, or a constant's box)."""
         node = self.nodes[node_id]
         if isinstance(node[0], Circle):
-            return NODE_RADIUS
+            return self.radius
         half_w, half_h = node.width / 2, node.height / 2
         return float(min(half_w / max(abs(direction[0]), 1e-9), half_h / max(abs(direction[1]), 1e-9)))
 
     def value_tag(self, node_id: int, value: float) -> Mobject:
         """A node's value above it, in blue, on a background so an edge passing behind does not cut it."""
-        tag = style.text(fmt(value), size=style.SMALL_SIZE, color=FORWARD_COLOR)
-        tag.next_to(self.nodes[node_id], UP, buff=TAG_BUFF)
+        tag = style.text(fmt(value), size=style.SMALL_SIZE * self.node_scale, color=FORWARD_COLOR)
+        # at its left in a top-to-bottom graph, where no edge arrives or leaves
+        tag.next_to(self.nodes[node_id], LEFT if self.vertical() else UP, buff=TAG_BUFF * self.node_scale)
         tag.add_background_rectangle(opacity=0.85, buff=0.03)
         return tag
 
     def grad_tag(self, node_id: int, value: float) -> Mobject:
         """A gradient under node ``node_id``, in red (an exact zero in grey), on a background."""
-        tag = style.text(fmt(value), size=style.SMALL_SIZE, color=BACKWARD_COLOR if value != 0 else style.MUTED_COLOR)
-        tag.next_to(self.nodes[node_id], DOWN, buff=TAG_BUFF)
+        tag = style.text(fmt(value), size=style.SMALL_SIZE * self.node_scale,
+                         color=BACKWARD_COLOR if value != 0 else style.MUTED_COLOR)
+        tag.next_to(self.nodes[node_id], RIGHT if self.vertical() else DOWN, buff=TAG_BUFF * self.node_scale)
         tag.add_background_rectangle(opacity=0.85, buff=0.03)
         return tag
 
@@ -303,7 +427,7 @@ class BackpropGraph(ExplainerScene):
                    proportions: tuple[float, ...] = (0.5, 0.38, 0.62, 0.28, 0.72)) -> Mobject:
         """``content`` in red on an edge, at the first spot along it clear of ``avoid`` (tags, nodes, other labels)."""
         edge = self.edges[edge_key]
-        label = style.text(content, size=style.SMALL_SIZE, color=BACKWARD_COLOR)
+        label = style.text(content, size=style.SMALL_SIZE * self.node_scale, color=BACKWARD_COLOR)
         label.add_background_rectangle(opacity=0.9, buff=0.04)
         for proportion in proportions:
             label.move_to(edge.point_from_proportion(proportion))
@@ -368,7 +492,9 @@ class BackpropGraph(ExplainerScene):
             lines.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             if lines.width > style.frame().content_width:
                 lines.scale_to_fit_width(style.frame().content_width)
-            if self.header_inline:
+            if self.note_replaces_readouts(lines):
+                lines.move_to(self.readouts, aligned_edge=UP)
+            elif self.header_inline:
                 lines.next_to(self.readouts, DOWN, buff=0.25)
             else:
                 lines.next_to(self.title, DOWN, buff=0.2)
@@ -579,9 +705,12 @@ class BackpropGraph(ExplainerScene):
         note = self.build_paths_note()
         self.path_labels = self.build_path_labels()
         highlights = []
-        for v in s.shared:
-            highlights.append(Indicate(self.grad_readouts[v], color=style.HIGHLIGHT_COLOR))
-        self.play(FadeOut(self.inputs_label), run_time=0.4)
+        readouts_shown = not self.note_replaces_readouts(note)
+        if readouts_shown:
+            highlights = [Indicate(self.grad_readouts[v], color=style.HIGHLIGHT_COLOR) for v in s.shared]
+            self.play(FadeOut(self.inputs_label), run_time=0.4)
+        else:  # the note's lines end on the same gradients
+            self.play(FadeOut(self.inputs_label), FadeOut(self.readouts), run_time=0.4)
         self.play(*(Indicate(self.edges[key], color=style.HIGHLIGHT_COLOR) for key in self.path_labels),
                   FadeIn(VGroup(*self.path_labels.values())), run_time=1.0)
         self.play(FadeIn(note), *highlights, run_time=1.0)
@@ -591,7 +720,7 @@ class BackpropGraph(ExplainerScene):
                   zh="检验：表达式的中心差分与反向传播一致。")
         self.build_check()
         graph_parts = VGroup(self.graph, *self.value_tags.values(), *shown.values(), note, *self.path_labels.values())
-        if not style.frame().landscape:  # the readouts stand under the graph, where the check and the code go
+        if not style.frame().landscape and readouts_shown:  # under the graph, where the check and the code go
             graph_parts.add(self.readouts)
         self.play(FadeOut(graph_parts), run_time=0.6)
         self.play(FadeIn(self.check_table), run_time=1.0)

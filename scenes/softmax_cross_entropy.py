@@ -41,7 +41,7 @@ from manim import (
 from mathviz.stories.softmax_cross_entropy import SoftmaxStory
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
-from mathviz_scenes.components.layout import split_frame
+from mathviz_scenes.components.layout import overlaps, split_frame
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.wrap import wrapped_text
@@ -78,6 +78,9 @@ class BarChart(VGroup):
     :meth:`value_of` reads a bar's height back through the axes, so tests compare the picture with the story.
     """
 
+    #: The least gap between two bars' numbers.
+    LABEL_GAP = 0.06
+
     def __init__(self, values: Sequence[float] | np.ndarray, axes: Any, color: Any, *,
                  label_size: float = style.SMALL_SIZE) -> None:
         super().__init__()
@@ -93,7 +96,18 @@ class BarChart(VGroup):
         if widest > 0.92 * spacing:
             smaller = max(label_size * 0.92 * spacing / widest, MIN_LABEL_SIZE)
             self.labels = VGroup(*(self.label(i, v, color, smaller) for i, v in enumerate(values)))
+        self.stagger(values)
         self.add(self.bars, self.labels)
+
+    def stagger(self, values: Sequence[float] | np.ndarray) -> None:
+        """Numbers that still touch their left neighbour at the smallest size (eight four-digit logits in a square
+        frame) step a line further out from their bar, above a positive bar and below a negative one, until clear.
+        """
+        for i in range(1, len(self.labels)):
+            label, earlier = self.labels[i], self.labels[:i]
+            outward = UP if values[i] >= 0 else DOWN
+            while any(overlaps(label, other, margin=self.LABEL_GAP) for other in earlier):
+                label.shift(outward * (label.height + self.LABEL_GAP))
 
     @property
     def axes(self) -> Any:
@@ -186,6 +200,32 @@ class SoftmaxCrossEntropy(ExplainerScene):
         axes.move_to([self.chart_left + self.chart_width / 2, top - self.chart_height / 2, 0])
         return axes
 
+    def bar_chart(self, values: Sequence[float] | np.ndarray, low: float, high: float, top: float,
+                  color: Any) -> tuple[Any, BarChart]:
+        """Axes from ``low`` to ``high`` (see :meth:`chart_axes`) and the bars of ``values`` on them; where numbers
+        stepped out a line (see :meth:`BarChart.stagger`) would pass the axes' top or bottom, the range grows until
+        they fit.
+        """
+        for _ in range(4):
+            axes = self.chart_axes(low, high, top)
+            bars = BarChart(values, axes, color)
+            over = float(bars.labels.get_top()[1] - axes.get_top()[1])
+            under = float(axes.get_bottom()[1] - bars.labels.get_bottom()[1])
+            if max(over, under) <= 1e-6:
+                break
+            # the labels keep their size while the bars shrink: the range grows by the overflow in units, over
+            # the share of the height left beside the highest (lowest) label
+            per_unit = self.chart_height / (high - low)
+            if over > 1e-6:
+                i = int(np.argmax([label.get_top()[1] for label in bars.labels]))
+                extent = float(bars.labels[i].get_top()[1] - axes.c2p(0, max(float(values[i]), 0.0))[1])
+                high += over / per_unit * self.chart_height / max(self.chart_height - extent, 0.25 * self.chart_height)
+            if under > 1e-6:
+                i = int(np.argmin([label.get_bottom()[1] for label in bars.labels]))
+                extent = float(axes.c2p(0, min(float(values[i]), 0.0))[1] - bars.labels[i].get_bottom()[1])
+                low -= under / per_unit * self.chart_height / max(self.chart_height - extent, 0.25 * self.chart_height)
+        return axes, bars
+
     @staticmethod
     def span(values: np.ndarray) -> tuple[float, float]:
         """A y-range holding 0 and every value, with room for the bar labels."""
@@ -199,8 +239,8 @@ class SoftmaxCrossEntropy(ExplainerScene):
         """The logits as bars on the upper axes, with the class numbers under the lower chart."""
         s = self.story
         self.ensure_layout()
-        self.logit_axes = self.chart_axes(*self.span(s.logits), top=self.logit_top)
-        self.logit_bars = BarChart(s.logits, self.logit_axes, LOGIT_COLOR)
+        self.logit_axes, self.logit_bars = self.bar_chart(s.logits, *self.span(s.logits), top=self.logit_top,
+                                                          color=LOGIT_COLOR)
         self.logit_title = style.math("z", size=style.LABEL_SIZE, color=LOGIT_COLOR)
         self.logit_title.next_to(self.logit_axes, LEFT, buff=0.15)
         return VGroup(self.logit_axes, self.logit_bars, self.logit_title)
@@ -209,8 +249,8 @@ class SoftmaxCrossEntropy(ExplainerScene):
         """The probabilities on [0, 1] on the lower axes; the true class marked."""
         s = self.story
         self.ensure_layout()
-        self.prob_axes = self.chart_axes(0.0, 1.25, top=self.prob_top)
-        self.prob_bars = BarChart(s.probabilities, self.prob_axes, PROBABILITY_COLOR)
+        self.prob_axes, self.prob_bars = self.bar_chart(s.probabilities, 0.0, 1.25, top=self.prob_top,
+                                                        color=PROBABILITY_COLOR)
         self.prob_title = style.math("p", size=style.LABEL_SIZE, color=PROBABILITY_COLOR)
         self.prob_title.next_to(self.prob_axes, LEFT, buff=0.15)
         self.class_labels = VGroup(*(
@@ -334,8 +374,8 @@ class SoftmaxCrossEntropy(ExplainerScene):
         low, high = self.span(s.gradient)
         bound = max(abs(low), abs(high))
         self.ensure_layout()
-        self.gradient_axes = self.chart_axes(-bound, bound, top=self.logit_top)
-        self.gradient_bars = BarChart(s.gradient, self.gradient_axes, GRADIENT_COLOR)
+        self.gradient_axes, self.gradient_bars = self.bar_chart(s.gradient, -bound, bound, top=self.logit_top,
+                                                                color=GRADIENT_COLOR)
         # beside a narrow frame's charts the title stands as a fraction, as narrow as the z and p titles
         source = "partial L \\/ partial z" if style.frame().landscape else "(partial L) / (partial z)"
         self.gradient_title = style.math(source, size=style.SMALL_SIZE + 2, color=GRADIENT_COLOR)

@@ -7,6 +7,7 @@ import pytest
 from manim import config
 
 from mathviz_scenes.components import style
+from mathviz_scenes.softmax_cross_entropy import MIN_LABEL_SIZE
 from tests.conftest import bounds, boxes_overlap, build_checked, dry_run_scene
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
@@ -162,13 +163,14 @@ def test_narrow_frames_keep_charts_and_panels_apart_and_legible(aspect, case, tm
     # the charts keep a sensible size: most of their box's width, at least 2 units tall
     assert s.prob_axes.height >= 2.0
     assert s.prob_axes.width >= (0.85 * frame.content_width if frame.portrait else 0.45 * frame.content_width)
-    # the bars are still the story's, and their numbers are never shrunk below legible
+    # the bars are still the story's, and their numbers never touch (eight four-digit logits, 1000 1001 ..., in a
+    # square frame still do at the smallest legible size: every other one steps a line out) nor reach the other chart
     np.testing.assert_allclose(s.prob_bars.values(), s.story.probabilities, atol=1e-9)
-    # (in a square frame eight four-digit logits, 1000 1001 ..., still touch at the smallest size: left for later)
-    if frame.portrait or case != "eight":
-        for chart in (s.logit_bars, s.prob_bars, s.gradient_bars):
-            for a, b in zip(chart.labels, chart.labels[1:]):
-                assert not boxes_overlap(a, b), (a.text, b.text)
+    for chart, other in ((s.logit_bars, s.prob_bars), (s.prob_bars, s.logit_bars), (s.gradient_bars, s.prob_bars)):
+        for k, a in enumerate(chart.labels):
+            assert a.font_size >= MIN_LABEL_SIZE - 1e-9
+            for b in [*chart.labels[k + 1:], *other.labels, other.axes]:
+                assert not boxes_overlap(a, b), (a.text, getattr(b, "text", b))
 
 
 @pytest.mark.sweep

@@ -854,13 +854,16 @@ class TangentSlope(ExplainerScene):
         label = style.text(self.kind_name(kind), size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
         marker = VGroup(top, low, label)
         marker.label = label
-        # the label goes on the open side of the turning point, else the other side; if both
-        # would leave the window or run into the curve or other text, it is left out (the dots stay)
+        # the label goes on the open side of the turning point, else beside it there, else on the other
+        # side (a tick number or P's name may sit right under or over the dot: a minimum just below the
+        # x-axis has the tick number of its x under it); if every place would leave the window or run into
+        # the curve or other text, it is left out (the dots stay)
         lower, upper = self.window(self.axes)
         taken = [m.label for m in self.markers if m.label in m.submobjects]
         taken += [self.point_p.label, *self.axes.tick_labels, *self.axes.axis_titles]
         curve = self.curve_points(self.axes)
-        for side in ((DOWN, UP) if kind == "min" else (UP, DOWN)):
+        first, second = (DOWN, UP) if kind == "min" else (UP, DOWN)
+        for side in (first, first + LEFT, first + RIGHT, second, second + LEFT, second + RIGHT, LEFT, RIGHT):
             label.next_to(top, side, buff=0.1)
             outside = (label.get_left()[0] < lower[0] or label.get_right()[0] > upper[0] + 0.3
                        or label.get_top()[1] > upper[1] + 0.3 or label.get_bottom()[1] < lower[1] - 0.3)

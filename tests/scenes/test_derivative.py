@@ -304,6 +304,17 @@ def test_portrait_words_are_chinese(portrait):
     assert scene.markers and all(m.label.original_text in ("极大", "极小", "驻点") for m in scene.markers if len(m) == 3)
 
 
+def test_portrait_names_every_max_and_min(portrait):
+    # the minimum of the default cubic sits just under the x-axis, with the tick number of its x under it and
+    # P's name over it: its label once found neither side free and was left out
+    scene, _ = portrait
+    lo, hi = scene.story.slide[0]["x"], scene.story.slide[-1]["x"]
+    turning = [p for p in scene.story.critical_points if lo <= p["x"] <= hi and p["kind"] in ("max", "min")]
+    assert turning
+    names = {m.label.original_text for m in scene.markers if m.label in m.submobjects}
+    assert names == {scene.kind_name(p["kind"]) for p in turning}
+
+
 def test_square_puts_the_panel_beside_the_plot(tmp_path_factory):
     scene, findings = _build_in({"aspect": "1:1"}, tmp_path_factory)
     assert findings == []

@@ -33,7 +33,6 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    Indicate,
     Line,
     Polygon,
     ReplacementTransform,
@@ -51,7 +50,7 @@ from mathviz_scenes.components.graph import clip_segment, nice_ticks
 from mathviz_scenes.components.layout import Split, split_frame
 from mathviz_scenes.components.numbers import decimals_for
 from mathviz_scenes.components.panel import Panel, widest_value
-from mathviz_scenes.components.readout import Readout, story_value
+from mathviz_scenes.components.readout import Readout, indicate, story_value
 from mathviz_scenes.components.typst_expr import to_typst
 
 __all__ = ["RiemannSums", "RULE_COLORS", "RULE_SYMBOLS"]
@@ -504,7 +503,7 @@ class RiemannSums(ExplainerScene):
             self.add(self.graph)
             self.rectangles = new
             self.wait(0.5)
-        self.play(Indicate(self.error_readout, color=style.HIGHLIGHT_COLOR), run_time=0.8)
+        self.play(indicate(self.error_readout, style.HIGHLIGHT_COLOR), run_time=0.8)
         self.wait(0.8)
 
     def beat_rates(self) -> None:
@@ -575,7 +574,7 @@ class RiemannSums(ExplainerScene):
         self.play(FadeIn(self.sine_shading), FadeIn(self.sine_readouts.above), FadeIn(self.sine_readouts.below),
                   run_time=1.0)
         self.play(FadeIn(self.sine_readouts.total), FadeIn(self.sine_readouts.note), run_time=0.8)
-        self.play(Indicate(self.sine_readouts.total, color=style.HIGHLIGHT_COLOR), run_time=0.8)
+        self.play(indicate(self.sine_readouts.total, style.HIGHLIGHT_COLOR), run_time=0.8)
         self.wait(1.4)
 
     def tangent_to_area(self, axes: Axes, x: float, area: float, slope: float) -> Line:
@@ -686,5 +685,5 @@ class RiemannSums(ExplainerScene):
         end_note = style.math(f"A(b) = {self.integral_label(story.signed)}", size=style.LABEL_SIZE,
                               color=AREA_COLOR)
         self.end_note = self.panel.place(end_note, self.panel.below(self.ftc_note, 0.3))
-        self.play(FadeIn(self.end_note), Indicate(self.area_readout, color=style.HIGHLIGHT_COLOR), run_time=1.0)
+        self.play(FadeIn(self.end_note), indicate(self.area_readout, style.HIGHLIGHT_COLOR), run_time=1.0)
         self.wait(2.0)

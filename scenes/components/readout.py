@@ -16,12 +16,15 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from manim import RIGHT, WHITE, DecimalNumber, Mobject, VGroup
+from manim import RIGHT, WHITE, DecimalNumber, Indicate, Mobject, VGroup
 
 from mathviz_scenes.components import style
 from mathviz_scenes.components.numbers import decimals_for
 
-__all__ = ["Readout", "story_value", "shown"]
+__all__ = ["INDICATE_ROOM", "Readout", "indicate", "story_value", "shown"]
+
+#: Room (scene units) a layout keeps on each side of a readout for :func:`indicate` to grow into.
+INDICATE_ROOM = 0.12
 
 
 def story_value(story: Any, path: str) -> Any:
@@ -122,3 +125,14 @@ class Readout(VGroup):
     def set_value(self, value: float) -> Readout:
         self.number.set_value(value)
         return self
+
+
+def indicate(mobject: Mobject, color: Any = None, room: float = INDICATE_ROOM, **kwargs: Any) -> Indicate:
+    """Manim's :class:`~manim.Indicate`, growing ``mobject`` by at most ``room`` on each side.
+
+    Indicate grows by a fifth about the centre: a readout made wide by a long number (``A(x) = 2681532.075``)
+    would reach ``0.1 * width`` past its own box, into the plot beside the panel or past the frame's edge. A
+    narrow one still grows by the usual fifth.
+    """
+    kwargs.setdefault("scale_factor", 1 + min(0.2, 2 * room / max(mobject.width, 1e-6)))
+    return Indicate(mobject, **({} if color is None else {"color": color}), **kwargs)

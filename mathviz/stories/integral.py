@@ -142,7 +142,9 @@ def reference_integral(f: Expression, a: float, b: float, points: list[float] | 
     interior = sorted(p for p in (points or []) if a < p < b)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", IntegrationWarning)
-        value, error = quad(_scalar(f), a, b, limit=200, points=interior or None, epsabs=1e-13, epsrel=1e-12)
+        # quad needs more subintervals than break points (sin on [-1e6, 912] has hundreds of sign changes found)
+        value, error = quad(_scalar(f), a, b, limit=max(200, 2 * len(interior) + 50), points=interior or None,
+                            epsabs=1e-13, epsrel=1e-12)
     warned = [w for w in caught if issubclass(w.category, IntegrationWarning)]
     # a tolerance out of reach by rounding on a large smooth value is fine; a singularity is not
     if warned and not (math.isfinite(error) and error <= QUAD_TOLERANCE * max(1.0, abs(value))):

@@ -87,7 +87,10 @@ PINNED: dict[str, list[dict[str, str]]] = {
     # a long interval of a constant: the area readout (A(x) = 2681532.075), grown by a fifth about its centre
     # when indicated, reached back over the x name of the plot beside the panel in the ftc beat (fixed:
     # readouts are indicated within the room the layout keeps around them)
-    "integral": [{"function": "5", "a": "0.001", "b": "536306.4152080836", "rule": "midpoint", "n_max": "517"}],
+    "integral": [{"function": "5", "a": "0.001", "b": "536306.4152080836", "rule": "midpoint", "n_max": "517"},
+                 # sin over a million units: quad crashed on more break points than subintervals (fixed: the story
+                 # raises its limit and refuses the oscillation it cannot integrate, one error line)
+                 {"function": "sin(x)", "a": "-1000000", "b": "912", "rule": "left", "n_max": "16"}],
     # sigma_1 and sigma_2 readouts of very different lengths overlapped in the stretch beat (fixed: spaced for their
     # widest numbers, one under the other when that is wider than the panel)
     "svd_pca": [{"matrix": "[[536.3064152080835, 1e-06], [-660.2835362362839, -1000]]", "points": "500",

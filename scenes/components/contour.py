@@ -2,7 +2,8 @@
 
 :class:`ContourPanel` draws a framed window with its end ticks and axis names
 and the story's level curves, coloured on the same height scale as the mesh
-(:func:`~scenes.components.surface.height_color`), and maps graph points
+(:func:`~scenes.components.surface.height_color`, in its lighter line
+scale :data:`~scenes.components.surface.LINE_HEIGHT_COLORS`), and maps graph points
 (x, y) to the screen so paths, dots and arrows can be drawn over it.
 """
 
@@ -12,10 +13,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Rectangle, VGroup, VMobject
+from manim import DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, Mobject, Rectangle, VGroup, VMobject
 
 from mathviz_scenes.components import style
-from mathviz_scenes.components.surface import height_color, height_fractions
+from mathviz_scenes.components.surface import LINE_HEIGHT_COLORS, height_color, height_fractions
 
 __all__ = ["ContourPanel"]
 
@@ -60,7 +61,8 @@ class ContourPanel(VGroup):
         self.lines = VGroup()
         for level, pieces, fraction in zip(levels, contours, fractions):
             for piece in pieces:
-                line = VMobject(stroke_color=height_color(float(fraction)), stroke_width=2.5)
+                line = VMobject(stroke_color=height_color(float(fraction), LINE_HEIGHT_COLORS),
+                                stroke_width=2.5)
                 line.set_points_as_corners(self.to_scene(piece))
                 line.level = level
                 self.lines.add(line)
@@ -100,6 +102,35 @@ class ContourPanel(VGroup):
         """Scene units per graph unit."""
         (a, b), _ = self.window
         return float(np.linalg.norm(self.point((b, 0)) - self.point((a, 0)))) / (b - a)
+
+    def place_label(self, label: Mobject, mark: Mobject, avoid: Sequence[np.ndarray] = (), buff: float = 0.08) -> Mobject:
+        """Put ``label`` beside ``mark`` on the side (of eight) farthest from the polylines ``avoid``.
+
+        ``avoid`` holds arrays of graph points (the paths drawn over the map
+        later, which would cross a label on their way); sides that keep the
+        label inside the window come first.
+        """
+        (a, b), (c, d) = self.window
+        low, high = self.point((a, c))[:2], self.point((b, d))[:2]
+        points = [self.to_scene(np.asarray(piece, dtype=float)[:, :2])[:, :2] for piece in avoid if len(piece)]
+        # the straight steps between points too, sampled finely enough for a label's size
+        samples = np.linspace(0.0, 1.0, 12)[:, None]
+        dense = [p[:1] if len(p) == 1 else np.vstack([s + samples * (e - s) for s, e in zip(p[:-1], p[1:])])
+                 for p in points]
+        cloud = np.vstack(dense) if dense else np.zeros((0, 2))
+        cloud = cloud[np.all(np.isfinite(cloud), axis=1)]
+
+        def score(direction: np.ndarray) -> tuple[bool, float]:
+            label.next_to(mark, direction, buff=buff)
+            lo, hi = label.get_corner(DL)[:2], label.get_corner(UR)[:2]
+            inside = bool(np.all(lo >= low) and np.all(hi <= high))
+            if not len(cloud):
+                return inside, 0.0
+            gaps = np.maximum(np.maximum(lo - cloud, cloud - hi), 0.0)
+            return inside, float(np.min(np.hypot(gaps[:, 0], gaps[:, 1])))
+
+        best = max((UR, DR, UL, DL, UP, DOWN, RIGHT, LEFT), key=lambda direction: score(np.asarray(direction)))
+        return label.next_to(mark, best, buff=buff)
 
     def curve(self, pieces: Sequence[np.ndarray], **style_kwargs: Any) -> VGroup:
         """Polylines through ``pieces`` (arrays of [x, y])."""

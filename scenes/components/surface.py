@@ -26,6 +26,7 @@ from typing import Any
 import cairo
 import numpy as np
 from manim import (
+    BLUE_D,
     BLUE_E,
     GREEN_C,
     ORANGE,
@@ -42,6 +43,7 @@ from manim.utils.family import extract_mobject_family_members
 
 __all__ = [
     "HEIGHT_COLORS",
+    "LINE_HEIGHT_COLORS",
     "MeshCamera",
     "MeshSurface",
     "height_fractions",
@@ -50,6 +52,9 @@ __all__ = [
 
 #: Low to high loss: deep blue valleys, yellow-orange peaks (perceptually ordered, legible on black).
 HEIGHT_COLORS: tuple[ManimColor, ...] = (BLUE_E, TEAL_D, GREEN_C, YELLOW_C, ORANGE)
+#: The same scale for thin lines (level curves) on the background: the valley's deep blue is a lighter blue,
+#: since a 2.5 px BLUE_E line on black is 3.7:1, under the 4.5:1 that key strokes keep.
+LINE_HEIGHT_COLORS: tuple[ManimColor, ...] = (BLUE_D, TEAL_D, GREEN_C, YELLOW_C, ORANGE)
 
 
 def height_fractions(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -72,9 +77,9 @@ def _scale_rgb(fractions: np.ndarray, colors: Sequence[ManimColor] = HEIGHT_COLO
     return np.stack([np.interp(fractions, positions, rgbs[:, k]) for k in range(3)], axis=-1)
 
 
-def height_color(fraction: float) -> ManimColor:
-    """The colour of the height colour scale at ``fraction`` in [0, 1] (contour lines use it too)."""
-    return ManimColor(_scale_rgb(np.array([fraction]))[0])
+def height_color(fraction: float, colors: Sequence[ManimColor] = HEIGHT_COLORS) -> ManimColor:
+    """The colour of the height colour scale ``colors`` at ``fraction`` in [0, 1]."""
+    return ManimColor(_scale_rgb(np.array([fraction]), colors)[0])
 
 
 class MeshSurface(VMobject):

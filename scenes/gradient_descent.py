@@ -479,6 +479,7 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.mesh_camera.reset_rotation_matrix()
         self.surface = self.build_surface(view.surface, self.axes)
         self.box = self.build_loss_box(view, self.axes)
+        self.clear_labels(self.box, THETA)
         self.title = self.build_title(to_typst(view.surface.f))
         self.map = ContourMap(view, center=self.look_layout.map_center, size=self.look_layout.map_size)
         self.map_axes = self.map.axes
@@ -593,7 +594,8 @@ class LossSurfaceDescent(MeshExplainerScene):
                 self.billboard(Cross(scale_factor=0.15, stroke_color=WARNING_COLOR),
                                self.point3d(self.axes, run.exit_point[:2], run.exit_point[2])),
             )
-            marks.append(FadeIn(self.exit_marks))
+            # the cross takes the dot's place: the dot sits on the window's edge, against the axis name under it
+            marks += [FadeIn(self.exit_marks), rider.drawn["dot"].animate.set_opacity(0)]
         self.play(*marks, run_time=0.6)
         self.wait(1.5)
 
@@ -625,8 +627,9 @@ class LossSurfaceDescent(MeshExplainerScene):
         f = style.frame()
         top = header.get_bottom()[1] - 0.2
         bottom = f.bottom + 0.05
-        # side by side, each map's two-line status under it needs about 2.7 units of width
-        gap = 0.45 if f.portrait or count < 3 else 0.8
+        # side by side, each map's two-line status under it needs about 2.7 units of width, and the gap holds
+        # the right map's w_2 name and tick numbers clear of the left map's border (0.45 put w_2 on it)
+        gap = 0.45 if f.portrait else 0.9
         if f.portrait:
             side = min((top - bottom) / count - top_height - foot - gap, f.content_width - 1.0)
             pitch = side + top_height + foot + gap
@@ -684,7 +687,8 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.race(riders, duration=5.0)
         self.regime_riders = riders
         ends = []
-        for regime, panel, top in zip(s.regimes, panels, tops):
+        self.regime_exits: list[tuple[Rider, Cross]] = []
+        for regime, panel, top, rider in zip(s.regimes, panels, tops, riders):
             en, zh = run_status(regime.run)
             words = self.say(en, zh)
             square = style.frame().square
@@ -698,7 +702,10 @@ class LossSurfaceDescent(MeshExplainerScene):
                 text.set_x(panel.axes.get_center()[0])
             ends.append(FadeIn(keep_inside(text)))
             if regime.run.exit_point is not None:
-                ends.append(FadeIn(panel.exit_mark(regime.run.exit_point, 0.12)))
+                # the cross takes the dot's place (on the window's edge, against the w1 name under it)
+                cross = panel.exit_mark(regime.run.exit_point, 0.12)
+                self.regime_exits.append((rider, cross))
+                ends += [FadeIn(cross), rider.drawn["dot"].animate.set_opacity(0)]
         self.play(*ends, run_time=0.6)
         self.wait(1.5)
 
@@ -751,17 +758,20 @@ class LossSurfaceDescent(MeshExplainerScene):
         self.fit_camera(self.axes2, [THETA])
         surface = self.build_surface(view.surface, self.axes2)
         box = self.build_loss_box(view, self.axes2)
+        self.clear_labels(box, THETA)
         title = self.build_title(to_typst(view.surface.f))
         panel = ContourMap(view, center=self.look_layout.map_center, size=self.look_layout.map_size)
         self.two_map = panel
         minima = VGroup(*[Cross(scale_factor=0.09, stroke_color=WHITE, stroke_width=4).move_to(panel.point(m[:2]))
                           for m in view.minima])
+        trajectories = [Trajectory(r) for r in runs]
         for saddle in view.saddles:
             mark = Dot(panel.point(saddle[:2]), radius=0.05, color=style.MUTED_COLOR)
             name = style.text(self.say("saddle", "鞍点"), size=style.SMALL_SIZE, color=style.MUTED_COLOR)
-            minima.add(mark, name.next_to(mark, UP, buff=0.08))
+            # the level curve through a saddle crosses itself there: the name hides it, on the side the runs avoid
+            name.add_background_rectangle(opacity=0.85, buff=0.04)
+            minima.add(mark, panel.place_label(name, mark, [tr.keyframes for tr in trajectories]))
         colors = (PATH_COLOR, SECOND_PATH_COLOR)
-        trajectories = [Trajectory(r) for r in runs]
         balls = [self.build_ball(self.axes2, tr.keyframes[0], tr.losses[0], color)
                  for tr, color in zip(trajectories, colors)]
         lowest = min(m[2] for m in view.minima) if view.minima else None

@@ -188,3 +188,30 @@ def test_tiny_real_render(tiny_render) -> None:
     means = np.array([f.mean() for f in frames])
     assert means.std() > 1.0  # the picture changes
     assert np.abs(frames[len(frames) // 2].astype(float) - frames[-1].astype(float)).mean() > 1.0
+
+
+@pytest.fixture(scope="module")
+def square_scene(tmp_path_factory):
+    """The defaults in a square frame, the guard's shape and contrast checks on."""
+    from mathviz_scenes.components.look import Look
+
+    return build_checked("gradient_descent", {}, media_dir=tmp_path_factory.mktemp("gd-square"), frame_rate=FRAME_RATE,
+                         look=Look(aspect="1:1"), shapes=True, contrast=True)
+
+
+def test_a_run_that_leaves_its_map_ends_as_a_cross_clear_of_the_axis_names(square_scene) -> None:
+    from mathviz_scenes.components.layout import overlaps
+
+    scene, findings = square_scene
+    assert not findings, "\n".join(map(str, findings))
+    left = [regime for regime in scene.story.regimes if regime.run.exit_point is not None]
+    assert len(scene.regime_exits) == len(left) >= 1  # the defaults' "too large" rate leaves the window
+    for rider, cross in scene.regime_exits:
+        dot = rider.drawn["dot"]  # faded out: the cross marks where the run left, inside the window
+        assert dot.get_fill_opacity() == 0 and dot.get_stroke_opacity() == 0
+        panel = rider.panel
+        for label in [*panel.names, *panel.ticks]:
+            assert not overlaps(cross, label, margin=0.0)
+        exit_w = graph(panel.axes, cross.get_center())[:2]
+        (a, b), (c, d) = panel.window
+        assert a < exit_w[0] < b and c < exit_w[1] < d

@@ -56,7 +56,16 @@ from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import PlaneAndPanel
 from mathviz_scenes.components.numbers import decimals_for, fmt, typst_matrix
 from mathviz_scenes.components.panel import widest
-from mathviz_scenes.components.plane import MIN_ARROW_LENGTH, coordinate_plane, from_scene, to_scene, vector_arrow
+from mathviz_scenes.components.plane import (
+    MIN_ARROW_LENGTH,
+    back_label,
+    coordinate_plane,
+    from_scene,
+    segment_meets_box,
+    show_label,
+    to_scene,
+    vector_arrow,
+)
 from mathviz_scenes.components.readout import Readout
 
 __all__ = ["RotateStretchRotate"]
@@ -70,6 +79,8 @@ SWEEP_COLOR = ORANGE
 DOT_RADIUS = 0.04
 #: Shortest arrow (scene units) that carries a label.
 LABEL_MIN_LENGTH = 0.3
+#: Clear space between a label and the arrows it is placed beside.
+LABEL_CLEARANCE = 0.05
 #: Size of the variance-versus-angle plot in the panel.
 PLOT_WIDTH = 4.6
 PLOT_HEIGHT = 1.45
@@ -173,31 +184,43 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
     def build_labels(self, sources: Sequence[str]) -> VGroup:
         labels = VGroup()
         for i, source in enumerate(sources):
-            label = style.math(source, color=V_COLORS[i])
-            label.add_background_rectangle(opacity=0.7, buff=0.05)
+            label = back_label(style.math(source, color=V_COLORS[i]))
+            label.set_z_index(3)  # above the ellipse, the dashed circle and the arrows: its backing hides them
             label.vector_index = i
             labels.add(label)
         self.place_labels(labels)
         return labels
 
     def place_labels(self, labels: VGroup) -> None:
-        """Each label just past its arrow's tip, kept inside the plane's square; hidden on a short arrow."""
+        """Each label just past its arrow's tip, kept inside the plane's square; hidden on a short arrow.
+
+        Where the square's edge would push it back onto an arrow (a long arrow reaching the edge), it
+        goes beside the tip instead, then beside the arrow's middle: the first spot clear of both arrows.
+        """
         half = self.plane_side / 2
+        segments = [(a.get_start(), a.get_end()) for a in self.arrows
+                    if np.linalg.norm(a.get_end() - a.get_start()) >= MIN_ARROW_LENGTH]
         for label in labels:
             arrow = self.arrows[label.vector_index]
             start, end = arrow.get_start(), arrow.get_end()
             length = float(np.linalg.norm(end - start))
             label.shown = length >= LABEL_MIN_LENGTH
+            show_label(label, label.shown)
             if not label.shown:
-                label.set_opacity(0)
                 continue
-            label.set_opacity(1)
-            label.background_rectangle.set_fill(opacity=0.7)
-            label.move_to(end + (end - start) / length * (0.12 + 0.5 * max(label.width, label.height)))
-            low = self.plane_center[:2] - half + np.array([label.width, label.height]) / 2
-            high = self.plane_center[:2] + half - np.array([label.width, label.height]) / 2
-            center = label.get_center()
-            label.move_to([*np.clip(center[:2], low, high), 0.0])
+            size = np.array([label.width, label.height]) / 2
+            low = self.plane_center[:2] - half + size
+            high = self.plane_center[:2] + half - size
+            along = (end - start) / length
+            side = np.array([-along[1], along[0], 0.0])
+            reach = 0.12 + 0.5 * max(label.width, label.height)
+            middle = (start + end) / 2
+            spots = [end + along * reach, end + side * reach, end - side * reach,
+                     middle + side * reach, middle - side * reach]
+            clipped = [np.array([*np.clip(spot[:2], low, high), 0.0]) for spot in spots]
+            clear = [spot for spot in clipped
+                     if not any(segment_meets_box(a, b, spot, size + LABEL_CLEARANCE) for a, b in segments)]
+            label.move_to(clear[0] if clear else clipped[0])
         self.separate_labels(labels)
 
     @staticmethod
@@ -455,8 +478,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
             end = matrix_now @ np.array(v)
             line = DashedLine(self.to_scene((0, 0)), self.to_scene(end), color=V_COLORS[i], stroke_width=3,
                               dash_length=0.1)
-            line.set_stroke(opacity=0.8)
-            line.axis_index = i
+            line.axis_index = i  # fully opaque: at 0.8 the light theme's first colour was 3.7:1 on white
             group.add(line)
         return group
 
@@ -610,9 +632,14 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         The plot and its readout must fit the panel's whole height (with the axis labels above and
         below the axes); under the plane, also with the next beat's rows (the principal axes), so the
         plot stays while its peak is marked, unless that would leave it shorter than :data:`PLOT_MIN_HEIGHT`.
+        Under the plane the readout is the plot's title (see :meth:`beat_sweep`): the room its labels take is
+        measured on the plot itself.
         """
-        room = self.panel_top - self.panel_floor() - readout.height - 0.3 - PLOT_LABEL_ROOM
-        if not self.frame_box.landscape:
+        if self.frame_box.landscape:
+            room = self.panel_top - self.panel_floor() - readout.height - 0.3 - PLOT_LABEL_ROOM
+        else:
+            labels = self.build_plot(PLOT_HEIGHT, title=readout).height - PLOT_HEIGHT
+            room = self.panel_top - self.panel_floor() - labels
             with_axes = room - self.build_axes_rows().height - 0.3
             if with_axes >= PLOT_MIN_HEIGHT:
                 room = with_axes
@@ -624,8 +651,11 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
             return PLOT_WIDTH
         return max(PLOT_WIDTH, self.panel_right - self.panel_left - PLOT_NAME_ROOM)
 
-    def build_plot(self, height: float = PLOT_HEIGHT) -> VGroup:
-        """var(theta) for theta over a half turn, from the story's sweep samples, with the peak marked."""
+    def build_plot(self, height: float = PLOT_HEIGHT, title: Any = None) -> VGroup:
+        """var(theta) for theta over a half turn, from the story's sweep samples, with the peak marked.
+
+        ``title`` (the live variance readout) takes the place of the y-axis name ``var(θ)`` above the axes.
+        """
         pca = self.story.pca
         top = max(s.variance for s in pca.sweep)
         axes = style.make_axes([0, 180, 45], [0, 1.15 * top, 1.15 * top], self.plot_width(), height,
@@ -638,7 +668,7 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         curve.is_curve = True
         x_label = style.text("θ (°)", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         x_label.next_to(axes.x_axis.get_right(), RIGHT, buff=0.15)
-        y_label = style.text("var(θ)", size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        y_label = style.text("var(θ)", size=style.SMALL_SIZE, color=style.MUTED_COLOR) if title is None else title
         y_label.next_to(axes.y_axis.get_top(), UP, buff=0.1).align_to(axes.y_axis, LEFT)
         plot = VGroup(axes, curve, x_label, y_label)
         plot.axes, plot.curve = axes, curve
@@ -651,8 +681,13 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         readout = Readout(self.tr('"variance along" d', '"沿" d "的方差"'), directional_variance(pca, 0.0), story_field=None,
                           decimals=decimals_for(pca.variances[0], significant=3, most=8), color=SWEEP_COLOR)
         self.variance_readout = readout
-        self.plot = self.build_plot(self.plot_height(readout))
-        self.sweep_rows = self.push_rows(readout, self.plot, buff=0.3)
+        if self.frame_box.landscape:
+            self.plot = self.build_plot(self.plot_height(readout))
+            self.sweep_rows = self.push_rows(readout, self.plot, buff=0.3)
+        else:
+            # under the plane the readout names the plot (it says what is plotted): a row less, a taller plot
+            self.plot = self.build_plot(self.plot_height(readout), title=readout)
+            self.sweep_rows = self.push_rows(self.plot)
         self.sweep_line = self.direction_line(0.0)
         self.plot_dot = Dot(self.plot.axes.c2p(0, directional_variance(pca, 0.0)), radius=0.07, color=SWEEP_COLOR)
         self.plot_dot.set_z_index(2)
@@ -739,8 +774,8 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         share = f"{100 * pca.explained_ratio:.1f}"
         self.beat("project", en=f"Project onto PC1: one number per point keeps {share}% of the variance.",
                   zh=f"投影到 PC1：每个点只留一个数，保留了 {share}% 的方差。")
+        # fully opaque (at 0.8 the light theme's first colour was 3.7:1 on white); thinner than the sweep line
         self.pc1_line = self.direction_line(pca.pc1_degrees, color=V_COLORS[0], width=2.5)
-        self.pc1_line.set_stroke(opacity=0.8)
         self.play(FadeOut(self.sweep_line), FadeIn(self.pc1_line),
                   *(a.animate.set_opacity(0.4) for a in self.pc_arrows if not a.hidden), run_time=0.5)
         centred, projected = np.array(pca.centred), np.array(pca.projected)

@@ -23,6 +23,7 @@ draws M(t) with :func:`mathviz.stories.determinant.interpolant` and measures wit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import Any
 
@@ -94,6 +95,9 @@ CAMERA_TURN = 35 * DEGREES
 SLAB_RATIO = 0.25
 #: A slab must be seen at least this far (degrees) from edge-on, before and after the camera's turn.
 SLAB_VIEW_DEGREES = 40.0
+#: Where no azimuth gives that, the nearest one that shows it this far from edge-on (the frame guard calls a
+#: flat shape within 15 degrees of edge-on a sliver) rather than the best, which may face the other way.
+FLAT_VIEW_DEGREES = 25.0
 #: A distant camera: nearly parallel projection, so the solid left of centre is not skewed.
 FOCAL_DISTANCE = 60.0
 #: The perspective camera draws near points larger; keep this much slack in 3D.
@@ -106,31 +110,37 @@ def camera_direction(phi: float, theta: float) -> np.ndarray:
 
 
 def camera_theta_for(matrix: np.ndarray, phi: float = CAMERA_PHI, default: float = CAMERA_THETA,
-                     turn: float = CAMERA_TURN) -> float:
+                     turn: float = CAMERA_TURN, flats: Sequence[np.ndarray] = ()) -> float:
     """The camera's azimuth for the 3x3 story, chosen from the shape of the solid A makes of the unit cube.
 
     A solid with depth is seen well from the default corner. A slab (its thinnest extent, the smallest
     singular value of A, below :data:`SLAB_RATIO` of its largest) seen near edge-on is a sliver, so the
     azimuth is the one nearest the default from which the slab's face is seen at least
     :data:`SLAB_VIEW_DEGREES` from edge-on both before and after the final turn (else the best there is).
+    ``flats`` are the matrices M(t) the path pauses at because det M(t) = 0: a plane (rank 2) is a solid
+    with no depth at all, seen before the turn, so its face counts the same way (before the turn only).
     A line or a point (rank 1 or 0) has no face to show: the default.
     """
-    u, sizes, _ = np.linalg.svd(np.asarray(matrix, dtype=float))
-    if sizes[0] <= 0 or sizes[1] < 1e-9 * sizes[0] or sizes[2] >= SLAB_RATIO * sizes[0]:
+    faces: list[tuple[np.ndarray, bool]] = []  # (a flat shape's normal, also seen after the turn)
+    for shape, after_turn, ratio in ((matrix, True, SLAB_RATIO), *((flat, False, 0.0) for flat in flats)):
+        u, sizes, _ = np.linalg.svd(np.asarray(shape, dtype=float))
+        if sizes[0] > 0 and sizes[1] >= 1e-9 * sizes[0] and sizes[2] <= max(ratio * sizes[0], 1e-9 * sizes[0]):
+            faces.append((u[:, 2], after_turn))
+    if not faces:
         return default
-    normal = u[:, 2]
 
-    def seen(theta: float) -> float:  # sine of the smallest angle between the view and the slab's plane
-        return min(abs(float(normal @ camera_direction(phi, theta))),
-                   abs(float(normal @ camera_direction(phi, theta + turn))))
+    def seen(theta: float) -> float:  # sine of the smallest angle between the view and a flat shape's plane
+        return min(abs(float(normal @ camera_direction(phi, view)))
+                   for normal, after_turn in faces for view in ((theta, theta + turn) if after_turn else (theta,)))
 
-    wanted = np.sin(np.radians(SLAB_VIEW_DEGREES))
-    if seen(default) >= wanted:
-        return default
     offsets = np.radians(np.arange(1, 181))
-    candidates = [default + sign * offset for offset in offsets for sign in (1, -1)]
-    good = [theta for theta in candidates if seen(theta) >= wanted]
-    return good[0] if good else max(candidates, key=seen)
+    candidates = [default, *(default + sign * offset for offset in offsets for sign in (1, -1))]
+    for degrees in (SLAB_VIEW_DEGREES, FLAT_VIEW_DEGREES):  # nearest the default: well seen, else clearly a face
+        wanted = np.sin(np.radians(degrees))
+        good = [theta for theta in candidates if seen(theta) >= wanted]
+        if good:
+            return good[0]
+    return max(candidates, key=seen)
 
 
 def format_entry(value: float) -> str:
@@ -683,7 +693,8 @@ class AreaScaling(ExplainerThreeDScene):
         return triad
 
     def construct_space(self) -> None:
-        self.camera_theta = camera_theta_for(self.story.matrix)
+        flats = [self.matrix_at(point.t) for point in self.story.singular if point.t < 1.0]
+        self.camera_theta = camera_theta_for(self.story.matrix, flats=flats)
         self.set_camera_orientation(phi=CAMERA_PHI, theta=self.camera_theta, focal_distance=FOCAL_DISTANCE)
         self.build_panel(self.tr('"signed volume"', '"有向体积"'))
         self.build_space()

@@ -244,6 +244,23 @@ def test_a_slab_is_seen_face_on_enough_before_and_after_the_turn(matrix: str) ->
         assert _seen_degrees(normal, CAMERA_PHI, seen_from) >= best - 1e-6
 
 
+@pytest.mark.parametrize("matrix", [STRESS[3]["matrix"], "[[-1, 0, 0], [0, 1, 0], [0, 0, 1]]",
+                                    "[[-2, 1, 0], [0, -3, 1], [1, 0, 2]]"])
+def test_the_flat_solid_at_each_pause_is_seen_as_a_face(matrix: str) -> None:
+    # where det M(t) = 0 the path pauses on a flat solid (a plane for rank 2): the camera that was chosen shows
+    # its face, not a sliver (the [[3, 1, 0], ...] stress case was seen 13 degrees from edge-on at its pause)
+    from mathviz_scenes.determinant import CAMERA_PHI, FLAT_VIEW_DEGREES, camera_theta_for
+
+    a = np.array(json.loads(matrix), dtype=float)
+    s = linalg.determinant_story(a)
+    flats = [linalg.interpolant(a, p.t) for p in s.singular if p.t < 1.0 and p.rank == 2]
+    assert flats  # each case pauses on a plane
+    theta = camera_theta_for(a, flats=flats)
+    for flat in flats:
+        normal = np.linalg.svd(flat)[0][:, 2]
+        assert _seen_degrees(normal, CAMERA_PHI, theta) >= FLAT_VIEW_DEGREES - 1e-6
+
+
 def test_a_solid_with_depth_keeps_the_default_camera() -> None:
     from mathviz_scenes.determinant import CAMERA_THETA, camera_theta_for
 

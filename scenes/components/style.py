@@ -182,9 +182,17 @@ class Palette:
         """Whether this palette shows every colour as the scene drew it."""
         return not self.inks and self.background == "#000000"
 
-    def ink(self, color: Any) -> ManimColor:
-        """The colour this theme shows for the scene colour ``color``."""
-        return ManimColor(self._ink_hex(ManimColor(color).to_hex().upper()))
+    def ink(self, color: Any, opacity: float = 1.0) -> ManimColor:
+        """The colour this theme shows for the scene colour ``color`` drawn at ``opacity``.
+
+        A colour drawn at :data:`KEEP_CONTRAST_OPACITY` or more is still meant to be read (a stroke or
+        a label a little dimmed); its ink is deepened just enough that, blended at that opacity onto the
+        background, it keeps :data:`MIN_CONTRAST`. Fainter colours are dimmed on purpose and keep their ink.
+        """
+        hex_color = ManimColor(color).to_hex().upper()
+        if self.identity:
+            return ManimColor(hex_color)
+        return ManimColor(self._ink_hex_at(hex_color, _opacity_key(opacity)))
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - palettes are a handful of module constants
     def _ink_hex(self, hex_color: str) -> str:
@@ -194,8 +202,15 @@ class Palette:
             return self.inks[hex_color]
         return _readable(hex_color, self.background)
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - palettes are a handful of module constants
+    def _ink_hex_at(self, hex_color: str, opacity: float) -> str:
+        inked = self._ink_hex(hex_color)
+        if opacity >= 1.0 or opacity < KEEP_CONTRAST_OPACITY or inked == self.background:
+            return inked  # opaque; dimmed on purpose; or the background itself (BLACK)
+        return _readable(inked, self.background, opacity)
+
     def ink_rgbas(self, rgbas: Any) -> Any:
-        """``rgbas`` (rows of red, green, blue, alpha in 0..1) with each colour inked; alpha kept."""
+        """``rgbas`` (rows of red, green, blue, alpha in 0..1) with each colour inked at its alpha; alpha kept."""
         import numpy as np
 
         if self.identity or len(rgbas) == 0:
@@ -204,12 +219,21 @@ class Palette:
         for row in out:
             rgb = tuple(int(round(float(c) * 255)) for c in row[:3])
             hex_color = "#{:02X}{:02X}{:02X}".format(*(min(max(c, 0), 255) for c in rgb))
-            row[:3] = ManimColor(self._ink_hex(hex_color)).to_rgb()
+            row[:3] = ManimColor(self._ink_hex_at(hex_color, _opacity_key(float(row[3])))).to_rgb()
         return out
+
+
+def _opacity_key(opacity: float) -> float:
+    """An opacity rounded for the ink cache (to 1/100: finer steps change no 8-bit colour noticeably)."""
+    return round(min(max(float(opacity), 0.0), 1.0), 2)
 
 
 #: Text and key strokes keep at least this contrast ratio against the background (WCAG AA for text).
 MIN_CONTRAST = 4.5
+#: A colour drawn at least this opaque is meant to be read and keeps MIN_CONTRAST as shown (blended onto the
+#: background); fainter ones (grids, ghosts of earlier steps, axes kept in the background) are dimmed on purpose.
+#: The frame guard's contrast check uses the same line (quality.CONTRAST_STROKE_OPACITY).
+KEEP_CONTRAST_OPACITY = 0.75
 
 DARK = Palette("dark", "#000000", {})
 #: The light theme: for a white page. Each named colour of the dark theme gets a deeper shade of
@@ -245,9 +269,9 @@ def palette() -> Palette:
     return PALETTES[current_look().theme]
 
 
-def ink(color: Any) -> ManimColor:
-    """The colour the current theme shows for the scene colour ``color``."""
-    return palette().ink(color)
+def ink(color: Any, opacity: float = 1.0) -> ManimColor:
+    """The colour the current theme shows for the scene colour ``color`` drawn at ``opacity``."""
+    return palette().ink(color, opacity)
 
 
 def background() -> ManimColor:
@@ -271,24 +295,34 @@ def contrast_ratio(a: Any, b: Any) -> float:
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
-def _readable(hex_color: str, background_hex: str) -> str:
-    """``hex_color`` with its lightness moved (hue and saturation kept) until it has MIN_CONTRAST + 0.1 on the background.
+def _readable(hex_color: str, background_hex: str, opacity: float = 1.0) -> str:
+    """``hex_color`` with its lightness moved (hue and saturation kept) until, drawn at ``opacity`` on the
+    background, it has MIN_CONTRAST + 0.1 there.
 
-    For colours that no table names: Manim's in-between colours of a colour animation, a scene's own shades.
+    For colours that no table names: Manim's in-between colours of a colour animation, a scene's own shades;
+    and for named colours drawn a little dimmed (see :meth:`Palette.ink`).
     """
     import colorsys
+
+    import numpy as np
+
+    page = np.asarray(ManimColor(background_hex).to_rgb(), dtype=float)
+
+    def ratio(candidate: str) -> float:
+        blended = opacity * np.asarray(ManimColor(candidate).to_rgb(), dtype=float) + (1 - opacity) * page
+        return contrast_ratio(ManimColor(blended), background_hex)
 
     red, green, blue = ManimColor(hex_color).to_rgb()
     hue, light, sat = colorsys.rgb_to_hls(float(red), float(green), float(blue))
     target = MIN_CONTRAST + 0.1
-    if contrast_ratio(hex_color, background_hex) >= target:
+    if ratio(hex_color) >= target:
         return hex_color
     darker = relative_luminance(background_hex) > 0.5
     low, high = (0.0, light) if darker else (light, 1.0)
     for _ in range(30):  # bisect the lightness: the closest to the original that is readable
         mid = (low + high) / 2
         candidate = ManimColor(colorsys.hls_to_rgb(hue, mid, sat)).to_hex().upper()
-        ok = contrast_ratio(candidate, background_hex) >= target
+        ok = ratio(candidate) >= target
         if darker:  # the lightest readable: readable -> search lighter
             low, high = (mid, high) if ok else (low, mid)
         else:  # the darkest readable: readable -> search darker

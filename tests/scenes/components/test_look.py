@@ -204,3 +204,22 @@ def test_the_render_files_look_is_used_and_an_option_wins(tmp_path: Path) -> Non
     still = Image.open(tmp_path / "sb" / "relu" / numbers["beats"][0]["still"]).convert("RGB")
     assert still.size == (480, 854)
     assert still.getpixel((2, 2)) == (255, 255, 255)  # the light background in the corner
+
+
+@pytest.mark.parametrize("opacity", [0.75, 0.8, 0.9, 0.99])
+def test_a_colour_drawn_a_little_dimmed_keeps_the_minimum_contrast_as_shown(opacity: float) -> None:
+    """The lattice axes of norms at 0.8, a fitted line at 0.85: blended onto white, the plain ink falls under 4.5:1."""
+    import numpy as np
+    from manim import ManimColor
+
+    light = style.LIGHT
+    page = np.asarray(ManimColor(light.background).to_rgb())
+    for dark in light.inks:
+        if light.inks[dark] == light.background:
+            continue  # BLACK is the background in every theme, at any opacity
+        shown = opacity * np.asarray(light.ink(dark, opacity).to_rgb()) + (1 - opacity) * page
+        assert style.contrast_ratio(ManimColor(shown), light.background) >= style.MIN_CONTRAST, (dark, opacity)
+    # fainter than KEEP_CONTRAST_OPACITY is dimmed on purpose: the plain ink
+    assert light.ink("#FF862F", style.KEEP_CONTRAST_OPACITY - 0.05) == light.ink("#FF862F")
+    rows = np.array([[*ManimColor("#FF862F").to_rgb(), opacity]])
+    assert np.allclose(light.ink_rgbas(rows)[0, :3], light.ink("#FF862F", opacity).to_rgb())

@@ -145,7 +145,7 @@ def check_scene_class(scene_class: type, *, media_dir: Path | str | None = None,
     """Construct ``scene_class()`` (any Manim scene) under dry_run with the layout checks attached."""
     with _dry_run(media_dir, quality, extra_config):
         scene = scene_class()
-        checker = FrameChecker(scene, check_numbers=False).attach()
+        checker = FrameChecker(scene, check_numbers=False, caption_band=False).attach()
         scene.render()
         checker.finish()
         return checker

@@ -15,6 +15,14 @@ and reports, as :class:`Finding` values:
     two pieces of text whose bounding boxes overlap;
 ``over-curve``
     text drawn over a graph or surface without a background behind it;
+``caption-band``
+    text, a formula, a readout or an arrow (and, with the shape checks, a key
+    stroke or a filled shape at the end of a beat) reaching into the caption
+    band at the bottom of the frame (below
+    :func:`~mathviz_scenes.components.style.caption_top`), in every caption
+    mode: with ``--captions burned`` the caption line is drawn there, with
+    ``none`` a web player's control bar covers it on hover, and both videos
+    share one layout. Not for a plain Manim scene, which has no caption band;
 ``line-over-text``
     (at the end of every beat, where the picture has settled: strokes and
     shapes in motion cross text on their way, which is animation, not layout)
@@ -97,7 +105,7 @@ KEY_STROKE_WIDTH = 1.5
 KEY_STROKE_OPACITY = 0.35
 #: A key stroke for the contrast check is also at least this opaque: strokes a scene dims on purpose (the ghost
 #: of an earlier vector, axes kept in the background at 0.6) are context, like grid lines, and may be quiet.
-CONTRAST_STROKE_OPACITY = 0.75
+CONTRAST_STROKE_OPACITY = style.KEEP_CONTRAST_OPACITY
 #: A shape at least this opaque hides what is drawn below it (a background, a panel); fainter ones do not.
 COVER_OPACITY = 0.7
 #: A filled shape at least this opaque collides with the text it overlaps.
@@ -237,19 +245,32 @@ def _segments_hit_box(starts: np.ndarray, ends: np.ndarray, lo: np.ndarray, hi: 
     return inside & (t_low <= t_high)
 
 
+def _backgrounds(mob: Mobject) -> list[Mobject]:
+    """The parts of a text unit that are its background, not its glyphs: background rectangles, and a
+    :class:`~manim.Code` listing's own box (``Code.background``, with the window buttons it holds).
+    """
+    found = [m for m in mob.get_family() if isinstance(m, BackgroundRectangle)]
+    box = getattr(mob, "background", None) if isinstance(mob, Code) else None
+    if isinstance(box, Mobject):
+        found += box.get_family()
+    return found
+
+
 def _has_background(mob: Mobject) -> bool:
     if getattr(mob, "background_rectangle", None) is not None or getattr(mob, "has_background", False):
         return True
-    return any(isinstance(m, BackgroundRectangle) for m in mob.get_family())
+    return bool(_backgrounds(mob))
 
 
 class FrameChecker:
     """Checks a scene's frames while it is constructed under dry_run (see module docstring)."""
 
     def __init__(self, scene: Scene, samples: tuple[float, ...] = (1 / 3, 2 / 3), *, check_numbers: bool = True,
-                 shapes: bool = SHAPE_CHECKS, contrast: bool = CONTRAST_CHECKS) -> None:
+                 shapes: bool = SHAPE_CHECKS, contrast: bool = CONTRAST_CHECKS, caption_band: bool = True) -> None:
         self.scene = scene
         self.samples = samples
+        #: Run ``caption-band`` (off for a plain Manim scene, which has no caption band).
+        self.caption_band = caption_band
         #: Also run ``line-over-text``, ``fill-over-text`` and ``edge-on`` (see :data:`SHAPE_CHECKS`).
         self.shapes = shapes
         #: Also run ``contrast`` (see :data:`CONTRAST_CHECKS`).
@@ -398,6 +419,9 @@ class FrameChecker:
                     self._report("over-curve", when, _label(mob), f"drawn over {type(curve).__name__} without a background")
                     break
 
+        if self.caption_band:
+            self._check_caption_band(when, texts + arrows, boxes, shapes=numbers and self.shapes)
+
         if numbers and self.contrast:  # settled frames: a fade passes through every opacity on its way
             self._check_contrast(when, texts)
         if numbers and self.shapes:  # settled frames only: a highlight sliding to the next entry crosses text
@@ -418,6 +442,35 @@ class FrameChecker:
 
         if numbers and self.check_numbers:
             self._check_numbers(when, [t for t in texts if id(t) not in tick_labels])
+
+    def _check_caption_band(self, when: str, units: list[Mobject], boxes: Mapping[int, np.ndarray | None], *,
+                            shapes: bool) -> None:
+        """``caption-band``: text or an arrow (in every checked frame), or a key stroke or filled shape (at beat
+        ends, with the shape checks), reaching below :func:`~mathviz_scenes.components.style.caption_top`.
+
+        The band is kept clear in every caption mode: with ``burned`` the caption line is drawn there, with
+        ``none`` a web player's control bar covers it on hover, and both videos share one layout.
+        """
+        top = style.caption_top() - OVERLAP_TOLERANCE
+        for mob in units:
+            box = boxes.get(id(mob))
+            if box is None or getattr(mob, "caption", False) or box[0, 1] >= top:
+                continue
+            self._report("caption-band", when, _label(mob),
+                         f"reaches y = {box[0, 1]:.2f}, {top + OVERLAP_TOLERANCE - box[0, 1]:.2f} into the caption band "
+                         f"(its top is y = {top + OVERLAP_TOLERANCE:.2f})")
+        if not shapes:
+            return
+        for mob, within in self._shapes:
+            if within == "surface" or not (is_key_stroke(mob) or _fill_opacity(mob) >= KEY_FILL_OPACITY):
+                continue
+            points = self._screen_points_of(mob)
+            if not len(points) or float(points[:, 1].min()) >= top or not _visible(mob):
+                continue
+            low = float(points[:, 1].min())
+            self._report("caption-band", when, _shape_label(mob),
+                         f"reaches y = {low:.2f}, {top + OVERLAP_TOLERANCE - low:.2f} into the caption band "
+                         f"(its top is y = {top + OVERLAP_TOLERANCE:.2f})")
 
     def _draw_order(self) -> dict[int, int]:
         """The drawing order: each drawn mobject's id -> its place in the camera's drawing order (later is on top)."""
@@ -465,12 +518,13 @@ class FrameChecker:
             shrink = (text_box[1] - text_box[0]) * CURVE_BOX_SHRINK / 2
             lo, hi = text_box[0] + shrink, text_box[1] - shrink
             family = [m for m in text.get_family() if m.has_points()]
-            glyphs = [order[id(m)] for m in family if id(m) in order and not isinstance(m, BackgroundRectangle)]
-            if not glyphs:
+            behind = {id(m) for m in _backgrounds(text)}
+            glyph_mobs = [m for m in family if id(m) in order and id(m) not in behind]
+            if not glyph_mobs:
                 continue
-            first_glyph = min(glyphs)
-            cover = max([order[id(m)] for m in family if isinstance(m, BackgroundRectangle) and id(m) in order],
-                        default=-1)
+            first_glyph = min(order[id(m)] for m in glyph_mobs)
+            cover = max([order[id(m)] for m in family if id(m) in behind and id(m) in order], default=-1)
+            glyph_boxes: list[tuple[np.ndarray, np.ndarray]] | None = None
             for _, _, index, shape_box, _, fill in records:
                 if fill >= COVER_OPACITY and index < first_glyph and np.all(shape_box[0] <= lo) and np.all(shape_box[1] >= hi):
                     cover = max(cover, index)
@@ -484,7 +538,12 @@ class FrameChecker:
                     starts = polyline[:, :-1].reshape(-1, 2)
                     ends = polyline[:, 1:].reshape(-1, 2)
                     half = _max_or_zero(mob.get_stroke_width()) * STROKE_UNITS / 2  # the stroke's own width
-                    if np.any(_segments_hit_box(starts, ends, lo - half, hi + half)):
+                    if glyph_boxes is None:
+                        glyph_boxes = self._glyph_boxes(glyph_mobs)
+                    # What a viewer sees collide is a stroke through the letters, not through the text's
+                    # bounding box: a highlight box around one line of a listing passes between its lines, an
+                    # axis line that ends at its own tick label's edge touches no glyph.
+                    if any(np.any(_segments_hit_box(starts, ends, g_lo - half, g_hi + half)) for g_lo, g_hi in glyph_boxes):
                         self._report("line-over-text", when, _label(text),
                                      f"{_shape_label(mob)} is drawn across it")
                         continue
@@ -493,14 +552,26 @@ class FrameChecker:
                     self._report("fill-over-text", when, _label(text),
                                  f"{_shape_label(mob)} covers part of it ({'above' if index > first_glyph else 'under'} it)")
 
+    def _glyph_boxes(self, glyphs: list[Mobject]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each glyph's screen box, shrunk by :data:`CURVE_BOX_SHRINK` (outlines are looser than the ink)."""
+        found = []
+        for glyph in glyphs:
+            points = self._screen_points_of(glyph)
+            if not len(points):
+                continue
+            lo, hi = points.min(axis=0), points.max(axis=0)
+            shrink = (hi - lo) * CURVE_BOX_SHRINK / 2
+            found.append((lo + shrink, hi - shrink))
+        return found
+
     def _check_contrast(self, when: str, texts: list[Mobject]) -> None:
         """``contrast`` (see the module docstring)."""
         background = np.asarray(style.background().to_rgb(), dtype=float)
         minimum = float(style.MIN_CONTRAST)
 
         def shown(color: Any, opacity: float, under: np.ndarray) -> np.ndarray:
-            rgb = np.asarray(style.ink(ManimColor(color)).to_rgb(), dtype=float)
             alpha = min(max(float(opacity), 0.0), 1.0)
+            rgb = np.asarray(style.ink(ManimColor(color), alpha).to_rgb(), dtype=float)
             return alpha * rgb + (1 - alpha) * under
 
         def worst(colors: list[tuple[Any, float]], under: np.ndarray) -> tuple[float, np.ndarray] | None:
@@ -516,13 +587,15 @@ class FrameChecker:
 
         for text in texts:
             under = background
-            rectangles = [m for m in text.get_family() if isinstance(m, BackgroundRectangle)]
+            behind = _backgrounds(text)
+            rectangles = [m for m in behind if m.has_points() and _fill_opacity(m) > 0.05]
             if rectangles:
                 rect = rectangles[0]
                 under = shown(rect.get_fill_color(), _max_or_zero(rect.get_fill_opacities()), background)
+            skip = {id(m) for m in behind}
             colors = []
             for m in text.family_members_with_points():
-                if isinstance(m, BackgroundRectangle) or not isinstance(m, VMobject):
+                if id(m) in skip or not isinstance(m, VMobject):
                     continue
                 rgbas = np.asarray(m.get_fill_rgbas(), dtype=float)
                 colors += [(ManimColor(row[:3]), row[3]) for row in rgbas]

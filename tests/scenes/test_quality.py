@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from manim import BLACK, DEGREES, DOWN, LEFT, RIGHT, UP, Create, Cross, Dot, FadeIn, FunctionGraph, Line, Square, tempconfig
+from manim import BLACK, DEGREES, DOWN, LEFT, RIGHT, UP, Code, Create, Cross, Dot, FadeIn, FunctionGraph, Line, Square, tempconfig
 
 from mathviz.story import Story
 from mathviz_scenes.components import style
@@ -61,6 +61,16 @@ class Toy(ExplainerScene):
             target = style.text("a long label").move_to(2 * DOWN + 3 * LEFT)
             self.add(target)
             self.play(FadeIn(Dot(radius=0.12).move_to(target.get_right() + 0.2 * LEFT)))
+        elif bad == "text-in-caption-band":  # the caption line's band stays clear with captions none too
+            self.play(FadeIn(style.text("low note").move_to([0, style.caption_top() - 0.2, 0])))
+        elif bad == "stroke-in-caption-band":  # a key stroke at a beat's end, under the player's control bar
+            y = style.caption_top() - 0.3
+            self.play(Create(Line([-4, y, 0], [-1, y, 0], stroke_width=4)))
+        elif bad == "code-listing":  # clean: a listing's own box is its background, not its text or a line over it
+            listing = Code(code_string="h = np.maximum(x, 0)\ngrad = upstream * (x > 0)", language="python",
+                           formatter_style="monokai", add_line_numbers=False,
+                           paragraph_config={"font": "DejaVu Sans Mono", "font_size": 24})
+            self.play(FadeIn(listing.move_to(2 * DOWN + 2 * LEFT)))
         elif bad == "contrast":  # dark grey text on the dark theme's black: about 1.6:1
             self.play(FadeIn(style.text("hard to read", color="#333333").move_to(2 * DOWN + 3 * LEFT)))
         elif bad == "faint-text":  # white, but faded to 20%: blended onto black it is a dark grey
@@ -91,19 +101,25 @@ class Toy(ExplainerScene):
         self.wait(0.2)
 
 
-def _findings(layout: str, tmp_path, theme: str = "dark"):
+def _findings(layout: str, tmp_path, theme: str = "dark", captions: str = "none"):
     with tempconfig({"dry_run": True, "disable_caching": True, "media_dir": str(tmp_path), "verbosity": "ERROR",
                      "progress_bar": "none", "write_to_movie": False, "quality": "low_quality"}):
-        scene = type(f"Toy_{layout}", (Toy,), {"layout": layout})(story=ToyStory(), look=Look(theme=theme))
+        scene = type(f"Toy_{layout}", (Toy,), {"layout": layout})(story=ToyStory(), look=Look(theme=theme, captions=captions))
         checker = FrameChecker(scene, shapes=True, contrast=True).attach()
         scene.render()
         return checker.finish()
 
 
 @pytest.mark.parametrize("layout", ["clean", "line-under-backed-text", "faint-grid-under-text", "grey-on-backed-text",
-                                    "black-outline"])
+                                    "black-outline", "code-listing"])
 def test_clean_layout_passes(layout: str, tmp_path) -> None:
     assert _findings(layout, tmp_path) == []
+
+
+def test_the_burned_caption_line_is_the_only_thing_in_the_caption_band(tmp_path) -> None:
+    assert _findings("clean", tmp_path / "burned", captions="burned") == []
+    kinds = {f.kind for f in _findings("text-in-caption-band", tmp_path / "low", captions="burned")}
+    assert "caption-band" in kinds
 
 
 def test_contrast_is_judged_in_the_scenes_theme(tmp_path) -> None:
@@ -117,6 +133,7 @@ def test_contrast_is_judged_in_the_scenes_theme(tmp_path) -> None:
 BROKEN = {"offscreen": "offscreen", "overlap": "overlap", "over-curve": "over-curve", "tiny": "tiny", "number": "number",
           "unbound": "number", "line-over-text": "line-over-text", "line-over-backed-text": "line-over-text",
           "marker-over-text": "line-over-text", "fill-over-text": "fill-over-text", "contrast": "contrast",
+          "text-in-caption-band": "caption-band", "stroke-in-caption-band": "caption-band",
           "faint-text": "contrast", "low-contrast-stroke": "contrast", "text-on-light-rectangle": "contrast"}
 
 

@@ -72,6 +72,17 @@ EXPECTED_ROOM = 0.85
 HALVING_BUDGET = 10.0
 
 
+def places(value: float, decimals: int) -> str:
+    """A probability (or a surprisal) at ``decimals`` places; trailing zeros trimmed only when exact (0.5, 1, 0).
+
+    A nonzero value too small for the places prints 0.000 rather than a power of ten (``2.47×10⁻³`` is
+    three times as wide as its bar's slot when one outcome is near certain), and 0.9996 prints 1.000: a
+    bare 0 or 1 is kept for the impossible and the certain.
+    """
+    exact = round(float(value), decimals) == float(value)
+    return fmt(value, decimals, trim=exact, hidden=False)
+
+
 def stagger(marks: VGroup, direction: np.ndarray, gap: float = 0.06) -> None:
     """A row of marks too close for their neighbours: every other one moves a line further ``direction`` (UP/DOWN)."""
     items = list(marks)
@@ -98,7 +109,7 @@ class ProbabilityBars(VGroup):
         self.labels = VGroup()
         if labels:
             for i, v in enumerate(values):
-                label = style.text(fmt(v, 3, trim=True), size=style.SMALL_SIZE, color=label_color or color)
+                label = style.text(places(v, 3), size=style.SMALL_SIZE, color=label_color or color)
                 label.next_to(axes.c2p(i + 0.5, v), UP, buff=0.08)
                 self.labels.add(label)
             slot = axes.c2p(1, 0)[0] - axes.c2p(0, 0)[0]
@@ -110,6 +121,16 @@ class ProbabilityBars(VGroup):
                     floor = max(m.get_top()[1] for m in neighbours) + 0.06
                     if label.get_bottom()[1] < floor:
                         label.shift((floor - label.get_bottom()[1]) * UP)
+            # Still touching a label before it or another bar (wide numbers in narrow slots): up until clear.
+            placed: list[Any] = []
+            for i, label in enumerate(self.labels):
+                others = [*placed, *(bar for j, bar in enumerate(self.bars) if j != i)]
+                for _ in range(len(others) + 1):
+                    hit = [m for m in others if overlaps(label, m, 0.03)]
+                    if not hit:
+                        break
+                    label.shift((max(m.get_top()[1] for m in hit) + 0.06 - label.get_bottom()[1]) * UP)
+                placed.append(label)
             self.add(self.labels)
 
     @property
@@ -474,8 +495,8 @@ class QuestionsAndBits(ExplainerScene):
                             for i, v in enumerate(values)))
 
         decimals = 2 if n <= 5 else 1  # narrower columns for more outcomes
-        # A near-certain outcome's -log2 p rounds to 0 at these places: written 0.00, not as a wide power of ten.
-        surprisals = ["∞" if not np.isfinite(v) else fmt(v, decimals, trim=True, hidden=False) for v in s.surprisal_bits]
+        # A near-certain outcome's -log2 p rounds to 0 at these places: 0.00, not a wide power of ten.
+        surprisals = ["∞" if not np.isfinite(v) else places(v, decimals) for v in s.surprisal_bits]
         self.surprisal_row = row(surprisals, row_y, P_COLOR)
         for mark in self.surprisal_row:
             if mark.text == "∞":  # a lone infinity sign is short: drawn at label size to stay legible
@@ -550,7 +571,7 @@ class QuestionsAndBits(ExplainerScene):
             leaf.outcome = i
             leaf.codeword = w
             self.tree_leaves.add(leaf)
-            prob = style.text(fmt(s.p[i], 3, trim=True), size=style.SMALL_SIZE, color=P_COLOR)
+            prob = style.text(places(s.p[i], 3), size=style.SMALL_SIZE, color=P_COLOR)
             prob.next_to(circle, DOWN, buff=0.1)
             self.tree_leaf_probabilities.add(prob)
         probs = self.tree_leaf_probabilities

@@ -78,9 +78,13 @@ SQUARE_COLUMN_WIDTH = 3.6
 TABLE_COLUMNS = (-1.675, -0.075, 1.675)
 #: Height of the panel under the plot in a portrait frame (the fallacy panel's plot and its note).
 PORTRAIT_PANEL_HEIGHT = 4.75
-#: Width of the fallacy plot (with its tick labels) in that panel, and the room kept for the band legend.
+#: Width of the fallacy plot (with its tick labels) in that panel, and the room for the band legend (a wider
+#: row, such as the English 'inside the band = 95.8 %', shrinks to it: the runs' sub-column right of it needs
+#: the rest of the width for its title and the dilution note's lines at a legible size).
 PORTRAIT_FALLACY_WIDTH = 3.9
-PORTRAIT_BAND_LEGEND_WIDTH = 3.4
+PORTRAIT_BAND_LEGEND_WIDTH = 3.6
+#: Gap between the two sub-columns under the plot in a portrait frame.
+PORTRAIT_SUBCOLUMN_GAP = 0.3
 
 
 def format_amount(value: float, decimals: int = 2) -> str:
@@ -355,7 +359,7 @@ class RunningAverages(ExplainerScene):
 
     def run_legend_left(self, head: Any) -> float:
         """Left edge of the panel's second sub-column under the plot (right of E and sigma and the band legend)."""
-        return self.column_left + max(head.width, PORTRAIT_BAND_LEGEND_WIDTH) + 0.5
+        return self.column_left + max(head.width, PORTRAIT_BAND_LEGEND_WIDTH) + PORTRAIT_SUBCOLUMN_GAP
 
     def build_run_legend(self) -> VGroup:
         """Right column: E and sigma, the live round count, each run's final average in its colour."""
@@ -375,7 +379,7 @@ class RunningAverages(ExplainerScene):
         self.run_readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         self.run_legend = VGroup(title, self.n_readout, self.run_readouts).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         if self.stacked:  # under the plot: E and sigma at the left, the runs in a second sub-column
-            column = VGroup(head, self.run_legend).arrange(RIGHT, aligned_edge=UP, buff=0.5)
+            column = VGroup(head, self.run_legend).arrange(RIGHT, aligned_edge=UP, buff=PORTRAIT_SUBCOLUMN_GAP)
             column.next_to([self.column_left, self.column_top, 0], DOWN + RIGHT, buff=0)
             self.run_legend.align_to([self.run_legend_left(head), 0, 0], LEFT)
         else:
@@ -400,6 +404,11 @@ class RunningAverages(ExplainerScene):
         """The funnel E +- 2 sigma/sqrt(n) (filled, edges drawn) and its legend below the run list."""
         s = self.story
         upper, lower = self.band_values()
+        self.build_band_legend()
+        if self.stacked:  # under E and sigma, left of the runs
+            self.band_legend.next_to(self.column_head, DOWN, buff=0.35, aligned_edge=LEFT)
+        else:
+            self.band_legend.next_to(self.run_legend, DOWN, buff=0.3, aligned_edge=LEFT)
         top = [self.to_point(n, v) for n, v in zip(s.sample_n, upper)]
         bottom = [self.to_point(n, v) for n, v in zip(s.sample_n, lower)]
         self.band_fill = Polygon(*top, *bottom[::-1], stroke_width=0, fill_color=E_COLOR, fill_opacity=0.14)
@@ -409,6 +418,11 @@ class RunningAverages(ExplainerScene):
             edge.set_points_as_corners(points)
             edge.is_curve = True
             self.band_edges.add(edge)
+        return VGroup(self.band_fill, self.band_edges)
+
+    def build_band_legend(self) -> VGroup:
+        """The band's legend (swatch and formula, the final half-width, the share inside), not yet placed."""
+        s = self.story
         swatch = Polygon([0, 0, 0], [0.4, 0, 0], [0.4, 0.28, 0], [0, 0.28, 0], stroke_width=0, fill_color=E_COLOR,
                          fill_opacity=0.35)
         formula = style.math(f"E plus.minus {s.band_sigmas:g} sigma \\/ sqrt(n)", size=style.SMALL_SIZE + 2, color=E_COLOR)
@@ -423,12 +437,10 @@ class RunningAverages(ExplainerScene):
         self.band_legend = VGroup(self.band_legend_formula, self.final_band_readout, self.inside_line)
         for row in self.band_legend:
             self.fit_column(row)
+            if self.stacked and row.width > PORTRAIT_BAND_LEGEND_WIDTH:  # left of the runs' sub-column
+                row.scale_to_fit_width(PORTRAIT_BAND_LEGEND_WIDTH)
         self.band_legend.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        if self.stacked:  # under E and sigma, left of the runs
-            self.band_legend.next_to(self.column_head, DOWN, buff=0.35, aligned_edge=LEFT)
-        else:
-            self.band_legend.next_to(self.run_legend, DOWN, buff=0.3, aligned_edge=LEFT)
-        return VGroup(self.band_fill, self.band_edges)
+        return self.band_legend
 
     # -- beat 5: the gambler's fallacy --------------------------------------------------------------
 

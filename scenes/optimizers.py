@@ -59,7 +59,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.contour import ContourPanel
 from mathviz_scenes.components.graph import clip_segment
-from mathviz_scenes.components.layout import Box
+from mathviz_scenes.components.layout import Box, overlaps
 from mathviz_scenes.components.mesh_scene import level_readout, show_value
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
@@ -396,7 +396,7 @@ class OptimizersSideBySide(ExplainerScene):
             arrows.add(arrow)
         return arrows
 
-    def build_zoom(self, side: float = ZOOM_SIZE) -> VGroup:
+    def build_zoom(self, side: float = ZOOM_SIZE, label_outside: bool = False) -> VGroup:
         """The first steps around the start: squares of half-side eta (Adam) and eta/sqrt(1 - rho) (RMSProp).
 
         ``zoom_axes`` maps (w1, w2) to the screen; the steps are arrows from the
@@ -445,10 +445,32 @@ class OptimizersSideBySide(ExplainerScene):
         # Each name sits at the middle of the right half of its square's top edge (eta above it, the larger
         # square's just inside it, clear of the zoom's border), away from the steps.
         self.square_labels[0].next_to(axes.c2p(w0[0] + eta / 2, w0[1] + eta), UP, buff=0.06)
-        self.square_labels[1].next_to(axes.c2p(w0[0] + factor * eta / 2, w0[1] + factor * eta), DOWN, buff=0.08)
-        if side < ZOOM_SIZE and self.square_labels[1].get_top()[1] > self.square_labels[0].get_bottom()[1] - 0.08:
-            # a smaller zoom, labels as big: the larger square's name goes inside its bottom edge
-            self.square_labels[1].next_to(axes.c2p(w0[0] + factor * eta / 2, w0[1] - factor * eta), UP, buff=0.08)
+        # The larger square's name goes inside its top edge's right half, unless that is on the eta name (a
+        # smaller zoom, labels as big) or a step: then inside the edge half farthest from the steps (each
+        # step ends at a corner or runs where the gradient points).
+        label = self.square_labels[1]
+        along = np.linspace(0.0, 1.0, 24)[:, None]
+        steps = [np.asarray(m.get_start())[:2] + along * (np.asarray(m.get_end()) - np.asarray(m.get_start()))[:2]
+                 for m in self.zoom_steps if isinstance(m, Line)]
+        cloud = np.vstack(steps) if steps else np.zeros((0, 2))
+
+        def clearance(spot: tuple[float, float, Any]) -> float:
+            if spot[2] is LEFT:  # outside the zoom, left of its border's foot: the colour tells which square
+                label.next_to(border, LEFT, buff=0.12, aligned_edge=DOWN)
+            else:
+                label.next_to(axes.c2p(w0[0] + spot[0] * factor * eta / 2, w0[1] + spot[1] * factor * eta), spot[2],
+                              buff=0.08)
+            if overlaps(label, self.square_labels[0], margin=0.08):
+                return -1.0
+            lo, hi = label.get_corner(DOWN + LEFT)[:2], label.get_corner(UP + RIGHT)[:2]
+            gaps = np.maximum(np.maximum(lo - cloud, cloud - hi), 0.0)
+            return float(np.min(np.hypot(gaps[:, 0], gaps[:, 1]))) if len(cloud) else math.inf
+
+        spots = [(1.0, 1.0, DOWN), (-1.0, 1.0, DOWN), (1.0, -1.0, UP), (-1.0, -1.0, UP)]
+        if label_outside:  # a zoom too small for its name inside (portrait, with room at its left)
+            spots.append((0.0, 0.0, LEFT))
+        clear = [spot for spot in spots if clearance(spot) > 0.12]  # an arrowhead is wider than its line
+        clearance(clear[0] if clear else max(spots, key=clearance))
         self.eta_brace = VGroup(Line(axes.c2p(w0[0], w0[1] + eta), axes.c2p(w0[0] + eta, w0[1] + eta),
                                      color=COLORS["adam"], stroke_width=3), self.square_labels[0])
         return VGroup(border, self.rmsprop_square, self.adam_square, self.eta_brace, centre, self.zoom_steps,
@@ -653,22 +675,29 @@ class OptimizersSideBySide(ExplainerScene):
             top=self.title.get_bottom()[1] - 0.25, buff=0.16,
         )
         self.first_step_formula = formula
-        zoom_top = self.table_start(formula.get_bottom()[1] - 0.3)
+        # A square frame's formulas reach far down its right column: the zoom takes the left one, under the map
+        # (under the formulas it was 1 unit wide), and the key to the arrows goes right of it.
+        beside = style.frame().square
+        zoom_top = self.table_floor if beside else self.table_start(formula.get_bottom()[1] - 0.3)
         room = zoom_top - (style.caption_top() + 0.15)
         # 16:9 scales the zoom into its room; narrower frames draw it that size, its labels kept legible
-        zoom = self.build_zoom() if style.frame().landscape else self.build_zoom(min(ZOOM_SIZE, room - 0.35))
+        zoom = self.build_zoom() if style.frame().landscape else self.build_zoom(min(ZOOM_SIZE, room - 0.35),
+                                                                                 label_outside=style.frame().portrait)
         if zoom.height > room:
             factor = room / zoom.height
             zoom.scale(factor)  # the axes scale with it, so zoom_axes still maps w to the screen
             self.zoom_axes.scale(factor, about_point=zoom.get_center())
-        shift = np.array([self.head.right - 0.1 - zoom.width / 2, zoom_top - zoom.height / 2, 0]) - zoom.get_center()
+        zoom_x = self.table_x + 0.1 + zoom.width / 2 if beside else self.head.right - 0.1 - zoom.width / 2
+        shift = np.array([zoom_x, zoom_top - zoom.height / 2, 0]) - zoom.get_center()
         zoom.shift(shift)
         self.zoom_axes.shift(shift)
         self.zoom = zoom
         # The table is gone for this beat: a key to the arrows' colours left of the zoom.
-        key_top = zoom.get_top()[1] - 0.3
+        key_top = (min(zoom.get_top()[1], formula.get_bottom()[1]) if beside else zoom.get_top()[1]) - 0.3
         self.zoom_key = VGroup(*[self.table_row(key_top - i * TABLE_ROW, COLORS[name], self.name_of(s.run(name)), [])
                                  for i, name in enumerate(("sgd", "rmsprop", "adam"))])
+        if beside:
+            self.zoom_key.shift((zoom.get_right()[0] + 0.4 - self.zoom_key.get_left()[0]) * RIGHT)
         # Where the zoom looks, marked on the map.
         lo, hi = self.zoom_window
         (a, b), (c, d) = s.window
@@ -704,8 +733,9 @@ class OptimizersSideBySide(ExplainerScene):
         self.saddle_title = self.build_title(view)
         saddle = self.saddle_map.point(sd.saddle[:2])
         mark = Dot(saddle, radius=0.06, color=WHITE)
-        name = style.text(self.say("saddle", "鞍点"), size=style.SMALL_SIZE).next_to(mark, DOWN + RIGHT, buff=0.08)
+        name = style.text(self.say("saddle", "鞍点"), size=style.SMALL_SIZE)
         name.add_background_rectangle(opacity=0.8, buff=0.04)
+        self.saddle_map.place_label(name, mark, [run.path[:, :2] for run in sd.runs])  # beside, clear of the runs
         direction = np.array(sd.escape_direction)
         ridge_ends = [self.saddle_map.point(np.array(sd.saddle[:2]) + t * direction) for t in (-ESCAPE_LINE, ESCAPE_LINE)]
         self.escape_line = DashedVMobject(Line(*ridge_ends, stroke_width=2, color=WHITE), num_dashes=24)

@@ -205,3 +205,22 @@ def test_everything_is_on_screen_and_apart(scene):
     for a, b in apart:
         assert not boxes_overlap(a, b), (a, b)
 
+
+
+@pytest.mark.parametrize("aspect", ["1:1", "9:16"])
+def test_narrow_frames_keep_the_zoom_legible_and_its_names_off_the_steps(aspect, tmp_path_factory):
+    from mathviz_scenes.components.look import Look
+    from tests.conftest import build_checked
+
+    built, findings = build_checked("optimizers", {}, media_dir=tmp_path_factory.getbasetemp() / "optimizers-media",
+                                    frame_rate=2, look=Look(aspect=aspect), shapes=True, contrast=True)
+    assert not findings, "\n".join(map(str, findings))
+    # the square frame's zoom goes under the map, where it has room (under the formulas it was 1.1 units wide)
+    if aspect == "1:1":
+        assert built.zoom.height > 2.0
+        assert built.zoom.get_top()[1] < built.map.get_bottom()[1]
+    # the larger square's name is clear of every step, arrowheads included
+    name = built.square_labels[1]
+    for step in built.zoom_steps:
+        if isinstance(step, Arrow):
+            assert not boxes_overlap(name, step.tip), step.optimizer

@@ -561,6 +561,9 @@ class SlopesMultiply(ExplainerScene):
                   zh="把 x0 推动 dx：沿 f 的切线，输出移动 df = f'(x0) dx")
         self.f_nudge = self.build_nudge(f_graph, s.x0, s.u0, s.dx, s.df, s.f_slope, DX_COLOR, DF_COLOR, "d x", "d f")
         self.play(FadeOut(self.carry), Create(self.f_nudge.tangent), run_time=0.8)
+        # the names of x0 and u0 stay on top: a steep tangent runs down past x0's name by the box's edge
+        # (their backgrounds then hide it there)
+        self.add(self.f_point.names)
         self.play(GrowFromPoint(self.f_nudge.run, self.f_nudge.run.get_start()), FadeIn(self.f_nudge.labels[:1]),
                   run_time=0.8)
         self.f_slope_readout = Readout.of(self.story, "f'(x_0)", "f_slope", color=DF_COLOR)
@@ -577,6 +580,7 @@ class SlopesMultiply(ExplainerScene):
                   zh="df 就是 g 的输入增量：沿 g 的切线，它变成 dg = g'(f(x0)) df")
         self.g_nudge = self.build_nudge(g_graph, s.u0, s.y0, s.df, s.dg, s.g_slope, DF_COLOR, DG_COLOR, "d f", "d g")
         self.play(Create(self.g_nudge.tangent), run_time=0.7)
+        self.add(self.g_point.names)
         # the same df, turned from f's output axis onto g's input axis
         self.play(TransformFromCopy(self.f_nudge.rise, self.g_nudge.run), FadeIn(self.g_nudge.labels[:1]), run_time=1.2)
         self.g_slope_readout = Readout.of(self.story, "g'(f(x_0))", "g_slope", color=DG_COLOR)
@@ -619,6 +623,7 @@ class SlopesMultiply(ExplainerScene):
         self.play(Write(product[0]), run_time=1.0)
         self.play(FadeIn(product[1]), run_time=0.8)
         self.play(Create(self.composite_nudge.tangent), FadeIn(product[2]), FadeIn(product[3]), run_time=1.0)
+        self.add(self.composite_point.names)
         extra = [FadeIn(note)] if note is not None else []
         self.product_box = SurroundingRectangle(product[1], color=PRODUCT_COLOR, buff=0.1)
         self.play(Create(self.product_box), *extra, run_time=0.8)

@@ -444,12 +444,37 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         label = style.math("theta", size=style.SMALL_SIZE)
         label.add_background_rectangle(opacity=0.7, buff=0.03)
         middle = start + turn / 2
-        label.move_to(self.to_scene((0, 0)) + (radius + 0.25) * np.array([math.cos(middle), math.sin(middle), 0.0]))
+        bisector = np.array([math.cos(middle), math.sin(middle), 0.0])
+        # along the bisector, out from the arc, at the first distance clear of what the next beats draw
+        # across the angle (the drop from u to its projection, the right-angle mark, the leftover arrow)
+        later = self.strokes_across_the_angle()
+        for distance in (radius + 0.25, radius + 0.45, radius + 0.7, radius + 1.0):
+            label.move_to(self.to_scene((0, 0)) + distance * bisector)
+            low, high = label.get_corner(DOWN + LEFT)[:2] - 0.04, label.get_corner(UP + RIGHT)[:2] + 0.04
+            if not np.any(np.all((later >= low) & (later <= high), axis=1)):
+                break
+        else:
+            label.move_to(self.to_scene((0, 0)) + (radius + 0.25) * bisector)
         if radius < 0.12:
             label.set_opacity(0)
         group.add(label)
         group.arc = arc
         return group
+
+    def strokes_across_the_angle(self, count: int = 80) -> np.ndarray:
+        """Scene points (n, 2) along the strokes the projection and orthogonal beats draw near the angle."""
+        inner = self.story.inner
+        segments: list[tuple[np.ndarray, np.ndarray]] = []
+        if inner.coefficient is not None:
+            segments.append((self.to_scene(self.story.other), self.to_scene(inner.projection)))
+        if inner.pair is not None:
+            start = np.array(inner.corner) if inner.orthogonal_kind == "leftover" else np.zeros(2)
+            segments.append((self.to_scene(start), self.to_scene(start + np.array(inner.pair[1]))))
+            mark = self.build_right_angle().get_points()
+            if len(mark):
+                segments += [(mark[0], mark[len(mark) // 2]), (mark[len(mark) // 2], mark[-1])]
+        along = np.linspace(0.0, 1.0, count)[:, None]
+        return np.concatenate([(a + along * (b - a))[:, :2] for a, b in segments] or [np.zeros((0, 2))])
 
     def inner_caption(self) -> tuple[str, str]:
         story = self.story
@@ -605,7 +630,9 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
             mob = Line(self.to_scene(line.start), self.to_scene(line.end),
                        color=BASIS_COLORS[1 - line.family] if axis else LATTICE_COLOR,
                        stroke_width=2.5 if axis else 1.6)
-            mob.set_stroke(opacity=0.8 if axis else 0.55)
+            # the lines through the origin (b1's and b2's spans) opaque: at 0.8 the light theme's first basis
+            # colour was 3.8:1 on white
+            mob.set_stroke(opacity=1.0 if axis else 0.55)
             mob.lattice = line
             group.add(mob)
         group.set_z_index(-1)

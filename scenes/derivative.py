@@ -115,6 +115,8 @@ class TangentSlope(ExplainerScene):
     SHRINK_TIME = 7.0
     #: Seconds for the tangent's sweep along the whole curve.
     SWEEP_TIME = 8.0
+    #: Parts of the guide from f down to f' (it breaks around the numbers and names it would cross).
+    LINK_PARTS = 8
 
     # -- the frame -------------------------------------------------------------------------------
 
@@ -268,17 +270,31 @@ class TangentSlope(ExplainerScene):
                            label.get_corner(DOWN + LEFT) - other.get_corner(UP + RIGHT)), 0.0)[:2]
             return float(np.hypot(*gaps))
 
-        def clearance(place: tuple[np.ndarray, float]) -> float:
-            label.next_to(anchor, place[0], buff=place[1])
+        def clearance(place: tuple[Any, float]) -> float:
+            place[0]()
             centre = label.get_center()
             inside = lower[0] <= centre[0] <= upper[0] and lower[1] <= centre[1] <= upper[1]
             text_gap = min([box_gap(t) for t in texts] or [10.0])
             # crossing a curve or a number is worse than touching an axis line; nearer reads better
             return min(distance(curves), text_gap, 1.5 * distance(lines) + 0.05) - (0 if inside else 10) - place[1] / 4
 
+        def beside(direction: np.ndarray, buff: float) -> tuple[Any, float]:
+            return (lambda: label.next_to(anchor, direction, buff=buff)), buff
+
+        def around(angle: float, radius: float) -> tuple[Any, float]:
+            centre = anchor.get_center() + radius * np.array([math.cos(angle), math.sin(angle), 0.0])
+            return (lambda: label.move_to(centre)), radius - 0.2
+
         directions = (UP + LEFT, UP + RIGHT, DOWN + RIGHT, DOWN + LEFT, UP, DOWN, LEFT, RIGHT)
-        best = max(((d, buff) for buff in (0.1, 0.3) for d in directions), key=clearance)
-        label.next_to(anchor, best[0], buff=best[1])
+        places = [beside(d, buff) for buff in (0.1, 0.3) for d in directions]
+        best = max(places, key=clearance)
+        if clearance(best) + best[1] / 4 < 0.06:
+            # every place beside the anchor touches a curve, a number or an axis line (P at a corner on the
+            # origin, with the curve's arms and both axes leaving it): further out, in between those directions
+            places += [around(angle, radius) for radius in (0.35, 0.55, 0.8)
+                       for angle in np.linspace(0.0, 2 * math.pi, 16, endpoint=False)]
+            best = max(places, key=clearance)
+        best[0]()
         return label
 
     def line_points(self, *lines: Line, count: int = 60) -> np.ndarray:
@@ -793,7 +809,7 @@ class TangentSlope(ExplainerScene):
             low_dot = Dot(low, color=style.DERIVATIVE_COLOR, radius=0.07)
             if not inside:
                 low_dot.set_opacity(0.0)
-            link = Line(dot.get_center(), low, color=style.MUTED_COLOR, stroke_width=1.5)
+            link = self.build_link(dot.get_center(), low)
             group = VGroup(link, tangent, dot, low_dot)
             group.tangent = tangent
             return group
@@ -841,6 +857,27 @@ class TangentSlope(ExplainerScene):
         self.tangent = self.slider.tangent
         self.wait(1.5)
 
+    def build_link(self, top: np.ndarray, low: np.ndarray) -> VGroup:
+        """The vertical guide from the tangent's point on f down to f'(x), broken where it would cross a tick
+        number or an axis name (at the ends of the sweep it runs down through the top plot's x numbers).
+        """
+        x = float(top[0])
+        texts = [*self.axes.tick_labels, *self.axes.axis_titles, *self.derivative_axes.tick_labels,
+                 *self.derivative_axes.axis_titles]
+        gaps = sorted((float(t.get_bottom()[1]) - 0.06, float(t.get_top()[1]) + 0.06) for t in texts
+                      if t.get_left()[0] - 0.04 <= x <= t.get_right()[0] + 0.04)
+        link = VGroup()
+        y, end = float(min(top[1], low[1])), float(max(top[1], low[1]))
+        for gap_low, gap_high in gaps + [(end, end)]:
+            stop = min(gap_low, end)
+            if stop - y > 1e-3:
+                link.add(Line([x, y, 0.0], [x, stop, 0.0], color=style.MUTED_COLOR, stroke_width=1.5))
+            y = max(y, gap_high)
+        # always the same number of parts (unstroked ones pad it), so the slider's become() keeps its structure
+        while len(link) < self.LINK_PARTS:
+            link.add(Line([x, top[1], 0.0], [x, top[1] + 1e-4, 0.0], stroke_width=0))
+        return link
+
     def kind_name(self, kind: str) -> str:
         """The on-screen name of a flat tangent's kind (max, min, or flat for an inflection)."""
         names = {"max": ("max", "极大"), "min": ("min", "极小")}
@@ -861,7 +898,9 @@ class TangentSlope(ExplainerScene):
         lower, upper = self.window(self.axes)
         taken = [m.label for m in self.markers if m.label in m.submobjects]
         taken += [self.point_p.label, *self.axes.tick_labels, *self.axes.axis_titles]
-        curve = self.curve_points(self.axes)
+        # the curve and the axis lines (a turning point just above or under the x-axis)
+        curve = np.concatenate([self.curve_points(self.axes), self.line_points(
+            *(Line(axis.get_start(), axis.get_end()) for axis in (self.axes.x_axis, self.axes.y_axis)), count=400)])
         first, second = (DOWN, UP) if kind == "min" else (UP, DOWN)
         for side in (first, first + LEFT, first + RIGHT, second, second + LEFT, second + RIGHT, LEFT, RIGHT):
             label.next_to(top, side, buff=0.1)

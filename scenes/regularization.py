@@ -185,6 +185,9 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
             curve.is_curve = True
             group.add(curve)
         group.level = level
+        # Over the grid (-2), under the names, dots and their backgrounds: created after the axis names and w*,
+        # a contour was drawn across them.
+        group.set_z_index(-1)
         return group
 
     def ball(self, penalty: str, radius: float) -> VMobject:
@@ -199,6 +202,7 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
             mob = Circle(radius=radius * self.plane.unit, color=color, stroke_width=3.5, fill_opacity=0.18)
             mob.move_to(self.to_scene((0, 0)))
         mob.penalty, mob.radius = penalty, radius
+        mob.set_z_index(-1)  # under the names and dots too (a diamond's corner reached the w_1 name)
         return mob
 
     def point_dot(self, w: Any, color: Any, label: str | None = None, direction: Any = UP + RIGHT) -> VGroup:

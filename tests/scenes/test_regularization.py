@@ -208,3 +208,16 @@ def test_chinese_build_has_no_english_words(tmp_path_factory):
     english = {w.lower() for c in scene.captions for w in re.findall(r"[A-Za-z]{3,}", c.en)}
     shown = {w.lower() for m in _texts(scene) for w in re.findall(r"[A-Za-z]{3,}", m.text)}
     assert english and not shown & english
+
+
+def test_contours_and_balls_pass_under_the_names_in_a_square_frame(tmp_path) -> None:
+    """Contours and balls drawn after the axis names and w* go under them (the line checks found them across)."""
+    from mathviz_scenes.components.look import Look
+    from tests.conftest import build_checked
+
+    scene, findings = build_checked("regularization", {}, media_dir=tmp_path, frame_rate=2, look=Look(aspect="1:1"),
+                                    shapes=True, contrast=True)
+    assert not findings, "\n".join(map(str, findings))
+    names = [*scene.axis_names, scene.grid_note, scene.optimum_dot]
+    under = [*scene.contours, scene.touch_contour, scene.main_ball, scene.corner_ball, scene.corner_contour]
+    assert max(m.z_index for m in under) < min(m.z_index for m in names)

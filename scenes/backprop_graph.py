@@ -43,6 +43,7 @@ from mathviz.stories.backprop_graph import BackpropStory, BackwardStep, GraphNod
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import overlaps
+from mathviz_scenes.components.listing import line_highlight
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
@@ -734,7 +735,7 @@ class BackpropGraph(ExplainerScene):
         self.build_code_notes()
         self.play(FadeIn(self.code), run_time=1.0)
         self.play(FadeIn(self.code_notes), run_time=1.0)
-        self.accumulate_highlight = SurroundingRectangle(self.code_line("child.grad += local * node.grad"),
-                                                         color=style.HIGHLIGHT_COLOR, buff=0.05)
+        self.accumulate_highlight = line_highlight(self.code, self.code_line("child.grad += local * node.grad"),
+                                                   style.HIGHLIGHT_COLOR)
         self.play(Create(self.accumulate_highlight), run_time=0.6)
         self.wait(2.5)

@@ -47,8 +47,10 @@ from mathviz.stories import relu as nn
 from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
+from mathviz_scenes.components.listing import line_highlight
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.panel import frame_right
+from mathviz_scenes.components.wrap import wrapped_text
 
 __all__ = ["ReluBackprop", "Bars"]
 
@@ -314,11 +316,9 @@ class ReluBackprop(ExplainerScene):
         return highlights
 
     def copy_upstream(self) -> list[Any]:
-        """The upstream bars copied into the downstream row: bars and numbers together in 16:9; in a
-        narrow frame, where the rows are close, the numbers fade in instead of passing over the others.
+        """The upstream bars copied into the downstream row; their numbers fade in there instead of passing over
+        the upstream ones (the rows are close: in a 16:9 Chinese build a moving copy sat on its original).
         """
-        if not self.narrow:
-            return [TransformFromCopy(self.upstream_bars, self.copied_bars)]
         return [TransformFromCopy(self.upstream_bars.bars, self.copied_bars.bars), FadeIn(self.copied_bars.labels)]
 
     def code_line(self, listing: Code, text: str):
@@ -336,8 +336,10 @@ class ReluBackprop(ExplainerScene):
         s = self.story
         fwd = s.forward
         square = style.frame().square
+        # a square frame: nodes far enough apart for a gradient tag (and the dead unit's box) between one and the
+        # next (1.1 apart, the tags reached the circle under them); the dead note goes beside if not under them
         radius = 0.4 if square else 0.44
-        spacing = 1.1 if square else 1.35
+        spacing = 1.25 if square else 1.35
         # in a narrow frame every other header is raised, so neighbours may overlap in x
         stagger = 0.45 if self.narrow else 0.0
         mid = style.content_top() - 0.62 - stagger - radius - 1.5 * spacing
@@ -424,14 +426,15 @@ class ReluBackprop(ExplainerScene):
             words = [self.tr(f"Unit {k + 1} is dead: z < 0 for every input", f"第 {k + 1} 个单元已死：对所有输入"),
                      self.tr("with |x| <= 1, so relu passes no gradient", "（|x| ≤ 1）都有 z < 0，relu 不传回梯度，"),
                      self.tr("and its weights get exactly 0.", "它的权重得到的梯度恰好为 0。")]
-        lines = [style.text(line, size=style.SMALL_SIZE) for line in words]
+        colors = [style.SECONDARY_COLOR] * len(words)
         # Units that are merely off for this input are grey too; say why.
         others = [i + 1 for i in self.story.inactive_units if i != k]
         if others:
             names = ", ".join(map(str, others))
-            lines.append(style.text(self.tr(f"Unit{'s' if len(others) > 1 else ''} {names}: z < 0 for this input only.",
-                                            f"单元 {names}：只是对这个输入 z < 0。"),
-                                    size=style.SMALL_SIZE, color=style.MUTED_COLOR))
+            words.append(self.tr(f"Unit{'s' if len(others) > 1 else ''} {names}: z < 0 for this input only.",
+                                 f"单元 {names}：只是对这个输入 z < 0。"))
+            colors.append(style.MUTED_COLOR)
+        lines = [style.text(line, size=style.SMALL_SIZE, color=color) for line, color in zip(words, colors)]
         note = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         if self.narrow:
             lowest = VGroup(*self.z_nodes, *getattr(self, "z_tags", []), *self.input_nodes,
@@ -440,6 +443,21 @@ class ReluBackprop(ExplainerScene):
                 note.scale_to_fit_width(style.frame().content_width - 0.2)
             note.next_to(lowest, DOWN, buff=0.25)
             note.align_to(np.array([style.frame().left + 0.1, 0.0, 0.0]), LEFT)
+            if note.get_bottom()[1] < style.caption_top() + 0.05:
+                # no room under the network (a square frame): broken into lines under the output, right of the
+                # hidden units, as in 16:9
+                above = getattr(self, "y_tag", self.y_node)
+                left = self.y_node.get_left()[0] - 0.2  # the edges into the output climb to it from lower left
+                width = style.frame().right - left
+                # one paragraph, the formulas kept whole (a t2c part stays on one line)
+                dead = " ".join(words[:2])
+                whole = {part: style.SECONDARY_COLOR for part in ("z < 0", "|x| <= 1", "|x| ≤ 1") if part in dead}
+                parts = [wrapped_text(dead, width, size=style.SMALL_SIZE, t2c=whole)]
+                parts += [wrapped_text(line, width, size=style.SMALL_SIZE, color=color)
+                          for line, color in zip(words[2:], colors[2:])]
+                note = VGroup(*parts).arrange(DOWN, aligned_edge=LEFT, buff=0.06)
+                note.next_to(above, DOWN, buff=0.2)
+                note.align_to(np.array([left, 0.0, 0.0]), LEFT)
         else:
             note.next_to(self.loss_node, DOWN, buff=0.3)
             note.shift((self.y_node.get_right()[0] + 0.35 - note.get_left()[0]) * RIGHT)
@@ -510,7 +528,7 @@ class ReluBackprop(ExplainerScene):
         else:
             self.relu_code.move_to([right_column, self.relu_axes.get_center()[1], 0])
         numpy_line = self.code_line(self.relu_code, s.code["relu"].splitlines()[-1].strip())
-        self.numpy_highlight = SurroundingRectangle(numpy_line, color=FORWARD_COLOR, buff=0.06)
+        self.numpy_highlight = line_highlight(self.relu_code, numpy_line, FORWARD_COLOR)
         self.play(FadeIn(self.relu_label), FadeIn(self.relu_axes), run_time=1.0)
         self.play(Create(self.relu_curve), FadeIn(self.relu_code), run_time=1.5)
         self.play(Create(self.numpy_highlight), run_time=0.6)
@@ -556,12 +574,12 @@ class ReluBackprop(ExplainerScene):
         self.play(FadeIn(self.backward_code), run_time=0.8)
         self.play(FadeIn(VGroup(self.x_axes, self.x_bars, self.upstream_axes, self.upstream_bars,
                                 self.row_labels[0], self.row_labels[2])), run_time=1.0)
-        copy_line = SurroundingRectangle(self.code_line(self.backward_code, "grad = upstream.copy()"),
-                                         color=style.HIGHLIGHT_COLOR, buff=0.05)
+        copy_line = line_highlight(self.backward_code, self.code_line(self.backward_code, "grad = upstream.copy()"),
+                                   style.HIGHLIGHT_COLOR)
         self.play(Create(copy_line), FadeIn(self.downstream_axes), FadeIn(self.chain_rule),
                   *self.copy_upstream(), run_time=1.4)
-        self.mask_line_highlight = SurroundingRectangle(self.code_line(self.backward_code, s.mask_line),
-                                                        color=style.HIGHLIGHT_COLOR, buff=0.05)
+        self.mask_line_highlight = line_highlight(self.backward_code, self.code_line(self.backward_code, s.mask_line),
+                                                  style.HIGHLIGHT_COLOR)
         highlights = self.build_mask_highlights()
         self.play(ReplacementTransform(copy_line, self.mask_line_highlight),
                   FadeIn(VGroup(*highlights.values())), FadeIn(self.local_grad_row), FadeIn(self.row_labels[1]),

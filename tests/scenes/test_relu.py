@@ -243,6 +243,19 @@ def test_square_check_takes_the_frame(tmp_path_factory):
     assert width == pytest.approx(height)
     assert scene.network not in scene.mobjects  # faded for the check, which fills the frame's middle
     assert _inside(scene.grad_check, width, height) and _inside(scene.network, width, height)
+    # the gradient tags clear the node under them, and the dead unit's box every other unit's tags
+    dead = scene.story.dead_unit
+    for nodes, tags in ((scene.input_nodes, scene.input_tags), (scene.z_nodes, scene.z_tags),
+                        (scene.h_nodes, scene.h_tags)):
+        for tag, below in zip(tags, nodes[1:]):
+            assert tag.get_bottom()[1] > below.get_top()[1]
+        for k, tag in enumerate(tags):
+            assert k == dead or not boxes_overlap(tag, scene.dead_box)
+    # the dead note above the caption band, clear of the network's nodes and tags
+    assert scene.dead_note.get_bottom()[1] >= style.caption_top() - 1e-6
+    for part in [*scene.input_nodes, *scene.z_nodes, *scene.h_nodes, *scene.y_node, *scene.loss_node,
+                 *scene.input_tags, *scene.z_tags, *scene.h_tags, *scene.y_tag, scene.dead_box]:
+        assert not boxes_overlap(part, scene.dead_note)
 
 
 @pytest.mark.sweep

@@ -100,7 +100,7 @@ class BackpropGraph(ExplainerScene):
     PORTRAIT_INPUT_SPACING = 2.8
     #: Portrait frames run the graph top to bottom, one row per layer: the rows' spacing at most, and the least
     #: gap between two nodes' tags side by side in a row.
-    ROW_SPACING = 2.2
+    ROW_SPACING = 2.8
     ROW_GAP = 0.2
 
     #: A square frame's crowded column draws its nodes and tags smaller, down to this scale (a node's letter
@@ -566,6 +566,8 @@ class BackpropGraph(ExplainerScene):
                      wrapped_text(why, width, size=style.SMALL_SIZE, color=style.MUTED_COLOR)]
         self.check_summary = VGroup(*lines).arrange(DOWN, buff=0.15).next_to(table, DOWN, buff=0.5)
         self.check = VGroup(table, self.check_summary)
+        if style.frame().portrait:  # a tall frame: in the middle of the height under the title, not at its top
+            self.check.set_y((self.title.get_bottom()[1] - 0.3 + style.caption_top()) / 2)
         return self.check
 
     def build_code(self) -> Code:
@@ -622,6 +624,9 @@ class BackpropGraph(ExplainerScene):
             notes = VGroup(*(wrapped_text(line, self.code_width(), size=size, t2c=t2c) for line, t2c in lines))
         notes.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         notes.next_to(self.code, DOWN, buff=0.25, aligned_edge=LEFT)
+        if style.frame().portrait:  # a tall frame: listing and notes in the middle of its height
+            block = VGroup(self.code, notes)
+            block.set_y((style.content_top() + style.caption_top()) / 2)
         self.code_notes = notes
         return notes
 

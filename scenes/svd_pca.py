@@ -325,8 +325,8 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
             return sum(m.height for m in group) + gap * len(group) + column.height
 
         dropped = []
-        # oldest first, a pinned row (the variance plot, whose peak the next beat marks) last
-        for row in sorted(kept, key=lambda m: getattr(m, "pinned", False)):
+        # a transient note first, then the oldest, a pinned row (the variance plot, whose peak the next beat marks) last
+        for row in sorted(kept, key=lambda m: (getattr(m, "pinned", False), not getattr(m, "transient", False))):
             if height(kept) <= room:
                 break
             kept.remove(row)
@@ -356,8 +356,10 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
                   zh="任何 2×2 矩阵都能写成 A = UΣVᵀ：旋转、拉伸、再旋转。")
         header = style.math(f"A = {typst_matrix(svd.matrix)} = U Sigma V^T")
         sub = self.note(self.tr("v₁, v₂: right singular vectors on the unit circle", "v₁、v₂：单位圆上的右奇异向量"))
-        self.panel_rows = [self.panel_column(header, sub, top=self.panel_top, buff=0.2)]
-        self.play(FadeIn(self.plane), FadeIn(self.panel_rows[0]), run_time=0.8)
+        self.panel_column(header, sub, top=self.panel_top, buff=0.2)
+        sub.transient = True  # a note on what the plane shows: the first row to go when the panel is full
+        self.panel_rows = [header, sub]
+        self.play(FadeIn(self.plane), FadeIn(header), FadeIn(sub), run_time=0.8)
         self.play(Create(self.shape), FadeIn(self.arrows), run_time=1.0)
         self.play(FadeIn(self.labels), run_time=0.4)
         self.wait(1.2)

@@ -112,6 +112,8 @@ class PlaneAndPanel:
     PANEL_BUFF = 0.26
     #: Share of the content height the panel keeps under the plane in a portrait frame (more for tall panels).
     PORTRAIT_PANEL_SHARE = 0.36
+    #: The same in a square frame (unless ``SQUARE_BESIDE``), where the plane is smaller.
+    SQUARE_PANEL_SHARE = 0.42
     #: A square frame puts the panel beside the plane (for panels too tall for the strip under it), this wide.
     SQUARE_BESIDE = False
     SQUARE_PANEL_WIDTH = 3.5
@@ -146,7 +148,7 @@ class PlaneAndPanel:
             self.panel_left, self.panel_right, self.panel_top = self.text_panel.left, self.text_panel.right, top
             return
         # Stacked: the panel keeps a share of the height (more in a square frame, where the plane is smaller).
-        panel_share = self.PORTRAIT_PANEL_SHARE if frame.portrait else 0.42
+        panel_share = self.PORTRAIT_PANEL_SHARE if frame.portrait else self.SQUARE_PANEL_SHARE
         self.plane_side = min(self.PLANE_SIDE, frame.content_width - 2 * self.PLANE_LEFT_GAP,
                               (top - bottom) * (1 - panel_share))
         self.plane_center = np.array([0.0, top - self.plane_side / 2, 0.0])

@@ -85,6 +85,10 @@ REGION_INSET = 0.1
 #: Room kept between the panel and the frame's edges in square and portrait frames for Indicate, which
 #: scales a readout by 1.1 about its centre (a 4-unit readout grows 0.2 each way).
 INDICATE_ROOM = 0.25
+#: Space between the panel's rows and the highlight box drawn round the result, and the room a panel under the
+#: plot keeps below its last row for it (the buff, the box's stroke and a margin): the box stays out of the caption band.
+BOX_BUFF = 0.12
+BOX_ROOM = BOX_BUFF + 0.06
 SHAPE_COLOR = style.ACCENT_COLOR
 #: The camera for the 3x3 story: high enough to see the top face, turned to show three faces.
 CAMERA_PHI = 68 * DEGREES
@@ -283,8 +287,9 @@ class AreaScaling(ExplainerThreeDScene):
             for readout in live:
                 stack.enter_context(widest_value(readout, self.measure_values()))
             natural = self.panel.width
-        split = split_frame(panel_width=natural + INDICATE_ROOM, panel_height=self.panel.height, gap=SPLIT_GAP,
-                            stack_square=False)
+        # under the plot, the highlight box round the last rows needs its buff (and stroke) above the caption band
+        split = split_frame(panel_width=natural + INDICATE_ROOM, panel_height=self.panel.height + BOX_ROOM,
+                            gap=SPLIT_GAP, stack_square=False)
         left = split.panel.left + (INDICATE_ROOM if split.stacked else 0.0)  # beside the plot: the gap gives room
         panel = Panel(left, split.panel.top, right=split.panel.right - INDICATE_ROOM)
         for row in self.panel:
@@ -545,7 +550,7 @@ class AreaScaling(ExplainerThreeDScene):
         self.beat("result", *self.result_caption())
         self.play(FadeIn(self.det_readout), run_time=0.8)
         frame = SurroundingRectangle(VGroup(self.measure_readout, self.ratio_readout, self.orientation_label,
-                                            self.det_readout), color=style.HIGHLIGHT_COLOR, buff=0.12)
+                                            self.det_readout), color=style.HIGHLIGHT_COLOR, buff=BOX_BUFF)
         self.overlay(frame)
         self.play(Create(frame), run_time=0.8)
         self.wait(2.5)
@@ -580,7 +585,7 @@ class AreaScaling(ExplainerThreeDScene):
         self.ratio_readout.story_field = "product.shape_ratio"
         self.play(FadeIn(self.product_readout), run_time=0.8)
         box = SurroundingRectangle(VGroup(self.measure_readout, self.ratio_readout, self.orientation_label,
-                                          self.product_readout), color=style.HIGHLIGHT_COLOR, buff=0.12)
+                                          self.product_readout), color=style.HIGHLIGHT_COLOR, buff=BOX_BUFF)
         self.overlay(box)
         self.play(Create(box), run_time=0.8)
         self.wait(2.5)
@@ -726,7 +731,7 @@ class AreaScaling(ExplainerThreeDScene):
         self.beat("result", *self.result_caption())
         self.play(FadeIn(self.det_readout), run_time=0.8)
         frame = SurroundingRectangle(VGroup(self.measure_readout, self.det_readout), color=style.HIGHLIGHT_COLOR,
-                                     buff=0.12)
+                                     buff=BOX_BUFF)
         self.overlay(frame)
         self.play(Create(frame), run_time=0.8)
         # A short turn of the camera shows the solid's depth; the origin stays put on screen.

@@ -46,7 +46,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import Box, split_frame
 from mathviz_scenes.components.numbers import fmt
-from mathviz_scenes.components.panel import EDGE_GAP, Panel
+from mathviz_scenes.components.panel import EDGE_GAP, Panel, frame_right
 from mathviz_scenes.components.plane import (
     I_HAT_COLOR,
     J_HAT_COLOR,
@@ -295,6 +295,13 @@ class Composition(ExplainerScene):
         self.arrange_panel()
         if style.frame().landscape:
             self.main_box = WIDE_MAIN
+            # entries written with three decimals (-1.333) make a matrix row wider than the tuned corner leaves:
+            # that row shrinks alone, keeping room for the highlight box drawn round it
+            room = frame_right() - WIDE_PANEL_CORNER[0] - BOX_ROOM
+            for row in self.panel:
+                if row.width > room:
+                    row.scale_to_fit_width(room)
+            self.arrange_panel()
             self.panel.next_to([*WIDE_PANEL_CORNER, 0.0], DOWN + RIGHT, buff=0)
             return
         split = split_frame(panel_width=self.panel.width + EDGE_GAP, panel_height=self.panel.height, gap=SPLIT_GAP,

@@ -84,6 +84,10 @@ PINNED: dict[str, list[dict[str, str]]] = {
     "derivative": [{"function": "x**3/3 - x", "x0": "-1000"}],
     # entries written 1.0e-05: the 16:9 matrix formula ran past the frame's right edge (fixed: it shrinks to the room)
     "determinant": [{"matrix": "[[0, 0], [1e-05, 1e-05]]"}],
+    # B's entries written with three decimals (-1.333): the 16:9 panel's "first B" row ran past the frame's right
+    # edge (fixed: a row wider than the panel's room shrinks alone)
+    "matrix_product": [{"A": "[[3, 2.1456], [0, -2.4804149171593197]]",
+                        "B": "[[-1.3333333333333333, -0.3333333333333333], [0.16666666666666666, 0.6238321607484064]]"}],
     # a long interval of a constant: the area readout (A(x) = 2681532.075), grown by a fifth about its centre
     # when indicated, reached back over the x name of the plot beside the panel in the ftc beat (fixed:
     # readouts are indicated within the room the layout keeps around them)

@@ -178,7 +178,8 @@ class RiemannSums(ExplainerScene):
         label_x = style.math("x", size=style.LABEL_SIZE).next_to(axes.c2p(x_hi, y_lo), DOWN + RIGHT, buff=0.08)
         if label_x.get_right()[0] > right + 0.35 or any(label_x.get_left()[0] < n.get_right()[0] + 0.08
                                                           and abs(label_x.get_y() - n.get_y()) < 0.3 for n in numbers):
-            label_x.next_to(axes.c2p(x_hi, 0.0), UP + LEFT, buff=0.08)
+            # over the axis, clear of its tick marks (the last one may sit under the name)
+            label_x.next_to(axes.c2p(x_hi, 0.0), UP + LEFT, buff=axes.x_axis.tick_size + 0.05)
         label_y.next_to(axes.c2p(x_lo, y_hi), UP + RIGHT, buff=0.06)
         frame = VGroup(Line(axes.c2p(x_lo, y_lo), axes.c2p(x_hi, y_lo)), Line(axes.c2p(x_lo, y_lo), axes.c2p(x_lo, y_hi)))
         frame.set_stroke(style.MUTED_COLOR, width=1.5, opacity=0.6)

@@ -687,6 +687,12 @@ class TangentPlaneHessian(MeshExplainerScene):
             box_axes(example.window, example.z_range, side=MINI_SIDE, height=MINI_HEIGHT, center=centre)
             for example, centre in zip(s.examples, centres)]
         if not grid:
+            if not style.frame().landscape:
+                # every other block of numbers goes under its neighbours' and every other name a line lower (see
+                # below): the surfaces keep the room between the lower names and the lower numbers' foot
+                f = style.frame()
+                region = (region[0], region[1], f.bottom + 2 * lines_height + 0.2 + 0.3 + 0.05,
+                          min(region[3], self.look_layout.names_y - 0.5 - names_height / 2 - 0.15))
             self.fit_camera(np.vstack([self.box_corners(axes, example.window)
                                        for axes, example in zip(self.mini_axes, s.examples)]),
                             [THETA], region, label_margin=(0.3, 0.1))

@@ -434,7 +434,7 @@ class FrameChecker:
             heights = [m.height for m in mob.family_members_with_points() if m.height > 1e-6]
             if not heights:
                 continue
-            scale = self._projected_scale(mob)
+            scale = self._projected_scale(mob, boxes[id(mob)])
             glyph_px = float(np.percentile(heights, 75)) * scale * px_per_unit
             if glyph_px < style.MIN_TEXT_PIXELS_480P:
                 self._report("tiny", when, _label(mob),
@@ -664,9 +664,10 @@ class FrameChecker:
             points = camera.project_points(points)
         return points[:, :2]
 
-    def _projected_scale(self, mob: Mobject) -> float:
-        """Screen size per scene unit for ``mob`` (1 in 2D and for fixed-in-frame mobjects)."""
-        box = self._box(mob)
+    def _projected_scale(self, mob: Mobject, box: np.ndarray | None) -> float:
+        """Screen size per scene unit for ``mob`` whose screen box is ``box`` (1 in 2D and for fixed-in-frame mobjects)."""
+        if not hasattr(self.scene.renderer.camera, "project_points"):
+            return 1.0  # a 2D camera draws scene units as they are: nothing to measure
         if box is None or mob.width < 1e-9 and mob.height < 1e-9:
             return 1.0
         raw = max(mob.width, mob.height)

@@ -99,9 +99,10 @@ _PLAYER = """() => { const v = document.querySelector('section.card video');
             box: {left: box.left - card.left, right: card.right - box.right, width: box.width, height: box.height},
             viewport: innerHeight}; }"""
 
-_LOADED = """(name) => { const v = document.querySelector('section.card video');
+# Every cue, not just the first: Chromium adds a track's cues as it parses the file.
+_LOADED = """([name, cues]) => { const v = document.querySelector('section.card video');
     return v.dataset.variant === name && v.readyState >= 2 && v.currentSrc.endsWith(name + '.webm')
-        && [...v.textTracks].every(t => t.cues && t.cues.length > 0); }"""
+        && [...v.textTracks].every(t => t.cues && t.cues.length === cues); }"""
 
 
 def _load_tracks(page) -> None:
@@ -132,7 +133,7 @@ def test_the_switch_swaps_sources_and_tracks(variants: Path, published: Publishe
         state = page.evaluate(_PLAYER)
         assert [(t["lang"], t["mode"]) for t in state["tracks"]] == [("en", "disabled"), ("zh", "disabled")]
         _load_tracks(page)
-        page.wait_for_function(_LOADED, arg=PORTRAIT, timeout=30_000)
+        page.wait_for_function(_LOADED, arg=[PORTRAIT, published.beats], timeout=30_000)
         state = page.evaluate(_PLAYER)
         assert state["src"] == f"{base}/{videos}/{PORTRAIT}.webm"
         assert state["poster"] == f"{base}/{videos}/{PORTRAIT}.poster.png"
@@ -172,7 +173,7 @@ def test_switching_from_the_file_system_loads_the_inline_tracks(variants: Path, 
         page.goto((variants / "index.html").as_uri())
         page.get_by_role("button", name="light · 9:16 · 中文 · captions burned in").click()
         _load_tracks(page)
-        page.wait_for_function(_LOADED, arg=PORTRAIT, timeout=30_000)
+        page.wait_for_function(_LOADED, arg=[PORTRAIT, published.beats], timeout=30_000)
         tracks = page.evaluate(_PLAYER)["tracks"]
     assert [(t["lang"], t["src"].startswith("data:text/vtt"), t["cues"]) for t in tracks] == [
         ("en", True, published.beats), ("zh", True, published.beats)]

@@ -141,11 +141,17 @@ def check_file(path: Path | str, class_name: str | None = None, *, media_dir: Pa
 
 
 def check_scene_class(scene_class: type, *, media_dir: Path | str | None = None, quality: str = "low_quality",
-                      extra_config: Mapping[str, Any] | None = None) -> FrameChecker:
-    """Construct ``scene_class()`` (any Manim scene) under dry_run with the layout checks attached."""
+                      extra_config: Mapping[str, Any] | None = None, shapes: bool | None = None,
+                      contrast: bool | None = None) -> FrameChecker:
+    """Construct ``scene_class()`` (any Manim scene) under dry_run with the layout checks attached.
+
+    ``shapes`` and ``contrast`` as for :func:`check_scene` (default: on).
+    """
     with _dry_run(media_dir, quality, extra_config):
         scene = scene_class()
-        checker = FrameChecker(scene, check_numbers=False, caption_band=False).attach()
+        checker = FrameChecker(scene, check_numbers=False, caption_band=False,
+                               shapes=SHAPE_CHECKS if shapes is None else shapes,
+                               contrast=CONTRAST_CHECKS if contrast is None else contrast).attach()
         scene.render()
         checker.finish()
         return checker

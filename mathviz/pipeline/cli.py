@@ -660,10 +660,12 @@ def slides(video: Path, out_dir: Path, formats: str) -> None:
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help=_PARAMS_HELP)
 @_look_options
-@click.option("--shapes", is_flag=True, help="Also check lines and filled shapes over text and flat 3D shapes seen "
-              "edge-on (line-over-text, fill-over-text, edge-on).")
-@click.option("--contrast", is_flag=True, help="Also check that text and key strokes keep 4.5:1 contrast against "
-              "what they are drawn on, in the chosen theme.")
+@click.option("--shapes/--no-shapes", default=True, show_default=True,
+              help="Check lines and filled shapes over text and flat 3D shapes seen edge-on (line-over-text, "
+              "fill-over-text, edge-on); --no-shapes leaves them out.")
+@click.option("--contrast/--no-contrast", default=True, show_default=True,
+              help="Check that text and key strokes keep 4.5:1 contrast against what they are drawn on, in the "
+              "chosen theme; --no-contrast leaves it out.")
 def check(scene: str, pairs: tuple[str, ...], params_file: Path | None, lang: str | None, theme: str | None,
           aspect: str | None, captions: str | None, shapes: bool, contrast: bool) -> None:
     """Check SCENE's frames before a long render: off-screen, overlapping, illegible text, wrong numbers.
@@ -689,7 +691,7 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None, lang: st
             except SceneFileError as exc:
                 raise BadInput(str(exc)) from None
         with _failures_as_errors(f"building {path}:{scene_class.__name__}"):
-            checker = check_scene_class(scene_class)
+            checker = check_scene_class(scene_class, shapes=shapes, contrast=contrast)
         label = f"{path}:{scene_class.__name__}"
     else:
         spec, _, story = _story_or_fail(scene, pairs, params_file)
@@ -697,8 +699,7 @@ def check(scene: str, pairs: tuple[str, ...], params_file: Path | None, lang: st
         from mathviz.pipeline.check import check_scene
 
         with _failures_as_errors(f"building {spec.name}"):
-            checker = check_scene(spec.name, story=story, look=look, lang=lang, shapes=shapes or None,
-                                  contrast=contrast or None)
+            checker = check_scene(spec.name, story=story, look=look, lang=lang, shapes=shapes, contrast=contrast)
         label = spec.name
     for finding in checker.findings:
         click.echo(str(finding))

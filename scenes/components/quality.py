@@ -57,7 +57,8 @@ and reports, as :class:`Finding` values:
     the value in the story's JSON.
 
 The shape checks (``line-over-text``, ``fill-over-text``, ``edge-on``) and
-``contrast`` run when asked (:data:`SHAPE_CHECKS`, :data:`CONTRAST_CHECKS`).
+``contrast`` run by default (:data:`SHAPE_CHECKS`, :data:`CONTRAST_CHECKS`); a
+caller may leave them out (``FrameChecker(scene, shapes=False)``).
 
 3D scenes are checked in screen space: points are projected through the
 scene's camera, except mobjects fixed in the frame.
@@ -119,14 +120,12 @@ FLAT_RATIO = 0.12
 EDGE_ON_DEGREES = 15.0
 #: A 3D shape filled at least this opaque has a face to show (translucent solids included).
 EDGE_ON_FILL_OPACITY = 0.1
-#: Whether the guard runs the shape checks (``line-over-text``, ``fill-over-text``, ``edge-on``) by default.
-#: They find collisions in scenes that are still being fixed (issue #15), so for now they run when asked:
-#: ``FrameChecker(scene, shapes=True)``, ``mathviz check --shapes``. Turn on once every scene passes them.
-SHAPE_CHECKS = False
-#: Whether the guard runs the ``contrast`` check by default. On request for now (``FrameChecker(scene,
-#: contrast=True)``, ``mathviz check --contrast``): dimmed-on-purpose strokes are exempt, but contour lines at
-#: the dark end of the height scale and some muted strokes still fall short in a theme (issue #15).
-CONTRAST_CHECKS = False
+#: Whether the guard runs the shape checks (``line-over-text``, ``fill-over-text``, ``edge-on``) by default:
+#: yes, in ``render``, ``storyboard`` and ``check`` alike (``mathviz check --no-shapes`` leaves them out, to
+#: see the layout checks' findings alone).
+SHAPE_CHECKS = True
+#: Whether the guard runs the ``contrast`` check by default: yes (``mathviz check --no-contrast`` leaves it out).
+CONTRAST_CHECKS = True
 
 _TEXT_TYPES = (Readout, Text, MarkupText, Paragraph, Code, DecimalNumber, SVGMobject)
 

@@ -71,7 +71,8 @@ def _check_file(*args: str):
 
 
 def test_a_plain_manim_scene_with_layout_mistakes_is_reported() -> None:
-    result = _check_file(f"{PLAIN}:Broken")
+    # The layout checks alone: the shape and contrast checks (on by default) are left out.
+    result = _check_file(f"{PLAIN}:Broken", "--no-shapes", "--no-contrast")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     kinds = {line.split(":")[0] for line in lines}
@@ -82,6 +83,15 @@ def test_a_plain_manim_scene_with_layout_mistakes_is_reported() -> None:
     assert any(line.startswith("tiny: Text 'fine print'") for line in lines)
     assert result.stderr.strip().endswith(f"{PLAIN}:Broken: {len(lines)} problem(s) in "
                                           f"{result.stderr.split(' in ')[-1].split()[0]} frames checked")
+
+
+def test_the_shape_checks_run_by_default() -> None:
+    # 'minimum' and 'vertex' sit on the y axis: its line runs across their glyphs.
+    lines = _check_file(f"{PLAIN}:Broken").stdout.splitlines()
+    crossed = {line.split("'")[1] for line in lines if line.startswith("line-over-text: ") and "NumberLine" in line}
+    assert crossed == {"minimum", "vertex"}
+    without = _check_file(f"{PLAIN}:Broken", "--no-shapes").stdout.splitlines()
+    assert not any(line.startswith("line-over-text") for line in without)
 
 
 def test_a_clean_plain_manim_scene_passes() -> None:

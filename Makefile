@@ -52,7 +52,7 @@ REVEAL := node_modules/reveal.js/dist/reveal.js
 # Storyboards: each beat's settled still and a captioned contact sheet per render file, no video encoded.
 STORYBOARD := media/storyboard
 
-.PHONY: help setup lint typecheck test smoke sweep fuzz render preview storyboard check bench clean distclean gallery slides
+.PHONY: help setup lint typecheck test system smoke sweep fuzz render preview storyboard check bench clean distclean gallery slides
 
 help: ## Show this help
 	@echo "mathviz: make <target>   (each render uses every core; with make -jK each uses cores/K processes)"
@@ -85,9 +85,12 @@ typecheck: $(DEV_STAMP) ## mypy over mathviz, the scenes, tests/, tools/ and exa
 	@set -o pipefail; $(VENV)/bin/mypy $(TYPECHECK_FILES) | sed 's|^build/typecheck/mathviz_scenes/|scenes/|'
 
 test: $(DEV_STAMP) ## Run the test suite (numerics, geometry under dry_run, CLI, a few tiny real renders)
-	$(VENV)/bin/pytest -n $(NPROC) -q -m "not sweep"
+	$(VENV)/bin/pytest -n $(NPROC) -q -m "not sweep and not system"
 
-sweep: $(DEV_STAMP) ## The exhaustive sweeps CI runs after `make test`: the frame guard over every stress case
+system: $(DEV_STAMP) ## The end-to-end runs CI does after `make test`: chunks, Dask, concurrent and killed renders, plugins
+	$(VENV)/bin/pytest -n $(NPROC) -q -m "system and not sweep"
+
+sweep: $(DEV_STAMP) ## The exhaustive sweeps CI runs after `make test`: the frame guard over every look and stress case
 	$(VENV)/bin/pytest -n $(NPROC) -q -m sweep
 
 # The long sweep of tests/pipeline/test_hostile.py's fuzz (make test runs 40 examples per scene). CI runs both.

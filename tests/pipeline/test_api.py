@@ -47,6 +47,7 @@ def test_bad_values_raise_parameter_error_naming_the_key(params: dict, key: str)
 
 
 @pytest.mark.render
+@pytest.mark.system
 def test_the_example_notebook_runs(tmp_path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient

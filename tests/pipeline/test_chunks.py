@@ -105,6 +105,7 @@ def video_packets(path: Path) -> list[tuple[bytes, bool]]:
 
 
 @pytest.mark.render
+@pytest.mark.system
 def test_two_jobs_give_the_same_frames_captions_and_times_and_the_storyboard_the_beat_ends(tmp_path: Path) -> None:
     one = render_scene("derivative", quality="l", out_dir=tmp_path / "one", extra_config=TINY_RENDER, jobs=1)
     two = render_scene("derivative", quality="l", out_dir=tmp_path / "two", extra_config=TINY_RENDER, jobs=2)

@@ -27,6 +27,7 @@ def scheduler() -> Iterator[str]:
 
 
 @pytest.mark.render
+@pytest.mark.system
 def test_chunks_on_a_cluster_match_a_local_render_frame_for_frame(tmp_path: Path, scheduler: str) -> None:
     local = render_scene("derivative", {"x0": "1"}, quality="l", out_dir=tmp_path / "local", extra_config=TINY_RENDER,
                          jobs=1)
@@ -43,6 +44,7 @@ def test_chunks_on_a_cluster_match_a_local_render_frame_for_frame(tmp_path: Path
 
 
 @pytest.mark.render
+@pytest.mark.system
 def test_several_render_files_render_whole_on_the_cluster(tmp_path: Path, scheduler: str) -> None:
     requests = [RenderRequest("relu", {}, "relu", "l", "en", extra_config=TINY_RENDER),
                 RenderRequest("derivative", {"x0": "1"}, "derivative--one", "l", "en", extra_config=TINY_RENDER)]

@@ -69,6 +69,7 @@ def complete_render(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.system
 def test_killed_render_leaves_previous_complete_file_and_next_run_repairs(tmp_path: Path, sig: int,
                                                                           complete_render: Path) -> None:
     out = tmp_path / "out"
@@ -92,6 +93,7 @@ def test_killed_render_leaves_previous_complete_file_and_next_run_repairs(tmp_pa
     assert not list(out.glob(".render-*")), "work directories of killed renders are cleaned up"
 
 
+@pytest.mark.system
 def test_two_renders_at_once_into_one_directory(tmp_path: Path) -> None:
     out = tmp_path / "out"
     procs = [_start(out, "a", "x**2"), _start(out, "b", "x**2"), _start(out, "c", "sin(x)")]

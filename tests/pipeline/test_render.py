@@ -20,6 +20,7 @@ def _frames(path: Path, every: int = 1) -> list[np.ndarray]:
 
 
 @pytest.mark.render
+@pytest.mark.system
 def test_two_user_functions_give_two_videos(tmp_path: Path) -> None:
     # Manim's play-call cache hashes a function's source code; functions built from user text
     # have none, so a cached render of x**2 could be reused for x**3. We must not.

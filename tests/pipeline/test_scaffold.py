@@ -111,6 +111,7 @@ def _use_plugin(package: Path, name: str, title: str, tmp_path: Path) -> dict[st
 
 
 @pytest.mark.render
+@pytest.mark.system
 def test_a_new_plugin_installs_passes_its_tests_renders_and_shows_in_the_gallery(tmp_path: Path) -> None:
     assert new("slope_demo", "--dir", str(tmp_path / "src")).exit_code == 0
     _use_plugin(tmp_path / "src" / "slope_demo", "slope_demo", "Slope demo", tmp_path)
@@ -132,7 +133,7 @@ def _make_follows_the_plugins_own_modules(tmp_path: Path, env: dict[str, str]) -
     assert deps.plugin_locations(["not_installed"], python=Path(sys.executable), env=env) == {}
 
 
-# make test runs the whole plugin round trip once, on the `mathviz new` package above; the example's
+# `make system` runs the whole plugin round trip once, on the `mathviz new` package above; the example's
 # round trip is the same steps on another package, so it is the sweep.
 @pytest.mark.render
 @pytest.mark.sweep

@@ -118,6 +118,7 @@ def _unshare_works() -> str | None:
 
 
 @pytest.mark.render
+@pytest.mark.system
 def test_two_renders_from_different_pid_namespaces_share_a_folder(tmp_path: Path) -> None:
     reason = _unshare_works()
     if reason is not None:

@@ -171,20 +171,34 @@ class TexUsed(AssertionError):
     """Raised by the ``no_tex`` fixture when anything tries to compile TeX."""
 
 
-@pytest.fixture
-def no_tex(monkeypatch, tmp_path):
+def _refuse_tex(*args: Any, **kwargs: Any) -> None:
+    raise TexUsed("a scene tried to compile TeX")
+
+
+def _patch_tex(monkeypatch: pytest.MonkeyPatch) -> None:
     import manim.mobject.text.tex_mobject as tex_mobject
     import manim.utils.tex_file_writing as tex_file_writing
 
-    def refuse(*args, **kwargs):
-        raise TexUsed("a scene tried to compile TeX")
+    monkeypatch.setattr(tex_file_writing, "tex_to_svg_file", _refuse_tex)
+    monkeypatch.setattr(tex_mobject, "tex_to_svg_file", _refuse_tex)
 
-    monkeypatch.setattr(tex_file_writing, "tex_to_svg_file", refuse)
-    monkeypatch.setattr(tex_mobject, "tex_to_svg_file", refuse)
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_tex_in_any_build() -> Iterator[None]:
+    """Every scene a test builds in this process proves it needs no TeX: compiling any raises TexUsed."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _patch_tex(monkeypatch)
+        yield
+
+
+@pytest.fixture
+def no_tex(monkeypatch, tmp_path):
+    """TeX made unavailable twice over: any compile raises TexUsed, and PATH holds no programs at all."""
+    _patch_tex(monkeypatch)
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    return refuse
+    return _refuse_tex
 
 
 def bounds(mob) -> tuple[float, float, float, float]:

@@ -35,8 +35,11 @@ def _stress_cases(name: str) -> list[dict[str, str]]:
 
 STRESS: dict[str, list[dict[str, str]]] = {name: _stress_cases(name) for name in SCENES}
 
-# Defaults run in `make test`; the stress cases are the sweep (`make sweep`, also run by CI).
-CASES = [pytest.param(name, None, id=f"{name}-defaults") for name in SCENES] + [
+# The sweep (`make sweep`, also run by CI): every scene's defaults (the dark 16:9 English look;
+# tests/pipeline/test_check_looks.py has the other eleven) and its stress cases. In `make test` each scene's
+# own module checks its defaults (test_frames_are_clean, or a default case of its guard fixture), and every
+# build there runs with TeX refused (conftest._no_tex_in_any_build).
+CASES = [pytest.param(name, None, id=f"{name}-defaults", marks=pytest.mark.sweep) for name in SCENES] + [
     pytest.param(name, p, id=f"{name}-stress{i}", marks=pytest.mark.sweep)
     for name in SCENES for i, p in enumerate(STRESS[name])
 ]

@@ -35,12 +35,15 @@ def graph_slope(axes, line) -> float:
 @pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
 def scene(request, tmp_path_factory):
     """The scene constructed under dry_run, with ``scene.frames``: what every frame showed while h shrank
-    and while the tangent slid (readout field, readout value, drawn slope in graph units).
+    and while the tangent slid (readout field, readout value, drawn slope in graph units), and
+    ``scene.findings``: the frame guard's.
     """
+    from mathviz_scenes.components.quality import FrameChecker
     from tests.conftest import dry_run_scene
 
     with dry_run_scene("derivative", CASES[request.param], media_dir=tmp_path_factory.mktemp("derivative-media"),
                        **FAST) as built:
+        checker = FrameChecker(built).attach()
         built.frames = []
         original = built.update_to_time
 
@@ -67,7 +70,14 @@ def scene(request, tmp_path_factory):
 
         built.update_to_time = update_to_time
         built.render()
+        built.findings = checker.finish()
     return built
+
+
+def test_frames_are_clean(scene):
+    from mathviz_scenes.components.quality import format_findings
+
+    assert scene.findings == [], format_findings(scene.findings)
 
 
 def lookup(data, path: str):

@@ -9,7 +9,7 @@ from manim import config
 from mathviz_scenes.components import style
 from mathviz_scenes.components.quality import lookup
 from mathviz_scenes.components.readout import Readout
-from tests.conftest import boxes_overlap, build_checked, construct_scene, dry_run_scene
+from tests.conftest import boxes_overlap, build_checked, dry_run_scene
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -35,9 +35,23 @@ def _media(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory):
-    """The default scene, constructed once (dry_run, 5 fps: whole frames for its 0.4 s steps, so its length is true)."""
-    return construct_scene("entropy_kl", media_dir=_media(tmp_path_factory), frame_rate=5)
+def checked(tmp_path_factory):
+    """The default scene (dry_run, 5 fps: whole frames for its 0.4 s steps, so its length is true) and the guard's findings."""
+    from tests.conftest import build_checked
+
+    return build_checked("entropy_kl", media_dir=_media(tmp_path_factory), frame_rate=5)
+
+
+@pytest.fixture(scope="module")
+def scene(checked):
+    """The default scene, constructed once."""
+    return checked[0]
+
+
+def test_frames_are_clean(checked) -> None:
+    from mathviz_scenes.components.quality import format_findings
+
+    assert checked[1] == [], format_findings(checked[1])
 
 
 STRESS_IDS = ["deep", "certain", "non-dyadic"]

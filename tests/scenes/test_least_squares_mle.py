@@ -37,9 +37,23 @@ def _media(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory):
-    """The default scene, constructed once (dry_run at 5 fps)."""
-    return construct_scene("least_squares_mle", media_dir=_media(tmp_path_factory), frame_rate=5)
+def checked(tmp_path_factory):
+    """The default scene, constructed once (dry_run at 5 fps), with the frame guard attached: (scene, findings)."""
+    from tests.conftest import build_checked
+
+    return build_checked("least_squares_mle", media_dir=_media(tmp_path_factory), frame_rate=5)
+
+
+@pytest.fixture(scope="module")
+def scene(checked):
+    """The default scene, constructed once."""
+    return checked[0]
+
+
+def test_frames_are_clean(checked) -> None:
+    from mathviz_scenes.components.quality import format_findings
+
+    assert checked[1] == [], format_findings(checked[1])
 
 
 def _draw(overrides: dict[str, str], tmp_path_factory):

@@ -13,7 +13,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.quality import lookup
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.optimizers import RunTrace
-from tests.conftest import boxes_overlap, construct_scene
+from tests.conftest import boxes_overlap
 
 #: Parameters that push this scene to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -34,9 +34,23 @@ BEATS = ["full-batch-vs-noisy", "momentum-smooths", "per-coordinate-scaling", "a
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory):
-    """The default scene, constructed once (dry_run at 2 fps: the geometry does not depend on the rate)."""
-    return construct_scene("optimizers", media_dir=tmp_path_factory.getbasetemp() / "optimizers-media", frame_rate=2)
+def checked(tmp_path_factory):
+    """The default scene (dry_run at 2 fps: the geometry does not depend on the rate) and the guard's findings."""
+    from tests.conftest import build_checked
+
+    return build_checked("optimizers", media_dir=tmp_path_factory.getbasetemp() / "optimizers-media", frame_rate=2)
+
+
+@pytest.fixture(scope="module")
+def scene(checked):
+    """The default scene, constructed once."""
+    return checked[0]
+
+
+def test_frames_are_clean(checked) -> None:
+    from mathviz_scenes.components.quality import format_findings
+
+    assert checked[1] == [], format_findings(checked[1])
 
 
 def drawn_points(path, panel) -> np.ndarray:

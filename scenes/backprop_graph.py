@@ -43,7 +43,7 @@ from mathviz.stories.backprop_graph import BackpropStory, BackwardStep, GraphNod
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import overlaps
-from mathviz_scenes.components.listing import line_highlight
+from mathviz_scenes.components.listing import code_background, line_highlight
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
@@ -582,8 +582,7 @@ class BackpropGraph(ExplainerScene):
             add_line_numbers=False,
             background="rectangle",
             # a narrow frame: a tighter box, so the code keeps a legible size at the frame's width
-            background_config={"buff": 0.18 if style.frame().landscape else 0.08, "corner_radius": 0.12,
-                               "stroke_color": style.MUTED_COLOR},
+            background_config=code_background(buff=0.18 if style.frame().landscape else 0.08),
             paragraph_config={"font": "DejaVu Sans Mono", "font_size": CODE_SIZE},
         )
         listing.source_lines = source.splitlines()

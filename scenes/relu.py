@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 from manim import (
-    BLACK,
     DOWN,
     LEFT,
     RIGHT,
@@ -47,7 +46,7 @@ from mathviz.stories import relu as nn
 from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
-from mathviz_scenes.components.listing import line_highlight
+from mathviz_scenes.components.listing import code_background, line_highlight
 from mathviz_scenes.components.numbers import fmt
 from mathviz_scenes.components.panel import frame_right
 from mathviz_scenes.components.wrap import wrapped_text
@@ -147,21 +146,12 @@ class ReluBackprop(ExplainerScene):
             formatter_style="monokai",
             add_line_numbers=False,
             background="rectangle",
-            background_config=self.code_background(),
+            background_config=code_background(buff=0.18),
             paragraph_config={"font": "DejaVu Sans Mono", "font_size": CODE_SIZE},
         )
         listing.source_name = name
         listing.source_lines = self.story.code[name].splitlines()
         return listing
-
-    def code_background(self) -> dict[str, Any]:
-        """The listing's box: monokai's dark grey in the dark theme; in the light one the page itself
-        (BLACK is the background in every theme), so the re-inked dark code colours sit on white, not on grey.
-        """
-        config_ = {"buff": 0.18, "corner_radius": 0.12, "stroke_color": style.MUTED_COLOR}
-        if self.look.theme == "light":
-            config_["fill_color"] = BLACK
-        return config_
 
     def plot_extent(self) -> tuple[float, float]:
         """Half-width of the graphs' x-range (a whole number of ticks covering the story's plot_range) and the tick step."""

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from manim import Code, Mobject, Rectangle
+from manim import BLACK, Code, Mobject, Rectangle
 
-__all__ = ["line_highlight"]
+from mathviz_scenes.components import style
+
+__all__ = ["code_background", "line_highlight"]
 
 #: Stroke of a line's highlight box: thin enough to pass between a listing's lines.
 HIGHLIGHT_STROKE = 2.5
 #: Room left and right of the line's glyphs, and above (below) the first (last) line of the listing.
 HIGHLIGHT_BUFF = 0.06
+
+
+def code_background(buff: float) -> dict[str, Any]:
+    """A listing's ``background_config``: monokai's dark grey in the dark theme; in the light one the page itself
+    (BLACK is the background in every theme), so the re-inked dark code colours sit on white, not on grey.
+
+    On monokai's grey a light theme's inks (deepened to read on white) fell to 3.2:1: a string literal's
+    yellow as #817617 on #272822 (the guard's contrast check in backprop_graph's listing).
+    """
+    config: dict[str, Any] = {"buff": buff, "corner_radius": 0.12, "stroke_color": style.MUTED_COLOR}
+    if style.current_look().theme == "light":
+        config["fill_color"] = BLACK
+    return config
 
 
 def _glyph_rows(listing: Code) -> list[Mobject]:

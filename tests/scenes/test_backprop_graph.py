@@ -173,6 +173,21 @@ def test_code_on_screen_is_the_story_code(scene):
     assert scene.accumulate_highlight.get_center()[1] == pytest.approx(line.get_center()[1], abs=0.02)
 
 
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_code_colours_keep_their_contrast_on_the_listing_box(theme, tmp_path_factory):
+    # the light theme deepens monokai's colours to read on white: on monokai's grey box its string yellow was
+    # #817617 on #272822, 3.21:1 (the guard's contrast check); the box is the page there
+    from mathviz_scenes.components.look import Look
+
+    with dry_run_scene("backprop_graph", media_dir=_media(tmp_path_factory), look=Look(theme=theme)) as s:
+        listing = s.build_code()
+        box = style.ink(listing.background.get_fill_color())
+        colours = {style.ink(m.get_fill_color()).to_hex() for line in listing.code_lines
+                   for m in line.family_members_with_points()}
+    assert len(colours) > 3  # the highlighted listing, not one colour
+    assert min(style.contrast_ratio(c, box) for c in colours) >= style.MIN_CONTRAST
+
+
 def test_an_unused_variable_gets_gradient_zero_on_screen(tmp_path_factory):
     s = _draw(STRESS[2], tmp_path_factory)
     c = next(n for n in s.story.nodes if n.label == "c")

@@ -244,6 +244,29 @@ def _segments_hit_box(starts: np.ndarray, ends: np.ndarray, lo: np.ndarray, hi: 
     return inside & (t_low <= t_high)
 
 
+def _inside_polygon(point: np.ndarray, polygon: np.ndarray) -> bool:
+    """Whether the 2D ``point`` lies inside the closed ``polygon`` (its vertices in order; even-odd rule)."""
+    xs, ys = polygon[:, 0], polygon[:, 1]
+    xn, yn = np.roll(xs, -1), np.roll(ys, -1)
+    straddles = (ys > point[1]) != (yn > point[1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing_x = xs + (point[1] - ys) * (xn - xs) / (yn - ys)
+    return bool(np.count_nonzero(straddles & (point[0] < crossing_x)) % 2)
+
+
+def _outline_meets_box(outlines: list[np.ndarray], lo: np.ndarray, hi: np.ndarray) -> bool:
+    """Whether a filled shape whose closed screen outlines (one 2D polyline per subpath) are ``outlines`` covers
+    part of the box [lo, hi]: an edge passes through it, or the box lies inside the shape.
+    """
+    for outline in outlines:
+        if len(outline) < 2:
+            continue
+        closed = np.vstack([outline, outline[:1]])
+        if np.any(_segments_hit_box(closed[:-1], closed[1:], lo, hi)) or _inside_polygon((lo + hi) / 2, outline):
+            return True
+    return False
+
+
 def _backgrounds(mob: Mobject) -> list[Mobject]:
     """The parts of a text unit that are its background, not its glyphs: background rectangles, and a
     :class:`~manim.Code` listing's own box (``Code.background``, with the window buttons it holds).
@@ -501,15 +524,19 @@ class FrameChecker:
             box = np.array([points.min(axis=0), points.max(axis=0)])
             polyline = None
             if stroke:
-                own = mob.points
-                camera = self.scene.renderer.camera
-                sampled = _bezier_polyline(own).reshape(-1, own.shape[1])
-                if hasattr(camera, "project_points") and not self._fixed(mob) and len(sampled):
-                    sampled = camera.project_points(sampled)
-                polyline = sampled[:, :2].reshape(-1, 5, 2)
+                polyline = self._screen_polyline(mob.points, mob).reshape(-1, 5, 2)
             records.append((mob, within, index, box, polyline, fill))
         if not records:
             return
+        outlines: dict[int, list[np.ndarray]] = {}
+
+        def outline_of(mob: Mobject) -> list[np.ndarray]:
+            # A filled shape covers what lies inside its outline, not its whole bounding box: a plane patch seen
+            # at a slant has a label beside its edge inside that box (tangent_plane_hessian's 'y' name).
+            if id(mob) not in outlines:
+                outlines[id(mob)] = [self._screen_polyline(path, mob) for path in mob.get_subpaths()]
+            return outlines[id(mob)]
+
         for text in texts:
             text_box = boxes.get(id(text))
             if text_box is None:
@@ -547,9 +574,21 @@ class FrameChecker:
                                      f"{_shape_label(mob)} is drawn across it")
                         continue
                 if fill >= KEY_FILL_OPACITY and not (index < first_glyph and np.all(shape_box[0] <= lo)
-                                                     and np.all(shape_box[1] >= hi)):
+                                                     and np.all(shape_box[1] >= hi)) \
+                        and _outline_meets_box(outline_of(mob), lo, hi):
                     self._report("fill-over-text", when, _label(text),
                                  f"{_shape_label(mob)} covers part of it ({'above' if index > first_glyph else 'under'} it)")
+
+    def _screen_polyline(self, points: np.ndarray, mob: Mobject) -> np.ndarray:
+        """The cubic Beziers of ``points`` (``mob``'s own points, or one of its subpaths) sampled at 5
+        parameters each and put on the screen: an (n * 5, 2) array.
+        """
+        points = np.asarray(points)
+        sampled = _bezier_polyline(points).reshape(-1, points.shape[-1])
+        camera = self.scene.renderer.camera
+        if hasattr(camera, "project_points") and len(sampled) and not self._fixed(mob):
+            sampled = camera.project_points(sampled)
+        return sampled[:, :2]
 
     def _glyph_boxes(self, glyphs: list[Mobject]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Each glyph's screen box, shrunk by :data:`CURVE_BOX_SHRINK` (outlines are looser than the ink)."""

@@ -61,6 +61,15 @@ class Toy(ExplainerScene):
             target = style.text("a long label").move_to(2 * DOWN + 3 * LEFT)
             self.add(target)
             self.play(FadeIn(Dot(radius=0.12).move_to(target.get_right() + 0.2 * LEFT)))
+        elif bad in ("label-beside-slanted-fill", "label-under-slanted-fill"):
+            # a slanted patch drawn after a label: clean with the label in the patch's bounding box but clear of
+            # the patch (tangent_plane_hessian's 'y' name beside the tangent plane seen at a slant), caught with
+            # the label at the patch's middle
+            patch = Square(side_length=2, fill_opacity=0.8, stroke_width=2).rotate(45 * DEGREES).move_to([-4.5, -1, 0])
+            corner = bad == "label-beside-slanted-fill"
+            target = style.math("y").move_to(patch.get_corner(UP + RIGHT) + 0.15 * (DOWN + LEFT) if corner else patch)
+            self.add(target)
+            self.play(FadeIn(patch))
         elif bad == "text-in-caption-band":  # the caption line's band stays clear with captions none too
             self.play(FadeIn(style.text("low note").move_to([0, style.caption_top() - 0.2, 0])))
         elif bad == "stroke-in-caption-band":  # a key stroke at a beat's end, under the player's control bar
@@ -111,7 +120,7 @@ def _findings(layout: str, tmp_path, theme: str = "dark", captions: str = "none"
 
 
 @pytest.mark.parametrize("layout", ["clean", "line-under-backed-text", "faint-grid-under-text", "grey-on-backed-text",
-                                    "black-outline", "code-listing"])
+                                    "black-outline", "code-listing", "label-beside-slanted-fill"])
 def test_clean_layout_passes(layout: str, tmp_path) -> None:
     assert _findings(layout, tmp_path) == []
 
@@ -134,7 +143,8 @@ BROKEN = {"offscreen": "offscreen", "overlap": "overlap", "over-curve": "over-cu
           "unbound": "number", "line-over-text": "line-over-text", "line-over-backed-text": "line-over-text",
           "marker-over-text": "line-over-text", "fill-over-text": "fill-over-text", "contrast": "contrast",
           "text-in-caption-band": "caption-band", "stroke-in-caption-band": "caption-band",
-          "faint-text": "contrast", "low-contrast-stroke": "contrast", "text-on-light-rectangle": "contrast"}
+          "faint-text": "contrast", "low-contrast-stroke": "contrast", "text-on-light-rectangle": "contrast",
+          "label-under-slanted-fill": "fill-over-text"}
 
 
 @pytest.mark.parametrize("layout", list(BROKEN))

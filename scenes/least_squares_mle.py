@@ -349,15 +349,25 @@ class FitAsLikelihood(ExplainerScene):
         column.next_to([self.panel_left, self.panel_top, 0], DOWN, buff=0, aligned_edge=LEFT)
         if column.height > room:  # two columns: the first as many rows as fit, the rest to its right
             half = (width - PANEL_COLUMN_GAP) / 2
-            top = self.panel_top
-            x = self.panel_left
+            first: list[Any] = []
             for row in rows_left:
                 if row.width > half:
                     row.scale_to_fit_width(half)
-                if top - row.height < self.panel_floor() and x == self.panel_left:
-                    top, x = self.panel_top, self.panel_left + half + PANEL_COLUMN_GAP
-                row.next_to([x, top, 0], DOWN + RIGHT, buff=0)
-                top -= row.height + buff
+            for row in rows_left:
+                if height([*first, row]) > room and first:
+                    break
+                first.append(row)
+            second = rows_left[len(first):]
+            # a second column taller than the room shrinks alone (gaps kept) to reach no lower than the floor
+            if second and height(second) > room:
+                factor = (room - buff * (len(second) - 1)) / sum(m.height for m in second)
+                for row in second:
+                    row.scale(factor)
+            for x, rows_in_column in ((self.panel_left, first), (self.panel_left + half + PANEL_COLUMN_GAP, second)):
+                top = self.panel_top
+                for row in rows_in_column:
+                    row.next_to([x, top, 0], DOWN + RIGHT, buff=0)
+                    top -= row.height + buff
         return column
 
     def clear_panel(self, *keep: Any) -> None:

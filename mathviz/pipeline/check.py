@@ -46,12 +46,24 @@ def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, story:
     if story is None:
         story = spec.build_story(overrides)
     with _dry_run(media_dir, quality, extra_config):
-        scene = spec.scene_class()(story=story, lang=lang, look=look)
+        scene = _undrawn(spec.scene_class()(story=story, lang=lang, look=look))
         checker = FrameChecker(scene, shapes=SHAPE_CHECKS if shapes is None else shapes,
                                contrast=CONTRAST_CHECKS if contrast is None else contrast).attach()
         scene.render()
         checker.finish()
         return checker
+
+
+def _undrawn(scene: Any) -> Any:
+    """``scene`` with a renderer that steps every frame but draws none.
+
+    Manim's ``dry_run`` still rasterises each frame only to drop it; the guard reads mobjects, never pixels
+    (a fifth to a third less CPU for a 2D scene, up to two fifths for a 3D one).
+    """
+    from mathviz.pipeline.fastforward import install_renderer
+
+    install_renderer(scene, first=None)
+    return scene
 
 
 @contextmanager
@@ -148,7 +160,7 @@ def check_scene_class(scene_class: type, *, media_dir: Path | str | None = None,
     ``shapes`` and ``contrast`` as for :func:`check_scene` (default: on).
     """
     with _dry_run(media_dir, quality, extra_config):
-        scene = scene_class()
+        scene = _undrawn(scene_class())
         checker = FrameChecker(scene, check_numbers=False, caption_band=False,
                                shapes=SHAPE_CHECKS if shapes is None else shapes,
                                contrast=CONTRAST_CHECKS if contrast is None else contrast).attach()

@@ -28,10 +28,10 @@ CASES = {"default": {}, "zero": STRESS[1]}
 
 @pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
 def built(request, tmp_path_factory):
-    """(scene, findings of the frame-quality guard) for one parameter set, from one dry-run build at 3 fps."""
+    """(scene, findings of the frame-quality guard) for one parameter set, from one dry-run build at 2 fps."""
     # One media dir per worker: Typst's compiled formulas are cached there and shared by the builds.
     return build_checked("chain_rule", CASES[request.param], media_dir=tmp_path_factory.getbasetemp() / "chain-media",
-                         frame_rate=3)
+                         frame_rate=2)
 
 
 @pytest.fixture

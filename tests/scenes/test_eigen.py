@@ -45,7 +45,7 @@ ANGLE_TOL = 1e-6
 def built(request, tmp_path_factory):
     """(scene, findings of the frame-quality guard) for one matrix."""
     return build_checked("eigen", {"matrix": CASES[request.param]}, media_dir=tmp_path_factory.mktemp("media"),
-                         frame_rate=5)
+                         frame_rate=2)
 
 
 def plane_xy(scene, point) -> np.ndarray:

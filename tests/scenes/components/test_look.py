@@ -148,7 +148,7 @@ def _captions_on_screen(scene) -> list:
 def test_captions_none_draws_no_caption_line_and_keeps_every_timing(tmp_path: Path) -> None:
     runs = {}
     for captions in CAPTIONS:
-        with dry_run_scene("relu", media_dir=tmp_path / captions, frame_rate=5, look=Look(captions=captions)) as scene:
+        with dry_run_scene("relu", media_dir=tmp_path / captions, frame_rate=2, look=Look(captions=captions)) as scene:
             scene.render()
             runs[captions] = scene
     burned, none = runs["burned"], runs["none"]

@@ -379,7 +379,10 @@ class BackpropGraph(ExplainerScene):
                 label.scale_to_fit_width(1.6 * self.radius)
             label.move_to(circle)
             self.nodes[node.id] = VGroup(circle, label)
-        # edges: one arrow per (input, consumer) operand; a repeated pair (a*a) bends its two arrows apart
+        self.value_tags = {n.id: self.value_tag(n.id, n.value) for n in s.nodes if n.op != "const"}
+        self.grad_tags = {n.id: self.grad_tag(n.id, n.grad) for n in s.nodes if n.op != "const"}
+        # edges: one arrow per (input, consumer) operand; a repeated pair (a*a) bends its two arrows apart, and an
+        # edge that skips a column bends round a node standing on its straight line
         self.edges: dict[tuple[int, int, int], Mobject] = {}
         for node in s.nodes:
             for position, i in enumerate(node.inputs):
@@ -387,18 +390,65 @@ class BackpropGraph(ExplainerScene):
                 direction = (end - start) / np.linalg.norm(end - start)
                 a = start + self._boundary(i, direction) * direction
                 b = end - self.radius * direction
-                repeated = node.inputs.count(i) > 1
-                if repeated:
-                    arrow: Mobject = CurvedArrow(a, b, angle=0.6 if position == 0 else -0.6, color=style.MUTED_COLOR,
-                                                 stroke_width=2.5, tip_length=0.14)
+                if node.inputs.count(i) > 1:
+                    arrow: Mobject = self._curved_edge(a, b, 0.6 if position == 0 else -0.6)
                 else:
                     arrow = Arrow(a, b, buff=0, color=style.MUTED_COLOR, stroke_width=2.5, tip_length=0.14,
                                   max_tip_length_to_length_ratio=0.2)
+                    others = [j for j in self.nodes if j not in (i, node.id)]
+                    if self._edge_blockers(arrow, others, with_tags=False):
+                        arrow = self._detour(a, b, others)
                 self.edges[(i, node.id, position)] = arrow
-        self.value_tags = {n.id: self.value_tag(n.id, n.value) for n in s.nodes if n.op != "const"}
-        self.grad_tags = {n.id: self.grad_tag(n.id, n.grad) for n in s.nodes if n.op != "const"}
         self.graph = VGroup(*self.edges.values(), *self.nodes.values())
         return self.graph
+
+    #: How far an edge keeps from a node it passes (its circle, or a constant's box), and from the tags.
+    EDGE_CLEARANCE = 0.08
+    #: Bends tried for an edge whose straight line runs through a node, in radians of arc, least first.
+    DETOUR_ANGLES = (0.3, 0.45, 0.6, 0.8, 1.0, 1.2)
+
+    @staticmethod
+    def _curved_edge(a: np.ndarray, b: np.ndarray, angle: float) -> Mobject:
+        return CurvedArrow(a, b, angle=angle, color=style.MUTED_COLOR, stroke_width=2.5, tip_length=0.14)
+
+    def _edge_blockers(self, edge: Mobject, node_ids: list[int], with_tags: bool) -> int:
+        """How many of the nodes ``node_ids`` (and, ``with_tags``, their value and gradient tags) ``edge`` runs through."""
+        points = np.array([edge.point_from_proportion(t) for t in np.linspace(0.0, 1.0, 61)])[:, :2]
+        count = 0
+        for j in node_ids:
+            node = self.nodes[j]
+            parts: list[Mobject] = [node]
+            if with_tags:
+                parts += [tags[j] for tags in (self.value_tags, self.grad_tags) if j in tags]
+            for part in parts:
+                if isinstance(part, VGroup) and isinstance(part[0], Circle):
+                    hit = np.linalg.norm(points - part.get_center()[:2], axis=1) < self.radius + self.EDGE_CLEARANCE
+                else:
+                    low = part.get_corner(DOWN + LEFT)[:2] - self.EDGE_CLEARANCE
+                    high = part.get_corner(UP + RIGHT)[:2] + self.EDGE_CLEARANCE
+                    hit = np.all((points >= low) & (points <= high), axis=1)
+                count += bool(np.any(hit))
+        return count
+
+    def _detour(self, a: np.ndarray, b: np.ndarray, others: list[int]) -> Mobject:
+        """An arc from ``a`` to ``b`` round the nodes in its way: the least bend, to either side, clear of every
+        other node and its tags; else of the nodes alone; else the bend through the fewest of them.
+
+        An operation sits at its inputs' mean height, so an edge skipping a column can run straight through a
+        node there (a**2 + exp(b)/3 - 2*pi*a: the edge from the product to the minus crossed the plus).
+        """
+        best: tuple[int, Mobject] | None = None
+        for with_tags in (True, False):
+            for angle in self.DETOUR_ANGLES:
+                for sign in (1.0, -1.0):
+                    arc = self._curved_edge(a, b, sign * angle)
+                    blockers = self._edge_blockers(arc, others, with_tags)
+                    if blockers == 0:
+                        return arc
+                    if not with_tags and (best is None or blockers < best[0]):
+                        best = (blockers, arc)
+        assert best is not None
+        return best[1]
 
     def _boundary(self, node_id: int, direction: np.ndarray) -> float:
         """Distance from a node's centre to its outline along ``direction`` (circle, or a constant's box)."""

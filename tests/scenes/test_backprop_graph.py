@@ -89,6 +89,22 @@ def test_every_edge_runs_from_its_input_to_its_consumer(any_scene):
     assert set(any_scene.edges) == drawn
 
 
+def test_no_edge_runs_through_a_node_it_does_not_join(any_scene):
+    # an operation sits at its inputs' mean height, so an edge skipping a column can meet a node there: in
+    # "constants" the edge from 2*pi*a's product to the minus ran straight through the plus (it bends round now)
+    for (i, j, _), edge in any_scene.edges.items():
+        points = np.array([edge.point_from_proportion(t) for t in np.linspace(0, 1, 101)])
+        for k, node in any_scene.nodes.items():
+            if k in (i, j):
+                continue
+            if isinstance(node[0], Circle):
+                assert np.linalg.norm(points - node.get_center(), axis=1).min() > node[0].width / 2, (i, j, k)
+            else:
+                inside = np.all((points[:, :2] > node.get_corner([-1, -1, 0])[:2])
+                                & (points[:, :2] < node.get_corner([1, 1, 0])[:2]), axis=1)
+                assert not inside.any(), (i, j, k)
+
+
 def test_nodes_show_their_operation_value_and_gradient(any_scene):
     s = any_scene.story
     for node in s.nodes:

@@ -80,6 +80,9 @@ INSET_SIZE = 2.75
 PHI = 62 * DEGREES
 THETA = -58 * DEGREES
 THETA_SWEEP = -80 * DEGREES
+#: The camera rests where it sees the tangent plane at least this far (degrees) from edge-on (the frame guard
+#: calls a flat shape within 15 degrees of edge-on a sliver; see ``camera_theta``).
+FLAT_VIEW_DEGREES = 25.0
 MINI_RESOLUTION = 20
 BOX_SIDE = 5.0
 BOX_HEIGHT = 2.8
@@ -92,6 +95,14 @@ MINI_REGION = (-6.8, 6.8, -1.0, 2.5)
 #: and the inset's side; the 3D view takes the frame's width above the band.
 PORTRAIT_BAND_HEIGHT = 4.0
 PORTRAIT_INSET_SIZE = 2.6
+#: The inset's gradient arrow spans this share of the window's width; the direction u sweeping round, this share of
+#: that (a little shorter, so both show when they line up).
+INSET_ARROW_SHARE = 0.3
+DIRECTION_SHARE = 0.75
+#: How far an arrow's dark outline reaches past its end (scene units: half its 8-wide background stroke, and more).
+ARROW_OUTLINE = 0.05
+#: The gap between lines of the text column.
+COLUMN_BUFF = 0.22
 #: Room left of the inset's window for its y tick numbers and name (scene units).
 INSET_LABEL_ROOM = 0.8
 #: Square: the 3D view's right edge (the text column and the inset go right of it) and the inset's side.
@@ -272,6 +283,69 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.add_3d(wall)
         return wall
 
+    def camera_theta(self) -> float:
+        """The camera's resting azimuth, chosen from the shape of the tangent plane the scene will show.
+
+        A steep plane (``1000 x^2 + y`` at (1.9, 1.9): f_x = 3800 in a box 2.8 units tall) tilts far in the
+        box, and the default azimuth :data:`THETA` may look along it (3 degrees from edge-on there: a
+        sliver). The azimuth is the one nearest :data:`THETA` that shows the plane's face at least
+        :data:`FLAT_VIEW_DEGREES` from edge-on (the default itself for most planes), else the best there is.
+        Where the plane lies flat, at a critical point, the elevation alone shows it.
+        """
+        s = self.story
+        corners = self.plane_points(self.axes, s.point, s.value, (s.partial_x, s.partial_y), s.plane_half_size)
+        normal = np.cross(corners[1] - corners[0], corners[3] - corners[0])
+        normal /= max(float(np.linalg.norm(normal)), 1e-12)
+        cam = self.mesh_camera
+        before = cam.get_phi(), cam.get_theta()
+        cam.set_phi(PHI)
+
+        def seen(theta: float) -> float:  # sine of the angle between the view and the plane
+            cam.set_theta(theta)
+            toward_camera = np.asarray(cam.generate_rotation_matrix()).T @ np.array([0.0, 0.0, 1.0])
+            return abs(float(normal @ toward_camera))
+
+        offsets = np.radians(np.arange(1, 181))
+        candidates = [THETA, *(THETA + sign * offset for offset in offsets for sign in (1, -1))]
+        sines = [seen(theta) for theta in candidates]
+        cam.set_phi(before[0])
+        cam.set_theta(before[1])
+        wanted = np.sin(np.radians(FLAT_VIEW_DEGREES))
+        good = [theta for theta, sine in zip(candidates, sines) if sine >= wanted]
+        return float(good[0] if good else candidates[int(np.argmax(sines))])
+
+    def later_lines(self) -> list[np.ndarray]:
+        """Scene ends of the straight 3D lines later beats draw in the box: the two tangent lines (which run out
+        past the box's sides where the point is near them) and the steepest-ascent arrow.
+        """
+        s = self.story
+        lines = [np.array([self.axes.c2p(*end) for end in ends]) for ends in (s.tangent_x, s.tangent_y)]
+        steepest = self.steepest_ends()
+        if steepest is not None:
+            lines.append(np.array([self.axes.c2p(*end) for end in steepest]))
+        return lines
+
+    def steepest_ends(self) -> tuple[tuple[float, float, float], tuple[float, float, float]] | None:
+        """Graph ends (x, y, z) of the steepest-ascent arrow on the tangent plane (None where grad f = 0): on
+        the plane, steepest ascent climbs |grad f| per unit step along grad f.
+        """
+        s = self.story
+        if s.gradient_direction is None:
+            return None
+        r = 0.9 * s.plane_half_size
+        g = s.gradient_direction
+        start = (s.point[0], s.point[1], s.value)
+        return start, (s.point[0] + r * g[0], s.point[1] + r * g[1], s.value + r * s.gradient_norm)
+
+    def later_planes(self) -> list[np.ndarray]:
+        """Scene corners of the tangent plane patches later beats show: at the point, and at the critical point."""
+        s = self.story
+        planes = [self.plane_points(self.axes, s.point, s.value, (s.partial_x, s.partial_y), s.plane_half_size)]
+        if s.critical_point is not None:
+            x, y, z, fx, fy = s.glide[-1]
+            planes.append(self.plane_points(self.axes, (x, y), z, (fx, fy), s.plane_half_size))
+        return planes
+
     # -- beats --------------------------------------------------------------------------------------
 
     def construct(self) -> None:
@@ -296,15 +370,17 @@ class TangentPlaneHessian(MeshExplainerScene):
         view = self.look_layout.view3d
         if style.frame().portrait:  # the view reaches up to the title, however tall its formula
             view = (*view[:3], float(self.title.get_bottom()[1]) - 0.05)
-        self.fit_camera(self.box_corners(self.axes, s.window), np.linspace(THETA_SWEEP, THETA, 5), view)
-        self.mesh_camera.set_theta(THETA_SWEEP)
+        self.resting_theta = self.camera_theta()
+        sweep_from = self.resting_theta + THETA_SWEEP - THETA
+        self.fit_camera(self.box_corners(self.axes, s.window), np.linspace(sweep_from, self.resting_theta, 5), view)
+        self.mesh_camera.set_theta(sweep_from)
         self.mesh_camera.reset_rotation_matrix()
         self.surface = self.build_surface(s.graph, self.axes)
         self.box = self.build_box(self.axes, s.window)
-        self.clear_labels(self.box, THETA)
+        self.clear_labels(self.box, self.resting_theta, avoid=self.later_lines(), areas=self.later_planes())
         self.play(FadeIn(self.surface), FadeIn(self.box), FadeIn(self.title), run_time=1.2)
         self.follow_camera(*self.box.labels)
-        self.move_camera(theta=THETA, run_time=2.0)
+        self.move_camera(theta=self.resting_theta, run_time=2.0)
         self.follow_camera(*self.box.labels, on=False)
 
         x0, y0 = s.point
@@ -314,7 +390,7 @@ class TangentPlaneHessian(MeshExplainerScene):
                                 color=POINT_COLOR)
         self.value_readout = level_readout(Readout("f", s.value, story_field="value"))
         self.column = VGroup(self.panel.fit(self.where), self.panel.fit(self.value_readout))
-        self.column.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
+        self.column.arrange(DOWN, aligned_edge=LEFT, buff=COLUMN_BUFF)
         self.panel.place(self.column)
         self.play(FadeIn(self.dot, scale=0.5), FadeIn(self.column), run_time=0.8)
         self.wait(0.8)
@@ -323,7 +399,7 @@ class TangentPlaneHessian(MeshExplainerScene):
         """Append lines below the column's last line, left-aligned."""
         for line in lines:
             self.panel.fit(line)
-            line.next_to(self.column[-1], DOWN, aligned_edge=LEFT, buff=0.22)
+            line.next_to(self.column[-1], DOWN, aligned_edge=LEFT, buff=COLUMN_BUFF)
             self.column.add(line)
 
     def beat_slice_x(self) -> None:
@@ -364,15 +440,46 @@ class TangentPlaneHessian(MeshExplainerScene):
         self.wait(0.8)
         self.play(FadeOut(self.wall_y), run_time=0.5)
 
-    def build_inset(self) -> ContourInset:
-        """The contour inset at the layout's place, moved in when its end numbers would leave the frame's safe edges."""
+    def inset_arrow_length(self) -> float:
+        """The length of the gradient arrow on the inset, in graph units: it shows a direction, not a magnitude."""
+        (a, b), _ = self.story.window
+        return INSET_ARROW_SHARE * (b - a)
+
+    def inset_arrows_top(self) -> float | None:
+        """The highest graph y the inset's arrows reach from the point: the gradient's, and the direction u's
+        (:data:`DIRECTION_SHARE` of its length) as it sweeps round (None where grad f = 0: no arrows).
+        """
+        s = self.story
+        if s.gradient_direction is None:
+            return None
+        length = self.inset_arrow_length()
+        y0 = s.point[1]
+        return max(y0 + length * s.gradient_direction[1], y0 + DIRECTION_SHARE * length)
+
+    def build_inset(self, ceiling: float | None = None) -> ContourInset:
+        """The contour inset at the layout's place, moved in when its end numbers would leave the frame's safe edges.
+
+        With a ``ceiling`` (the foot of the text column above it, in 16:9) the inset shrinks about the middle
+        of its window's foot until the arrows drawn from a point near its top edge stay under the ceiling (at
+        (-1.95, 1.95) the gradient arrow's head ran up into the column's last line).
+        """
         layout = self.look_layout
-        inset = ContourInset(self.story, center=layout.inset_center, size=layout.inset_size)
+        center, size = layout.inset_center, layout.inset_size
+        top = self.inset_arrows_top()
+        if ceiling is not None and top is not None:
+            (a, b), (c, d) = self.story.window
+            longest = max(b - a, d - c)
+            foot = center[1] - (d - c) / longest * size / 2
+            reach = max(top, d) - c  # graph units from the window's foot up to the arrows' top
+            fitting = (ceiling - ARROW_OUTLINE - foot) * longest / reach
+            if fitting < size:
+                size = fitting
+                center = (center[0], foot + (d - c) / longest * size / 2)
+        inset = ContourInset(self.story, center=center, size=size)
         f = style.frame()
         shift = max(f.left - float(inset.get_left()[0]), 0.0) - max(float(inset.get_right()[0]) - f.right, 0.0)
         if shift:  # the numbers' width depends on the window's ends; rebuild, so its axes move too
-            center = (layout.inset_center[0] + shift, layout.inset_center[1])
-            inset = ContourInset(self.story, center=center, size=layout.inset_size)
+            inset = ContourInset(self.story, center=(center[0] + shift, center[1]), size=size)
         return inset
 
     def plane_formula(self) -> Mobject:
@@ -406,7 +513,16 @@ class TangentPlaneHessian(MeshExplainerScene):
         else:
             self.beat("gradient", en="The gradient ∇f = (f_x, f_y) points uphill fastest: D_u f = ∇f · u is largest along it",
                       zh="梯度 ∇f = (f_x, f_y) 指向上升最快的方向：方向导数 D_u f = ∇f · u 沿它最大")
-        self.inset = self.build_inset()
+        self.norm_readout = level_readout(Readout("|nabla f|", s.gradient_norm, story_field="gradient_norm",
+                                                  color=GRADIENT_COLOR))
+        du = None
+        if s.gradient_direction is not None:
+            du = level_readout(Readout("D_u f = nabla f dot u", float(s.directions[0, 1]), story_field=None))
+        # Where the column will end once the formula makes way for these lines: the inset's arrows stay under it.
+        lines = [self.panel.fit(line) for line in (self.norm_readout, du) if line is not None]
+        kept = [line for line in self.column if line is not self.formula]
+        foot = float(kept[-1].get_bottom()[1]) - sum(COLUMN_BUFF + line.height for line in lines)
+        self.inset = self.build_inset(ceiling=foot - COLUMN_BUFF if style.frame().landscape else None)
         p = self.inset.point(s.point)
         self.inset_dot = Dot(p, radius=0.07, color=POINT_COLOR).set_stroke(BLACK, width=2)
         level = VGroup()
@@ -415,18 +531,16 @@ class TangentPlaneHessian(MeshExplainerScene):
             line.set_points_as_corners(self.inset.to_scene(piece))
             level.add(DashedVMobject(line, num_dashes=max(int(line.get_arc_length() / 0.12), 2)))
         self.level_through_point = level
-        self.norm_readout = level_readout(Readout("|nabla f|", s.gradient_norm, story_field="gradient_norm",
-                                                  color=GRADIENT_COLOR))
         self.play(FadeOut(self.formula), FadeIn(self.inset), run_time=0.8)
         self.column.remove(self.formula)
         self.add_to_column(self.norm_readout)
         self.play(FadeIn(self.inset_dot), Create(level), FadeIn(self.norm_readout), run_time=0.8)
-        if s.gradient_direction is None or s.steepest_angle is None:  # both None where grad f = 0
+        if du is None or s.gradient_direction is None or s.steepest_angle is None:  # all None where grad f = 0
             self.gradient_arrow_inset = self.direction_arrow = self.steepest_arrow = None
             self.wait(2.0)
             return
         arrow = dict(buff=0, stroke_width=5, max_tip_length_to_length_ratio=0.3)
-        length = 0.3 * (s.window[0][1] - s.window[0][0])  # graph units: a direction, not a magnitude
+        length = self.inset_arrow_length()
         g = np.array(s.gradient_direction)
         self.arrow_length = length
         self.gradient_arrow_inset = Arrow(p, self.inset.point(np.array(s.point) + length * g), color=GRADIENT_COLOR,
@@ -441,12 +555,12 @@ class TangentPlaneHessian(MeshExplainerScene):
 
         def direction_end(angle: float) -> np.ndarray:
             # a little shorter than the gradient arrow, so both show when they line up
-            return self.inset.point(np.array(s.point) + 0.75 * length * np.array([math.cos(angle), math.sin(angle)]))
+            return self.inset.point(np.array(s.point)
+                                    + DIRECTION_SHARE * length * np.array([math.cos(angle), math.sin(angle)]))
 
         u_arrow = Arrow(p, direction_end(0.0), color=WHITE, **arrow).set_stroke(BLACK, width=8, background=True)
         u_arrow.add_updater(lambda m: m.put_start_and_end_on(p, direction_end(angle_now())))
         self.direction_arrow = u_arrow
-        du = level_readout(Readout("D_u f = nabla f dot u", float(slopes[0]), story_field=None))
         self.du_readout = du
         self.add_to_column(du)
         sample = [0]
@@ -469,10 +583,9 @@ class TangentPlaneHessian(MeshExplainerScene):
         u_arrow.clear_updaters()
         show_value(du, s.gradient_norm)
         du.story_field = "gradient_norm"
-        # On the tangent plane, steepest ascent climbs |grad f| per unit step along grad f.
-        r = 0.9 * s.plane_half_size
-        start = (s.point[0], s.point[1], s.value)
-        end = (s.point[0] + r * g[0], s.point[1] + r * g[1], s.value + r * s.gradient_norm)
+        steepest = self.steepest_ends()
+        assert steepest is not None, "the gradient is nonzero here"
+        start, end = steepest
         self.steepest_arrow = Arrow(self.axes.c2p(*start), self.axes.c2p(*end), color=GRADIENT_COLOR,
                                     **arrow).set_stroke(BLACK, width=8, background=True)
         self.add_3d(self.steepest_arrow)

@@ -217,7 +217,8 @@ class MeshExplainerScene(ExplainerThreeDScene):
         box.lines, box.labels = lines, labels
         return box
 
-    def clear_labels(self, box: VGroup, theta: float, gap: float = 0.06) -> None:
+    def clear_labels(self, box: VGroup, theta: float, gap: float = 0.06, *, avoid: Sequence[np.ndarray] = (),
+                     areas: Sequence[np.ndarray] = ()) -> None:
         """Move the pinned ``box.labels`` off the box's lines as the camera shows them at ``theta``.
 
         A label pinned a fixed distance from a corner can land on the edges that
@@ -226,6 +227,10 @@ class MeshExplainerScene(ExplainerThreeDScene):
         from the box's middle, that clears every line by ``gap`` and the labels
         already placed; the move is made on the world anchor (in the box's floor
         plane), so the label also keeps it while the camera turns.
+
+        ``avoid`` are more world segments (pairs of scene points) the labels keep clear of, and ``areas``
+        world quadrilaterals (four scene corners in order) whose faces they keep off: lines and patches the
+        scene draws later in the box, such as a tangent line running out past the box's side.
         """
         cam = self.mesh_camera
         before = cam.get_theta()
@@ -235,7 +240,14 @@ class MeshExplainerScene(ExplainerThreeDScene):
         ends = np.vstack(segments)
         middle = ends.mean(axis=0)
         samples = np.linspace(0.0, 1.0, 64)[:, None]
+        segments += [cam.project_points(np.asarray(pair, dtype=float))[:, :2] for pair in avoid]
         along = np.vstack([a + samples * (b - a) for a, b in segments])
+        grid = np.linspace(0.0, 1.0, 33)
+        u, v = (g.reshape(-1, 1) for g in np.meshgrid(grid, grid))
+        for quad in areas:
+            p0, p1, p2, p3 = np.asarray(quad, dtype=float)
+            face = (1 - u) * (1 - v) * p0 + u * (1 - v) * p1 + u * v * p2 + (1 - u) * v * p3
+            along = np.vstack([along, cam.project_points(face)[:, :2]])
         origin = self.project(ORIGIN)[:2]
         # screen displacement of one world unit along x and y (the floor's directions)
         jacobian = np.column_stack([self.project(RIGHT)[:2] - origin, self.project(UP)[:2] - origin])

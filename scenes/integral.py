@@ -116,10 +116,14 @@ class RiemannSums(ExplainerScene):
         16:9 keeps its tuned regions; other frames take the plot box of :attr:`split`, leaving room
         for the x numbers below and the names of the axes above and to the right.
         """
+        return self.plot_regions()
+
+    def plot_regions(self, panel_lift: float = 0.0) -> dict[str, tuple[float, float, float, float]]:
+        """:attr:`regions`, with the plots' foot ``panel_lift`` higher when the panel under them is taller than its box."""
         if style.frame().landscape:
             return {"full": self.FULL_REGION, "top": self.TOP_REGION, "bottom": self.BOTTOM_REGION}
         box = self.split.plot
-        left, bottom, right, top = box.left, box.bottom + 0.3, box.right - 0.4, box.top - 0.35
+        left, bottom, right, top = box.left, box.bottom + 0.3 + panel_lift, box.right - 0.4, box.top - 0.35
         middle = (bottom + top) / 2
         return {"full": (left, bottom, right, top), "top": (left, middle + 0.3, right, top),
                 "bottom": (left, bottom - 0.05, right, middle - 0.25)}
@@ -614,19 +618,6 @@ class RiemannSums(ExplainerScene):
         old = [m for m in self.mobjects if m is not self._caption_mob]
         self.play(*[FadeOut(m) for m in old], run_time=0.6)
         self.remove(*old)
-        x_range = self.plot_range(story.signed)
-        top_region, bottom_region = self.regions["top"], self.regions["bottom"]
-        self.top_axes = self.build_axes(top_region, x_range, story.signed.y_range)
-        self.bottom_axes = self.build_axes(bottom_region, x_range, story.area_range, y_label="A(x)")
-        # both plots share one x scale: line their left edges up
-        shift = self.top_axes.c2p(x_range[0], 0)[0] - self.bottom_axes.c2p(x_range[0], 0)[0]
-        if shift > 0:
-            self.bottom_axes = self.build_axes((bottom_region[0] + shift, *bottom_region[1:]), x_range,
-                                               story.area_range, y_label="A(x)")
-        elif shift < 0:
-            self.top_axes = self.build_axes((top_region[0] - shift, *top_region[1:]), x_range,
-                                            story.signed.y_range)
-        self.ftc_graph = self.build_curve(self.top_axes, story.signed.graph, style.FUNCTION_COLOR)
         self.title = self.build_title(story.signed.function)
         definition = style.math("A(x) = integral_a^x f(t) dif t", size=style.LABEL_SIZE, color=AREA_COLOR)
         self.definition = self.panel.place(definition, self.panel.below(self.title, 0.3))
@@ -643,14 +634,44 @@ class RiemannSums(ExplainerScene):
                                         decimals=height_decimals, color=style.TANGENT_COLOR)
         self.height_readout = Readout.of(self.story, "f(x)", "area.0.value", decimals=height_decimals, color=HEIGHT_COLOR)
         top = self.panel.below(self.definition, 0.35)
-        for readout, vals in ((self.x_readout, xs), (self.area_readout, areas), (self.slope_readout, slopes),
-                              (self.height_readout, values)):
+        for readout, vals in ((self.x_readout, xs), (self.area_readout, areas)):
             self.panel.place(readout, top, vals)
             top = self.panel.below(readout, 0.3 if readout is self.area_readout else None)
+        if self.stacked:
+            # the wide panel under the plots has room for A's slope and f(x) on one line: the equality the
+            # beat is about, side by side, and one row less for the plots to give up (below)
+            self.panel.row([(self.slope_readout, slopes), (self.height_readout, values)], top)
+        else:
+            self.panel.place(self.slope_readout, top, slopes)
+            self.panel.place(self.height_readout, self.panel.below(self.slope_readout), values)
         note = style.text(self.tr("slope of the green tangent\n= height of the yellow bar",
                                   "绿色切线的斜率\n= 黄色线段的高度"), size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
-        self.ftc_note = self.panel.place(note, self.panel.below(self.height_readout, 0.3))
+        lowest = min(self.slope_readout.get_bottom()[1], self.height_readout.get_bottom()[1])
+        self.ftc_note = self.panel.place(note, lowest - 0.3)
+        end_note = style.math(f"A(b) = {self.integral_label(story.signed)}", size=style.LABEL_SIZE,
+                              color=AREA_COLOR)
+        self.end_note = self.panel.place(end_note, self.panel.below(self.ftc_note, 0.3))
+        # a panel under the plots taller than its box (a stacked fraction in f, long limits in the end note)
+        # rises into the plots' room rather than into the caption band (the default's end note in portrait zh
+        # reached 0.03 into it, the far-off stress case's 0.46 in portrait en)
+        panel_lift = max(0.0, self.split.panel.bottom - self.end_note.get_bottom()[1]) if self.stacked else 0.0
+        VGroup(self.title, self.definition, self.x_readout, self.area_readout, self.slope_readout,
+               self.height_readout, self.ftc_note, self.end_note).shift(panel_lift * UP)
+        x_range = self.plot_range(story.signed)
+        regions = self.plot_regions(panel_lift)
+        top_region, bottom_region = regions["top"], regions["bottom"]
+        self.top_axes = self.build_axes(top_region, x_range, story.signed.y_range)
+        self.bottom_axes = self.build_axes(bottom_region, x_range, story.area_range, y_label="A(x)")
+        # both plots share one x scale: line their left edges up
+        shift = self.top_axes.c2p(x_range[0], 0)[0] - self.bottom_axes.c2p(x_range[0], 0)[0]
+        if shift > 0:
+            self.bottom_axes = self.build_axes((bottom_region[0] + shift, *bottom_region[1:]), x_range,
+                                               story.area_range, y_label="A(x)")
+        elif shift < 0:
+            self.top_axes = self.build_axes((top_region[0] - shift, *top_region[1:]), x_range,
+                                            story.signed.y_range)
+        self.ftc_graph = self.build_curve(self.top_axes, story.signed.graph, style.FUNCTION_COLOR)
         self.play(FadeIn(self.top_axes), FadeIn(self.bottom_axes), FadeIn(self.title), FadeIn(self.definition),
                   Create(self.ftc_graph), run_time=1.2)
         index = ValueTracker(0)
@@ -683,8 +704,5 @@ class RiemannSums(ExplainerScene):
         self.play(index.animate.set_value(last), run_time=self.SWEEP_TIME, rate_func=linear)
         self.ftc.remove_updater(follow)
         follow(self.ftc)
-        end_note = style.math(f"A(b) = {self.integral_label(story.signed)}", size=style.LABEL_SIZE,
-                              color=AREA_COLOR)
-        self.end_note = self.panel.place(end_note, self.panel.below(self.ftc_note, 0.3))
         self.play(FadeIn(self.end_note), indicate(self.area_readout, style.HIGHLIGHT_COLOR), run_time=1.0)
         self.wait(2.0)

@@ -85,6 +85,18 @@ PORTRAIT_FALLACY_WIDTH = 3.9
 PORTRAIT_BAND_LEGEND_WIDTH = 3.6
 #: Gap between the two sub-columns under the plot in a portrait frame.
 PORTRAIT_SUBCOLUMN_GAP = 0.3
+#: Under the table (portrait, square): the gap from the last row's lower half-step to the expectation block,
+#: and the block's least distance above the caption band.
+BLOCK_GAP = 0.35
+BLOCK_FLOOR_GAP = 0.05
+#: Between the definition and the weighted sum when they share a line (square frame).
+BESIDE_GAP = 0.4
+#: The win and loss boxes' margin round their rows; the least a table row's step exceeds its tallest number
+#: by: both boxes' margins, their strokes and a hair between them.
+ROW_BOX_BUFF = 0.05
+ROW_CLEARANCE = 2 * ROW_BOX_BUFF + 0.04
+#: Font size of the table's rows when they are shorter than 16:9's (a square frame).
+SHORT_ROW_SIZE = style.SMALL_SIZE + 2
 
 
 def format_amount(value: float, decimals: int = 2) -> str:
@@ -149,9 +161,15 @@ class RunningAverages(ExplainerScene):
             return
         self.table_centre, self.table_top = 0.0, f.top - 0.35
         self.block_left, self.block_centre_y = f.left + 0.1, None
-        # square: rows short enough that the expectation (about 3.4 high) fits under the table
-        self.row_step = 0.7 if f.portrait else min(0.7, (f.content_height - 0.35 - 3.9) / rows)
-        self.die_size = min(0.5, 0.75 * self.row_step)
+        # square: rows short enough that the expectation block, as measured, fits under the table, but never
+        # so short that a row's win or loss box reaches the next row's numbers (the block shrinks instead)
+        if f.portrait:
+            self.row_step = 0.7
+        else:
+            room = f.content_height - (self.top_gap() + BLOCK_GAP + BLOCK_FLOOR_GAP)
+            fit = (room - self.compose_expectation().height) / (rows - 0.5)
+            self.row_step = min(0.7, max(self.table_text_height(SHORT_ROW_SIZE) + ROW_CLEARANCE, fit))
+        self.die_size = min(0.5, 0.75 * self.row_step, self.row_step - ROW_CLEARANCE)
         if f.square:
             self.column_left = frame_right() - SQUARE_COLUMN_WIDTH
             self.plot_top, self.plot_bottom = f.top - 0.55, f.bottom + 0.85
@@ -163,7 +181,16 @@ class RunningAverages(ExplainerScene):
 
     def expectation_top(self) -> float:
         """Top of the expectation block when it goes under the table."""
-        return self.table_top - (len(self.story.table) + 0.5) * self.row_step - 0.35
+        return self.table_top - (len(self.story.table) + 0.5) * self.row_step - BLOCK_GAP
+
+    def table_text_height(self, size: float) -> float:
+        """Height of the tallest number in the table's rows at font ``size``."""
+        words = [f"1/{prob.FACES}"] + [signed(row.payoff) for row in self.story.table]
+        return max(style.text(word, size=size).height for word in words)
+
+    def top_gap(self) -> float:
+        """From the content top down to the table's header row in a portrait or square frame."""
+        return self.frame_box.top - self.table_top
 
     # -- beat 1: the outcome table ------------------------------------------------------------------
 
@@ -184,7 +211,7 @@ class RunningAverages(ExplainerScene):
         top = self.table_top
         row_step = self.row_step
         # rows shorter than 16:9's (a square frame) take smaller numbers
-        size = style.LABEL_SIZE if row_step >= 0.6 else style.SMALL_SIZE + 2
+        size = style.LABEL_SIZE if row_step >= 0.6 else SHORT_ROW_SIZE
         header = VGroup(*(style.text(word, size=style.SMALL_SIZE, color=style.MUTED_COLOR).move_to([x, top, 0])
                           for word, x in zip((self.tr("face", "点数"), self.tr("probability", "概率"),
                                               self.tr("payoff", "收益")), columns)))
@@ -214,7 +241,28 @@ class RunningAverages(ExplainerScene):
         return "E = " + " + ".join(terms)
 
     def build_expectation(self) -> VGroup:
-        """The definition, the weighted sum with the story's payoffs, E (exact and as a readout), sigma."""
+        """The expectation block (:meth:`compose_expectation`) placed beside the table (16:9) or under it."""
+        block = self.compose_expectation()
+        left = self.block_left
+        if self.block_centre_y is None:  # under the table
+            room = self.expectation_top() - self.frame_box.bottom - BLOCK_FLOOR_GAP
+            if block.height > room:  # the block shrinks to the room left
+                block.scale_to_fit_height(room)
+            block.next_to([left, self.expectation_top(), 0], DOWN + RIGHT, buff=0)
+        else:
+            block.move_to([left + block.width / 2, self.block_centre_y, 0])
+        return block
+
+    def compose_expectation(self) -> VGroup:
+        """The definition, the weighted sum with the story's payoffs, E (exact and as a readout), sigma.
+
+        Built once (a square frame measures it to size the table's rows) and not yet placed. In a square
+        frame the weighted sum goes beside the definition when the pair fits the width, so the table's
+        rows above get the height (stacked, they were 0.33 apart and the win and loss boxes crossed the
+        '1/6' of the row next to them).
+        """
+        if getattr(self, "expectation_block", None) is not None:
+            return self.expectation_block
         s = self.story
         definition = style.math("E = sum_x x dot P(x)")
         self.weighted_sum = style.math(self.expectation_source())
@@ -242,21 +290,17 @@ class RunningAverages(ExplainerScene):
                                  color=style.MUTED_COLOR)
         self.spread = VGroup(VGroup(spread, self.sigma_readout).arrange(RIGHT, buff=0.4), spread_note)
         self.spread.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        self.expectation_block = VGroup(definition, self.weighted_sum, result, self.verdict, self.spread)
-        self.expectation_block.arrange(DOWN, aligned_edge=LEFT, buff=0.38)
-        left = self.block_left
-        max_width = frame_right() - left
-        if self.expectation_block.width > max_width:
-            self.expectation_block.scale_to_fit_width(max_width)
-        if self.block_centre_y is None:  # under the table
-            self.expectation_block.arrange(DOWN, aligned_edge=LEFT, buff=0.22 if self.frame_box.square else 0.38)
-            room = self.expectation_top() - self.frame_box.bottom - 0.05
-            if self.expectation_block.height > room:  # a square frame: the block shrinks to the room left
-                self.expectation_block.scale_to_fit_height(room)
-            self.expectation_block.next_to([left, self.expectation_top(), 0], DOWN + RIGHT, buff=0)
-        else:
-            self.expectation_block.move_to([left + self.expectation_block.width / 2, self.block_centre_y, 0])
-        return self.expectation_block
+        block = self.expectation_block = VGroup(definition, self.weighted_sum, result, self.verdict, self.spread)
+        square = self.frame_box.square
+        block.arrange(DOWN, aligned_edge=LEFT, buff=0.22 if square else 0.38)
+        max_width = frame_right() - self.block_left
+        if square and definition.width + BESIDE_GAP + self.weighted_sum.width <= max_width:
+            self.weighted_sum.next_to(definition, RIGHT, buff=BESIDE_GAP)
+            VGroup(result, self.verdict, self.spread).next_to(VGroup(definition, self.weighted_sum), DOWN,
+                                                             buff=0.22, aligned_edge=LEFT)
+        if block.width > max_width:
+            block.scale_to_fit_width(max_width)
+        return block
 
     def outcome_rows(self, wins: bool) -> VGroup:
         return VGroup(*(row for row, face in zip(self.table_rows, self.story.table) if face.wins == wins))
@@ -676,7 +720,7 @@ class RunningAverages(ExplainerScene):
         for wins in (True, False):
             rows = self.outcome_rows(wins)
             if len(rows):
-                boxes.append(SurroundingRectangle(rows, color=WIN_COLOR if wins else LOSE_COLOR, buff=0.05))
+                boxes.append(SurroundingRectangle(rows, color=WIN_COLOR if wins else LOSE_COLOR, buff=ROW_BOX_BUFF))
         self.play(*(Create(b) for b in boxes), Write(weighted), run_time=1.6)
         self.play(FadeIn(result), run_time=0.8)
         self.play(FadeIn(verdict), Circumscribe(self.e_readout, color=E_COLOR), run_time=1.0)

@@ -123,6 +123,9 @@ class BarChart(VGroup):
         # at the bar's end, outside it: above a positive bar, below a negative one
         end = self.axes.c2p(i + 0.5, value)
         text.next_to(end, UP if value >= 0 else DOWN, buff=0.08)
+        # a number wider than its bar's slot (eight four-digit logits in a square frame) keeps right of the y axis
+        # instead of centring on the first bar across the axis line
+        text.shift(RIGHT * max(0.0, float(self.axes.c2p(0, 0)[0]) + self.LABEL_GAP - float(text.get_left()[0])))
         return text
 
     def value_of(self, i: int) -> float:
@@ -282,6 +285,10 @@ class SoftmaxCrossEntropy(ExplainerScene):
             # a narrow panel's wrapped notes run long: close the gaps (to no less than 0.06) before anything shrinks
             buff = max(buff - (column.height - room) / (len(rows) - 1), 0.06)
             column.arrange(DOWN, aligned_edge=LEFT, buff=buff)
+        if column.height > room and not style.frame().landscape:
+            # still too tall at the least gaps (eight classes' lists, wrapped, in a square frame's panel): the
+            # column shrinks to the room rather than reach into the caption band
+            column.scale_to_fit_height(room)
         column.next_to([self.panel_left, self.panel_top, 0], DOWN, buff=0, aligned_edge=LEFT)
         return column
 

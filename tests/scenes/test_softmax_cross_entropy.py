@@ -135,6 +135,7 @@ def _draw_in(overrides, aspect, tmp_path_factory, lang="zh"):
         s.build_gradient_panel()
         s.build_step_panel()
         s.frame = style.frame()
+        s.caption_top = style.caption_top()
     return s
 
 
@@ -171,6 +172,18 @@ def test_narrow_frames_keep_charts_and_panels_apart_and_legible(aspect, case, tm
             assert a.font_size >= MIN_LABEL_SIZE - 1e-9
             for b in [*chart.labels[k + 1:], *other.labels, other.axes]:
                 assert not boxes_overlap(a, b), (a.text, getattr(b, "text", b))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_eight_classes_in_a_square_frame_keep_off_the_y_axis_and_the_caption_band(lang, tmp_path_factory):
+    # in English the shift panel (two wrapped lists of eight) reached 0.12 into the caption band with its gaps
+    # closed, and the first logit's 1000, wider than its bar's slot, was centred across the y axis line
+    s = _draw_in(STRESS[0], "1:1", tmp_path_factory, lang=lang)
+    for panel in (s.softmax_panel, s.shift_panel, s.loss_panel, s.gradient_panel, s.step_panel):
+        assert panel.get_bottom()[1] >= s.caption_top - 1e-6
+    for chart in (s.logit_bars, s.prob_bars, s.gradient_bars):
+        axis_x = chart.axes.c2p(0, 0)[0]
+        assert all(label.get_left()[0] > axis_x for label in chart.labels)
 
 
 @pytest.mark.sweep

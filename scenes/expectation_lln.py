@@ -89,6 +89,9 @@ PORTRAIT_SUBCOLUMN_GAP = 0.3
 #: and the block's least distance above the caption band.
 BLOCK_GAP = 0.35
 BLOCK_FLOOR_GAP = 0.05
+#: The circle round the end of run 1's longest losing streak, and the least gap E's name keeps from it.
+STREAK_MARKER_RADIUS = 0.22
+MARKER_CLEARANCE = 0.06
 #: Between the definition and the weighted sum when they share a line (square frame).
 BESIDE_GAP = 0.4
 #: The win and loss boxes' margin round their rows; the least a table row's step exceeds its tallest number
@@ -138,6 +141,8 @@ class RunningAverages(ExplainerScene):
     fallacy_readout: Readout | None
     #: The win rate after the longest losing streak, None when no round came after it.
     after_readout: Readout | None
+    #: The expectation block once composed (a square frame composes it in :meth:`layout` to measure it).
+    expectation_block: VGroup
     key_beat = "band"
 
     # -- where things go ---------------------------------------------------------------------------
@@ -380,9 +385,44 @@ class RunningAverages(ExplainerScene):
         self.e_line = DashedLine(self.to_point(1, s.expectation), self.to_point(s.rounds, s.expectation),
                                  color=E_COLOR, stroke_width=3, dash_length=0.12)
         self.e_label = style.math("E", color=E_COLOR).next_to(self.e_line, RIGHT, buff=0.12)
+        self.keep_e_label_off_streak_marker()
         self.plot = VGroup(grid, self.axes, minor, self.value_labels, self.round_labels, self.round_title,
                            self.value_title)
         return self.plot
+
+    def keep_e_label_off_streak_marker(self) -> None:
+        """Move E's name clear of the circle the dilution beat draws where run 1's longest streak ended.
+
+        A streak that ends at the last round on E (every round lost: the average is E all along) puts the
+        circle across the name at the line's end. The name moves right past the circle when it still keeps
+        left of the column (or the frame's edge), else under the circle (over it when the streak's label
+        goes under).
+        """
+        streak = self.story.longest_streak
+        if streak is None:
+            return
+        label = self.e_label
+        where = self.to_point(streak.last_round, streak.average_after)
+        reach = STREAK_MARKER_RADIUS + MARKER_CLEARANCE
+        beside = abs(label.get_y() - where[1]) < reach + label.height / 2
+        if not beside or label.get_left()[0] >= where[0] + reach:
+            return
+        limit = frame_right() if self.stacked else self.column_left - MARKER_CLEARANCE
+        if where[0] + reach + label.width <= limit:
+            label.shift(RIGHT * (where[0] + reach - label.get_left()[0]))
+            return
+        under = self.streak_label_above(where, self.build_streak_label(streak.length).height)
+        label.move_to([where[0], where[1] + (-1 if under else 1) * (reach + label.height / 2), 0])
+
+    def build_streak_label(self, length: int) -> Any:
+        """'20 losses in a row' (run 1's longest streak, ``length`` rounds), backed, not yet placed."""
+        label = style.text(self.tr(f"{length} losses in a row", f"连输 {length} 局"), size=style.SMALL_SIZE,
+                           color=E_COLOR)
+        return label.add_background_rectangle(opacity=0.85, buff=0.06)
+
+    def streak_label_above(self, where: np.ndarray, height: float) -> bool:
+        """Whether the streak's label goes above its circle at ``where`` (room under the plot's top), else below."""
+        return bool(where[1] + 0.35 + height < self.axes.get_top()[1])
 
     def build_runs(self) -> VGroup:
         """One polyline per run through (n, running average) at the story's sampled rounds."""
@@ -612,11 +652,10 @@ class RunningAverages(ExplainerScene):
             self.dilution.next_to(self.column_head, DOWN, buff=0.45, aligned_edge=LEFT)
             return self.dilution
         where = self.to_point(streak.last_round, streak.average_after)
-        self.streak_marker = Circle(radius=0.22, color=E_COLOR, stroke_width=4).move_to(where)
-        label = style.text(self.tr(f"{streak.length} losses in a row", f"连输 {streak.length} 局"), size=size, color=E_COLOR)
-        label.add_background_rectangle(opacity=0.85, buff=0.06)
+        self.streak_marker = Circle(radius=STREAK_MARKER_RADIUS, color=E_COLOR, stroke_width=4).move_to(where)
+        label = self.build_streak_label(streak.length)
         # above the marker when there is room, else below it
-        above = where[1] + 0.35 + label.height < self.axes.get_top()[1]
+        above = self.streak_label_above(where, label.height)
         label.next_to(self.streak_marker, UP if above else DOWN, buff=0.08)
         label.shift(RIGHT * min(0.0, self.axes.get_right()[0] - label.get_right()[0]))
         label.shift(RIGHT * max(0.0, self.axes.get_left()[0] + 0.2 - label.get_left()[0]))

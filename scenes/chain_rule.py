@@ -260,6 +260,9 @@ class SlopesMultiply(ExplainerScene):
 
     #: Height of the panel under the three graphs in a portrait frame.
     PORTRAIT_PANEL_HEIGHT = 3.5
+    #: Clear space the arrow carrying u0 from f to g keeps around the graphs' words, and the bends it tries.
+    CARRY_CLEARANCE = 0.08
+    CARRY_BENDS = (-0.5, -0.3, 0.3, 0.5, -0.8, 0.8)
 
     # -- the frame -------------------------------------------------------------------------------
 
@@ -381,6 +384,30 @@ class SlopesMultiply(ExplainerScene):
                 return label
         label.next_to(places[0][0], places[0][1], buff=0.08)
         return label
+
+    def build_carry(self) -> CurvedArrow:
+        """The arrow taking u0 from f's output axis to g's input axis, bent so that it keeps clear of the two
+        graphs' words (titles, tick numbers, input names): the first of :attr:`CARRY_BENDS` that keeps
+        :attr:`CARRY_CLEARANCE` from them all, else the one farthest from them.
+
+        Bent up and right it suits f beside g; with g under f (portrait) that bend ran across g's title.
+        """
+        start = self.f_point.names[1].get_right() + 0.05 * RIGHT
+        end = self.g_point.names[0].get_left() + 0.05 * LEFT
+        words = [word for graph in (self.f_graph, self.g_graph)
+                 for word in (*graph.tick_labels, graph.x_name, graph.title)]
+
+        def clearance(arrow: CurvedArrow) -> float:
+            """The arrow's least distance outside any word's box (negative: it runs through one)."""
+            points = np.array([arrow.point_from_proportion(t)[:2] for t in np.linspace(0.0, 1.0, 80)])
+            return min((float(np.min(np.max(np.abs(points - word.get_center()[:2])
+                                            - np.array([word.width, word.height]) / 2, axis=1)))
+                        for word in words), default=math.inf)
+
+        arrows = [CurvedArrow(start, end, angle=angle, color=style.MUTED_COLOR, stroke_width=2.5, tip_length=0.18)
+                  for angle in self.CARRY_BENDS]
+        return next((arrow for arrow in arrows if clearance(arrow) >= self.CARRY_CLEARANCE),
+                    max(arrows, key=clearance))
 
     @cached_property
     def panel(self) -> Panel:
@@ -550,9 +577,7 @@ class SlopesMultiply(ExplainerScene):
         self.play(FadeIn(f_graph), FadeIn(g_graph), run_time=0.8)
         self.play(Create(self.f_curve), Create(self.g_curve), run_time=1.2)
         self.play(FadeIn(self.f_point), run_time=0.6)
-        self.carry = CurvedArrow(self.f_point.names[1].get_right() + 0.05 * RIGHT,
-                                 self.g_point.names[0].get_left() + 0.05 * LEFT,
-                                 angle=-0.5, color=style.MUTED_COLOR, stroke_width=2.5, tip_length=0.18)
+        self.carry = self.build_carry()
         self.play(Create(self.carry), run_time=0.8)
         self.play(FadeIn(self.g_point), run_time=0.6)
         self.wait(1.0)

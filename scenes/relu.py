@@ -66,6 +66,10 @@ def tick_step(span: float, ticks: int = 3) -> float:
     return int(round(step)) if step >= 1 else step
 
 
+#: A mask highlight's column leaves this much of a bar's slot (in graph units) free at each side.
+MASK_INSET = 0.08
+
+
 class Bars(VGroup):
     """A vector drawn as bars on its own axes, one bar per entry, with its value printed beside it.
 
@@ -102,6 +106,11 @@ class Bars(VGroup):
         label = style.text(fmt(value), size=self.label_size, color=color or self.color_)
         anchor = self.axes.c2p(i + 0.5, 0)
         label.next_to(anchor, DOWN if value > 0 else UP, buff=0.1)
+        slot = float(self.axes.c2p(1, 0)[0] - self.axes.c2p(0, 0)[0])
+        if label.width > (1 - 2 * MASK_INSET) * slot:
+            # wider than a mask highlight's column (-0.001 among eight entries in a portrait frame): the next
+            # column's edge would cross its glyphs; on a background, drawn above the highlights, it hides that edge
+            label.add_background_rectangle(opacity=0.85, buff=0.03)
         return label
 
     def value_of(self, i: int) -> float:
@@ -297,9 +306,10 @@ class ReluBackprop(ExplainerScene):
         bottom = self.downstream_axes.get_bottom()[1] - 0.05
         highlights = {}
         for i in np.flatnonzero(self.story.mask):
-            left, right = self.x_axes.c2p(i + 0.08, 0)[0], self.x_axes.c2p(i + 0.92, 0)[0]
+            left, right = self.x_axes.c2p(i + MASK_INSET, 0)[0], self.x_axes.c2p(i + 1 - MASK_INSET, 0)[0]
             rect = Rectangle(width=right - left, height=top - bottom, color=style.HIGHLIGHT_COLOR,
                              stroke_width=2, fill_opacity=0.12)
+            rect.set_z_index(-1)  # under the bars' numbers (a wide one's background hides the column's edge)
             rect.move_to([(left + right) / 2, (top + bottom) / 2, 0])
             highlights[int(i)] = rect
         self.mask_highlights = highlights

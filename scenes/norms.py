@@ -154,8 +154,12 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         return Arrow(a, b, buff=0, color=color, stroke_width=width, tip_length=TIP_LENGTH,
                      max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=10)
 
-    def tip_label(self, source: str, arrow: Arrow, color: Any) -> Any:
-        """Typst ``source`` just past the arrow's tip along its direction, on a dark background."""
+    def tip_label(self, source: str, arrow: Arrow, color: Any, clear_of: Sequence[Sequence[float]] = ()) -> Any:
+        """Typst ``source`` just past the arrow's tip along its direction, on a dark background.
+
+        The zero vector's name goes in the corner by the origin farthest in angle from the vectors ``clear_of``
+        (plane coordinates) that will be drawn from there.
+        """
         label = style.math(source, color=color)
         label.add_background_rectangle(opacity=0.7, buff=0.04)
         start, end = arrow.get_start(), arrow.get_end()
@@ -164,7 +168,10 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
             # the zero vector: a dot at the origin, named "= 0"
             label = style.math(f"{source} = 0", color=color)
             label.add_background_rectangle(opacity=0.7, buff=0.04)
-            label.next_to(start, UP + RIGHT, buff=0.12)
+            others = [np.array([*vector, 0.0]) / np.linalg.norm(vector) for vector in clear_of if np.any(vector)]
+            corners = [UP + RIGHT, UP + LEFT, DOWN + LEFT, DOWN + RIGHT]
+            corner = min(corners, key=lambda c: max((float(c @ other) for other in others), default=0.0))
+            label.next_to(start, corner, buff=0.12)
             return VGroup(Dot(start, radius=0.07, color=color), label)
         if length < 0.05:
             label.set_opacity(0)
@@ -380,7 +387,9 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
             self.unit_curves = VGroup()
         self.v_arrow = self.arrow((0, 0), story.vector, V_COLOR)
         self.v_arrow.set_z_index(3)
-        self.v_label = self.tip_label("v", self.v_arrow, V_COLOR)
+        # v = 0's name keeps off u and u turned 90 degrees, drawn from the origin later (the orthogonal beat's
+        # turned u ran across it above and right of the origin)
+        self.v_label = self.tip_label("v", self.v_arrow, V_COLOR, clear_of=story.inner.pair or ())
         self.v_label.set_z_index(3)
         head = style.math(f"v = {typst_vector(story.vector)}", color=V_COLOR)
         self.norm_readouts = self.norm_rows()

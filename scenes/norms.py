@@ -729,6 +729,9 @@ class UnitBalls(PlaneAndPanel, ExplainerScene):
         en, zh = self.coordinates_caption()
         self.beat("coordinates", en=en, zh=zh)
         self.components = self.build_components()
+        # v's name stays on top of them: c2 b2 ends at v's tip, by the name (a basis 3 degrees from parallel:
+        # its arrowhead covered part of 'v', fill-over-text)
+        self.v_label.set_z_index(self.components.z_index + 1)
         equation = style.math("B c = v quad arrow.r.double quad c = B^(-1) v")
         self.coefficient_readouts = VGroup(*(
             Readout.of(self.story, f"c_{k + 1}", f"coordinates.coefficients.{k}", color=BASIS_COLORS[k],

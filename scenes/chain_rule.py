@@ -648,7 +648,9 @@ class SlopesMultiply(ExplainerScene):
         self.play(Write(product[0]), run_time=1.0)
         self.play(FadeIn(product[1]), run_time=0.8)
         self.play(Create(self.composite_nudge.tangent), FadeIn(product[2]), FadeIn(product[3]), run_time=1.0)
-        self.add(self.composite_point.names)
+        # the names and the nudge's labels on top of the tangent, drawn after them here (a steep tangent ran
+        # through 'd x': the long stress case, line-over-text); their backgrounds hide it there
+        self.add(self.composite_point.names, self.composite_nudge.labels)
         extra = [FadeIn(note)] if note is not None else []
         self.product_box = SurroundingRectangle(product[1], color=PRODUCT_COLOR, buff=0.1)
         self.play(Create(self.product_box), *extra, run_time=0.8)

@@ -315,11 +315,14 @@ class TangentPlaneHessian(MeshExplainerScene):
         return float(good[0] if good else candidates[int(np.argmax(sines))])
 
     def later_lines(self) -> list[np.ndarray]:
-        """Scene ends of the straight 3D lines later beats draw in the box: the two tangent lines (which run out
-        past the box's sides where the point is near them) and the steepest-ascent arrow.
+        """Scene ends of the 3D segments later beats draw in the box: the two slices, the two tangent lines
+        (which run out past the box's sides where the point is near them) and the steepest-ascent arrow.
         """
         s = self.story
         lines = [np.array([self.axes.c2p(*end) for end in ends]) for ends in (s.tangent_x, s.tangent_y)]
+        for rows in (s.slice_x, s.slice_y):  # the slices drawn on the surface, piece by piece
+            points = np.array([self.axes.c2p(*row) for row in rows])
+            lines += [points[k:k + 2] for k in range(len(points) - 1)]
         steepest = self.steepest_ends()
         if steepest is not None:
             lines.append(np.array([self.axes.c2p(*end) for end in steepest]))
@@ -613,9 +616,9 @@ class TangentPlaneHessian(MeshExplainerScene):
                 style.text(self.say("no critical point in view", "视野内没有临界点"), color=style.NEGATIVE_COLOR),
                 level_readout(Readout("min |nabla f|", s.min_gradient_norm, story_field="min_gradient_norm")),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-            for line in note:
-                self.panel.fit(line)
             note.next_to(self.column, DOWN, aligned_edge=LEFT, buff=0.3)
+            for line in note:  # a line wider than the column shrinks about its middle: back to the left edge
+                self.panel.fit(line).align_to([self.panel.left, 0, 0], LEFT)
             self.no_critical_note = note
             self.play(FadeIn(note), run_time=0.8)
             self.wait(2.5)

@@ -340,3 +340,15 @@ def test_the_insets_arrows_stay_under_the_text_column(corner_point) -> None:
 def test_stress_cases_pass_the_guard(params, tmp_path) -> None:
     _, findings = build_checked("tangent_plane_hessian", params, media_dir=tmp_path, frame_rate=2)
     assert findings == [], "\n".join(map(str, findings))
+
+
+def test_a_square_frame_keeps_the_no_critical_point_note_in_the_column(tmp_path) -> None:
+    """Shrunk to the narrow column about its middle, 'no critical point in view' ran 0.3 past the frame's edge."""
+    from mathviz_scenes.components.look import Look
+
+    scene, findings = build_checked("tangent_plane_hessian", STRESS[0], media_dir=tmp_path, frame_rate=2,
+                                    look=Look(aspect="1:1"))
+    assert findings == [], "\n".join(map(str, findings))
+    for line in scene.no_critical_note:
+        assert line.get_left()[0] == pytest.approx(scene.panel.left)
+        assert line.get_right()[0] <= scene.panel.right + 1e-9

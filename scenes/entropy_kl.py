@@ -62,6 +62,8 @@ CHART_WIDTH = 4.6
 NAMES_ROOM = 1.75
 #: Square frame: the q charts' width (their text column takes the rest of the width).
 SQUARE_CHART_WIDTH = 3.0
+#: Between the truth box's top and the truth's value above it, when the box leaves the value out.
+TRUTH_BOX_GAP = 0.04
 #: Portrait frame: the q charts' height (a phone's frame has the room).
 PORTRAIT_CHART_HEIGHT = 3.6
 #: Room a bar chart needs besides its x-axis length: its y numbers at the left and the arrow tip at the right.
@@ -121,6 +123,10 @@ class ProbabilityBars(VGroup):
                     floor = max(m.get_top()[1] for m in neighbours) + 0.06
                     if label.get_bottom()[1] < floor:
                         label.shift((floor - label.get_bottom()[1]) * UP)
+            # A label wider than the first slot keeps right of the y axis's line rather than across it.
+            axis_x = axes.c2p(0, 0)[0]
+            for label in self.labels:
+                label.shift(max(0.0, axis_x + 0.06 - label.get_left()[0]) * RIGHT)
             # Still touching a label before it or another bar (wide numbers in narrow slots): up until clear.
             placed: list[Any] = []
             for i, label in enumerate(self.labels):
@@ -682,6 +688,27 @@ class QuestionsAndBits(ExplainerScene):
 
     # -- beats 7-8: cross-entropy and KL ------------------------------------------------------------------
 
+    def build_truth_box(self, t: int) -> Any:
+        """The box marking the truth's bar ``t``: round its bar, value and letter when that keeps off the other
+        values and letters, else round the bar and letter only, its top under the values above it.
+
+        With eight outcomes the values are wider than their slots (staggered in two rows), so a box round the
+        truth's value crossed the neighbouring value and letter.
+        """
+        bars, labels, letters = self.q_bars.bars, self.q_bars.labels, self.q_letters
+        others = [m for i, m in enumerate([*labels, *letters]) if i % len(bars) != t]
+        box = SurroundingRectangle(VGroup(bars[t], labels[t], letters[t]), color=style.HIGHLIGHT_COLOR, buff=0.08)
+        if not any(overlaps(box, m) for m in others):
+            return box
+        core = VGroup(bars[t], letters[t])
+        left, right = core.get_left()[0] - 0.08, core.get_right()[0] + 0.08
+        # under every value that reaches over the box's width (a neighbour's, in the lower row, too)
+        above = [m for m in labels if m.get_left()[0] < right and m.get_right()[0] > left]
+        top = min(m.get_bottom()[1] for m in above) - TRUTH_BOX_GAP
+        bottom = core.get_bottom()[1] - 0.08
+        return Rectangle(width=right - left, height=top - bottom, color=style.HIGHLIGHT_COLOR).move_to(
+            [(left + right) / 2, (top + bottom) / 2, 0])
+
     def build_prediction_chart(self) -> VGroup:
         """Q as bars with the one-hot truth marked, and the loss -log q_truth in bits and in nats.
 
@@ -711,8 +738,7 @@ class QuestionsAndBits(ExplainerScene):
         if self.q_name.get_bottom()[1] < clear:
             self.q_name.shift((clear - self.q_name.get_bottom()[1]) * UP)
         t = s.truth_index
-        self.truth_box = SurroundingRectangle(VGroup(self.q_bars.bars[t], self.q_bars.labels[t], self.q_letters[t]),
-                                              color=style.HIGHLIGHT_COLOR, buff=0.08)
+        self.truth_box = self.build_truth_box(t)
         self.truth_tag = style.text(self.tr("truth", "真实值"), size=style.SMALL_SIZE, color=style.HIGHLIGHT_COLOR)
         self.truth_tag.next_to(self.truth_box, DOWN, buff=0.1)
         chart = VGroup(self.q_axes, self.q_bars, self.q_letters, self.q_name, self.truth_box, self.truth_tag)

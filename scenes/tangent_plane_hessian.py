@@ -448,36 +448,46 @@ class TangentPlaneHessian(MeshExplainerScene):
         (a, b), _ = self.story.window
         return INSET_ARROW_SHARE * (b - a)
 
-    def inset_arrows_top(self) -> float | None:
-        """The highest graph y the inset's arrows reach from the point: the gradient's, and the direction u's
-        (:data:`DIRECTION_SHARE` of its length) as it sweeps round (None where grad f = 0: no arrows).
+    def inset_arrows_reach(self, axis: int) -> float | None:
+        """The highest graph x (``axis`` 0) or y (1) the inset's arrows reach from the point: the gradient's, and
+        the direction u's (:data:`DIRECTION_SHARE` of its length) as it sweeps round (None where grad f = 0).
         """
         s = self.story
         if s.gradient_direction is None:
             return None
         length = self.inset_arrow_length()
-        y0 = s.point[1]
-        return max(y0 + length * s.gradient_direction[1], y0 + DIRECTION_SHARE * length)
+        start = s.point[axis]
+        return max(start + length * s.gradient_direction[axis], start + DIRECTION_SHARE * length)
 
     def build_inset(self, ceiling: float | None = None) -> ContourInset:
         """The contour inset at the layout's place, moved in when its end numbers would leave the frame's safe edges.
 
         With a ``ceiling`` (the foot of the text column above it, in 16:9) the inset shrinks about the middle
         of its window's foot until the arrows drawn from a point near its top edge stay under the ceiling (at
-        (-1.95, 1.95) the gradient arrow's head ran up into the column's last line).
+        (-1.95, 1.95) the gradient arrow's head ran up into the column's last line); in every frame it shrinks
+        about its window's bottom-left corner until they stay inside the frame's right edge (a portrait inset
+        stands 0.2 from it: at (1.9, -1.9) the direction u, starting its sweep pointing right, left the frame).
         """
         layout = self.look_layout
         center, size = layout.inset_center, layout.inset_size
-        top = self.inset_arrows_top()
+        (a, b), (c, d) = self.story.window
+        longest = max(b - a, d - c)
+        top = self.inset_arrows_reach(1)
         if ceiling is not None and top is not None:
-            (a, b), (c, d) = self.story.window
-            longest = max(b - a, d - c)
             foot = center[1] - (d - c) / longest * size / 2
             reach = max(top, d) - c  # graph units from the window's foot up to the arrows' top
             fitting = (ceiling - ARROW_OUTLINE - foot) * longest / reach
             if fitting < size:
                 size = fitting
                 center = (center[0], foot + (d - c) / longest * size / 2)
+        right = self.inset_arrows_reach(0)
+        if right is not None:  # and about its left edge so they stay in the frame (a portrait inset at its edge)
+            left = center[0] - (b - a) / longest * size / 2
+            fitting = (style.frame().right - ARROW_OUTLINE - left) * longest / (max(right, b) - a)
+            if fitting < size:
+                foot = center[1] - (d - c) / longest * size / 2
+                size = fitting
+                center = (left + (b - a) / longest * size / 2, foot + (d - c) / longest * size / 2)
         inset = ContourInset(self.story, center=center, size=size)
         f = style.frame()
         shift = max(f.left - float(inset.get_left()[0]), 0.0) - max(float(inset.get_right()[0]) - f.right, 0.0)

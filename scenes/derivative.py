@@ -568,9 +568,14 @@ class TangentSlope(ExplainerScene):
         story = self.story
         self.beat("graph", en="The graph of f and a point P on it",
                   zh="函数 f 的图像和图像上的一点 P")
-        # tick numbers stay clear of the graph and of the run and rise the secant beats leave drawn
-        (self.axes,) = self.fitted_axes((self.regions["full"], {"pieces": [*story.graph_pieces,
-                                                                          *self.run_rise_pieces()]}))
+        # tick numbers stay clear of the graph, of the run and rise the secant beats leave drawn and of the
+        # secants and tangent drawn through P (whose ends, past P and Q, are only known in the axes' scale:
+        # the first build fixes the scale, the second the tick numbers)
+        pieces = [*story.graph_pieces, *self.run_rise_pieces()]
+        (self.axes,) = self.fitted_axes((self.regions["full"], {"pieces": pieces}))
+        through_p = [np.array([self.axes.p2c(np.array([x, y, 0.0])) for x, y in self.line_points(line, count=200)])
+                     for line in self.lines_through_p()]
+        (self.axes,) = self.fitted_axes((self.regions["full"], {"pieces": [*pieces, *through_p]}))
         self.graph = self.build_curve(self.axes, story.graph_pieces, style.FUNCTION_COLOR)
         title = style.math(f"f(x) = {to_typst(story.function)}", size=style.TITLE_SIZE, color=style.FUNCTION_COLOR)
         self.title = self.panel.place(title, self.title_top)

@@ -336,7 +336,9 @@ class RotateStretchRotate(PlaneAndPanel, ExplainerScene):
         for row in kept:
             shift = (top - row.get_top()[1]) * UP
             if abs(shift[1]) > 1e-9:
-                moves.extend(m.animate.shift(shift) for m in (row, *getattr(row, "companions", ())))
+                # updaters kept running: a unit that follows its readout (angle_readout's 'deg') moves with it
+                moves.extend(m.animate(suspend_mobject_updating=False).shift(shift)
+                             for m in (row, *getattr(row, "companions", ())))
             top = top - row.height - gap
         gone = [m for row in dropped for m in (row, *getattr(row, "companions", ()))]
         if gone:  # out first, so the rows moving up never cross a fading one

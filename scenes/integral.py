@@ -485,7 +485,9 @@ class RiemannSums(ExplainerScene):
         readouts = self.area_readouts
         top = self.panel.below(readouts.note, 0.3)
         row = VGroup(self.n_readout, self.width_readout)
-        with widest_value(self.width_readout, [r["width"] for r in records]):  # spaced for the widest width
+        # spaced for the widest n and the widest width (n grows to n_max: 'n = 1024' ran into Delta x)
+        with widest_value(self.n_readout, [r["n"] for r in records]), \
+                widest_value(self.width_readout, [r["width"] for r in records]):
             row.arrange(RIGHT, buff=0.6)
             self.panel.place(row, top)
         self.panel.place(self.sum_readout, self.panel.below(row), [r["sum"] for r in records])

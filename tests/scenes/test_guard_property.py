@@ -94,7 +94,11 @@ PINNED: dict[str, list[dict[str, str]]] = {
     "integral": [{"function": "5", "a": "0.001", "b": "536306.4152080836", "rule": "midpoint", "n_max": "517"},
                  # sin over a million units: quad crashed on more break points than subintervals (fixed: the story
                  # raises its limit and refuses the oscillation it cannot integrate, one error line)
-                 {"function": "sin(x)", "a": "-1000000", "b": "912", "rule": "left", "n_max": "16"}],
+                 {"function": "sin(x)", "a": "-1000000", "b": "912", "rule": "left", "n_max": "16"},
+                 # n_max 1024: 'n = 1024' grew into the Delta x readout beside it in the riemann beat (fixed: the
+                 # row is spaced for the widest n as well as the widest width)
+                 {"function": "cos(3*x)*exp(-x**2)", "a": "1.7638590476901544e-09", "b": "0.22", "rule": "midpoint",
+                  "n_max": "1024"}],
     # sigma_1 and sigma_2 readouts of very different lengths overlapped in the stretch beat (fixed: spaced for their
     # widest numbers, one under the other when that is wider than the panel)
     "svd_pca": [{"matrix": "[[536.3064152080835, 1e-06], [-660.2835362362839, -1000]]", "points": "500",

@@ -63,18 +63,6 @@ def dry_run_config(media_dir: Path, *, quality: str = "low_quality", frame_rate:
     return cfg
 
 
-def undrawn(scene: Any) -> Any:
-    """Give ``scene`` a renderer that steps every frame as Manim does but rasterises none (as ``mathviz check``).
-
-    Manim's ``dry_run`` still draws every frame with Cairo, only to drop it; the geometry tests and the guard
-    read mobjects, never pixels, and the same frame times keep updaters and ``renderer.time`` exact.
-    """
-    from mathviz.pipeline.fastforward import install_renderer
-
-    install_renderer(scene, first=None)
-    return scene
-
-
 @contextmanager
 def dry_run_scene(name: str, overrides: Mapping[str, str] | None = None, *, media_dir: Path,
                   quality: str = "low_quality", lang: str = "en", frame_rate: float | None = None,
@@ -94,6 +82,9 @@ def dry_run_scene(name: str, overrides: Mapping[str, str] | None = None, *, medi
     story = spec.build_story(overrides)
     with tempconfig(dry_run_config(media_dir, quality=quality, frame_rate=frame_rate, extra_config=extra_config)):
         scene = spec.scene_class()(story=story, lang=lang, look=look)
+        # steps every frame, draws none, as mathviz check does
+        from mathviz.pipeline.check import undrawn
+
         undrawn(scene)
         yield scene
 

@@ -24,7 +24,8 @@ from mathviz.story import Story
 from mathviz_scenes.components.look import Look
 from mathviz_scenes.components.quality import CONTRAST_CHECKS, SHAPE_CHECKS, FrameChecker
 
-__all__ = ["SceneFileError", "check_file", "check_scene", "check_scene_class", "find_scene_class", "parse_scene_reference"]
+__all__ = ["SceneFileError", "check_file", "check_scene", "check_scene_class", "find_scene_class", "parse_scene_reference",
+           "undrawn"]
 
 
 class SceneFileError(ValueError):
@@ -46,7 +47,7 @@ def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, story:
     if story is None:
         story = spec.build_story(overrides)
     with _dry_run(media_dir, quality, extra_config):
-        scene = _undrawn(spec.scene_class()(story=story, lang=lang, look=look))
+        scene = undrawn(spec.scene_class()(story=story, lang=lang, look=look))
         checker = FrameChecker(scene, shapes=SHAPE_CHECKS if shapes is None else shapes,
                                contrast=CONTRAST_CHECKS if contrast is None else contrast).attach()
         scene.render()
@@ -54,7 +55,7 @@ def check_scene(name: str, overrides: Mapping[str, str] | None = None, *, story:
         return checker
 
 
-def _undrawn(scene: Any) -> Any:
+def undrawn(scene: Any) -> Any:
     """``scene`` with a renderer that steps every frame but draws none.
 
     Manim's ``dry_run`` still rasterises each frame only to drop it; the guard reads mobjects, never pixels
@@ -160,7 +161,7 @@ def check_scene_class(scene_class: type, *, media_dir: Path | str | None = None,
     ``shapes`` and ``contrast`` as for :func:`check_scene` (default: on).
     """
     with _dry_run(media_dir, quality, extra_config):
-        scene = _undrawn(scene_class())
+        scene = undrawn(scene_class())
         checker = FrameChecker(scene, check_numbers=False, caption_band=False,
                                shapes=SHAPE_CHECKS if shapes is None else shapes,
                                contrast=CONTRAST_CHECKS if contrast is None else contrast).attach()

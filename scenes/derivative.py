@@ -295,6 +295,10 @@ class TangentSlope(ExplainerScene):
                        for angle in np.linspace(0.0, 2 * math.pi, 16, endpoint=False)]
             best = max(places, key=clearance)
         best[0]()
+        if distance(lines) < 0.03:
+            # no place near the anchor is clear of both the lines through it and an axis (P on the y axis at a peak,
+            # secants fanning out on both sides): on a background of the page, drawn above the axis, it hides it
+            label.add_background_rectangle(opacity=1.0, buff=0.04)
         return label
 
     def line_points(self, *lines: Line, count: int = 60) -> np.ndarray:
@@ -419,6 +423,7 @@ class TangentSlope(ExplainerScene):
         inset = style.make_axes([0, x_hi - x_lo, 1], [0, y_hi - y_lo, 1], width, height, numbers=False,
                                 axis_config={"include_ticks": False})
         inset.log_ranges = ((x_lo, x_hi), (y_lo, y_hi))
+        inset.log_height = height
         # a tick per decade; labels from the top/right end down, skipping any that would touch
         last_x = math.inf
         x_labels = []
@@ -483,6 +488,12 @@ class TangentSlope(ExplainerScene):
                 inset.next_to(floor, UP + RIGHT, buff=0)
             legend = self.build_error_legend(compact=False)
             legend.next_to(inset, RIGHT, buff=0.2)
+            # wide error numbers (10^-12 when f' is near 0) push the axes right: narrow them until the legend fits
+            overflow = legend.get_right()[0] - (config.frame_width / 2 - style.SAFE_MARGIN - 0.05)
+            if overflow > 0:
+                inset = self.build_error_inset(width=max(1.2, 2.3 - overflow), height=inset.log_height)
+                inset.next_to(floor, UP + RIGHT, buff=0)
+                legend.next_to(inset, RIGHT, buff=0.2)
             return inset, legend
         # the room: right of the readouts' column under a portrait plot when wide enough, else under the rows
         left, right, top = self.panel.left, self.panel.right, rows_bottom - self.panel.row_gap

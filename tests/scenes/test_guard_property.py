@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 
 from mathviz.params import ParameterError
 from mathviz.pipeline import registry
@@ -66,8 +66,10 @@ def _guard_passes(scene: str, overrides: dict[str, str], tmp_path: Path) -> None
 
 
 def _sweep(scene: str, tmp_path_factory: pytest.TempPathFactory):
+    # No shrinking: each step of it is another whole guard build (20 to 40 per failure, minutes each), which
+    # once took the sweep past CI's 30 minutes. The failing draw is reported as drawn; pin it as found.
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(overrides=STRATEGIES[scene]())
     def run(overrides: dict[str, str]) -> None:
         _guard_passes(scene, overrides, tmp_path_factory.mktemp(scene))
@@ -81,7 +83,11 @@ def _sweep(scene: str, tmp_path_factory: pytest.TempPathFactory):
 PINNED: dict[str, list[dict[str, str]]] = {
     # x0 far from 0: y tick numbers like -3.33e+08 went right of the axis into the panel's readouts, and an x tick
     # number sat under the f(x) title where the x-axis runs along the top (fixed: tick numbers keep clear of both)
-    "derivative": [{"function": "x**3/3 - x", "x0": "-1000"}],
+    "derivative": [{"function": "x**3/3 - x", "x0": "-1000"},
+                   # f' near 0 at a peak on the y axis: the error inset's numbers (10^-12) pushed its legend past the
+                   # frame's right edge, and P's name had no place clear of both the secants and the y axis (fixed:
+                   # the inset narrows for the legend; a name that must touch an axis sits on a background)
+                   {"function": "1/(1+x**2)", "x0": "1.7638590476901544e-09"}],
     # entries written 1.0e-05: the 16:9 matrix formula ran past the frame's right edge (fixed: it shrinks to the room)
     "determinant": [{"matrix": "[[0, 0], [1e-05, 1e-05]]"}],
     # B's entries written with three decimals (-1.333): the 16:9 panel's "first B" row ran past the frame's right

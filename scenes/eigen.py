@@ -48,7 +48,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import PlaneAndPanel
 from mathviz_scenes.components.numbers import fmt, typst_matrix
-from mathviz_scenes.components.plane import back_label, show_label
+from mathviz_scenes.components.plane import back_label, segment_meets_box, show_label
 from mathviz_scenes.components.readout import Readout
 
 #: A point or direction in plane coordinates: a pair or an array.
@@ -67,6 +67,8 @@ ARROW_WIDTH = 4.0
 TIP_LENGTH = 0.2
 #: Subscript digits for captions, which are plain text.
 SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+#: How far (scene units) an eigen label keeps from the other arrows, past its own box.
+LABEL_CLEARANCE = 0.05
 
 
 #: The story's words for what happens along an eigen direction (``EigenStory.notes``), as a Chinese textbook says them.
@@ -226,20 +228,33 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
                 continue
             label = back_label(style.math(f"v_{f.eigen_index + 1}", color=EIGEN_COLORS[f.eigen_index]))
             label.arrow = arrow
+            label.set_z_index(3)  # above the arrows (z 2): one that still reaches it passes under its backing
             self.place_label(label)
             labels.add(label)
         return labels
 
-    @staticmethod
-    def place_label(label: Any) -> None:
-        """Just past the arrow's tip along its direction; hidden while the arrow is too short to carry it."""
+    def place_label(self, label: Any) -> None:
+        """Just past the arrow's tip along its direction; hidden while the arrow is too short to carry it.
+
+        Where another fan arrow runs through that spot (a matrix that maps every vector near one line sends
+        the other images past the eigen tip), it goes beside the tip instead: the first spot clear of every
+        arrow. The label is drawn above the arrows on its backing, so one it cannot keep clear of passes under.
+        """
         start, end = label.arrow.get_start(), label.arrow.get_end()
         length = float(np.linalg.norm(end - start))
         if length < 0.3:
             show_label(label, False)
             return
         show_label(label, True)
-        label.move_to(end + (end - start) / length * (0.12 + 0.5 * max(label.width, label.height)))
+        along = (end - start) / length
+        side = np.array([-along[1], along[0], 0.0])
+        reach = 0.12 + 0.5 * max(label.width, label.height)
+        spots = [end + along * reach, end + side * reach, end - side * reach]
+        size = np.array([label.width, label.height]) / 2 + LABEL_CLEARANCE
+        segments = [(a.get_start(), a.get_end()) for a in self.fan_arrows
+                    if np.linalg.norm(a.get_end() - a.get_start()) > 1e-9]
+        clear = [spot for spot in spots if not any(segment_meets_box(a, b, spot, size) for a, b in segments)]
+        label.move_to(clear[0] if clear else spots[0])
 
     def build_unit_circle(self) -> Circle:
         circle = Circle(radius=self.plane.unit, color=ELLIPSE_COLOR, stroke_width=3, num_components=17)
@@ -308,6 +323,9 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         words = self.tr(f"view zoomed out {factor}x, grid step {fmt(fit.grid_step)}",
                         f"视图缩小 {factor} 倍，网格间距 {fmt(fit.grid_step)}")
         note = style.text(words, size=style.SMALL_SIZE, color=style.MUTED_COLOR)
+        if note.width > self.text_panel.width:  # shrunk to fit a narrow panel it would be too small to read
+            note = style.text(words.replace(", ", ",\n").replace("，", "，\n"), size=style.SMALL_SIZE,
+                              color=style.MUTED_COLOR)
         return self.panel_column(note, top=self.panel_matrix.get_bottom()[1] - 0.2)
 
     # -- beats --------------------------------------------------------------------------------------
@@ -382,6 +400,9 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         self.beat("apply", en=en, zh=zh)
         rows = self.eigenvalue_rows()
         self.readouts = self.ratio_readouts()
+        for readout in self.readouts:  # fitted to the panel at the widest number it will show (788.394)
+            i = readout.eigen_index
+            self.text_panel.fit(readout, [1.0, abs(story.stretch[i]), story.length_ratio[i]])
         self.panel_eigen = self.panel_column(*rows, top=self.panel_bottom() - 0.3)
         self.panel_readouts = self.panel_column(*self.readouts, top=self.panel_eigen.get_bottom()[1] - 0.35) \
             if len(self.readouts) else VGroup()
@@ -588,9 +609,13 @@ class EigenStretch(PlaneAndPanel, ExplainerScene):
         if story.kind == "repeated-scalar":
             return [style.math(f"A = {fmt(story.stretch[0])} I")]
         diagonal = story.basis.form == "diagonal"
-        columns = "mat(v_1, v_2) = " if diagonal else ""
-        return [style.math("A = P D P^(-1)" if diagonal else "A = P M P^(-1)"),
-                style.math(f"P = {columns}{typst_matrix(story.basis.P)}")]
+        rows = [style.math("A = P D P^(-1)" if diagonal else "A = P M P^(-1)")]
+        p = style.math(f"P = {'mat(v_1, v_2) = ' if diagonal else ''}{typst_matrix(story.basis.P)}")
+        panel = getattr(self, "text_panel", None)  # none yet while portrait_panel_share measures the rows
+        if diagonal and panel is not None and p.width > panel.width:
+            # long entries (1.45 times 10^(-8)) in a narrow panel: on two lines, not shrunk past reading
+            return [*rows, style.math("P = mat(v_1, v_2)"), style.math(f"= {typst_matrix(story.basis.P)}")]
+        return [*rows, p]
 
     def beat_change_of_basis(self) -> None:
         story = self.story

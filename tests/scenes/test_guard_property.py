@@ -88,6 +88,11 @@ PINNED: dict[str, list[dict[str, str]]] = {
                    # frame's right edge, and P's name had no place clear of both the secants and the y axis (fixed:
                    # the inset narrows for the legend; a name that must touch an axis sits on a background)
                    {"function": "1/(1+x**2)", "x0": "1.7638590476901544e-09"}],
+    # A maps every vector near the vertical: the other images ran past A v1's tip across v1's name (line- and
+    # fill-over-text in the apply beat; in 1:1 also the readout 788.394 off the frame and two rows too small)
+    # (fixed: the name goes beside the tip, clear of the arrows, above them on its backing; readouts are fitted
+    # at their widest number; the zoom note and P = mat(v_1, v_2) = ... break onto two lines in a narrow panel)
+    "eigen": [{"matrix": "[[98.4231445071598, -1e-05], [1000, 788.3941002864553]]"}],
     # entries written 1.0e-05: the 16:9 matrix formula ran past the frame's right edge (fixed: it shrinks to the room)
     "determinant": [{"matrix": "[[0, 0], [1e-05, 1e-05]]"}],
     # B's entries written with three decimals (-1.333): the 16:9 panel's "first B" row ran past the frame's right

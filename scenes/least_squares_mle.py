@@ -29,6 +29,7 @@ from manim import (
     FadeIn,
     FadeOut,
     Line,
+    LinearBase,
     ParametricFunction,
     Polygon,
     Rectangle,
@@ -274,9 +275,13 @@ class FitAsLikelihood(ExplainerScene):
                                     ("log L", [line.log_likelihood for line in s.sweep], LIKELIHOOD_COLOR)):
             lo, hi = min(values), max(values)
             pad = 0.08 * (hi - lo) if hi > lo else 1.0
-            axes = style.make_axes([slopes[0], slopes[-1], slopes[-1] - slopes[0]], [lo - pad, hi + pad, hi - lo + 2 * pad],
+            # the value axis is laid out in units of its span (Manim's number line collapses to a point over a span
+            # like 1e19, log L under tiny noise), and its scaling maps story values to them: c2p/p2c take story values
+            span = hi - lo + 2 * pad
+            axes = style.make_axes([slopes[0], slopes[-1], slopes[-1] - slopes[0]], [(lo - pad) / span, (hi + pad) / span, 1.0],
                                    width, height, numbers=False,
-                                   axis_config={"include_ticks": False, "stroke_opacity": 0.0})
+                                   axis_config={"include_ticks": False, "stroke_opacity": 0.0},
+                                   y_axis_config={"scaling": LinearBase(span)})
             frame = Rectangle(width=width, height=height, color=style.MUTED_COLOR, stroke_width=1.2)
             curve = VMobject(color=color, stroke_width=3.5)
             curve.set_points_as_corners([axes.c2p(a, v) for a, v in zip(slopes, values)])
@@ -301,11 +306,12 @@ class FitAsLikelihood(ExplainerScene):
             self.sweep_dots[k].move_to(axes.c2p(slopes[0], values[0]))
         best = s.sweep_best
         if side_by_side:  # a dashed line up each plot at the best slope
-            self.peak_segments = [(DashedLine(axes.c2p(slopes[best], axes.y_range[0]), axes.c2p(slopes[best], axes.y_range[1]),
+            self.peak_segments = [(DashedLine(axes.c2p(slopes[best], axes.y_axis.x_min),
+                                              axes.c2p(slopes[best], axes.y_axis.x_max),
                                               color=FIT_COLOR, stroke_width=2), axes) for axes in self.sweep_axes]
         else:  # one dashed line through both plots
-            bottom = self.sweep_axes[1].c2p(slopes[best], self.sweep_axes[1].y_range[0])
-            top_point = self.sweep_axes[0].c2p(slopes[best], self.sweep_axes[0].y_range[1])
+            bottom = self.sweep_axes[1].c2p(slopes[best], self.sweep_axes[1].y_axis.x_min)
+            top_point = self.sweep_axes[0].c2p(slopes[best], self.sweep_axes[0].y_axis.x_max)
             self.peak_segments = [(DashedLine(bottom, top_point, color=FIT_COLOR, stroke_width=2), self.sweep_axes[0])]
         self.peak_line = VGroup(*(line for line, _ in self.peak_segments))
         self.slope_name = style.math(self.tr('"slope" a', '"斜率" a'), size=style.SMALL_SIZE + 2, color=style.MUTED_COLOR)
@@ -493,7 +499,9 @@ class FitAsLikelihood(ExplainerScene):
         self.play_sweep(0, len(s.sweep) - 1, 4.0)
         self.play_sweep(len(s.sweep) - 1, s.sweep_best, 2.0)
         best_label = style.text(f"â = {caption_number(s.fit.slope)}", size=style.SMALL_SIZE, color=FIT_COLOR)
-        best_label.next_to(self.peak_segments[-1][0], DOWN, buff=0.05)
+        # under the lower plot's box, never inside a plot (where the sweep's dots and curves run)
+        plots_bottom = min(plot[0][1].get_bottom()[1] for plot in self.sweep_plots)
+        best_label.next_to([self.peak_segments[-1][0].get_center()[0], plots_bottom, 0], DOWN, buff=0.05)
         if best_label.get_bottom()[1] < style.caption_top() + 0.05 or overlaps(best_label, self.slope_name):
             best_label.next_to(self.sweep_plots[1], RIGHT, buff=0.1).shift(0.3 * UP)
             if best_label.get_right()[0] > self.right_edge:  # the plots reach the frame's edge: left of the slope's name

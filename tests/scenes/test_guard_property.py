@@ -110,6 +110,10 @@ PINNED: dict[str, list[dict[str, str]]] = {
                  # row is spaced for the widest n as well as the widest width)
                  {"function": "cos(3*x)*exp(-x**2)", "a": "1.7638590476901544e-09", "b": "0.22", "rule": "midpoint",
                   "n_max": "1024"}],
+    # tiny noise under a steep line: log L over the sweep spans ~1e19, Manim's value axis collapsed to a point and
+    # the 'â = -1000' label (under the dashed line's end, mid-plot) sat under the sweep's dot in the slope-sweep beat
+    # (fixed: the sweep plots' value axes are laid out in units of their span; the label sits under the plots' boxes)
+    "least_squares_mle": [{"slope": "-1000", "intercept": "-1000", "noise": "1e-06", "points": "5", "seed": "0"}],
     # sigma_1 and sigma_2 readouts of very different lengths overlapped in the stretch beat (fixed: spaced for their
     # widest numbers, one under the other when that is wider than the panel)
     "svd_pca": [{"matrix": "[[536.3064152080835, 1e-06], [-660.2835362362839, -1000]]", "points": "500",

@@ -145,6 +145,21 @@ def test_sweep_plots_peak_together_at_the_fitted_slope(any_scene):
         assert peak_x == pytest.approx(s.sweep[best].slope, abs=1e-6 * s.sweep_tilt)
 
 
+def test_sweep_curves_keep_their_shape_over_a_huge_span(tmp_path_factory):
+    """Tiny noise, steep line: log L over the sweep spans ~1e19, which collapsed Manim's value axis to a point."""
+    scene = _draw({"slope": "-1000", "intercept": "-1000", "noise": "1e-06", "points": "5", "seed": "0"},
+                  tmp_path_factory)
+    s = scene.story
+    for k, (axes, curve) in enumerate(zip(scene.sweep_axes, scene.sweep_curves)):
+        values = np.array([scene.sweep_value(k, i) for i in range(len(s.sweep))])
+        span = values.max() - values.min()
+        box = axes.y_axis.get_length()
+        assert curve.height == pytest.approx(box / 1.16, rel=1e-3)  # the curve fills its box but the 8% pads
+        read = np.array([axes.p2c(p)[1] for p in curve.get_anchors()])  # read back as story values
+        np.testing.assert_allclose([read[0], read.min(), read.max(), read[-1]],
+                                   [values[0], values.min(), values.max(), values[-1]], atol=1e-9 * span)
+
+
 def test_after_the_sweep_the_dots_and_readouts_sit_at_the_fit(scene):
     s = scene.story
     best = s.sweep_best

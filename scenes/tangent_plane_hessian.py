@@ -101,6 +101,12 @@ INSET_ARROW_SHARE = 0.3
 DIRECTION_SHARE = 0.75
 #: How far an arrow's dark outline reaches past its end (scene units: half its 8-wide background stroke, and more).
 ARROW_OUTLINE = 0.05
+#: The room (width, height) the 3D view keeps inside its region for the box's labels, at first (it grows when a
+#: label cleared off a later line still reaches out), the rounds of that, and the room kept round the later lines'
+#: and patches' corners for their strokes (scene units).
+VIEW_LABEL_MARGIN = (1.3, 0.9)
+VIEW_FIT_ROUNDS = 6
+VIEW_STROKE_PAD = 0.08
 #: The gap between lines of the text column.
 COLUMN_BUFF = 0.22
 #: Room left of the inset's window for its y tick numbers and name (scene units).
@@ -231,6 +237,72 @@ class TangentPlaneHessian(MeshExplainerScene):
                    label_margin: tuple[float, float] = (1.3, 0.9)) -> None:
         """Zoom and shift so the projected ``corners`` fit ``region`` at every theta the camera passes."""
         self.fit_corners(corners, thetas, region, label_margin=label_margin)
+
+    def fit_view(self, thetas: np.ndarray, region: Sequence[float]) -> VGroup:
+        """Zoom and shift the camera so everything the beats draw in the 3D view stays inside ``region`` (and
+        so above the caption band): the box at every theta the camera passes, the lines, arrow and plane
+        patches later beats draw at the resting theta (:meth:`later_lines`, and the plane at every row of the
+        glide), and the box's labels where :meth:`clear_labels` puts them. Returns the box, built and cleared.
+
+        The labels keep a fixed size on screen while the box scales, and clearing them off the later lines
+        can push one far out (``x*y`` at (2, -2): the x end number went under the tangent plane's patch, into
+        the caption band), so the room kept for them grows by what they overflow until they fit.
+        """
+        s = self.story
+        cam = self.mesh_camera
+        corners = self.box_corners(self.axes, s.window)
+        extras = [*self.later_lines(), *self.later_planes()]
+        for x, y, z, fx, fy in s.glide:  # the patch glides through these; the frames between lie in their hull
+            extras.append(self.plane_points(self.axes, (x, y), z, (fx, fy), s.plane_half_size))
+        extra = np.vstack(extras)
+        x0, x1, y0, y1 = region
+
+        def extent(zoom: float) -> tuple[np.ndarray, np.ndarray]:
+            """The projected extent of the box (every theta) and the later drawings (resting theta) at ``zoom``."""
+            cam.screen_offset = np.zeros(2)
+            cam.set_zoom(zoom)
+            cam.set_phi(self.camera_phi)
+            seen = []
+            for theta in thetas:
+                cam.set_theta(theta)
+                cam.reset_rotation_matrix()
+                seen.append(cam.project_points(corners)[:, :2])
+            seen.append(cam.project_points(extra)[:, :2] + VIEW_STROKE_PAD)
+            seen.append(cam.project_points(extra)[:, :2] - VIEW_STROKE_PAD)
+            pts = np.vstack(seen)
+            return pts.min(axis=0), pts.max(axis=0)
+
+        margin = np.array(VIEW_LABEL_MARGIN)
+        box = None
+        for _ in range(VIEW_FIT_ROUNDS):
+            low, high = extent(1.0)
+            zoom = float(min((x1 - x0 - margin[0]) / (high[0] - low[0]), (y1 - y0 - margin[1]) / (high[1] - low[1])))
+            cam.set_zoom(zoom)
+            cam.screen_offset = np.array([(x0 + x1) / 2, (y0 + y1) / 2]) - (low + high) / 2 * zoom
+            cam.set_theta(thetas[0])
+            cam.reset_rotation_matrix()
+            if box is not None:  # the last round's box, built for a different zoom
+                cam.remove_3d(*box.lines)
+            box = self.build_box(self.axes, s.window)
+            self.clear_labels(box, float(thetas[-1]), avoid=self.later_lines(), areas=self.later_planes())
+            overflow = np.zeros(2)  # how far the labels reach out of the region, sideways and up or down
+            for theta in thetas:
+                cam.set_theta(theta)
+                cam.reset_rotation_matrix()
+                for label in box.labels:
+                    centre = self.project(label.world_anchor)[:2]
+                    half = np.array([label.width, label.height]) / 2
+                    start, end = centre - half, centre + half
+                    overflow = np.maximum(overflow, [max(x0 - start[0], end[0] - x1), max(y0 - start[1], end[1] - y1)])
+            if not np.any(overflow > 0):
+                break
+            margin = margin + 2 * overflow + 0.05
+        assert box is not None, "VIEW_FIT_ROUNDS is at least 1"
+        cam.set_theta(thetas[0])
+        cam.reset_rotation_matrix()
+        for label in box.labels:
+            label.move_to(self.project(label.world_anchor))
+        return box
 
     def build_curve(self, axes: ThreeDAxes, rows: np.ndarray, color: Any, width: float = 5.0) -> VMobject:
         """A polyline through graph points ``rows`` (x, y, z) drawn in 3D with a dark outline."""
@@ -375,12 +447,8 @@ class TangentPlaneHessian(MeshExplainerScene):
             view = (*view[:3], float(self.title.get_bottom()[1]) - 0.05)
         self.resting_theta = self.camera_theta()
         sweep_from = self.resting_theta + THETA_SWEEP - THETA
-        self.fit_camera(self.box_corners(self.axes, s.window), np.linspace(sweep_from, self.resting_theta, 5), view)
-        self.mesh_camera.set_theta(sweep_from)
-        self.mesh_camera.reset_rotation_matrix()
+        self.box = self.fit_view(np.linspace(sweep_from, self.resting_theta, 5), view)
         self.surface = self.build_surface(s.graph, self.axes)
-        self.box = self.build_box(self.axes, s.window)
-        self.clear_labels(self.box, self.resting_theta, avoid=self.later_lines(), areas=self.later_planes())
         self.play(FadeIn(self.surface), FadeIn(self.box), FadeIn(self.title), run_time=1.2)
         self.follow_camera(*self.box.labels)
         self.move_camera(theta=self.resting_theta, run_time=2.0)
@@ -459,6 +527,15 @@ class TangentPlaneHessian(MeshExplainerScene):
         start = s.point[axis]
         return max(start + length * s.gradient_direction[axis], start + DIRECTION_SHARE * length)
 
+    def inset_arrows_low(self) -> float | None:
+        """The lowest graph y the inset's arrows reach from the point (None where grad f = 0)."""
+        s = self.story
+        if s.gradient_direction is None:
+            return None
+        length = self.inset_arrow_length()
+        start = s.point[1]
+        return min(start + length * s.gradient_direction[1], start - DIRECTION_SHARE * length)
+
     def build_inset(self, ceiling: float | None = None) -> ContourInset:
         """The contour inset at the layout's place, moved in when its end numbers would leave the frame's safe edges.
 
@@ -466,7 +543,9 @@ class TangentPlaneHessian(MeshExplainerScene):
         of its window's foot until the arrows drawn from a point near its top edge stay under the ceiling (at
         (-1.95, 1.95) the gradient arrow's head ran up into the column's last line); in every frame it shrinks
         about its window's bottom-left corner until they stay inside the frame's right edge (a portrait inset
-        stands 0.2 from it: at (1.9, -1.9) the direction u, starting its sweep pointing right, left the frame).
+        stands 0.2 from it: at (1.9, -1.9) the direction u, starting its sweep pointing right, left the frame);
+        and about its window's top left corner until they stay above the caption band (at (2, -2), the window's
+        bottom right corner, u pointing down reached 0.08 into it).
         """
         layout = self.look_layout
         center, size = layout.inset_center, layout.inset_size
@@ -488,6 +567,14 @@ class TangentPlaneHessian(MeshExplainerScene):
                 foot = center[1] - (d - c) / longest * size / 2
                 size = fitting
                 center = (left + (b - a) / longest * size / 2, foot + (d - c) / longest * size / 2)
+        low = self.inset_arrows_low()
+        if low is not None:  # and about its window's top left corner so they stay above the caption band
+            top = center[1] + (d - c) / longest * size / 2
+            left = center[0] - (b - a) / longest * size / 2
+            fitting = (top - style.caption_top() - ARROW_OUTLINE) * longest / (d - min(low, c))
+            if fitting < size:
+                size = fitting
+                center = (left + (b - a) / longest * size / 2, top - (d - c) / longest * size / 2)
         inset = ContourInset(self.story, center=center, size=size)
         f = style.frame()
         shift = max(f.left - float(inset.get_left()[0]), 0.0) - max(float(inset.get_right()[0]) - f.right, 0.0)

@@ -123,7 +123,12 @@ PINNED: dict[str, list[dict[str, str]]] = {
                  "stds": "[0.94, 261.4555390234608]", "angle": "30",
                  "mean": "[-513.4324150674481, -2.3028277625744575e-175]", "seed": "1910"}],
     # a steep saddle: the second Hessian eigenvalue's readout left the frame on the right (passes on main now)
-    "tangent_plane_hessian": [{"surface": "1e3*(x**2 - y**2)", "point": "[1.192092896e-07, 2]"}],
+    "tangent_plane_hessian": [{"surface": "1e3*(x**2 - y**2)", "point": "[1.192092896e-07, 2]"},
+                              # a saddle at a corner of its box: the tangent plane's patch, the tangent lines and
+                              # an x end number cleared off them reached into the caption band, the number off the
+                              # frame as the camera turned (fixed: the camera fits everything the beats draw, and
+                              # the labels where they are cleared to, into the view)
+                              {"surface": "x*y", "point": "[2, -2]"}],
     "entropy_kl": [
         # one outcome near certain, the rest near 0: the row of values under the bars overlaps ('14.72' on
         # '2.47×10⁻³' on '10.55') in the entropy beat

@@ -64,6 +64,8 @@ SQUARE_PANEL_HEIGHT = 3.2
 #: Gap between two items on one line of a panel below the plane, and between its lines.
 FLOW_GAP = 0.45
 FLOW_LINE_GAP = 0.14
+#: The least gap between a panel below the plane and the caption band.
+PANEL_FOOT_GAP = 0.05
 
 
 def ellipse_pieces(centre: np.ndarray, axes: np.ndarray, level: float, radius: float,
@@ -92,6 +94,62 @@ def ellipse_pieces(centre: np.ndarray, axes: np.ndarray, level: float, radius: f
     if len(runs) > 1 and inside[0] and inside[-1]:
         runs[0] = np.concatenate([runs.pop(), runs[0][1:]])
     return runs
+
+
+def clip_segment(a: np.ndarray, b: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of the segment from ``a`` to ``b`` inside the square ``|w|_inf <= radius`` (Liang-Barsky), or None."""
+    low, high = 0.0, 1.0
+    d = b - a
+    for k in (0, 1):
+        for p, q in ((-d[k], a[k] + radius), (d[k], radius - a[k])):
+            if p == 0:
+                if q < 0:
+                    return None
+                continue
+            r = q / p
+            if p < 0:
+                low = max(low, r)
+            else:
+                high = min(high, r)
+    if low >= high:
+        return None
+    return a + low * d, a + high * d
+
+
+def outline_pieces(vertices: np.ndarray, radius: float) -> list[np.ndarray]:
+    """The closed polygon ``vertices`` cut to the square ``|w|_inf <= radius``: the runs of its outline inside."""
+    runs: list[np.ndarray] = []
+    for a, b in zip(vertices, np.roll(vertices, -1, axis=0)):
+        piece = clip_segment(a, b, radius)
+        if piece is None:
+            continue
+        if runs and np.allclose(runs[-1][-1], piece[0], rtol=0, atol=1e-12 * radius):
+            runs[-1] = np.vstack([runs[-1], piece[1:]])
+        else:
+            runs.append(np.vstack(piece))
+    if len(runs) > 1 and np.allclose(runs[-1][-1], runs[0][0], rtol=0, atol=1e-12 * radius):
+        runs[0] = np.vstack([runs.pop(), runs[0][1:]])  # the run through the first vertex goes on round it
+    return runs
+
+
+def clip_to_square(vertices: np.ndarray, radius: float) -> np.ndarray:
+    """The convex polygon ``vertices`` cut to the square ``|w|_inf <= radius`` (Sutherland-Hodgman)."""
+    points = [np.asarray(v, dtype=float) for v in vertices]
+    for k in (0, 1):
+        for sign in (1.0, -1.0):
+            kept: list[np.ndarray] = []
+            for j, b in enumerate(points):
+                a = points[j - 1]
+                a_in, b_in = sign * a[k] <= radius, sign * b[k] <= radius
+                if a_in != b_in:
+                    f = (sign * radius - a[k]) / (b[k] - a[k])
+                    kept.append(a + f * (b - a))
+                if b_in:
+                    kept.append(b)
+            points = kept
+            if not points:
+                return np.zeros((0, 2))
+    return np.array(points)
 
 
 class PenaltyBalls(PlaneAndPanel, ExplainerScene):
@@ -193,8 +251,25 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
     def ball(self, penalty: str, radius: float) -> VMobject:
         """The ball ``||w|| <= radius``: the L1 diamond or the L2 disc (a dot when the radius is 0)."""
         color = PENALTY_COLORS[penalty]
+        view = self.story.view_radius
+        if penalty == "l1":
+            outline = np.array([(radius, 0.0), (0.0, radius), (-radius, 0.0), (0.0, -radius)])
+        else:
+            t = np.linspace(0.0, 2.0 * math.pi, ELLIPSE_SAMPLES, endpoint=False)
+            outline = radius * np.column_stack([np.cos(t), np.sin(t)])
         if radius <= 0:
             mob: VMobject = Dot(self.to_scene((0, 0)), radius=0.06, color=color)
+        elif np.max(np.abs(outline)) > view and (pieces := outline_pieces(outline, view)):
+            # The ball runs off the plane's square (lam = 0 and w* far out on a diagonal: the diamond's corner
+            # reached into the caption band and the panel's readouts): its outline is drawn where it is inside
+            # the square, and its fill is the part of it inside the square.
+            mob = VMobject(color=color, stroke_width=3.5, fill_opacity=0.0)
+            for piece in pieces:
+                mob.start_new_path(self.to_scene(piece[0]))
+                mob.add_points_as_corners([self.to_scene(p) for p in piece[1:]])
+            fill = Polygon(*(self.to_scene(p) for p in clip_to_square(outline, view)), stroke_width=0,
+                           fill_color=color, fill_opacity=0.18)
+            mob.add(fill)
         elif penalty == "l1":
             mob = Polygon(*(self.to_scene(p) for p in ((radius, 0), (0, radius), (-radius, 0), (0, -radius))),
                           color=color, stroke_width=3.5, fill_opacity=0.18)
@@ -257,7 +332,14 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
 
     def show_panel(self, *rows: Any, buff: float | None = None) -> VGroup:
         if self.stacked:
-            return self.panel_column(*self.flow(*rows, buff=FLOW_GAP), top=self.panel_top, buff=FLOW_LINE_GAP)
+            column = self.panel_column(*self.flow(*rows, buff=FLOW_GAP), top=self.panel_top, buff=FLOW_LINE_GAP)
+            # Rows too wide to share a line stack up: a column that would reach into the caption band shrinks
+            # about its top left corner (square, w* = (-1000, -1000) and lam = 0: H's 10^-6 factor and the
+            # four-digit weights left each row a line of its own, and L(w_lambda) went 0.37 into the band).
+            room = self.panel_top - style.caption_top() - PANEL_FOOT_GAP
+            if column.height > room:
+                column.scale(room / column.height, about_point=column.get_corner(UP + LEFT))
+            return column
         column = self.panel_column(*rows, top=self.panel_top, buff=buff)
         return column
 
@@ -272,7 +354,10 @@ class PenaltyBalls(PlaneAndPanel, ExplainerScene):
                   zh="损失 (w − w*)ᵀ H (w − w*) 是一个碗：它的等高线是围绕 w* 的椭圆。")
         self.build_plane()
         self.contours = VGroup(*(self.contour(level) for level in s.contour_levels))
-        self.optimum_dot = self.point_dot(s.optimum, style.SECONDARY_COLOR, "w^*", UP + RIGHT)
+        # w*'s name on its side away from the origin: the solution paths run from w* towards it (from w* at
+        # (-1000, -1000) the L1 path ran up and right across a name placed up and right)
+        away = (RIGHT if s.optimum[0] >= 0 else LEFT) + (UP if s.optimum[1] >= 0 else DOWN)
+        self.optimum_dot = self.point_dot(s.optimum, style.SECONDARY_COLOR, "w^*", away)
         formula = style.math("L(w) = (w - w^*)^T H (w - w^*)")
         h_row = VGroup(style.math(f"H = {typst_matrix(s.hessian)}"),
                        style.math(f"w^* = vec({fmt(s.optimum[0])}, {fmt(s.optimum[1])})")).arrange(RIGHT, buff=0.5)

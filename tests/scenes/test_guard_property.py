@@ -129,6 +129,11 @@ PINNED: dict[str, list[dict[str, str]]] = {
                               # frame as the camera turned (fixed: the camera fits everything the beats draw, and
                               # the labels where they are cleared to, into the view)
                               {"surface": "x*y", "point": "[2, -2]"}],
+    # lam = 0 with w* far out on the diagonal: the L1 diamond (radius 2000 in a view of 1500) ran into the caption
+    # band and across the panel's readouts, and the L1 path from w* ran across w*'s name (fixed: a ball is cut to the
+    # plane's square, w*'s name sits on its side away from the origin, a square frame's panel shrinks into its room)
+    "regularization": [{"optimum": "[-1000, -1000]", "hessian": "[[1e-06, 0], [0, 1e-06]]", "penalty": "l1",
+                        "lam": "0"}],
     "entropy_kl": [
         # one outcome near certain, the rest near 0: the row of values under the bars overlaps ('14.72' on
         # '2.47×10⁻³' on '10.55') in the entropy beat

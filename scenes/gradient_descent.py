@@ -725,6 +725,9 @@ class LossSurfaceDescent(MeshExplainerScene):
             places = [((x, -0.6), 3.6) for x in (-3.3, 3.7)]
         else:
             places = self.panel_grid(2, header, 1.5, 0.35)
+        # side by side, each map's name keeps within its share of the row: a long beta (0.893303) in the square
+        # frame's smaller maps reached over 'gradient descent'
+        pitch = abs(places[1][0][0] - places[0][0][0])
         for (center, side), run, label, color in zip(places, runs, labels, (PATH_COLOR, SECOND_PATH_COLOR)):
             panel = ContourMap(view, center=center, size=side)
             readout = level_readout(Readout("L", float(run.path[0, 2]), story_field=None, decimals=4))
@@ -733,6 +736,8 @@ class LossSurfaceDescent(MeshExplainerScene):
             end = style.text(broken(words) if style.frame().square and self.lang != "zh" else words, size=style.SMALL_SIZE,
                              color=style.MUTED_COLOR)
             name = style.text(label, color=color, size=style.LABEL_SIZE if not style.frame().square else style.SMALL_SIZE + 2)
+            if pitch > 0 and name.width > pitch - 0.3:
+                name.scale_to_fit_width(pitch - 0.3)
             top = VGroup(name, readout, end).arrange(DOWN, buff=0.12)
             keep_inside(top.next_to(panel.top_center(), UP, buff=0.15))
             end.set_opacity(0)

@@ -519,11 +519,32 @@ TWO_MINIMA_STARTS: tuple[tuple[float, float], tuple[float, float]] = ((-0.25, 1.
 TWO_MINIMA_LEARNING_RATE = 0.1
 
 
-def _gradient_arrow_scale(gradient: np.ndarray, window: Window) -> float:
-    """A round factor (1, 1/2, 1/4, 1/10, ...) that makes the drawn gradient at most a third of the window."""
+def _room_along(start: np.ndarray, direction: np.ndarray, window: Window) -> float:
+    """How far from ``start`` (inside ``window``) one can go along the unit vector ``direction`` and stay inside."""
+    room = math.inf
+    for axis in range(2):
+        low, high = window[axis]
+        if direction[axis] > 0:
+            room = min(room, (high - start[axis]) / direction[axis])
+        elif direction[axis] < 0:
+            room = min(room, (low - start[axis]) / direction[axis])
+    return max(room, 0.0)
+
+
+def _gradient_arrow_scale(gradient: np.ndarray, window: Window, start: np.ndarray | None = None) -> float:
+    """A round factor (1, 1/2, 1/4, 1/10, ...) that makes the drawn gradient at most a third of the window and,
+    drawn from ``start``, keeps its tip inside the window (off the contour map's tick numbers and axis names
+    outside it) unless that would leave it shorter than a twelfth of the window (a start on the edge with the
+    gradient pointing out).
+    """
     norm = float(np.linalg.norm(gradient))
     limit = min(window[0][1] - window[0][0], window[1][1] - window[1][0]) / 3
-    if not math.isfinite(norm) or norm <= limit:
+    if not math.isfinite(norm) or norm == 0:
+        return 1.0
+    if start is not None:
+        limit = min(limit, max(_room_along(np.asarray(start, dtype=float), gradient / norm, window), limit / 4))
+    limit *= 1 + 1e-9  # a tip that lands on the edge itself is inside
+    if norm <= limit:
         return 1.0
     for decade in range(0, 300):
         for mantissa in (1.0, 0.5, 0.25):
@@ -630,7 +651,7 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
         start_loss=start_loss,
         gradient_at_start=(float(gradient[0]), float(gradient[1])),
         step_at_start=(float(step[0]), float(step[1])),
-        gradient_arrow_scale=_gradient_arrow_scale(gradient, surface.window),
+        gradient_arrow_scale=_gradient_arrow_scale(gradient, surface.window, start),
         learning_rate_over_bound=None if view.stability_bound is None else learning_rate / view.stability_bound,
         regimes_view=regimes_view,
         regimes=regimes,

@@ -96,6 +96,12 @@ PINNED: dict[str, list[dict[str, str]]] = {
     # (fixed: the name goes beside the tip, clear of the arrows, above them on its backing; readouts are fitted
     # at their widest number; the zoom note and P = mat(v_1, v_2) = ... break onto two lines in a narrow panel)
     "eigen": [{"matrix": "[[98.4231445071598, -1e-05], [1000, 788.3941002864553]]"}],
+    # |w1| + |w2| from [-2.5, 2]: the gradient arrow (|grad| 1.41, drawn x 1) left the contour map through its left
+    # edge and its tip landed on the w2 tick number 3 (fill-over-text); in 1:1 'momentum beta = 0.893303' ran into
+    # 'gradient descent' (fixed: the arrow's scale keeps its tip inside the window; each ravine map's name keeps
+    # within its share of the row)
+    "gradient_descent": [{"surface": "abs(w1) + abs(w2)", "start": "auto", "learning_rate": "1e-06", "steps": "1",
+                          "optimizer": "gd", "momentum": "0.8933028530930844"}],
     # entries written 1.0e-05: the 16:9 matrix formula ran past the frame's right edge (fixed: it shrinks to the room)
     "determinant": [{"matrix": "[[0, 0], [1e-05, 1e-05]]"}],
     # B's entries written with three decimals (-1.333): the 16:9 panel's "first B" row ran past the frame's right

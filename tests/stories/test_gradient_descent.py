@@ -221,6 +221,23 @@ def test_story_first_step_and_gradient_are_the_runs() -> None:
     assert np.allclose(s.run.path[1, :2], w0 + np.array(s.step_at_start))
 
 
+@pytest.mark.parametrize("overrides, scale", [
+    ({"surface": "abs(w1) + abs(w2)"}, 0.5),  # |grad| 1.41 fits a third of the window, but from [-2.5, 2] not inside
+    ({}, 0.25),  # the bowl: a third of the window is the tighter limit
+])
+def test_gradient_arrow_tip_stays_inside_the_window(overrides: dict[str, str], scale: float) -> None:
+    s = story(**overrides)
+    (a, b), (c, d) = s.view.surface.window
+    tip = np.array(s.run.start) + s.gradient_arrow_scale * np.array(s.gradient_at_start)
+    assert s.gradient_arrow_scale == scale
+    assert a - 1e-9 <= tip[0] <= b + 1e-9 and c - 1e-9 <= tip[1] <= d + 1e-9
+
+
+def test_gradient_arrow_on_the_edge_pointing_out_keeps_a_twelfth_of_the_window() -> None:
+    s = story(surface="abs(w1) + abs(w2)", start="[-3, 3]")  # no positive length stays inside
+    assert 6 / 12 / 2.5 < s.gradient_arrow_scale * math.hypot(*s.gradient_at_start) <= 6 / 12
+
+
 # --- properties -----------------------------------------------------------------------------------
 
 

@@ -225,19 +225,19 @@ def test_derivative_trace_is_the_story_derivative_curve(scene):
 def test_tiny_render(tiny_render, tmp_path):
     import av
 
-    from tests.conftest import TINY_RENDER, construct_scene
+    from tests.conftest import SCENE_RENDER, construct_scene
 
     expected = construct_scene("derivative", None, media_dir=tmp_path / "dry",
-                               extra_config={"frame_rate": TINY_RENDER["frame_rate"]}).renderer.time
+                               extra_config={"frame_rate": SCENE_RENDER["frame_rate"]}).renderer.time
     path = tiny_render("derivative")
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         frames = [frame.to_ndarray(format="gray") for frame in container.decode(stream)]
         duration = float(container.duration / 1e6)
-    fps = TINY_RENDER["frame_rate"]
+    fps = SCENE_RENDER["frame_rate"]
     assert abs(duration - expected) <= 2 / fps
     assert abs(len(frames) - expected * fps) <= 2
-    assert frames[0].shape == (TINY_RENDER["pixel_height"], TINY_RENDER["pixel_width"])
+    assert frames[0].shape == (SCENE_RENDER["pixel_height"], SCENE_RENDER["pixel_width"])
     picks = [frames[0], frames[len(frames) // 3], frames[2 * len(frames) // 3], frames[-1]]
     assert all(not np.array_equal(a, b) for a, b in zip(picks, picks[1:]))
     assert math.isfinite(duration)

@@ -170,8 +170,11 @@ def test_space_scene_draws_the_story(case: str, tmp_path) -> None:
 def test_tiny_render(tiny_render, build_scene) -> None:
     import av
 
+    from tests.conftest import SCENE_RENDER
+
+    fps = SCENE_RENDER["frame_rate"]
     # the renderer's clock counts frames, so the dry run uses the tiny render's frame rate
-    expected = build_scene("determinant", extra_config={"frame_rate": 5})
+    expected = build_scene("determinant", extra_config={"frame_rate": fps})
     duration = float(expected.renderer.time)
     path = tiny_render("determinant")
     with av.open(str(path)) as container:
@@ -184,7 +187,7 @@ def test_tiny_render(tiny_render, build_scene) -> None:
             seconds = container.duration / 1e6
     assert (stream.codec_context.width, stream.codec_context.height) == (256, 144)
     assert seconds == pytest.approx(duration, abs=0.25)
-    assert len(frames) == pytest.approx(duration * 5, abs=2)
+    assert len(frames) == pytest.approx(duration * fps, abs=2)
     # the picture moves: the first, middle and last frames all differ
     first, middle, last = frames[0], frames[len(frames) // 2], frames[-1]
     assert np.abs(first.astype(int) - last).mean() > 1

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from mathviz_scenes.components.look import Look
-from tests.conftest import TINY_RENDER, build_checked, dry_run_scene
+from tests.conftest import SCENE_RENDER, build_checked, dry_run_scene
 from tests.scenes import linalg_looks
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
@@ -218,8 +218,9 @@ def test_tiny_real_render(tiny_render) -> None:
         assert stream.duration is not None and stream.time_base is not None  # an MP4 stream has both
         duration = float(stream.duration * stream.time_base)
         frames = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
-    assert duration == pytest.approx(scene_seconds, abs=0.3)
-    assert abs(len(frames) - scene_seconds * TINY_RENDER["frame_rate"]) <= 2
+    fps = SCENE_RENDER["frame_rate"]
+    assert duration == pytest.approx(scene_seconds, abs=1 / fps)
+    assert abs(len(frames) - scene_seconds * fps) <= 2
     assert 25 <= duration <= 60
     # it moves: the frames are far from all alike
     assert len({f.tobytes() for f in frames}) > len(frames) // 4

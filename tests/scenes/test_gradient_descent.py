@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from mathviz_scenes.gradient_descent import THETA, VIEW3D_REGION
-from tests.conftest import build_checked
+from tests.conftest import SCENE_RENDER, build_checked
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -184,7 +184,7 @@ def test_tiny_real_render(tiny_render) -> None:
         duration = float(stream.duration * stream.time_base)
         frames = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
     assert 30 <= duration <= 60
-    assert abs(len(frames) - duration * 5) <= 2
+    assert abs(len(frames) - duration * SCENE_RENDER["frame_rate"]) <= 2
     means = np.array([f.mean() for f in frames])
     assert means.std() > 1.0  # the picture changes
     assert np.abs(frames[len(frames) // 2].astype(float) - frames[-1].astype(float)).mean() > 1.0

@@ -8,7 +8,7 @@ import pytest
 from manim import config
 
 from mathviz_scenes.components import style
-from tests.conftest import TINY_RENDER, bounds, boxes_overlap, build_checked
+from tests.conftest import SCENE_RENDER, bounds, boxes_overlap, build_checked
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -180,15 +180,15 @@ def test_one_caption_per_beat_in_both_languages(scene):
 
 @pytest.mark.render
 def test_tiny_render(tiny_render, build_scene):
-    expected = build_scene("relu", extra_config={"frame_rate": TINY_RENDER["frame_rate"]}).captions[-1].end
+    expected = build_scene("relu", extra_config={"frame_rate": SCENE_RENDER["frame_rate"]}).captions[-1].end
     path = tiny_render("relu")
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (256, 144)
         duration = float(stream.duration * stream.time_base)
         frames = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
-    assert duration == pytest.approx(expected, abs=2 / TINY_RENDER["frame_rate"])
-    assert abs(len(frames) - expected * TINY_RENDER["frame_rate"]) <= 2
+    assert duration == pytest.approx(expected, abs=2 / SCENE_RENDER["frame_rate"])
+    assert abs(len(frames) - expected * SCENE_RENDER["frame_rate"]) <= 2
     assert len({f.tobytes() for f in frames}) > len(frames) // 4
 
 

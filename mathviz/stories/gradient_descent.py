@@ -30,7 +30,7 @@ Overflow and NaN are results (``diverged``), never exceptions.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -41,6 +41,7 @@ from mathviz.expr import Expression
 from mathviz.params import Param, ParameterError
 from mathviz.story import Story
 from mathviz.surface import Point, Surface, Window, contour_lines, window_text
+from mathviz.view import nice_step
 
 __all__ = [
     "EXPLAINER",
@@ -531,6 +532,35 @@ def _room_along(start: np.ndarray, direction: np.ndarray, window: Window) -> flo
     return max(room, 0.0)
 
 
+def _window_with_room(surface: LossSurface, start: np.ndarray, gradient: np.ndarray) -> LossSurface:
+    """``surface`` with its window widened where ``start`` lies on (or next to) an edge the gradient points out of.
+
+    Drawn from the start, the gradient arrow must keep its tip inside the window: outside it lie the contour
+    map's tick numbers and axis names. When the room along the gradient is under a twelfth of the window, each
+    side it leaves through moves out by whole tick steps (the 1-2-5 step of a sixth of that side) until a sixth
+    of the window fits along the gradient. Descent goes against the gradient, into the old window, so
+    only the view grows; a start with room (every named surface's own, and the default) keeps its window.
+    """
+    norm = float(np.linalg.norm(gradient))
+    if not math.isfinite(norm) or norm == 0:
+        return surface
+    direction = gradient / norm
+    window = surface.window
+    third = min(hi - lo for lo, hi in window) / 3
+    if _room_along(start, direction, window) >= third / 4:
+        return surface
+    sides = []
+    for axis, (low, high) in enumerate(window):
+        step = nice_step((high - low) / 6)
+        needed = third / 2 * abs(direction[axis])
+        if direction[axis] > 0 and high - start[axis] < needed:
+            high += math.ceil((needed - (high - start[axis])) / step - 1e-9) * step
+        elif direction[axis] < 0 and start[axis] - low < needed:
+            low -= math.ceil((needed - (start[axis] - low)) / step - 1e-9) * step
+        sides.append((float(low), float(high)))
+    return replace(surface, window=(sides[0], sides[1]))
+
+
 def _gradient_arrow_scale(gradient: np.ndarray, window: Window, start: np.ndarray | None = None) -> float:
     """A round factor (1, 1/2, 1/4, 1/10, ...) that makes the drawn gradient at most a third of the window and,
     drawn from ``start``, keeps its tip inside the window (off the contour map's tick numbers and axis names
@@ -606,6 +636,7 @@ def descent_story(*, surface: LossSurface, optimizer: str, learning_rate: float 
     if not (math.isfinite(start_loss) and np.all(np.isfinite(gradient))):
         raise ParameterError("start", f"the loss or its gradient is not finite at [{start[0]:g}, {start[1]:g}]")
 
+    surface = _window_with_room(surface, start, gradient)
     view = view_of(surface)
     if learning_rate is None:
         learning_rate = auto_learning_rate(surface, view)

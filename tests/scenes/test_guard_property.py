@@ -101,7 +101,13 @@ PINNED: dict[str, list[dict[str, str]]] = {
     # 'gradient descent' (fixed: the arrow's scale keeps its tip inside the window; each ravine map's name keeps
     # within its share of the row)
     "gradient_descent": [{"surface": "abs(w1) + abs(w2)", "start": "auto", "learning_rate": "1e-06", "steps": "1",
-                          "optimizer": "gd", "momentum": "0.8933028530930844"}],
+                          "optimizer": "gd", "momentum": "0.8933028530930844"},
+                         # |w1| + |w2| from a corner or an edge the gradient leaves by: no arrow fitted inside the
+                         # window, so the tip covered the tick number 3 or an axis name (fixed: the window widens
+                         # there by whole tick steps)
+                         {"surface": "abs(w1)+abs(w2)", "start": "[-3, 3]"},
+                         {"surface": "abs(w1)+abs(w2)", "start": "[-3, 0]"},
+                         {"surface": "abs(w1)+abs(w2)", "start": "[0, -3]"}],
     # entries written 1.0e-05: the 16:9 matrix formula ran past the frame's right edge (fixed: it shrinks to the room)
     "determinant": [{"matrix": "[[0, 0], [1e-05, 1e-05]]"}],
     # B's entries written with three decimals (-1.333): the 16:9 panel's "first B" row ran past the frame's right

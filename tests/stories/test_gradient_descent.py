@@ -233,9 +233,30 @@ def test_gradient_arrow_tip_stays_inside_the_window(overrides: dict[str, str], s
     assert a - 1e-9 <= tip[0] <= b + 1e-9 and c - 1e-9 <= tip[1] <= d + 1e-9
 
 
-def test_gradient_arrow_on_the_edge_pointing_out_keeps_a_twelfth_of_the_window() -> None:
-    s = story(surface="abs(w1) + abs(w2)", start="[-3, 3]")  # no positive length stays inside
-    assert 6 / 12 / 2.5 < s.gradient_arrow_scale * math.hypot(*s.gradient_at_start) <= 6 / 12
+@pytest.mark.parametrize("start, window", [
+    ("[-3, 3]", ((-4.0, 3.0), (-3.0, 4.0))),  # a corner, the gradient (-1, 1) out through two sides
+    ("[-3, 0]", ((-4.0, 3.0), (-3.0, 3.0))),  # the left edge, the gradient (-1, 0) out through it
+    ("[0, -3]", ((-3.0, 3.0), (-4.0, 3.0))),
+    ("[-3, -0.5]", ((-4.0, 3.0), (-3.0, 3.0))),  # (-1, -1): room along w2, none along w1
+])
+def test_a_start_on_an_edge_the_gradient_leaves_by_widens_the_window_there(start: str, window: object) -> None:
+    s = story(surface="abs(w1) + abs(w2)", start=start)
+    assert s.view.window == window and s.view.surface.window == window
+    (a, b), (c, d) = s.view.window
+    g = s.gradient_arrow_scale * np.array(s.gradient_at_start)
+    tip = np.array(s.run.start) + g
+    assert a <= tip[0] <= b and c <= tip[1] <= d
+    assert np.linalg.norm(g) >= 6 / 12  # at least a twelfth of the window, drawn inside it
+    first = s.run.path[1, :2]  # descent steps against the gradient, back into the surface's own window
+    assert np.allclose(first - s.run.start, -s.run.learning_rate * np.array(s.gradient_at_start))
+    assert np.all(np.abs(first) < 3)
+
+
+@pytest.mark.parametrize("overrides", [{}, {"surface": "abs(w1) + abs(w2)"}, {"surface": "himmelblau"},
+                                       {"surface": "abs(w1) + abs(w2)", "start": "[2, 1]"}])
+def test_a_start_with_room_keeps_the_surfaces_window(overrides: dict[str, str]) -> None:
+    s = story(**overrides)
+    assert s.view.window == parse_surface(overrides.get("surface", "bowl")).window
 
 
 # --- properties -----------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ from mathviz.stories import expectation_lln as prob
 from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
-from mathviz_scenes.components.numbers import fmt
+from mathviz_scenes.components.numbers import counted, fmt, noun_for
 from mathviz_scenes.components.panel import frame_right
 from mathviz_scenes.components.readout import Readout
 
@@ -729,7 +729,8 @@ class RunningAverages(ExplainerScene):
             "game": game,
             "expectation": (f"Expected value: each payoff times its probability, summed. {verdict[0]}",
                             f"期望值：每种收益乘以它的概率再求和。{verdict[1]}"),
-            "simulate": (f"Play {runs} run{'s' if runs > 1 else ''} of {rounds} rounds: running averages settle toward E.",
+            "simulate": (f"Play {counted(runs, 'run')} of {rounds} {noun_for(s.rounds, 'round')}: "
+                         "running averages settle toward E.",
                          f"模拟 {runs} 组、每组 {rounds} 局：累计平均值逐渐靠近 E。"),
             "band": ("Their spread shrinks like σ/√n: most stay inside E ± 2σ/√n.",
                      "波动按 σ/√n 缩小：大多数平均值落在 E ± 2σ/√n 之内。"),

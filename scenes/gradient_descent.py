@@ -57,7 +57,7 @@ from mathviz_scenes.components.mesh_scene import (
     level_readout,
     show_value,
 )
-from mathviz_scenes.components.numbers import fmt, typst_number
+from mathviz_scenes.components.numbers import counted, fmt, noun_for, typst_number
 from mathviz_scenes.components.panel import frame_right
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
@@ -153,12 +153,12 @@ def keep_inside(mob: Mobject) -> Mobject:
 def run_status(run: DescentRun) -> tuple[str, str]:
     """How a run ended, in English and Chinese ("diverged after 29 steps")."""
     if run.diverged:
-        return f"diverged after {run.diverged_at} steps", f"{run.diverged_at} 步后发散"
+        return f"diverged after {counted(run.diverged_at, 'step')}", f"{run.diverged_at} 步后发散"
     if run.left_window_at is not None:
-        return f"left the window after {run.left_window_at} steps", f"{run.left_window_at} 步后离开窗口"
+        return f"left the window after {counted(run.left_window_at, 'step')}", f"{run.left_window_at} 步后离开窗口"
     if run.converged:
-        return f"converged after {run.steps_taken} steps", f"{run.steps_taken} 步后收敛"
-    return f"still moving after {run.steps_taken} steps", f"{run.steps_taken} 步后仍未收敛"
+        return f"converged after {counted(run.steps_taken, 'step')}", f"{run.steps_taken} 步后收敛"
+    return f"still moving after {counted(run.steps_taken, 'step')}", f"{run.steps_taken} 步后仍未收敛"
 
 
 class Trajectory:
@@ -716,7 +716,7 @@ class LossSurfaceDescent(MeshExplainerScene):
                   zh="在狭窄的山谷里，动量法胜过普通梯度下降")
         self.clear_all()
         header = self.panel_header(f"L = {to_typst(view.surface.f)}", f"eta = {typst_number(s.ravine_gd.learning_rate, 3)}",
-                                   self.tr(f'{s.steps} "steps each"', f'"各" {s.steps} "步"'))
+                                   self.tr(f'{s.steps} "{noun_for(s.steps, "step")} each"', f'"各" {s.steps} "步"'))
         runs = (s.ravine_gd, s.ravine_momentum_run)
         labels = (self.say("gradient descent", "梯度下降"),
                   self.say(f"momentum β = {s.momentum:g}", f"动量 β = {s.momentum:g}"))

@@ -61,7 +61,7 @@ from mathviz_scenes.components.contour import ContourPanel
 from mathviz_scenes.components.graph import clip_segment
 from mathviz_scenes.components.layout import Box, overlaps
 from mathviz_scenes.components.mesh_scene import level_readout, show_value
-from mathviz_scenes.components.numbers import fmt
+from mathviz_scenes.components.numbers import counted, fmt
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 
@@ -719,9 +719,9 @@ class OptimizersSideBySide(ExplainerScene):
         sd = s.saddle
         escaped = dict(zip(OPTIMIZERS, sd.escaped_at))
         sgd_k, adam_k = escaped["sgd"], escaped["adam"]
-        words: dict[int | None, tuple[str, str]] = {None: (f"not within {s.steps} steps", f"{s.steps} 步内没有")}
-        sgd_en, sgd_zh = words.get(sgd_k, (f"{sgd_k} steps", f"{sgd_k} 步"))
-        adam_en, adam_zh = words.get(adam_k, (f"{adam_k} steps", f"{adam_k} 步"))
+        words: dict[int | None, tuple[str, str]] = {None: (f"not within {counted(s.steps, 'step')}", f"{s.steps} 步内没有")}
+        sgd_en, sgd_zh = words.get(sgd_k, (counted(sgd_k, "step"), f"{sgd_k} 步"))
+        adam_en, adam_zh = words.get(adam_k, (counted(adam_k, "step"), f"{adam_k} 步"))
         self.beat("saddle-escape",
                   en=f"Beside a saddle the gradient is tiny along the way out: SGD escapes in {sgd_en}, Adam in {adam_en}",
                   zh=f"鞍点附近，出去的方向上梯度极小：SGD 用了 {sgd_zh}，Adam 用了 {adam_zh}")
@@ -755,7 +755,7 @@ class OptimizersSideBySide(ExplainerScene):
         for i, (run, k) in enumerate(zip(sd.runs, sd.escaped_at)):
             cell: Mobject
             if k is None:
-                cell = style.text(self.say(f"not in {run.steps_taken} steps", f"{run.steps_taken} 步内未逃离"),
+                cell = style.text(self.say(f"not in {counted(run.steps_taken, 'step')}", f"{run.steps_taken} 步内未逃离"),
                                   size=style.SMALL_SIZE, color=style.MUTED_COLOR)
             else:
                 cell = level_readout(Readout(self.say("escaped at step", "逃离步数"), k,
@@ -778,7 +778,7 @@ class OptimizersSideBySide(ExplainerScene):
             en, zh = "Every run diverged at this learning rate", "这个学习率下所有优化器都发散了"
         else:
             best = s.run(s.best)
-            en = (f"After {s.steps} steps with one η = {fmt(s.learning_rate)}: the lowest loss is "
+            en = (f"After {counted(s.steps, 'step')} with one η = {fmt(s.learning_rate)}: the lowest loss is "
                   f"{best.label}'s, {fmt(best.final_loss)}")
             zh = (f"同一个 η = {fmt(s.learning_rate)} 走 {s.steps} 步后：损失最低的是 {ZH_LABELS.get(best.name, best.label)}，"
                   f"{fmt(best.final_loss)}")
@@ -789,7 +789,7 @@ class OptimizersSideBySide(ExplainerScene):
         self.final_map = self.build_map(s.view)
         title = self.build_title(s.view)
         top = self.table_start(title.get_bottom()[1] - 0.45)
-        header = style.text(self.say(f"after {s.steps} steps, η = {fmt(s.learning_rate)}, σ = {fmt(s.batch_noise)}",
+        header = style.text(self.say(f"after {counted(s.steps, 'step')}, η = {fmt(s.learning_rate)}, σ = {fmt(s.batch_noise)}",
                                      f"{s.steps} 步后，η = {fmt(s.learning_rate)}，σ = {fmt(s.batch_noise)}"),
                             size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         self.fit_panel(header).move_to([self.table_x + header.width / 2, top, 0])

@@ -47,7 +47,7 @@ from mathviz.view import nice_step
 from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.listing import code_background, line_highlight
-from mathviz_scenes.components.numbers import fmt
+from mathviz_scenes.components.numbers import fmt, noun_for
 from mathviz_scenes.components.panel import frame_right
 from mathviz_scenes.components.wrap import wrapped_text
 
@@ -431,7 +431,7 @@ class ReluBackprop(ExplainerScene):
         others = [i + 1 for i in self.story.inactive_units if i != k]
         if others:
             names = ", ".join(map(str, others))
-            words.append(self.tr(f"Unit{'s' if len(others) > 1 else ''} {names}: z < 0 for this input only.",
+            words.append(self.tr(f"{noun_for(len(others), 'Unit')} {names}: z < 0 for this input only.",
                                  f"单元 {names}：只是对这个输入 z < 0。"))
             colors.append(style.MUTED_COLOR)
         lines = [style.text(line, size=style.SMALL_SIZE, color=color) for line, color in zip(words, colors)]

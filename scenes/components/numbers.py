@@ -37,8 +37,10 @@ __all__ = [
     "SMALL",
     "NOISE",
     "SUPERSCRIPT",
+    "counted",
     "decimals_for",
     "fmt",
+    "noun_for",
     "signed",
     "typst_number",
     "typst_matrix",
@@ -173,6 +175,19 @@ def typst_number(value: float, decimals: int | None = None, *, trim: Trim | None
                  group: bool = False, zero: str | None = None, hidden: bool = True) -> str:
     """A story number inside Typst math: :func:`fmt` with ``math=True``."""
     return fmt(value, decimals, trim=trim, math=True, snap=snap, group=group, zero=zero, hidden=hidden)
+
+
+def noun_for(n: int, noun: str, plural: str | None = None) -> str:
+    """``step`` for 1, ``steps`` for any other ``n``: an English noun in the number ``n`` takes.
+
+    ``plural`` is the noun's plural when it is not ``noun + "s"``.
+    """
+    return noun if n == 1 else plural or noun + "s"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 step``, ``2 steps``, ``0 steps``: ``n`` and :func:`noun_for`."""
+    return f"{n} {noun_for(n, noun, plural)}"
 
 
 def typst_matrix(rows: Sequence[Sequence[float]] | np.ndarray, *, snap: float = NOISE) -> str:

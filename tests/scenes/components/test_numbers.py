@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mathviz_scenes.components.numbers import decimals_for, fmt, signed, typst_matrix, typst_number
+from mathviz_scenes.components.numbers import counted, decimals_for, fmt, noun_for, signed, typst_matrix, typst_number
 
 
 @pytest.mark.parametrize(("value", "text"), [
@@ -65,3 +65,8 @@ def test_typst_numbers_and_matrices() -> None:
     assert typst_matrix([[1, 2], [3, 4.5]]) == "mat(1, 2; 3, 4.5)"
     assert typst_matrix([[2e5, 1e5], [0, 3e5]]) == "10^(5) mat(2, 1; 0, 3)"
     assert typst_matrix([[1e-4, 2e-4], [0, 1e-5]]) == "10^(-4) mat(1, 2; 0, 0.1)"
+
+
+def test_counted_nouns_agree_with_their_number() -> None:
+    assert [counted(n, "step") for n in (0, 1, 2, 500)] == ["0 steps", "1 step", "2 steps", "500 steps"]
+    assert noun_for(1, "axis", "axes") == "axis" and noun_for(3, "axis", "axes") == "axes"

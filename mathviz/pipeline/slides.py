@@ -381,20 +381,20 @@ def _captioned(image, caption: str, lang: str, background: tuple[int, int, int])
     """``image`` with ``caption`` written under it, on the video's background colour."""
     from PIL import Image, ImageDraw
 
-    from mathviz.pipeline.storyboard import _font, _wrap
+    from mathviz.pipeline.typeface import Typeface
 
     width, height = image.size
     size = max(12, int(round(min(width, height) * 0.04)))
-    font = _font("Noto Sans CJK SC" if lang == "zh" else "DejaVu Sans", size)
+    font = Typeface("Noto Sans CJK SC" if lang == "zh" else "DejaVu Sans", size)
     pad = size
-    lines = _wrap(caption, font, width - 2 * pad, ImageDraw.Draw(Image.new("RGB", (1, 1)))) if caption else []
+    lines = font.wrap(caption, width - 2 * pad) if caption else []
     line_height = int(round(size * 1.4))
     page = Image.new("RGB", (width, height + 2 * pad + line_height * max(1, len(lines))), background)
     page.paste(image.convert("RGB"), (0, 0))
     draw = ImageDraw.Draw(page)
     y = height + pad
     for line in lines:
-        draw.text(((width - draw.textlength(line, font=font)) / 2, y), line, font=font, fill=_text_colour(background))
+        font.draw(draw, ((width - font.length(line)) / 2, y), line, fill=_text_colour(background))
         y += line_height
     return page
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from typing import Any
 
 from mathviz.pipeline import registry
 from mathviz.pipeline.render import QUALITIES, GuardRejected, GuardReport, attach_guard, check_fonts, guard_verdict
+from mathviz.pipeline.typeface import Typeface
 from mathviz.pipeline.workdir import make_work_dir, remove_stale
 from mathviz_scenes.components.look import Look
 
@@ -106,40 +106,6 @@ def capture_stills(scene_cls: type, story: object, lang: str, manim_config: Mapp
     return stills, duration, report
 
 
-def _font_file(family: str) -> str | None:
-    try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, timeout=10,
-                               check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return found if found and Path(found).is_file() else None
-
-
-def _font(family: str, size: int):
-    from PIL import ImageFont
-
-    path = _font_file(family)
-    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
-
-
-def _wrap(text: str, font: Any, width: int, draw: Any) -> list[str]:
-    """Lines of ``text`` no wider than ``width`` pixels (by words; characters for text without spaces)."""
-    words = text.split() if " " in text.strip() else list(text)
-    joiner = " " if " " in text.strip() else ""
-    lines: list[str] = []
-    line = ""
-    for word in words:
-        candidate = f"{line}{joiner}{word}" if line else word
-        if draw.textlength(candidate, font=font) <= width or not line:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
-    return lines
-
-
 def contact_sheet(stills: Sequence[Still], title: str, lang: str = "en", columns: int | None = None):
     """One image: a title, then the stills in rows, each with ``N  beat-name`` and its caption under it."""
     from PIL import Image, ImageDraw
@@ -151,19 +117,18 @@ def contact_sheet(stills: Sequence[Still], title: str, lang: str = "en", columns
     scale = max(width / 854, 0.5)
     pad = int(round(24 * scale))
     family = "Noto Sans CJK SC" if lang == "zh" else "DejaVu Sans"
-    title_font = _font("DejaVu Sans:bold", int(round(26 * scale)))
-    name_font = _font("DejaVu Sans:bold", int(round(18 * scale)))
-    text_font = _font(family, int(round(17 * scale)))
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    title_font = Typeface("DejaVu Sans:bold", int(round(26 * scale)))
+    name_font = Typeface("DejaVu Sans:bold", int(round(18 * scale)))
+    text_font = Typeface(family, int(round(17 * scale)))
     line_height = int(round(text_font.size * 1.35))
-    blocks = [_wrap(s.caption, text_font, width, measure) for s in stills]
+    blocks = [text_font.wrap(s.caption, width) for s in stills]
     caption_height = int(round(name_font.size * 1.6)) + line_height * max(len(b) for b in blocks)
     rows = (len(stills) + columns - 1) // columns
     title_height = int(round(title_font.size * 2.0))
     sheet = Image.new("RGB", (pad + columns * (width + pad), title_height + pad + rows * (height + caption_height + pad)),
                       SHEET_BACKGROUND)
     draw = ImageDraw.Draw(sheet)
-    draw.text((pad, pad // 2), title, font=title_font, fill=SHEET_TEXT)
+    title_font.draw(draw, (pad, pad // 2), title, fill=SHEET_TEXT)
     for i, (still, block) in enumerate(zip(stills, blocks)):
         row, column = divmod(i, columns)
         x = pad + column * (width + pad)
@@ -171,11 +136,11 @@ def contact_sheet(stills: Sequence[Still], title: str, lang: str = "en", columns
         sheet.paste(still.image.convert("RGB"), (x, y))
         draw.rectangle([x - 1, y - 1, x + width, y + height], outline=(70, 70, 70))
         y += height + int(round(6 * scale))
-        draw.text((x, y), f"{still.number}  {still.name}   {still.start:.1f}-{still.end:.1f} s", font=name_font,
-                  fill=SHEET_MUTED)
+        name_font.draw(draw, (x, y), f"{still.number}  {still.name}   {still.start:.1f}-{still.end:.1f} s",
+                       fill=SHEET_MUTED)
         y += int(round(name_font.size * 1.6))
         for line in block:
-            draw.text((x, y), line, font=text_font, fill=SHEET_TEXT)
+            text_font.draw(draw, (x, y), line, fill=SHEET_TEXT)
             y += line_height
     return sheet
 

@@ -250,7 +250,8 @@ def get(name: str) -> SceneSpec:
         return _load(discovery.candidates[name])
     if name in discovery.rejected:
         raise BrokenExplainerError(discovery.rejected[name][0])
-    raise UnknownSceneError(f"unknown scene {name!r} (known: {', '.join(names())})")
+    raise UnknownSceneError(f"unknown scene {name!r} (known: {', '.join(names())}); a plugin explainer is "
+                            f"known once its package is installed, e.g. pip install -e examples/softmax_temperature")
 
 
 def specs() -> tuple[SceneSpec, ...]:

@@ -241,5 +241,6 @@ def test_a_missing_scene_module_is_reported_when_drawing(install) -> None:
 
 def test_unknown_names_list_the_known_ones() -> None:
     registry.refresh()
-    with pytest.raises(registry.UnknownSceneError, match="unknown scene 'nope' \\(known: derivative, chain_rule"):
+    with pytest.raises(registry.UnknownSceneError, match="unknown scene 'nope' \\(known: derivative, chain_rule") as e:
         registry.get("nope")
+    assert "once its package is installed" in str(e.value)  # the example plugin is not installed by make setup

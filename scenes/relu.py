@@ -361,7 +361,12 @@ class ReluBackprop(ExplainerScene):
             for i, value in enumerate(values):
                 y = mid + (count - 1) / 2 * spacing - i * spacing
                 circle = Circle(radius=radius, color=color, stroke_width=3).move_to([x, y, 0])
-                number = style.text(fmt(value, 2, zero="0"), size=style.SMALL_SIZE).move_to(circle)
+                number = style.text(fmt(value, 2, zero="0"), size=style.SMALL_SIZE)
+                # inside the ring: no wider than the circle's chord at the number's top and bottom, less its stroke
+                inside = 2 * math.sqrt(radius**2 - (number.height / 2) ** 2) - 0.1
+                if number.width > inside:
+                    number.scale(inside / number.width)
+                number.move_to(circle)
                 nodes.add(VGroup(circle, number))
             return nodes
 

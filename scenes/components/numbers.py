@@ -12,6 +12,8 @@
   places would round to zero (or, with three significant digits, below 10^-3),
   and any number of 10^5 or more, is written with a power of ten, ``1.23×10⁻⁵``
   in text and ``1.23 times 10^(-5)`` in Typst math (``math=True``);
+* a negative number's sign is the minus sign ``−`` (U+2212) in text, as in
+  the Typst formulas beside it, never the hyphen ``-``;
 * never ``-0`` (and ``zero="0"`` prints an exact zero bare whatever the
   places); rounding noise (within ``snap`` of a whole number, relative to the
   number's size) counts as that whole number; ``None``, NaN and infinity are a dash.
@@ -34,6 +36,7 @@ import numpy as np
 
 __all__ = [
     "LARGE",
+    "MINUS",
     "SMALL",
     "NOISE",
     "SUPERSCRIPT",
@@ -56,6 +59,8 @@ NOISE = 1e-9
 SIGNIFICANT = 3
 #: Most places :func:`decimals_for` ever gives a small value to keep three significant digits.
 MOST_PLACES = 8
+#: The minus sign of a negative number in text (U+2212, as wide as +; Typst math draws its own from ``-``).
+MINUS = "\u2212"
 #: Superscript digits for powers of ten in plain text.
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -111,7 +116,7 @@ def _power_of_ten(value: float, *, math_mode: bool) -> str:
     mantissa = mantissa.rstrip("0").rstrip(".")
     if math_mode:
         return f"{mantissa} times 10^({int(exponent)})"
-    return f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
+    return f"{mantissa.replace('-', MINUS)}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
 
 
 def fmt(value: float | None, decimals: int | None = None, *, trim: Trim | None = None, math: bool = False,
@@ -160,7 +165,7 @@ def fmt(value: float | None, decimals: int | None = None, *, trim: Trim | None =
         text = text.rstrip("0").rstrip(".")
     if float(text.replace(",", "")) == 0:
         text = text.lstrip("-")
-    return text
+    return text if math else text.replace("-", MINUS, 1)
 
 
 def signed(value: float, decimals: int | None = None, *, trim: Trim | None = None, math: bool = False,
@@ -168,7 +173,7 @@ def signed(value: float, decimals: int | None = None, *, trim: Trim | None = Non
     """``+ 1.25`` or ``- 1.25``: a term after another one, as :func:`fmt` prints its size."""
     text = fmt(abs(value), decimals, trim=trim, math=math, snap=snap, group=group, zero=zero, hidden=hidden)
     negative = value < 0 and text.lstrip("0.,") != ""
-    return f"- {text}" if negative else f"+ {text}"
+    return f"{'-' if math else MINUS} {text}" if negative else f"+ {text}"
 
 
 def typst_number(value: float, decimals: int | None = None, *, trim: Trim | None = None, snap: float = NOISE,

@@ -9,6 +9,7 @@ from manim import Circle, config
 from mathviz_scenes.components import style
 from mathviz_scenes.components.numbers import fmt
 from tests.conftest import bounds, boxes_overlap, build_checked, dry_run_scene
+from tests.scenes.shown import shown
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -166,16 +167,16 @@ def test_each_path_of_the_shared_variable_is_labelled_on_its_edge(scene):
         # the label sits on its edge
         points = np.array([edge.point_from_proportion(t) for t in np.linspace(0, 1, 101)])
         assert np.min(np.linalg.norm(points - label.get_center(), axis=1)) < 0.05
-    shown = sorted(float(label.text) for label in scene.path_labels.values())
-    assert shown == pytest.approx(sorted(s.paths["a"]), abs=5e-3)
+    printed = sorted(shown(label.text) for label in scene.path_labels.values())
+    assert printed == pytest.approx(sorted(s.paths["a"]), abs=5e-3)
     assert scene.paths_note[0].original_text.endswith(f"= {fmt(s.gradients['a'])}")
 
 
 def test_check_table_shows_both_gradients(scene):
     s = scene.story
     for row, v in zip(scene.check_table[1:], s.gradients):
-        assert float(row[1].text) == pytest.approx(s.gradients[v], abs=1e-9)
-        assert float(row[2].text) == pytest.approx(s.numeric_gradients[v], abs=1e-9)
+        assert shown(row[1].text) == pytest.approx(s.gradients[v], abs=1e-9)
+        assert shown(row[2].text) == pytest.approx(s.numeric_gradients[v], abs=1e-9)
     assert f"{s.check_max_error:.1e}" in scene.check_summary[0].text
 
 

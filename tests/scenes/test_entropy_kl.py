@@ -10,6 +10,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.quality import lookup
 from mathviz_scenes.components.readout import Readout
 from tests.conftest import boxes_overlap, build_checked, dry_run_scene
+from tests.scenes.shown import shown
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -115,7 +116,7 @@ def test_bars_read_back_through_their_axes_equal_the_story(any_scene):
     np.testing.assert_allclose(any_scene.kl_p_bars.values(), s.p, atol=1e-6)
     for bars, values in zip(any_scene.panel_bars, (s.uniform, s.p, s.one_hot)):
         np.testing.assert_allclose(bars.values(), values, atol=1e-6)
-    printed = [float(label.text) for label in any_scene.p_bars.labels]
+    printed = [shown(label.text) for label in any_scene.p_bars.labels]
     np.testing.assert_allclose(printed, s.p, atol=5e-4)
 
 

@@ -19,6 +19,7 @@ from mathviz.stories import expectation_lln as prob
 from mathviz_scenes.components import style
 from mathviz_scenes.components.look import Look
 from tests.conftest import bounds, boxes_overlap, build_checked
+from tests.scenes.shown import shown
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -68,8 +69,7 @@ def test_table_numbers_are_the_story_table(scene):
     for (die, probability, payoff), row in zip(scene.table_rows, s.table):
         assert len(die[1]) == row.face  # pips
         assert probability.text == f"1/{prob.FACES}" and row.probability == pytest.approx(1 / prob.FACES)
-        shown = float(payoff.text.replace("\u2212", "-").replace(",", ""))
-        assert shown == pytest.approx(row.payoff, abs=5e-3)
+        assert shown(payoff.text) == pytest.approx(row.payoff, abs=5e-3)
         assert payoff[0].get_fill_color() == (style.POSITIVE_COLOR if row.wins else style.NEGATIVE_COLOR)
     # the weighted sum: every outcome's payoff times its count of faces over 6
     source = scene.expectation_source()

@@ -14,6 +14,7 @@ from mathviz_scenes.components.look import Look
 from mathviz_scenes.components.quality import lookup
 from mathviz_scenes.least_squares_mle import caption_number
 from tests.conftest import boxes_overlap, construct_scene, dry_run_scene
+from tests.scenes.shown import shown
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -200,7 +201,7 @@ def test_tick_numbers_stay_left_of_the_frame_edge(any_scene):
     assert len(numbers) >= 3
     for number in numbers:
         assert number.get_left()[0] >= -config.frame_width / 2 + style.SAFE_MARGIN - 1e-6
-        assert math.isfinite(float(number.text.replace("−", "-")))
+        assert math.isfinite(shown(number.text))
 
 
 
@@ -208,7 +209,7 @@ def test_tick_numbers_stay_left_of_the_frame_edge(any_scene):
 def test_caption_numbers_keep_tiny_values(value):
     printed = caption_number(value)
     # a tiny sigma prints as itself, never as 0; others as the house format
-    assert float(printed) == pytest.approx(value, rel=5e-3, abs=0 if value else 1e-12)
+    assert shown(printed) == pytest.approx(value, rel=5e-3, abs=0 if value else 1e-12)
 
 
 @pytest.fixture(scope="module", params=["9:16", "1:1"])

@@ -80,7 +80,7 @@ def test_one_caption_per_beat_in_both_languages(built) -> None:
         assert "cos θ" in captions["inner-product"]
     c = story.coordinates.coefficients
     if not story.vector_is_zero:
-        assert f"c = ({c[0]:.3g}, {c[1]:.3g})" in captions["coordinates"]
+        assert f"c = ({c[0]:.3g}, {c[1]:.3g})".replace("-", "−") in captions["coordinates"]  # the minus sign
 
 
 def test_unit_balls_read_back_with_norm_one(built) -> None:

@@ -9,6 +9,7 @@ from manim import config
 
 from mathviz_scenes.components import style
 from tests.conftest import SCENE_RENDER, bounds, boxes_overlap, build_checked
+from tests.scenes.shown import shown
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -51,7 +52,7 @@ def test_bars_read_back_through_their_axes_equal_the_story(scene):
     np.testing.assert_allclose(scene.downstream_bars.values(), s.downstream, atol=1e-9)
     # the printed values are the story's, to the digits shown
     for bars, values in ((scene.x_bars, s.x), (scene.upstream_bars, s.upstream), (scene.downstream_bars, s.downstream)):
-        printed = [float(label.text) for label in bars.labels]
+        printed = [shown(label.text) for label in bars.labels]
         np.testing.assert_allclose(printed, values, rtol=5e-3, atol=0)
 
 
@@ -65,7 +66,7 @@ def test_masked_entries_are_the_story_mask(scene):
     # zeroed exactly where masked, the upstream value everywhere else
     np.testing.assert_array_equal(np.abs(drawn) < 1e-9, s.mask | (s.upstream == 0))
     np.testing.assert_allclose(drawn[~s.mask], s.upstream[~s.mask], atol=1e-9)
-    shown_local = [float(m.text) for m in scene.local_grad_row]
+    shown_local = [shown(m.text) for m in scene.local_grad_row]
     np.testing.assert_array_equal(shown_local, s.local_grad)
 
 
@@ -109,12 +110,12 @@ def test_graphs_are_relu_and_its_indicator(scene):
 
 def test_network_shows_the_story_values(scene):
     s = scene.story
-    shown = lambda group: [float(node[1].text) for node in group]  # noqa: E731
-    tags = lambda group: [float(tag.text) for tag in group]  # noqa: E731
-    np.testing.assert_allclose(shown(scene.input_nodes), s.network_input, atol=5e-3)
-    np.testing.assert_allclose(shown(scene.z_nodes), s.forward.z, atol=5e-3)
-    np.testing.assert_allclose(shown(scene.h_nodes), s.forward.h, atol=5e-3)
-    np.testing.assert_allclose(shown(scene.loss_node), [s.forward.loss], atol=5e-3)
+    values = lambda group: [shown(node[1].text) for node in group]  # noqa: E731
+    tags = lambda group: [shown(tag.text) for tag in group]  # noqa: E731
+    np.testing.assert_allclose(values(scene.input_nodes), s.network_input, atol=5e-3)
+    np.testing.assert_allclose(values(scene.z_nodes), s.forward.z, atol=5e-3)
+    np.testing.assert_allclose(values(scene.h_nodes), s.forward.h, atol=5e-3)
+    np.testing.assert_allclose(values(scene.loss_node), [s.forward.loss], atol=5e-3)
     np.testing.assert_allclose(tags(scene.h_tags), s.backward.dh, atol=5e-3)
     np.testing.assert_allclose(tags(scene.z_tags), s.backward.dz, atol=5e-3)
     np.testing.assert_allclose(tags(scene.input_tags), s.backward.dx, atol=5e-3)
@@ -122,8 +123,8 @@ def test_network_shows_the_story_values(scene):
     assert scene.z_tags[dead].text == "0" and s.backward.dz[dead] == 0
     assert scene.dead_box.get_center()[1] == pytest.approx(scene.z_nodes[dead].get_center()[1], abs=0.3)
     table = scene.grad_check_rows
-    np.testing.assert_allclose([float(m.text) for m in table[1][1:]], s.backward.db1, atol=5e-6)
-    np.testing.assert_allclose([float(m.text) for m in table[2][1:]], s.numeric_grads["b1"], atol=5e-6)
+    np.testing.assert_allclose([shown(m.text) for m in table[1][1:]], s.backward.db1, atol=5e-6)
+    np.testing.assert_allclose([shown(m.text) for m in table[2][1:]], s.numeric_grads["b1"], atol=5e-6)
     assert f"{s.grad_check_max_error:.1e}" in scene.grad_check_summary[1].text
 
 

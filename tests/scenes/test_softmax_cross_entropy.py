@@ -9,6 +9,7 @@ from manim import config
 from mathviz_scenes.components import style
 from mathviz_scenes.softmax_cross_entropy import MIN_LABEL_SIZE
 from tests.conftest import bounds, boxes_overlap, build_checked, dry_run_scene
+from tests.scenes.shown import shown
 
 #: Parameters that push this scene's layout to its limits; tests/pipeline/test_check.py runs the guard on each.
 STRESS: list[dict[str, str]] = [
@@ -74,7 +75,7 @@ def test_bars_read_back_are_the_story(any_scene):
     np.testing.assert_allclose(any_scene.logit_bars.values(), s.logits, rtol=1e-9, atol=1e-9 * max(1, np.abs(s.logits).max()))
     np.testing.assert_allclose(any_scene.prob_bars.values(), s.probabilities, atol=1e-9)
     np.testing.assert_allclose(any_scene.gradient_bars.values(), s.gradient, atol=1e-9 * max(1.0, np.abs(s.gradient).max()))
-    printed = [float(label.text) for label in any_scene.prob_bars.labels]
+    printed = [shown(label.text) for label in any_scene.prob_bars.labels]
     np.testing.assert_allclose(printed, s.probabilities, rtol=5e-3, atol=5e-3)  # two decimals past five bars
     # the true class is the one boxed
     box_x = any_scene.prob_axes.p2c(any_scene.label_box.get_center())[0]

@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mathviz_scenes.components.numbers import counted, decimals_for, fmt, noun_for, signed, typst_matrix, typst_number
+from tests.scenes.shown import shown
 
 
 @pytest.mark.parametrize(("value", "text"), [
-    (2.0, "2"), (2.0004, "2"), (0.5, "0.5"), (12.345, "12.3"), (-1.25, "-1.25"), (1234.4, "1234"),
+    (2.0, "2"), (2.0004, "2"), (0.5, "0.5"), (12.345, "12.3"), (-1.25, "−1.25"), (1234.4, "1234"),
     (0.00123, "0.00123"), (0.0003, "3×10⁻⁴"), (123456.0, "1.23×10⁵"), (-0.0, "0"), (1e-15, "0"),
     (None, "-"), (math.nan, "-"), (math.inf, "-"),
 ])
@@ -22,10 +23,10 @@ def test_house_format_three_significant_digits(value: float | None, text: str) -
 
 
 @pytest.mark.parametrize(("value", "decimals", "kwargs", "text"), [
-    (1.25, 3, {}, "1.250"), (-0.0001, 3, {}, "-1×10⁻⁴"), (-1e-12, 3, {}, "0.000"), (1.25, 3, {"trim": True}, "1.25"),
+    (1.25, 3, {}, "1.250"), (-0.0001, 3, {}, "−1×10⁻⁴"), (-1e-12, 3, {}, "0.000"), (1.25, 3, {"trim": True}, "1.25"),
     (3.0, 2, {"trim": "whole"}, "3"), (2.5, 2, {"trim": "whole"}, "2.50"), (12345.6, 0, {"group": True}, "12,346"),
     (-0.0004, 3, {"math": True}, "-4 times 10^(-4)"), (0.0, 2, {"zero": "0"}, "0"), (0.0, 2, {}, "0.00"),
-    (-0.001, 2, {"trim": True}, "-1×10⁻³"), (-0.004, 2, {}, "-4×10⁻³"), (-0.006, 2, {}, "-0.01"),
+    (-0.001, 2, {"trim": True}, "−1×10⁻³"), (-0.004, 2, {}, "−4×10⁻³"), (-0.006, 2, {}, "−0.01"),
 ])
 def test_fixed_places(value: float, decimals: int, kwargs: dict, text: str) -> None:
     assert fmt(value, decimals, **kwargs) == text
@@ -38,8 +39,9 @@ def test_fixed_places_never_lie(value: float, decimals: int) -> None:
     if "×" in text:  # shown with a power of ten only when the places would round a nonzero value to 0
         assert value != 0 and round(abs(value), decimals) <= 10.0**-decimals
         return
-    assert not text.startswith("-0") or float(text) != 0
-    assert float(text) == pytest.approx(value, abs=0.5 * 10.0**-decimals + 1e-9 * max(1.0, abs(value)))
+    assert "-" not in text  # the minus sign, never the hyphen
+    assert not text.startswith("−0") or shown(text) != 0
+    assert shown(text) == pytest.approx(value, abs=0.5 * 10.0**-decimals + 1e-9 * max(1.0, abs(value)))
 
 
 def test_decimals_rule() -> None:
@@ -54,9 +56,9 @@ def test_decimals_rule() -> None:
 
 
 def test_signed_terms() -> None:
-    assert signed(-1.234, 3) == "- 1.234"
+    assert signed(-1.234, 3) == "− 1.234"
     assert signed(0.5, 3) == "+ 0.500"
-    assert signed(-1e-12, 3) == "+ 0.000"  # no "- 0.000"
+    assert signed(-1e-12, 3) == "+ 0.000"  # no "− 0.000"
     assert signed(-2e-4, 3, math=True) == "- 2 times 10^(-4)"
 
 

@@ -476,12 +476,21 @@ class BackpropGraph(ExplainerScene):
 
     def edge_label(self, edge_key: tuple[int, int, int], content: str, avoid: list[Mobject],
                    proportions: tuple[float, ...] = (0.5, 0.38, 0.62, 0.28, 0.72)) -> Mobject:
-        """``content`` in red on an edge, at the first spot along it clear of ``avoid`` (tags, nodes, other labels)."""
+        """``content`` in red on an edge, at the first spot along it clear of ``avoid`` (tags, nodes, other labels).
+
+        A short edge crowded by tags may have no such spot on the line: then the label slides off it sideways by
+        half its height (its edge on the line, so it still reads as the edge's), wherever along the edge that is
+        clear; only if that fails too does it sit at the first spot.
+        """
         edge = self.edges[edge_key]
         label = style.text(content, size=style.SMALL_SIZE * self.node_scale, color=BACKWARD_COLOR)
         label.add_background_rectangle(opacity=0.9, buff=0.04)
-        for proportion in proportions:
-            label.move_to(edge.point_from_proportion(proportion))
+        along = edge.get_end() - edge.get_start()
+        normal = np.array([-along[1], along[0], 0.0]) / max(float(np.linalg.norm(along)), 1e-9)
+        beside = [(proportion, side * label.height / 2) for side in (-1, 1)
+                  for proportion in np.linspace(0.25, 0.75, 11)]
+        for proportion, offset in [*((p, 0.0) for p in proportions), *beside]:
+            label.move_to(edge.point_from_proportion(proportion) + offset * normal)
             if not any(overlaps(label, other) for other in avoid):
                 break
         else:
@@ -564,7 +573,7 @@ class BackpropGraph(ExplainerScene):
                     if st.input == node.id:
                         key = (node.id, node_id, position)
                         avoid = [*self.nodes.values(), *self.value_tags.values(), *self.grad_tags.values(),
-                                 *labels.values()]
+                                 *self.shown_grads.values(), *labels.values()]
                         labels[key] = self.edge_label(key, fmt(st.contribution), avoid,
                                                       proportions=(0.3, 0.22, 0.4, 0.5, 0.6))
         return labels

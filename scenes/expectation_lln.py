@@ -59,6 +59,7 @@ from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.numbers import counted, fmt, noun_for
 from mathviz_scenes.components.panel import frame_right
 from mathviz_scenes.components.readout import Readout
+from mathviz_scenes.components.wrap import wrapped_text
 
 __all__ = ["RunningAverages", "format_amount", "format_count", "RUN_COLORS"]
 
@@ -369,6 +370,9 @@ class RunningAverages(ExplainerScene):
         self.round_title = style.text(self.tr("rounds played, n (log scale)", "已玩局数 n（对数刻度）"), size=style.SMALL_SIZE,
                                       color=style.MUTED_COLOR)
         room = 2 * (right + 0.5 - self.axes.get_center()[0])  # centred under the axes, clear of the column
+        if self.round_title.width > room:  # a narrow plot: fewer words first, shrunk only if still too wide
+            self.round_title = style.text(self.tr("rounds n (log scale)", "局数 n（对数刻度）"),
+                                          size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         if self.round_title.width > room:
             self.round_title.scale_to_fit_width(room)
         self.round_title.next_to(self.round_labels, DOWN, buff=0.1).match_x(self.axes)
@@ -380,6 +384,8 @@ class RunningAverages(ExplainerScene):
             if self.value_title.width > room:
                 self.value_title.scale_to_fit_width(room)
             self.value_title.next_to(self.axes, UP, buff=0.12).align_to(self.value_labels, LEFT)
+            # over the tick numbers now: clear of the top one (centred on the axes' top, it reaches above it)
+            self.value_title.shift(UP * max(0.0, self.value_labels.get_top()[1] + 0.08 - self.value_title.get_bottom()[1]))
         grid = VGroup(*(Line(self.to_point(1, v), self.to_point(s.rounds, v), color=style.MUTED_COLOR,
                              stroke_width=1, stroke_opacity=0.3) for v in value_ticks[1:]))
         self.e_line = DashedLine(self.to_point(1, s.expectation), self.to_point(s.rounds, s.expectation),
@@ -415,9 +421,15 @@ class RunningAverages(ExplainerScene):
         label.move_to([where[0], where[1] + (-1 if under else 1) * (reach + label.height / 2), 0])
 
     def build_streak_label(self, length: int) -> Any:
-        """'20 losses in a row' (run 1's longest streak, ``length`` rounds), backed, not yet placed."""
+        """'20 losses in a row' (run 1's longest streak, ``length`` rounds), backed, not yet placed.
+
+        On two lines when one is wider than the plot (a square frame's narrow plot), so it stays over the plot.
+        """
         label = style.text(self.tr(f"{length} losses in a row", f"连输 {length} 局"), size=style.SMALL_SIZE,
                            color=E_COLOR)
+        if label.width > self.axes.width - 0.2:
+            label = style.text(self.tr(f"{length} losses\nin a row", f"连输\n{length} 局"), size=style.SMALL_SIZE,
+                               color=E_COLOR)
         return label.add_background_rectangle(opacity=0.85, buff=0.06)
 
     def streak_label_above(self, where: np.ndarray, height: float) -> bool:
@@ -493,6 +505,13 @@ class RunningAverages(ExplainerScene):
             self.band_legend.next_to(self.column_head, DOWN, buff=0.35, aligned_edge=LEFT)
         else:
             self.band_legend.next_to(self.run_legend, DOWN, buff=0.3, aligned_edge=LEFT)
+            # a long run list (eight runs in a square frame) leaves less room: the gap above the legend gives first
+            floor = style.caption_top() + 0.05
+            overflow = floor - self.band_legend.get_bottom()[1]
+            self.band_legend.shift(UP * min(max(overflow, 0.0), 0.3 - 0.12))
+            if self.band_legend.get_bottom()[1] < floor:  # then the legend shrinks to the room under the runs
+                top_left = self.band_legend.get_corner(UP + LEFT)
+                self.band_legend.scale_to_fit_height(top_left[1] - floor).move_to(top_left, aligned_edge=UP + LEFT)
         top = [self.to_point(n, v) for n, v in zip(s.sample_n, upper)]
         bottom = [self.to_point(n, v) for n, v in zip(s.sample_n, lower)]
         self.band_fill = Polygon(*top, *bottom[::-1], stroke_width=0, fill_color=E_COLOR, fill_opacity=0.14)
@@ -646,8 +665,10 @@ class RunningAverages(ExplainerScene):
         if streak is None:
             self.streak_marker = None
             self.pull_readout = None
-            self.dilution = VGroup(style.text(self.tr("Every face wins: there is", "每一面都赢："), size=size),
-                                   style.text(self.tr("no losing streak to dilute.", "没有需要稀释的连输。"), size=size))
+            width = frame_right() - (self.run_legend_left(self.column_head) if self.stacked else self.column_left)
+            self.dilution = VGroup(*(wrapped_text(words, width, size=size, color=style.SECONDARY_COLOR) for words in (
+                self.tr("Every face wins: there is", "每一面都赢："),
+                self.tr("no losing streak to dilute.", "没有需要稀释的连输。"))))
             self.dilution.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             self.dilution.next_to(self.column_head, DOWN, buff=0.45, aligned_edge=LEFT)
             return self.dilution

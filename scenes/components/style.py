@@ -453,11 +453,15 @@ def math(source: str, size: float = LABEL_SIZE, color: Any = WHITE, **kwargs: An
 
 
 class NumberText(Text):
-    """The digits of a DecimalNumber, in the current language's font (the labels' font family)."""
+    """The digits of a DecimalNumber, in the current language's font (the labels' font family).
+
+    Its sign is the minus sign (U+2212), as in ``numbers.fmt`` and the Typst formulas, not the hyphen that
+    Python's formatting writes.
+    """
 
     def __init__(self, content: str, **kwargs: Any) -> None:
         kwargs.setdefault("font", font_for())
-        super().__init__(content, **kwargs)
+        super().__init__(content.replace("-", "\u2212"), **kwargs)
 
 
 def number(value: float, decimals: int = 3, size: float = READOUT_SIZE, color: Any = WHITE, **kwargs: Any) -> DecimalNumber:

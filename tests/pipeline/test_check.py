@@ -17,6 +17,7 @@ import pytest
 
 from mathviz.pipeline.catalog import SCENES
 from mathviz.pipeline.check import check_scene
+from mathviz_scenes.components.look import Look
 from mathviz_scenes.components.quality import format_findings
 from tests.conftest import glyph_cache
 
@@ -56,6 +57,23 @@ def test_frames_are_clean(scene: str, params: dict[str, str] | None, tmp_path, n
     assert os.environ["PATH"].endswith("empty-bin")
     # Two frames per second are enough: the guard also samples inside every animation.
     checker = check_scene(scene, params, media_dir=tmp_path, extra_config={"frame_rate": 2, **glyph_cache()})
+    assert checker.frames_checked > 5
+    assert checker.findings == [], format_findings(checker.findings)
+
+
+#: Stress cases also checked in the narrow frames, where their layouts were fixed (2026-12-06: expectation_lln's
+#: band legend in the caption band, its streak label over the panel, a note off the frame, a tiny axis title).
+NARROW_STRESS = {"expectation_lln": STRESS["expectation_lln"]}
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize("aspect, lang", [("1:1", "zh"), ("1:1", "en"), ("9:16", "zh")])
+@pytest.mark.parametrize(("scene", "params"), [pytest.param(name, p, id=f"{name}-stress{i}")
+                                               for name, cases in NARROW_STRESS.items() for i, p in enumerate(cases)])
+def test_stress_cases_are_clean_in_narrow_frames(scene: str, params: dict[str, str], aspect: str, lang: str,
+                                                 tmp_path) -> None:
+    checker = check_scene(scene, params, media_dir=tmp_path, lang=lang, look=Look(aspect=aspect),
+                          extra_config={"frame_rate": 2, **glyph_cache()})
     assert checker.frames_checked > 5
     assert checker.findings == [], format_findings(checker.findings)
 

@@ -619,7 +619,10 @@ class TangentPlaneHessian(MeshExplainerScene):
         if s.gradient_direction is not None:
             du = level_readout(Readout("D_u f = nabla f dot u", float(s.directions[0, 1]), story_field=None))
         # Where the column will end once the formula makes way for these lines: the inset's arrows stay under it.
-        lines = [self.panel.fit(line) for line in (self.norm_readout, du) if line is not None]
+        # D_u f runs through every direction's value as u turns: fitted at the widest of them
+        lines = [self.panel.fit(self.norm_readout)]
+        if du is not None:
+            lines.append(self.panel.fit(du, [float(v) for v in s.directions[:, 1]]))
         kept = [line for line in self.column if line is not self.formula]
         foot = float(kept[-1].get_bottom()[1]) - sum(COLUMN_BUFF + line.height for line in lines)
         self.inset = self.build_inset(ceiling=foot - COLUMN_BUFF if style.frame().landscape else None)

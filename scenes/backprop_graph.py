@@ -729,17 +729,18 @@ class BackpropGraph(ExplainerScene):
                 continue
             keys = [key for key, _ in edge_steps]
             steps = [st for _, st in edge_steps]
+            # the tags these steps write, made first: the labels stay on screen while the tags change under them
+            tags = [self.grad_tag(st.input, st.total) for st in steps]
             labels: list[Mobject] = []
             for key, st in zip(keys, steps):
-                avoid = [*self.nodes.values(), *self.value_tags.values(), *shown.values(), *labels]
+                avoid = [*self.nodes.values(), *self.value_tags.values(), *shown.values(), *tags, *labels]
                 labels.append(self.edge_label(key, f"×{fmt(st.local)}", avoid))
             flashes = [ShowPassingFlash(self.edges[k].copy().set_stroke(BACKWARD_COLOR, width=6).reverse_points(),
                                         time_width=0.6) for k in keys]
             self.play(*flashes, *(FadeIn(label) for label in labels), run_time=0.7)
             self.local_labels.extend(zip(steps, labels))
             updates = []
-            for st in steps:
-                tag = self.grad_tag(st.input, st.total)
+            for st, tag in zip(steps, tags):
                 # a shared variable's tag is replaced by its running total
                 updates.append(ReplacementTransform(shown[st.input], tag) if st.input in shown
                                else FadeIn(tag, shift=0.1 * DOWN))

@@ -1006,7 +1006,12 @@ class QuestionsAndBits(ExplainerScene):
             state = self.build_zoom(q.low_after, q.high_after, None)
             if q.low_after != q.high_after:
                 state.halves[0].set_color(P_COLOR)
-            self.play(ReplacementTransform(kept, state.halves[0]), ReplacementTransform(asked.end_labels, state.end_labels),
+            # The end labels move with the zoom; the last answer's two labels do not merge into the number found
+            # (morphing, they slide across each other), they give way to it.
+            found = q.low_after == q.high_after
+            labels = ((FadeOut(asked.end_labels), FadeIn(state.end_labels)) if found
+                      else (ReplacementTransform(asked.end_labels, state.end_labels),))
+            self.play(ReplacementTransform(kept, state.halves[0]), *labels,
                       FadeOut(dropped), FadeOut(asked.split), FadeOut(asked.pivot_label), FadeOut(line),
                       run_time=step * scale)
         self.zoom = state

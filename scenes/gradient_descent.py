@@ -152,8 +152,9 @@ def keep_inside(mob: Mobject) -> Mobject:
 
 def run_status(run: DescentRun) -> tuple[str, str]:
     """How a run ended, in English and Chinese ("diverged after 29 steps")."""
-    if run.diverged:
-        return f"diverged after {counted(run.diverged_at, 'step')}", f"{run.diverged_at} 步后发散"
+    if run.diverged:  # a diverged run stops at its divergence, so steps_taken is diverged_at
+        at = run.steps_taken if run.diverged_at is None else run.diverged_at
+        return f"diverged after {counted(at, 'step')}", f"{at} 步后发散"
     if run.left_window_at is not None:
         return f"left the window after {counted(run.left_window_at, 'step')}", f"{run.left_window_at} 步后离开窗口"
     if run.converged:

@@ -719,9 +719,12 @@ class OptimizersSideBySide(ExplainerScene):
         sd = s.saddle
         escaped = dict(zip(OPTIMIZERS, sd.escaped_at))
         sgd_k, adam_k = escaped["sgd"], escaped["adam"]
-        words: dict[int | None, tuple[str, str]] = {None: (f"not within {counted(s.steps, 'step')}", f"{s.steps} 步内没有")}
-        sgd_en, sgd_zh = words.get(sgd_k, (counted(sgd_k, "step"), f"{sgd_k} 步"))
-        adam_en, adam_zh = words.get(adam_k, (counted(adam_k, "step"), f"{adam_k} 步"))
+        def within(k: int | None) -> tuple[str, str]:
+            if k is None:
+                return f"not within {counted(s.steps, 'step')}", f"{s.steps} 步内没有"
+            return counted(k, "step"), f"{k} 步"
+
+        (sgd_en, sgd_zh), (adam_en, adam_zh) = within(sgd_k), within(adam_k)
         self.beat("saddle-escape",
                   en=f"Beside a saddle the gradient is tiny along the way out: SGD escapes in {sgd_en}, Adam in {adam_en}",
                   zh=f"鞍点附近，出去的方向上梯度极小：SGD 用了 {sgd_zh}，Adam 用了 {adam_zh}")

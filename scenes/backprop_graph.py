@@ -44,7 +44,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.layout import overlaps
 from mathviz_scenes.components.listing import code_background, line_highlight
-from mathviz_scenes.components.numbers import fmt
+from mathviz_scenes.components.numbers import MINUS, fmt
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
 from mathviz_scenes.components.wrap import wrapped_text
@@ -591,9 +591,10 @@ class BackpropGraph(ExplainerScene):
         rows = [header]
         for v in s.gradients:
             rows.append([style.text(f"∂out/∂{v}", size=size),
-                         style.text(f"{s.gradients[v]:.9f}", size=size, color=BACKWARD_COLOR),
-                         style.text(f"{s.numeric_gradients[v]:.9f}", size=size, color=style.HIGHLIGHT_COLOR),
-                         style.text(f"{s.grad_check_steps[v]:.0e}", size=size, color=style.MUTED_COLOR)])
+                         style.text(f"{s.gradients[v]:.9f}".replace("-", MINUS), size=size, color=BACKWARD_COLOR),
+                         style.text(f"{s.numeric_gradients[v]:.9f}".replace("-", MINUS), size=size,
+                                    color=style.HIGHLIGHT_COLOR),
+                         style.text(fmt(s.grad_check_steps[v], snap=0), size=size, color=style.MUTED_COLOR)])
         widths = [max(r[c].width for r in rows) for c in range(len(header))]
         gap = 0.55 if landscape else 0.3
         table = VGroup()
@@ -610,7 +611,7 @@ class BackpropGraph(ExplainerScene):
                 table.scale_to_fit_width(style.frame().content_width)
             table.next_to([0, self.title.get_bottom()[1] - 0.5, 0], DOWN, buff=0)
         self.check_table = table
-        error = f"{s.check_max_error:.1e}"
+        error = fmt(s.check_max_error, snap=0)
         largest = self.tr(f"largest |backprop − central difference| = {error}",
                           f"|反向传播 − 中心差分| 的最大值 = {error}")
         verdict = (self.tr("They agree", "两者一致") if s.check_passed else self.tr("They disagree", "两者不一致"))

@@ -51,7 +51,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, ticks_between
 from mathviz_scenes.components.layout import overlaps
-from mathviz_scenes.components.numbers import decimals_for
+from mathviz_scenes.components.numbers import decimals_for, fmt
 from mathviz_scenes.components.panel import Panel
 from mathviz_scenes.components.readout import Readout
 from mathviz_scenes.components.typst_expr import to_typst
@@ -434,7 +434,8 @@ class SlopesMultiply(ExplainerScene):
         check = Readout(words, s.composite_central, story_field="composite_central",
                         decimals=decimals_for(s.composite_central), size=style.READOUT_SIZE - 2, math_label=False)
         self.central_readout = check
-        note = style.text(self.tr(f"central difference, h = {s.central_step:.0e}", f"中心差分，h = {s.central_step:.0e}"),
+        h = fmt(s.central_step, snap=0)
+        note = style.text(self.tr(f"central difference, h = {h}", f"中心差分，h = {h}"),
                           size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         return VGroup(rule, numbers, check, note)
 
@@ -542,8 +543,9 @@ class SlopesMultiply(ExplainerScene):
                            size=style.SMALL_SIZE + 2, color=style.HIGHLIGHT_COLOR)
         self.jacobian_central = NumberMatrix(s.jacobian_central, "jacobian_central", size=size, color=style.HIGHLIGHT_COLOR)
         row = VGroup(label, self.jacobian_central).arrange(RIGHT, buff=0.3)
-        gap = style.text(self.tr(f"largest gap to the product: {s.jacobian_max_error:.0e}   (step h = {s.jacobian_step:g})",
-                                 f"与乘积的最大差距：{s.jacobian_max_error:.0e}   （步长 h = {s.jacobian_step:g}）"),
+        error, h = fmt(s.jacobian_max_error, snap=0), fmt(s.jacobian_step, snap=0)
+        gap = style.text(self.tr(f"largest gap to the product: {error}   (step h = {h})",
+                                 f"与乘积的最大差距：{error}   （步长 h = {h}）"),
                          size=style.SMALL_SIZE, color=style.MUTED_COLOR)
         check = VGroup(row, gap).arrange(DOWN, buff=0.2)
         check.next_to(self.jacobian_captions, DOWN, buff=0.45)

@@ -48,7 +48,7 @@ from mathviz_scenes.components import style
 from mathviz_scenes.components.base import ExplainerScene
 from mathviz_scenes.components.graph import clip_segment, nice_ticks
 from mathviz_scenes.components.layout import Split, split_frame
-from mathviz_scenes.components.numbers import decimals_for
+from mathviz_scenes.components.numbers import decimals_for, fmt
 from mathviz_scenes.components.panel import Panel, widest_value
 from mathviz_scenes.components.readout import Readout, indicate, story_value
 from mathviz_scenes.components.typst_expr import to_typst
@@ -284,12 +284,12 @@ class RiemannSums(ExplainerScene):
         below = Readout.of(self.story, self.tr('"area below"', '"下方面积"'), f"{prefix}negative_area", decimals=decimals,
                            color=style.NEGATIVE_COLOR)
         self.panel.place(total, top)
-        note = style.text(self.tr(f"scipy quad, error estimate {signed.quad_error:.0e}",
-                                  f"scipy quad，误差估计 {signed.quad_error:.0e}"), size=style.SMALL_SIZE,
+        note = style.text(self.tr(f"scipy quad, error estimate {fmt(signed.quad_error, snap=0)}",
+                                  f"scipy quad，误差估计 {fmt(signed.quad_error, snap=0)}"), size=style.SMALL_SIZE,
                           color=style.MUTED_COLOR)
         if note.width > self.panel.width:  # a narrow panel: two lines rather than small print
-            note = style.text(self.tr(f"scipy quad,\nerror estimate {signed.quad_error:.0e}",
-                                      f"scipy quad，\n误差估计 {signed.quad_error:.0e}"), size=style.SMALL_SIZE,
+            note = style.text(self.tr(f"scipy quad,\nerror estimate {fmt(signed.quad_error, snap=0)}",
+                                      f"scipy quad，\n误差估计 {fmt(signed.quad_error, snap=0)}"), size=style.SMALL_SIZE,
                               color=style.MUTED_COLOR)
         self.panel.place(note, self.panel.below(total, 0.12))
         self.panel.place(above, self.panel.below(note, 0.3))

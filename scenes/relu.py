@@ -493,12 +493,12 @@ class ReluBackprop(ExplainerScene):
         bottom = style.caption_top() + 0.15
         table.move_to([self.input_nodes.get_left()[0] + table.width / 2, bottom + table.height / 2, 0])
         self.grad_check_rows = table
-        error = f"{s.grad_check_max_error:.1e}"
+        error, step = fmt(s.grad_check_max_error, snap=0), fmt(s.grad_check_step, snap=0)
         summary = VGroup(
-            style.text(self.tr("largest |backprop - central diff.|", "|反向传播 − 中心差分| 的最大值"), size=size),
+            style.text(self.tr("largest |backprop − central diff.|", "|反向传播 − 中心差分| 的最大值"), size=size),
             style.text(self.tr(f"over all {s.n_weights} weights: {error}", f"（全部 {s.n_weights} 个权重）：{error}"),
                        size=size, t2c={error: style.HIGHLIGHT_COLOR}),
-            style.text(self.tr(f"(step h = {s.grad_check_step:g})", f"（步长 h = {s.grad_check_step:g}）"), size=size,
+            style.text(self.tr(f"(step h = {step})", f"（步长 h = {step}）"), size=size,
                        color=style.MUTED_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         summary.next_to(table, RIGHT, buff=0.6).align_to(table, DOWN)

@@ -61,7 +61,7 @@ def _fmt(value: float | None, short: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return "nan"
     if short and abs(value) < 9.995:  # below 10 after rounding to two decimals
-        return f"{value:.2f}".replace("-0.00", "0.00")
+        return fmt(value, 2, hidden=False)  # rounded to two places: never -0.00, nor a power of ten
     return fmt(value)
 
 

@@ -177,7 +177,7 @@ def test_check_table_shows_both_gradients(scene):
     for row, v in zip(scene.check_table[1:], s.gradients):
         assert shown(row[1].text) == pytest.approx(s.gradients[v], abs=1e-9)
         assert shown(row[2].text) == pytest.approx(s.numeric_gradients[v], abs=1e-9)
-    assert f"{s.check_max_error:.1e}" in scene.check_summary[0].text
+    assert fmt(s.check_max_error, snap=0) in scene.check_summary[0].text
 
 
 def test_code_on_screen_is_the_story_code(scene):

@@ -8,6 +8,7 @@ import pytest
 from manim import config
 
 from mathviz_scenes.components import style
+from mathviz_scenes.components.numbers import fmt
 from tests.conftest import SCENE_RENDER, bounds, boxes_overlap, build_checked
 from tests.scenes.shown import shown
 
@@ -125,7 +126,7 @@ def test_network_shows_the_story_values(scene):
     table = scene.grad_check_rows
     np.testing.assert_allclose([shown(m.text) for m in table[1][1:]], s.backward.db1, atol=5e-6)
     np.testing.assert_allclose([shown(m.text) for m in table[2][1:]], s.numeric_grads["b1"], atol=5e-6)
-    assert f"{s.grad_check_max_error:.1e}" in scene.grad_check_summary[1].text
+    assert fmt(s.grad_check_max_error, snap=0) in scene.grad_check_summary[1].text
 
 
 def test_everything_is_on_screen_above_the_captions(scene):

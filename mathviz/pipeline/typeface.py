@@ -74,6 +74,14 @@ def _load(face: Face | None, size: int) -> Any:
     return ImageFont.truetype(face.file, size, index=face.index)
 
 
+@functools.cache
+def _measure() -> Any:
+    """One 1x1 drawing surface to measure text on (wrapping measures every candidate line)."""
+    from PIL import Image, ImageDraw
+
+    return ImageDraw.Draw(Image.new("RGB", (1, 1)))
+
+
 class Typeface:
     """``family`` at ``size`` pixels, with :data:`FALLBACK` for the characters it lacks.
 
@@ -106,9 +114,7 @@ class Typeface:
 
     def length(self, text: str) -> float:
         """The width of ``text`` in pixels, as :meth:`draw` draws it."""
-        from PIL import Image, ImageDraw
-
-        measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+        measure = _measure()
         return float(sum(measure.textlength(run, font=font) for run, font in self.runs(text)))
 
     def draw(self, draw: Any, xy: tuple[float, float], text: str, fill: Any) -> None:

@@ -38,6 +38,7 @@ from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text.numbers import string_to_mob_map
 
 from mathviz_scenes.components.look import Look
+from mathviz_scenes.components.numbers import MINUS
 
 __all__ = [
     "FONT",
@@ -461,7 +462,7 @@ class NumberText(Text):
 
     def __init__(self, content: str, **kwargs: Any) -> None:
         kwargs.setdefault("font", font_for())
-        super().__init__(content.replace("-", "\u2212"), **kwargs)
+        super().__init__(content.replace("-", MINUS), **kwargs)
 
 
 def number(value: float, decimals: int = 3, size: float = READOUT_SIZE, color: Any = WHITE, **kwargs: Any) -> DecimalNumber:
